@@ -1,0 +1,3 @@
+"""callsim: practise difficult debt-collection calls."""
+
+__version__ = "0.1.0"

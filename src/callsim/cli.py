@@ -1,0 +1,366 @@
+"""The ``callsim`` command. User errors print a message and exit non-zero, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from callsim import __version__
+
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    pass
+
+
+def _scenario(ref: str, extra: list[str] | None = None) -> Any:
+    from callsim.core.library import NotFound, resolve
+    from callsim.core.loader import ScenarioFileError
+
+    try:
+        result = resolve(ref, extra)
+    except (NotFound, ScenarioFileError) as e:
+        raise UserError(str(e)) from None
+    if result.scenario is None or result.errors:
+        msgs = "\n".join(d.format() for d in result.errors)
+        raise UserError(f"the scenario has errors; fix them first:\n{msgs}")
+    return result.scenario
+
+
+def cmd_list(a: argparse.Namespace) -> int:
+    from callsim.core.library import load_library
+
+    entries = load_library(a.paths)
+    rows = []
+    for e in entries:
+        s = e.result.scenario
+        if s is None:
+            rows.append({"id": e.id, "path": str(e.path), "ok": False,
+                         "errors": [d.format() for d in e.result.errors]})
+            continue
+        rows.append({
+            "id": s.id, "title": s.title, "version": s.version, "difficulty": s.difficulty,
+            "jurisdiction": s.jurisdiction.value, "situation": s.persona.situation.value,
+            "persona": s.persona.name, "tags": s.tags, "path": str(e.path), "ok": not e.result.errors,
+        })
+    if a.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("No scenarios found.")
+        return 0
+    for r in rows:
+        if not r["ok"] and "title" not in r:
+            print(f"{r['id']:<28} (broken: run `callsim lint {r['path']}`)")
+            continue
+        print(f"{r['id']:<28} {r['jurisdiction']}  {'*' * r['difficulty']:<5}  {r['situation']:<18} {r['title']}")
+    return 0
+
+
+def _call(a: argparse.Namespace) -> Any:
+    from callsim.core.walkthrough import compiled_for
+
+    scenario = _scenario(a.scenario)
+    return compiled_for(scenario).new_call(a.seed)
+
+
+def cmd_play(a: argparse.Namespace) -> int:
+    from callsim.plain import play
+
+    if not a.plain:
+        try:
+            from callsim.tui import run_app  # type: ignore[attr-defined]
+        except ImportError:
+            pass
+        else:
+            return int(run_app(scenario=a.scenario, seed=a.seed) or 0)
+    call = _call(a)
+    record = play(call, guided=a.guided, coaching=not a.assessment)
+    return 0 if record.get("ended") else 1
+
+
+def cmd_run(a: argparse.Namespace) -> int:
+    from callsim.core.text import clean_reply
+
+    call = _call(a)
+    try:
+        lines = Path(a.replies).read_text(encoding="utf-8").splitlines() if a.replies != "-" else sys.stdin.read().splitlines()
+    except OSError as e:
+        raise UserError(f"cannot read replies: {e.strerror}: {a.replies}") from None
+    for raw in lines:
+        if call.ended:
+            break
+        reply, _ = clean_reply(raw)
+        if reply:
+            call.respond(reply)
+    record = call.record()
+    if a.json:
+        print(json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True))
+    else:
+        from callsim.core.report import debrief
+
+        print(debrief(record, call.scenario), end="")
+    return 0
+
+
+def cmd_score(a: argparse.Namespace) -> int:
+    from callsim.core.scorer import ScoringContext, default_scorer
+
+    scorer = default_scorer()
+    scenario = node = None
+    if a.scenario:
+        scenario = _scenario(a.scenario)
+        if a.node:
+            node = scenario.nodes.get(a.node)
+            if node is None:
+                from callsim.core.diagnostics import did_you_mean
+
+                raise UserError(f"no node '{a.node}' in {scenario.id}.{did_you_mean(a.node, scenario.nodes)}")
+    elif a.node:
+        raise UserError("--node needs --scenario")
+
+    def one(text: str, context: str) -> dict[str, Any]:
+        ctx = ScoringContext(debtor_line=context or (node.say[0].text if node else ""), scenario=scenario,
+                             node=node)
+        return _score_json(scorer.score(text, ctx))
+
+    if a.jsonl:
+        for n, line in enumerate(sys.stdin, 1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                text = item["text"]
+                context = item.get("context", "") or ""
+                if not isinstance(text, str) or not isinstance(context, str):
+                    raise TypeError
+            except (json.JSONDecodeError, KeyError, TypeError):
+                print(json.dumps({"line": n, "error": 'expected {"text": "...", "context": "..."}'}))
+                continue
+            print(json.dumps(one(text, context), ensure_ascii=False))
+        return 0
+    if a.text is None:
+        raise UserError("give the TEXT to score, or --jsonl to read lines from standard input")
+    result = one(a.text, a.context or "")
+    if a.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print(f"empathy {result['empathy']:.0f}  de-escalation {result['deescalation']:.0f}  "
+              f"ER {result['epitome']['ER']} IP {result['epitome']['IP']} EX {result['epitome']['EX']}")
+        for b in result["behaviours"]:
+            print(f"  {'+' if b['kind'] == 'reward' else '-'} {b['id']}: \"{b['evidence'][0]['text']}\"")
+        for v in result["violations"]:
+            print(f"  ! {v['id']} ({v['severity']}): \"{v['evidence'][0]['text']}\"")
+    return 0
+
+
+def _score_json(score: Any) -> dict[str, Any]:
+    d: dict[str, Any] = score.as_dict()
+    return {k: d[k] for k in ("empathy", "deescalation", "epitome", "behaviours", "violations", "amounts",
+                              "notes", "better")}
+
+
+def cmd_graph(a: argparse.Namespace) -> int:
+    from callsim.core.graph import mermaid
+
+    print(mermaid(_scenario(a.scenario)), end="")
+    return 0
+
+
+def cmd_lint(a: argparse.Namespace) -> int:
+    from callsim.core.library import scenario_files
+    from callsim.core.loader import ScenarioFileError, load_scenario
+
+    files: list[Path] = []
+    for p in a.paths:
+        path = Path(p)
+        if path.is_dir():
+            files.extend(scenario_files.__wrapped__([p]) if hasattr(scenario_files, "__wrapped__") else
+                         sorted(x for x in path.glob("*.y*ml") if x.suffix in (".yaml", ".yml")))
+        else:
+            files.append(path)
+    if not files:
+        raise UserError("no scenario files to lint")
+    errors = warnings = 0
+    out: list[dict[str, Any]] = []
+    for f in files:
+        try:
+            r = load_scenario(f)
+        except ScenarioFileError as e:
+            print(f"{e}", file=sys.stderr)
+            errors += 1
+            continue
+        errors += len(r.errors)
+        warnings += len(r.warnings)
+        if a.json:
+            out.extend(d.as_dict() for d in r.diagnostics)
+        else:
+            for d in r.diagnostics:
+                print(d.format())
+    if a.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"{len(files)} file(s): {errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors or (a.strict and warnings) else 0
+
+
+def cmd_test(a: argparse.Namespace) -> int:
+    from callsim.core.library import scenario_files
+    from callsim.core.loader import ScenarioFileError, load_scenario
+    from callsim.core.walkthrough import run_all
+
+    files = scenario_files(a.paths) if not a.paths else [
+        f for p in a.paths for f in ([Path(p)] if Path(p).is_file() else
+                                     sorted(x for x in Path(p).glob("*.y*ml") if x.suffix in (".yaml", ".yml")))
+    ]
+    passed = failed = 0
+    for f in files:
+        try:
+            r = load_scenario(f, run_walkthroughs=False)
+        except ScenarioFileError as e:
+            print(f"FAIL {f}: {e}")
+            failed += 1
+            continue
+        if r.scenario is None or r.errors:
+            print(f"FAIL {f}: does not load ({len(r.errors)} error(s); run `callsim lint {f}`)")
+            failed += 1
+            continue
+        for res in run_all(r.scenario):
+            if res.passed:
+                passed += 1
+                sc = res.record["scores"]
+                print(f"ok   {r.scenario.id}: {res.name} -> {res.record['outcome']['id']} "
+                      f"(overall {sc['overall']:.0f}, empathy {sc['empathy']:.0f})")
+            else:
+                failed += 1
+                print(f"FAIL {r.scenario.id}: {res.name}: {'; '.join(res.problems)}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def cmd_schema(a: argparse.Namespace) -> int:
+    from callsim.core.models import json_schema
+
+    print(json.dumps(json_schema(), indent=2, sort_keys=True))
+    return 0
+
+
+def cmd_rubric(a: argparse.Namespace) -> int:
+    from callsim.core.rubric import load_rubric
+
+    r = load_rubric()
+    if a.json:
+        print(json.dumps([b.model_dump() for b in r.behaviours], indent=2))
+        return 0
+    cat = None
+    for b in r.behaviours:
+        if b.category != cat:
+            cat = b.category
+            print(f"\n{cat.upper()}")
+        sev = f" [{b.severity}]" if b.severity else ""
+        print(f"  {b.id:<28} {'+' if b.kind == 'reward' else '-'}{sev} {b.label}")
+    return 0
+
+
+def cmd_home(a: argparse.Namespace) -> int:
+    """No subcommand: pick a scenario and play it in plain text (the Textual app replaces this)."""
+    from callsim.core.library import load_library
+
+    entries = [e for e in load_library() if e.result.scenario is not None and not e.result.errors]
+    if not entries:
+        raise UserError("no scenarios found")
+    print("callsim: practise difficult debt-collection calls\n")
+    for i, e in enumerate(entries, 1):
+        s = e.result.scenario
+        assert s is not None
+        print(f"  {i}. {s.title}  ({s.jurisdiction.value}, difficulty {s.difficulty})")
+    print("\nPick a number (or q to quit): ", end="", flush=True)
+    pick = sys.stdin.readline().strip()
+    if not pick.isdigit() or not 1 <= int(pick) <= len(entries):
+        return 0
+    ns = argparse.Namespace(scenario=str(entries[int(pick) - 1].path), seed=a.seed, plain=True, guided=False,
+                            assessment=False)
+    return cmd_play(ns)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="callsim", description="Practise difficult debt-collection calls.")
+    p.add_argument("--version", action="version", version=f"callsim {__version__}")
+    p.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_home)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("list", help="list the scenarios found")
+    s.add_argument("paths", nargs="*", help="extra scenario files or folders")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_list)
+
+    s = sub.add_parser("play", help="hold a call")
+    s.add_argument("scenario", help="scenario id or path")
+    s.add_argument("--plain", action="store_true", help="plain text on stdin/stdout")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--guided", action="store_true", help="show numbered choices")
+    s.add_argument("--assessment", action="store_true", help="no feedback until the debrief")
+    s.set_defaults(func=cmd_play)
+
+    s = sub.add_parser("run", help="play a call headless from a file of replies")
+    s.add_argument("scenario")
+    s.add_argument("--replies", required=True, help="file with one reply per line ('-' for stdin)")
+    s.add_argument("--seed", type=int, default=1)
+    s.add_argument("--json", action="store_true", help="print the call record as JSON")
+    s.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("score", help="score one reply")
+    s.add_argument("text", nargs="?")
+    s.add_argument("--context", help="the debtor's words the reply answers")
+    s.add_argument("--scenario")
+    s.add_argument("--node")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--jsonl", action="store_true", help='read {"text","context"} lines from stdin')
+    s.set_defaults(func=cmd_score)
+
+    s = sub.add_parser("graph", help="diagram a scenario (Mermaid)")
+    s.add_argument("scenario")
+    s.set_defaults(func=cmd_graph)
+
+    s = sub.add_parser("lint", help="check scenario files")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--strict", action="store_true", help="fail on warnings too")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_lint)
+
+    s = sub.add_parser("test", help="run scenario walkthroughs")
+    s.add_argument("paths", nargs="*")
+    s.set_defaults(func=cmd_test)
+
+    s = sub.add_parser("schema", help="print the scenario JSON Schema")
+    s.set_defaults(func=cmd_schema)
+
+    s = sub.add_parser("rubric", help="list the behaviours scored")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_rubric)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UserError as e:
+        print(f"callsim: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ncallsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,461 @@
+"""The conversation engine: a validated scenario compiled to a ``transitions`` state machine.
+
+One :class:`CompiledScenario` per scenario (a ``Machine`` built once and cached), one :class:`Call` per
+call (added to the machine as a model, removed when the call ends). A call exposes the debtor's current
+line and cues, the guided choices, :meth:`Call.respond`, whether it has ended, and its record; it saves
+to JSON and restores from it. Same scenario, same seed, same replies: the same call, byte for byte.
+
+Each turn: score the reply in the context of the node and the debtor's words; apply the rubric's default
+mood effects; pick the first route whose condition holds and apply its mood changes and flags; then, if
+an ``end_when`` rule holds (anger at its maximum, say), end the call there instead.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from transitions import EventData, Machine
+
+from callsim.core.conditions import Condition, Value
+from callsim.core.models import Choice, Line, Node, Outcome, Scenario
+from callsim.core.money import plan_amount
+from callsim.core.money import lump_sum as lump_sum_of
+from callsim.core.rubric import EMPATHY_IDS, load_rubric
+from callsim.core.scorer import Scorer, ScoringContext, TurnScore, _HARDSHIP, default_scorer
+
+RECORD_FORMAT = 1
+ENDED_BY_TRAINEE = Outcome(id="ended_by_trainee", label="Call ended by the trainee", result="failed")
+_DEFAULT_CAP = 2.0  # most a var moves per turn from the rubric's default effects (per 10 of its range)
+
+BUILTIN_NAMES = {
+    "turn": "number of replies so far, this one included",
+    "empathy": "this reply's empathy score, 0-100",
+    "deescalation": "this reply's de-escalation score, 0-100",
+    "er": "EPITOME emotional reactions level of this reply, 0-2",
+    "ip": "EPITOME interpretations level of this reply, 0-2",
+    "ex": "EPITOME explorations level of this reply, 0-2",
+    "violations": "number of compliance violations in this reply",
+    "blocker": "true when this reply has a blocker violation",
+    "asks_payment": "true when this reply asks for money",
+    "plan_amount": "monthly amount of the plan proposed in this reply (0 when none)",
+    "lump_sum": "one-off amount asked for or agreed in this reply (0 when none)",
+    "last_plan": "the most recent monthly plan amount proposed in the call (0 when none)",
+    "balance": "the balance from the debt facts",
+    "affordable": "what the debtor can really pay a month, from the budget",
+    "budget_disclosed": "true once the trainee has asked about income and outgoings",
+}
+
+
+class ScenarioRuntimeError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class DebtorLine:
+    node: str
+    text: str
+    cues: tuple[str, ...]
+
+
+class _Model:
+    """The object ``transitions`` drives. Kept bare so no trigger name can shadow an attribute."""
+
+    state: str
+
+    def __init__(self) -> None:
+        self.fired: tuple[str, int] | None = None
+
+
+class CompiledScenario:
+    """A scenario with its conditions parsed and its machine built. Build once, share between calls."""
+
+    def __init__(self, scenario: Scenario, scorer: Scorer | None = None) -> None:
+        self.scenario = scenario
+        self.scorer = scorer or default_scorer()
+        self.rubric = self.scorer.rubric
+        self._conds: dict[str, Condition] = {}
+        states: list[dict[str, Any]] = [
+            {"name": nid, "final": node.is_final} for nid, node in scenario.nodes.items()
+        ]
+        transitions: list[dict[str, Any]] = []
+        for nid, node in scenario.nodes.items():
+            for i, route in enumerate(node.routes):
+                transitions.append({
+                    "trigger": "advance",
+                    "source": nid,
+                    "dest": route.goto,
+                    "conditions": [self._route_check(nid, i)],
+                    "before": [self._mark(nid, i)],
+                })
+        live = [nid for nid, n in scenario.nodes.items() if not n.is_final]
+        for i, rule in enumerate(scenario.end_when):
+            transitions.append({
+                "trigger": "interrupt",
+                "source": live,
+                "dest": rule.goto,
+                "conditions": [self._end_check(i)],
+                "before": [self._mark("@end_when", i)],
+            })
+        self.machine = Machine(
+            model=None,
+            states=states,
+            transitions=transitions,
+            initial=scenario.start,
+            auto_transitions=False,
+            send_event=True,
+            ignore_invalid_triggers=True,
+        )
+
+    def condition(self, source: str) -> Condition:
+        cond = self._conds.get(source)
+        if cond is None:
+            cond = self._conds[source] = Condition.parse(source)
+        return cond
+
+    def _route_check(self, nid: str, i: int) -> Callable[[EventData], bool]:
+        route = self.scenario.nodes[nid].routes[i]
+        if route.when is None:
+            return lambda event: True
+        cond = self.condition(route.when)
+        return lambda event: cond.evaluate(event.kwargs["lookup"])
+
+    def _end_check(self, i: int) -> Callable[[EventData], bool]:
+        cond = self.condition(self.scenario.end_when[i].when)
+        return lambda event: cond.evaluate(event.kwargs["lookup"])
+
+    @staticmethod
+    def _mark(nid: str, i: int) -> Callable[[EventData], None]:
+        def mark(event: EventData) -> None:
+            event.model.fired = (nid, i)
+
+        return mark
+
+    def new_call(self, seed: int = 1) -> Call:
+        return Call(self, seed)
+
+    def restore(self, data: dict[str, Any] | str) -> Call:
+        return Call.from_state(self, json.loads(data) if isinstance(data, str) else data)
+
+
+class Call:
+    """One call in progress (or finished)."""
+
+    def __init__(self, compiled: CompiledScenario, seed: int = 1, *, _state: dict[str, Any] | None = None) -> None:
+        self.compiled = compiled
+        self.scenario = compiled.scenario
+        self.seed = seed
+        self._model = _Model()
+        s = self.scenario
+        if _state is None:
+            self.mood = {k: float(v.start) for k, v in s.mood.items()}
+            self.flags = {k: s.flag_start(k) for k in s.flags}
+            self.turns: list[dict[str, Any]] = []
+            self.seen: Counter[str] = Counter()
+            self.disclosed: list[str] = []
+            self.budget_disclosed = False
+            self.last_plan = 0.0
+            self.outcome: Outcome | None = None
+            node = s.start
+        else:
+            self.mood = {k: float(v) for k, v in _state["mood"].items()}
+            self.flags = dict(_state["flags"])
+            self.turns = list(_state["turns"])
+            self.seen = Counter(_state["seen"])
+            self.disclosed = list(_state["disclosed"])
+            self.budget_disclosed = bool(_state["budget_disclosed"])
+            self.last_plan = float(_state["last_plan"])
+            self.outcome = Outcome(**_state["outcome"]) if _state.get("outcome") else None
+            node = _state["node"]
+        compiled.machine.add_model(self._model, initial=node)
+        self._enter(node, fresh=_state is None)
+        if self.ended:
+            self._release()
+
+    # ---- what the debtor says -----------------------------------------------------------------
+    @property
+    def node_id(self) -> str:
+        return self._model.state
+
+    @property
+    def node(self) -> Node:
+        return self.scenario.nodes[self.node_id]
+
+    def _pick_line(self, node_id: str, turn: int) -> Line:
+        node = self.scenario.nodes[node_id]
+        lookup = self._lookup(None)
+        conditioned = [ln for ln in node.say if ln.when and self.compiled.condition(ln.when).evaluate(lookup)]
+        pool = conditioned or [ln for ln in node.say if not ln.when] or list(node.say)
+        rng = random.Random(f"{self.seed}:{turn}:{node_id}")
+        return pool[rng.randrange(len(pool))]
+
+    def _enter(self, node_id: str, *, fresh: bool) -> None:
+        line = self._pick_line(node_id, len(self.turns))
+        node = self.scenario.nodes[node_id]
+        self._line = DebtorLine(node_id, line.text.strip(), tuple(c for c in (line.cue, *node.cues) if c))
+        if fresh:
+            for fact in node.discloses:
+                if fact not in self.disclosed:
+                    self.disclosed.append(fact)
+        if node.outcome is not None and self.outcome is None:
+            self.outcome = node.outcome
+
+    @property
+    def line(self) -> DebtorLine:
+        return self._line
+
+    @property
+    def choices(self) -> list[Choice]:
+        return [] if self.ended else list(self.node.choices)
+
+    @property
+    def ended(self) -> bool:
+        return self.outcome is not None
+
+    # ---- a turn -------------------------------------------------------------------------------
+    def _lookup(self, score: TurnScore | None, extra: dict[str, Value] | None = None) -> Callable[[str], Value]:
+        s = self.scenario
+        ids = score.ids if score else set()
+        base: dict[str, Value] = {
+            "turn": float(len(self.turns) + (1 if score else 0)),
+            "balance": s.debt.balance,
+            "affordable": s.budget.affordable_monthly,
+            "budget_disclosed": self.budget_disclosed,
+            "last_plan": self.last_plan,
+            "empathy": score.empathy if score else 0.0,
+            "deescalation": score.deescalation if score else 0.0,
+            "er": float(score.epitome["ER"]) if score else 0.0,
+            "ip": float(score.epitome["IP"]) if score else 0.0,
+            "ex": float(score.epitome["EX"]) if score else 0.0,
+            "violations": float(len(score.violations)) if score else 0.0,
+            "blocker": score.has_blocker if score else False,
+            "asks_payment": score.asks_payment if score else False,
+            "plan_amount": plan_amount(list(score.amounts)) if score else 0.0,
+            "lump_sum": lump_sum_of(list(score.amounts)) if score else 0.0,
+        }
+        if extra:
+            base.update(extra)
+        by_id = self.compiled.rubric.by_id
+
+        def get(name: str) -> Value:
+            if name in base:
+                return base[name]
+            if name in self.mood:
+                return self.mood[name]
+            if name in self.flags:
+                return self.flags[name]
+            if name.startswith("seen."):
+                return self.seen[name[5:]] > 0
+            if name in by_id:
+                return name in ids
+            raise ScenarioRuntimeError(f"unknown name '{name}' in a condition")
+
+        return get
+
+    def _apply_mood(self, changes: dict[str, float], *, cap: bool) -> None:
+        for var, delta in changes.items():
+            decl = self.scenario.mood.get(var)
+            if decl is None:
+                continue
+            if cap:
+                limit = _DEFAULT_CAP * (decl.max - decl.min) / 10
+                delta = max(-limit, min(limit, delta))
+            self.mood[var] = max(decl.min, min(decl.max, self.mood[var] + delta))
+
+    def respond(self, text: str, choice: int | None = None) -> dict[str, Any]:
+        """Take the trainee's reply (or guided choice number, 0-based) and move the call on."""
+        if self.ended:
+            raise ScenarioRuntimeError("the call has ended")
+        node_id, node, line = self.node_id, self.node, self._line
+        counts_as: tuple[str, ...] = ()
+        if choice is not None:
+            if not 0 <= choice < len(node.choices):
+                raise ValueError(f"choice {choice + 1} does not exist here (1-{len(node.choices)})")
+            text, counts_as = node.choices[choice].text, tuple(node.choices[choice].counts_as)
+        ctx = ScoringContext(
+            debtor_line=line.text,
+            scenario=self.scenario,
+            node=node,
+            flags=dict(self.flags),
+            counts_as=counts_as,
+        )
+        score = self.compiled.scorer.score(text, ctx)
+        mood_before = dict(self.mood)
+        defaults: Counter[str] = Counter()
+        for bid in score.ids:
+            for var, delta in self.compiled.rubric.get(bid).mood.items():
+                defaults[var] += delta
+        self._apply_mood(dict(defaults), cap=True)
+        for bid in score.ids:
+            self.seen[bid] += 1
+        if "affordability_check" in score.ids:
+            self.budget_disclosed = True
+        plan = plan_amount(list(score.amounts))
+        if plan > 0:
+            self.last_plan = plan
+
+        lookup = self._lookup(score)
+        self._model.fired = None
+        self._model.advance(lookup=lookup)  # type: ignore[attr-defined]
+        route_info: dict[str, Any] | None = None
+        if self._model.fired is not None:
+            _, i = self._model.fired
+            route = node.routes[i]
+            self._apply_mood(dict(route.mood), cap=False)
+            self.flags.update(route.set)
+            route_info = {"index": i, "when": route.when, "goto": route.goto, "note": route.note}
+        else:  # lint guarantees a default route; a stale file could still get here
+            raise ScenarioRuntimeError(f"no route out of node '{node_id}' fired")
+        if not self.scenario.nodes[self.node_id].is_final and self.scenario.end_when:
+            self._model.fired = None
+            self._model.interrupt(lookup=self._lookup(score))  # type: ignore[attr-defined]
+            if self._model.fired is not None:
+                rule = self.scenario.end_when[self._model.fired[1]]
+                route_info = {"index": None, "when": rule.when, "goto": rule.goto, "note": "end_when"}
+
+        turn = {
+            "index": len(self.turns) + 1,
+            "node": node_id,
+            "debtor": {"text": line.text, "cues": list(line.cues)},
+            "reply": text,
+            "choice": None if choice is None else choice + 1,
+            "scores": _rounded(score.as_dict()),
+            "route": route_info,
+            "mood_before": _round_map(mood_before),
+            "mood": _round_map(self.mood),
+            "flags": dict(self.flags),
+            "next": self.node_id,
+        }
+        self.turns.append(turn)
+        self._enter(self.node_id, fresh=True)
+        if self.ended:
+            self._release()
+        return turn
+
+    def end_by_trainee(self) -> None:
+        if not self.ended:
+            self.outcome = ENDED_BY_TRAINEE
+            self._release()
+
+    def _release(self) -> None:
+        if self._model in self.compiled.machine.models:
+            self.compiled.machine.remove_model(self._model)
+
+    # ---- records ------------------------------------------------------------------------------
+    def state(self) -> dict[str, Any]:
+        """Everything needed to resume this call (see :meth:`CompiledScenario.restore`)."""
+        return {
+            "format": RECORD_FORMAT,
+            "scenario": {"id": self.scenario.id, "version": self.scenario.version},
+            "seed": self.seed,
+            "node": self.node_id,
+            "mood": _round_map(self.mood),
+            "flags": dict(self.flags),
+            "seen": dict(sorted(self.seen.items())),
+            "disclosed": list(self.disclosed),
+            "budget_disclosed": self.budget_disclosed,
+            "last_plan": self.last_plan,
+            "outcome": self.outcome.model_dump() if self.outcome else None,
+            "turns": self.turns,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.state(), sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_state(cls, compiled: CompiledScenario, data: dict[str, Any]) -> Call:
+        sid = data.get("scenario", {})
+        if sid.get("id") != compiled.scenario.id:
+            raise ScenarioRuntimeError(
+                f"this saved call is for scenario '{sid.get('id')}', not '{compiled.scenario.id}'"
+            )
+        if data.get("node") not in compiled.scenario.nodes:
+            raise ScenarioRuntimeError(
+                f"this saved call is at node '{data.get('node')}', which scenario version "
+                f"{compiled.scenario.version} no longer has"
+            )
+        return cls(compiled, int(data["seed"]), _state=data)
+
+    def record(self) -> dict[str, Any]:
+        """The call record: the state plus the call-level scores, compliance and pass/fail."""
+        return {**self.state(), **summarise(self)}
+
+
+def _round_map(m: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 2) for k, v in m.items()}
+
+
+def _rounded(d: dict[str, Any]) -> dict[str, Any]:
+    d["empathy"] = round(d["empathy"], 1)
+    d["deescalation"] = round(d["deescalation"], 1)
+    return d
+
+
+# --------------------------------------------------------------------------- call-level scores
+
+
+def summarise(call: Call) -> dict[str, Any]:
+    s = call.scenario
+    turns = call.turns
+    rubric = load_rubric()
+    weights, emp, deesc = [], [], []
+    expected = met = 0
+    violations: list[dict[str, Any]] = []
+    for t in turns:
+        node = s.nodes[t["node"]]
+        ids = {b["id"] for b in t["scores"]["behaviours"]} | {v["id"] for v in t["scores"]["violations"]}
+        wants_empathy = any(b in EMPATHY_IDS for b in node.expects) or bool(_HARDSHIP.search(t["debtor"]["text"]))
+        weights.append(1.0 if wants_empathy else 0.3)
+        emp.append(t["scores"]["empathy"])
+        deesc.append(t["scores"]["deescalation"])
+        exp_ids = [b for b in node.expects if b in rubric.by_id]
+        expected += len(exp_ids)
+        met += sum(1 for b in exp_ids if b in ids)
+        for v in t["scores"]["violations"]:
+            violations.append({"turn": t["index"], **v})
+    empathy = sum(w * e for w, e in zip(weights, emp, strict=True)) / sum(weights) if turns else 0.0
+    deesc_mean = sum(deesc) / len(deesc) if deesc else 0.0
+    adj = 0.0
+    for var, sign in (("trust", 1), ("anger", -1), ("distress", -1)):
+        decl = s.mood.get(var)
+        if decl is not None:
+            adj += sign * 10 * (call.mood[var] - decl.start) / (decl.max - decl.min)
+    deescalation = max(0.0, min(100.0, deesc_mean + adj)) if turns else 0.0
+    coverage = met / expected if expected else 1.0
+    overall = 0.35 * empathy + 0.35 * deescalation + 0.30 * 100 * coverage
+    majors = sum(1 for v in violations if v.get("severity") == "major")
+    blockers = [v for v in violations if v.get("severity") == "blocker"]
+    overall -= 10 * majors
+    outcome = call.outcome
+    if outcome is not None and outcome.result == "failed":
+        overall = min(overall, 50.0)
+    overall = max(0.0, min(100.0, overall)) if turns else 0.0
+    compliance_passed = not violations
+    passed = bool(outcome) and overall >= s.pass_mark and not blockers and (outcome is None or outcome.result != "failed")
+    plan = None
+    if call.last_plan > 0:
+        affordable = s.budget.affordable_monthly
+        plan = {
+            "monthly": call.last_plan,
+            "affordable": affordable,
+            "sustainable": call.last_plan <= affordable + 0.005,
+            "agreed": bool(outcome and outcome.result != "failed"),
+        }
+    return {
+        "outcome": outcome.model_dump() if outcome else None,
+        "ended": call.ended,
+        "scores": {
+            "empathy": round(empathy, 1),
+            "deescalation": round(deescalation, 1),
+            "expectations_met": round(100 * coverage, 1),
+            "overall": round(overall, 1),
+        },
+        "compliance": {"passed": compliance_passed, "violations": violations},
+        "pass_mark": s.pass_mark,
+        "passed": passed,
+        "plan": plan,
+    }

@@ -1,0 +1,90 @@
+"""Finding scenarios: the shipped library, the user's folder, and paths given on the command line."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from callsim.core.loader import LoadResult, ScenarioFileError, load_scenario
+
+
+def home() -> Path:
+    """callsim's data folder: ``CALLSIM_HOME`` or the platform's user data folder."""
+    env = os.environ.get("CALLSIM_HOME")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs  # deferred: only needed when no CALLSIM_HOME is set
+
+    return Path(platformdirs.user_data_dir("callsim", appauthor=False))
+
+
+def shipped_dir() -> Path:
+    """The scenarios that come with callsim (in a wheel: callsim/scenarios; in a checkout: scenarios/)."""
+    packaged = Path(str(resources.files("callsim"))) / "scenarios"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "scenarios"
+
+
+def user_dir() -> Path:
+    return home() / "scenarios"
+
+
+def scenario_files(extra: list[str] | None = None) -> list[Path]:
+    """Scenario files: shipped, then the user folder, then any files or folders given."""
+    out: list[Path] = []
+    roots = [shipped_dir(), user_dir(), *(Path(p) for p in (extra or []))]
+    for root in roots:
+        if root.is_file():
+            out.append(root)
+        elif root.is_dir():
+            out.extend(sorted(p for p in root.glob("*.y*ml") if p.suffix in (".yaml", ".yml")))
+    seen: set[Path] = set()
+    unique = []
+    for p in out:
+        rp = p.resolve()
+        if rp not in seen:
+            seen.add(rp)
+            unique.append(p)
+    return unique
+
+
+@dataclass
+class Entry:
+    path: Path
+    result: LoadResult
+
+    @property
+    def id(self) -> str:
+        return self.result.scenario.id if self.result.scenario else self.path.stem
+
+
+def load_library(extra: list[str] | None = None) -> list[Entry]:
+    entries = []
+    for p in scenario_files(extra):
+        try:
+            entries.append(Entry(p, load_scenario(p, run_walkthroughs=False)))
+        except ScenarioFileError:
+            continue
+    return entries
+
+
+class NotFound(LookupError):
+    pass
+
+
+def resolve(ref: str, extra: list[str] | None = None) -> LoadResult:
+    """A scenario by path or by id. Raises :class:`NotFound` or :class:`ScenarioFileError`."""
+    p = Path(ref)
+    if p.suffix in (".yaml", ".yml") or os.sep in ref or p.exists():
+        return load_scenario(p, run_walkthroughs=False)
+    entries = load_library(extra)
+    for e in entries:
+        if e.id == ref:
+            return e.result
+    from callsim.core.diagnostics import did_you_mean
+
+    ids = [e.id for e in entries]
+    raise NotFound(f"no scenario '{ref}'.{did_you_mean(ref, ids)} Run `callsim list` to see them all.")

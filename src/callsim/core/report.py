@@ -1,0 +1,92 @@
+"""Plain-text renderings of a call: the debrief and the transcript. Used by the plain player and `show`."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from callsim.core.models import Scenario
+from callsim.core.money import format_money
+from callsim.core.rubric import load_rubric
+from callsim.core.text import safe_text
+
+WIDTH = 78
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(safe_text(text), WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def debrief(record: dict[str, Any], scenario: Scenario) -> str:
+    rubric = load_rubric()
+    out: list[str] = []
+    sc = record["scores"]
+    outcome = record.get("outcome") or {"label": "Not finished", "result": "unfinished"}
+    verdict = "PASS" if record["passed"] else "FAIL"
+    out.append("=" * WIDTH)
+    out.append(f"DEBRIEF: {scenario.title}")
+    out.append("=" * WIDTH)
+    out.append(f"Result:        {verdict} (pass mark {record['pass_mark']:g}, no blocker violations)")
+    out.append(f"Outcome:       {outcome['label']} [{outcome['result']}]")
+    out.append(f"Overall:       {sc['overall']:.0f}/100")
+    out.append(f"Empathy:       {sc['empathy']:.0f}/100")
+    out.append(f"De-escalation: {sc['deescalation']:.0f}/100")
+    out.append(f"Expected behaviours shown: {sc['expectations_met']:.0f}%")
+    comp = record["compliance"]
+    if comp["passed"]:
+        out.append("Compliance:    passed, no violations")
+    else:
+        out.append(f"Compliance:    FAILED, {len(comp['violations'])} violation(s)")
+        for v in comp["violations"]:
+            ev = "; ".join(f'"{e["text"]}"' for e in v["evidence"][:2])
+            out.append(_wrap(f"turn {v['turn']}: {v['label']} ({v['severity']}): {ev}", "    "))
+            out.append(_wrap(f"why: {v['why']}", "      "))
+    plan = record.get("plan")
+    if plan and plan["agreed"]:
+        sym = scenario.debt.symbol
+        amt, aff = format_money(plan["monthly"], sym), format_money(plan["affordable"], sym)
+        if plan["sustainable"]:
+            out.append(_wrap(f"Plan: {amt} a month, within the {aff} they can afford. Sustainable.", ""))
+        else:
+            out.append(_wrap(f"Plan: {amt} a month, but they can only afford {aff}. This plan is likely to "
+                             "break: agree an amount from their budget, not from the balance.", ""))
+    turns = record["turns"]
+    if turns:
+        out.append("")
+        out.append("Turn by turn")
+        out.append("-" * WIDTH)
+    for t in turns:
+        s = t["scores"]
+        good = [b["label"] for b in s["behaviours"] if b["kind"] == "reward"]
+        bad = [b["label"] for b in s["behaviours"] if b["kind"] == "penalty"] + [v["label"] for v in s["violations"]]
+        e = s["epitome"]
+        out.append(f"{t['index']}. empathy {s['empathy']:.0f}, de-escalation {s['deescalation']:.0f} "
+                   f"(ER {e['ER']} IP {e['IP']} EX {e['EX']})")
+        out.append(_wrap(f"You: {t['reply']}", "   "))
+        if good:
+            out.append(_wrap("Did well: " + ", ".join(good), "   + "))
+        if bad:
+            out.append(_wrap("Hurt the call: " + ", ".join(bad), "   - "))
+        for note in s.get("notes", []):
+            out.append(_wrap(note, "   - "))
+        better = s.get("better")
+        if better:
+            for b in better["missed"]:
+                out.append(_wrap(f"Missed: {rubric.get(b).label}", "   ! "))
+            for tip in better["tips"][:3]:
+                out.append(_wrap(tip, "   > "))
+            if better["model_answer"]:
+                out.append(_wrap(f'Better: "{better["model_answer"]}"', "   * "))
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def transcript(record: dict[str, Any], scenario: Scenario) -> str:
+    lines = [f"{scenario.title} (seed {record['seed']})", ""]
+    name = scenario.persona.name.split()[0]
+    for t in record["turns"]:
+        cues = f" ({', '.join(t['debtor']['cues'])})" if t["debtor"]["cues"] else ""
+        lines.append(_wrap(f"{name}{cues}: {t['debtor']['text']}", ""))
+        lines.append(_wrap(f"You: {t['reply']}", ""))
+        lines.append("")
+    return "\n".join(lines)

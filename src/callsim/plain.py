@@ -1,0 +1,100 @@
+"""Plain-text play: the call on stdin/stdout. Works in a pipe (one reply per line) and in a terminal."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from typing import TextIO
+
+from callsim.core.engine import Call
+from callsim.core.models import Scenario
+from callsim.core.money import format_money
+from callsim.core.report import debrief
+from callsim.core.text import clean_reply, safe_text
+
+HELP = "Type your reply and press Enter. Commands: /end ends the call, /hint shows what to aim for, /help."
+
+
+def _say(out: TextIO, text: str = "", indent: str = "") -> None:
+    out.write(textwrap.fill(safe_text(text), 78, initial_indent=indent, subsequent_indent=indent) + "\n"
+              if text else "\n")
+    out.flush()
+
+
+def brief(s: Scenario, out: TextIO) -> None:
+    d = s.debt
+    _say(out, f"== {s.title} ==")
+    _say(out, f"Difficulty {s.difficulty}/5 · {s.jurisdiction.value} · {s.persona.situation.value.replace('_', ' ')}")
+    _say(out, s.brief or s.summary)
+    _say(out, f"On screen: {s.persona.name}, account {d.account_ref or '(no ref)'} with {d.creditor}. "
+              f"Balance {format_money(d.balance, d.symbol)}, {d.days_past_due} days past due.")
+    _say(out)
+
+
+def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guided: bool = False,
+         coaching: bool = True) -> dict[str, object]:
+    s = call.scenario
+    name = s.persona.name.split()[0]
+    brief(s, out)
+    _say(out, HELP)
+    _say(out)
+    while not call.ended:
+        line = call.line
+        cues = f" ({', '.join(line.cues)})" if line.cues else ""
+        _say(out, f"{name}{cues}: {line.text}")
+        choices = call.choices if guided else []
+        for i, ch in enumerate(choices, 1):
+            _say(out, f"{i}. {ch.text}", "   ")
+        out.write("> ")
+        out.flush()
+        raw = inp.readline()
+        if raw == "":
+            _say(out)
+            _say(out, "(input ended: the call is left unfinished)")
+            break
+        reply, warning = clean_reply(raw)
+        if not reply:
+            continue
+        if reply in ("/end", "/quit", "/hangup"):
+            call.end_by_trainee()
+            break
+        if reply == "/help":
+            _say(out, HELP)
+            continue
+        if reply == "/hint":
+            from callsim.core.rubric import load_rubric
+
+            r = load_rubric()
+            aims = [r.get(b).label for b in call.node.expects if b in r.by_id]
+            _say(out, "Aim for: " + (", ".join(aims) if aims else "listen, and respond to what they said."), "  ")
+            continue
+        if warning:
+            _say(out, warning, "  ! ")
+        choice = None
+        if choices and reply.isdigit() and 1 <= int(reply) <= len(choices):
+            choice = int(reply) - 1
+        turn = call.respond(reply, choice=choice)
+        if coaching:
+            _coach(turn, out)
+    if call.ended:
+        last = call.line
+        _say(out, f"{name}: {last.text}")
+        _say(out)
+    record = call.record()
+    out.write(debrief(record, s))
+    out.flush()
+    return record
+
+
+def _coach(turn: dict[str, object], out: TextIO) -> None:
+    scores = turn["scores"]
+    assert isinstance(scores, dict)
+    good = [b["label"] for b in scores["behaviours"] if b["kind"] == "reward"]
+    bad = [b["label"] for b in scores["behaviours"] if b["kind"] == "penalty"]
+    bad += [f"{v['label']} ({v['severity']})" for v in scores["violations"]]
+    _say(out, f"[empathy {scores['empathy']:.0f} · de-escalation {scores['deescalation']:.0f}]"
+              + (f" + {', '.join(good)}" if good else "") + (f" - {', '.join(bad)}" if bad else ""), "  ")
+    better = scores.get("better")
+    if better and better.get("model_answer"):
+        _say(out, f"Better: \"{better['model_answer']}\"", "  ")
+    _say(out)

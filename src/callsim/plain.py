@@ -53,6 +53,8 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
             _say(out, "(input ended: the call is left unfinished)")
             break
         reply, warning = clean_reply(raw)
+        if not inp.isatty():
+            out.write(reply + "\n")  # echo piped replies so the transcript reads as a conversation
         if not reply:
             continue
         if reply in ("/end", "/quit", "/hangup"):
@@ -76,7 +78,7 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
         turn = call.respond(reply, choice=choice)
         if coaching:
             _coach(turn, out)
-    if call.ended:
+    if call.ended and call.node.is_final:
         last = call.line
         _say(out, f"{name}: {last.text}")
         _say(out)

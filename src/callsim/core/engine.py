@@ -30,6 +30,8 @@ from callsim.core.scorer import Scorer, ScoringContext, TurnScore, _HARDSHIP, de
 
 RECORD_FORMAT = 1
 ENDED_BY_TRAINEE = Outcome(id="ended_by_trainee", label="Call ended by the trainee", result="failed")
+_EMPATHY_BREACHES = {"false_empathy", "minimising", "blaming", "abusive_language", "coercive_shaming", "commanding"}
+_CORE_EMPATHY = {"emotional_reaction", "interpretation", "exploration", "validation", "thanks_for_disclosure"}
 _DEFAULT_CAP = 2.0  # most a var moves per turn from the rubric's default effects (per 10 of its range)
 
 BUILTIN_NAMES = {
@@ -408,8 +410,13 @@ def summarise(call: Call) -> dict[str, Any]:
     for t in turns:
         node = s.nodes[t["node"]]
         ids = {b["id"] for b in t["scores"]["behaviours"]} | {v["id"] for v in t["scores"]["violations"]}
-        wants_empathy = any(b in EMPATHY_IDS for b in node.expects) or bool(_HARDSHIP.search(t["debtor"]["text"]))
-        weights.append(1.0 if wants_empathy else 0.3)
+        # Empathy counts where it was called for (the node expects it, or the debtor spoke of hardship)
+        # and wherever it was breached; procedural turns (verifying identity, say) do not dilute it.
+        expected_empathy = any(b in _CORE_EMPATHY for b in node.expects)
+        breached = bool(ids & _EMPATHY_BREACHES)
+        hardship = bool(_HARDSHIP.search(t["debtor"]["text"]))
+        other_empathy = any(b in EMPATHY_IDS for b in node.expects)
+        weights.append(1.0 if expected_empathy or breached else 0.5 if hardship or other_empathy else 0.0)
         emp.append(t["scores"]["empathy"])
         deesc.append(t["scores"]["deescalation"])
         exp_ids = [b for b in node.expects if b in rubric.by_id]
@@ -417,6 +424,8 @@ def summarise(call: Call) -> dict[str, Any]:
         met += sum(1 for b in exp_ids if b in ids)
         for v in t["scores"]["violations"]:
             violations.append({"turn": t["index"], **v})
+    if turns and not any(weights):
+        weights = [1.0] * len(turns)
     empathy = sum(w * e for w, e in zip(weights, emp, strict=True)) / sum(weights) if turns else 0.0
     deesc_mean = sum(deesc) / len(deesc) if deesc else 0.0
     adj = 0.0

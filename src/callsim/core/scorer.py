@@ -238,9 +238,12 @@ _PAYMENT_ASK = re.compile(
     re.I,
 )
 _PRESSING = re.compile(
-    r"\b(today|tonight|right now|now|straight away|right away|immediately|by (friday|monday|tomorrow|the end)|"
-    r"still need|i need|we need|must|have to|has to|got to|at least|something today|anything today|"
-    r"i hear you,? but|i understand,? but|i'?m sorry,? but)\b",
+    r"\b(need|want|expect|must have|have to (get|take)|got to (get|take)|require) (a |some |the |your )?"
+    r"(payment|something|anything|money|the (balance|money|arrears))\b"
+    r"|\b(pay|payment|something|anything|money)\b[^.?!]{0,25}\b(today|tonight|right now|now|straight away|"
+    r"immediately|this week|by (friday|monday|tomorrow|the end))\b"
+    r"|\b(still|at least) (need|want|expect|have to|got to)\b"
+    r"|\b(i hear you|i understand|i'?m sorry|i know|i get (it|that)),? but\b[^.?!]{0,60}\b(pay|payment|need|something|money)",
     re.I,
 )
 _OPEN_QUESTION = re.compile(r"\b(what|how|why|where|when|who|which|tell me|can you tell|could you tell)\b", re.I)
@@ -356,6 +359,10 @@ class Scorer:
         if scenario is not None and asks_payment:
             roles = {scenario.flags[f].role for f in scenario.flags if flags.get(f) and scenario.flags[f]}  # type: ignore[union-attr]
             pressing = _PRESSING.search(text)
+            if not pressing:
+                pressing = next((re.search(r"\S+", text[a.start:]) for a in amounts if a.role == "lump_sum"
+                                 and re.search(r"\b(today|now|right away|immediately)\b", text[a.end:a.end + 30], re.I)),
+                                None)
             if "stop_collection" in roles or ("vulnerability" in roles and pressing):
                 span = ask or pressing
                 ev = Evidence(span.group(0), span.start(), span.end()) if span else Evidence(text, 0, len(text))
@@ -470,7 +477,7 @@ class Scorer:
     def _empathy(self, epitome: Mapping[str, int], found: Mapping[str, list[Evidence]]) -> float:
         raw = 22 * epitome["ER"] + 18 * epitome["IP"] + 15 * epitome["EX"]
         others = [b for b in ("validation", "paraphrase", "thanks_for_disclosure", "asks_permission") if b in found]
-        raw += 8 * len(others)
+        raw += 12 * len(others)
         raw -= 20 * sum(1 for b in ("false_empathy", "minimising", "blaming") if b in found)
         raw -= 40 * sum(1 for b in ("abusive_language", "coercive_shaming") if b in found)
         return float(max(0, min(100, raw)))

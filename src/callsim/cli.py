@@ -12,6 +12,7 @@ from typing import Any
 from callsim import __version__
 
 EXIT_USAGE = 2
+EXTENSIONS = ("callsim.cli_eval", "callsim.cli_store")
 
 
 class UserError(Exception):
@@ -344,6 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("rubric", help="list the behaviours scored")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_rubric)
+
+    # Commands that live in their own modules (each has register(subparsers, UserError)).
+    import importlib
+
+    for name in EXTENSIONS:
+        importlib.import_module(name).register(sub, UserError)
     return p
 
 

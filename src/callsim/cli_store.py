@@ -1,0 +1,11 @@
+"""Session store commands: `callsim sessions`, `show`, `export`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any, user_error: type[Exception]) -> None:
+    """Add this module's subcommands to the ``callsim`` parser."""
+    _ = (sub, user_error, argparse)

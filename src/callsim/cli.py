@@ -37,7 +37,7 @@ def cmd_list(a: argparse.Namespace) -> int:
     from callsim.core.library import load_library
 
     entries = load_library(a.paths)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for e in entries:
         s = e.result.scenario
         if s is None:
@@ -90,10 +90,10 @@ def cmd_run(a: argparse.Namespace) -> int:
 
     call = _call(a)
     try:
-        lines = Path(a.replies).read_text(encoding="utf-8").splitlines() if a.replies != "-" else sys.stdin.read().splitlines()
+        source = sys.stdin.read() if a.replies == "-" else Path(a.replies).read_text(encoding="utf-8")
     except OSError as e:
         raise UserError(f"cannot read replies: {e.strerror}: {a.replies}") from None
-    for raw in lines:
+    for raw in source.splitlines():
         if call.ended:
             break
         reply, _ = clean_reply(raw)

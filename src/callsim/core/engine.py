@@ -17,16 +17,16 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from transitions import EventData, Machine
 
 from callsim.core.conditions import Condition, Value
 from callsim.core.models import Choice, Line, Node, Outcome, Scenario
-from callsim.core.money import plan_amount
 from callsim.core.money import lump_sum as lump_sum_of
+from callsim.core.money import plan_amount
 from callsim.core.rubric import EMPATHY_IDS, load_rubric
-from callsim.core.scorer import Scorer, ScoringContext, TurnScore, _HARDSHIP, default_scorer
+from callsim.core.scorer import _HARDSHIP, Scorer, ScoringContext, TurnScore, default_scorer
 
 RECORD_FORMAT = 1
 ENDED_BY_TRAINEE = Outcome(id="ended_by_trainee", label="Call ended by the trainee", result="failed")
@@ -68,6 +68,9 @@ class _Model:
     """The object ``transitions`` drives. Kept bare so no trigger name can shadow an attribute."""
 
     state: str
+    # Bound by transitions at add_model (annotations only, so nothing shadows them).
+    advance: Callable[..., bool]
+    interrupt: Callable[..., bool]
 
     def __init__(self) -> None:
         self.fired: tuple[str, int] | None = None
@@ -133,7 +136,8 @@ class CompiledScenario:
     @staticmethod
     def _mark(nid: str, i: int) -> Callable[[EventData], None]:
         def mark(event: EventData) -> None:
-            event.model.fired = (nid, i)
+            model = cast(_Model, event.model)
+            model.fired = (nid, i)
 
         return mark
 
@@ -287,11 +291,11 @@ class Call:
         )
         score = self.compiled.scorer.score(text, ctx)
         mood_before = dict(self.mood)
-        defaults: Counter[str] = Counter()
+        defaults: dict[str, float] = {}
         for bid in score.ids:
             for var, delta in self.compiled.rubric.get(bid).mood.items():
-                defaults[var] += delta
-        self._apply_mood(dict(defaults), cap=True)
+                defaults[var] = defaults.get(var, 0.0) + delta
+        self._apply_mood(defaults, cap=True)
         for bid in score.ids:
             self.seen[bid] += 1
         if "affordability_check" in score.ids:
@@ -302,7 +306,7 @@ class Call:
 
         lookup = self._lookup(score)
         self._model.fired = None
-        self._model.advance(lookup=lookup)  # type: ignore[attr-defined]
+        self._model.advance(lookup=lookup)
         route_info: dict[str, Any] | None = None
         if self._model.fired is not None:
             _, i = self._model.fired
@@ -314,7 +318,7 @@ class Call:
             raise ScenarioRuntimeError(f"no route out of node '{node_id}' fired")
         if not self.scenario.nodes[self.node_id].is_final and self.scenario.end_when:
             self._model.fired = None
-            self._model.interrupt(lookup=self._lookup(score))  # type: ignore[attr-defined]
+            self._model.interrupt(lookup=self._lookup(score))
             if self._model.fired is not None:
                 rule = self.scenario.end_when[self._model.fired[1]]
                 route_info = {"index": None, "when": rule.when, "goto": rule.goto, "note": "end_when"}
@@ -444,7 +448,7 @@ def summarise(call: Call) -> dict[str, Any]:
         overall = min(overall, 50.0)
     overall = max(0.0, min(100.0, overall)) if turns else 0.0
     compliance_passed = not violations
-    passed = bool(outcome) and overall >= s.pass_mark and not blockers and (outcome is None or outcome.result != "failed")
+    passed = outcome is not None and outcome.result != "failed" and overall >= s.pass_mark and not blockers
     plan = None
     if call.last_plan > 0:
         affordable = s.budget.affordable_monthly

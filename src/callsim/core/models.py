@@ -7,7 +7,7 @@ The JSON Schema editors use is generated from here (``callsim schema``).
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -23,12 +23,12 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Jurisdiction(str, Enum):
+class Jurisdiction(StrEnum):
     UK = "UK"
     US = "US"
 
 
-class Situation(str, Enum):
+class Situation(StrEnum):
     """The kind of hardship or difficulty. New values may be added in later format versions."""
 
     medical_emergency = "medical_emergency"
@@ -48,7 +48,7 @@ class Situation(str, Enum):
     crisis = "crisis"
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     """Next steps a creditor might take. The compliance checks compare threats with these."""
 
     legal_action = "legal_action"  # court claim, lawsuit, CCJ, judgment

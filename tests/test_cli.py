@@ -1,0 +1,187 @@
+"""Every CLI command end to end, through the real entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from callsim.cli import main
+
+from .conftest import ROOT
+
+SCENARIO = "medical-emergency-uk"
+GOOD = [
+    "Hi, my name's Sam, calling from Harbour Recoveries on behalf of Brightwell Energy. Can I confirm I'm "
+    "speaking to Priya Shah, and your postcode please?",
+    "Please don't apologise. It sounds like it's been a really hard few months. Would you like to tell me "
+    "what's been going on?",
+]
+
+
+def run_cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "callsim.cli", *args], input=stdin, capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=60)
+
+
+def test_list_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    ids = {r["id"] for r in rows}
+    assert SCENARIO in ids
+    row = next(r for r in rows if r["id"] == SCENARIO)
+    assert row["jurisdiction"] == "UK" and row["situation"] == "medical_emergency" and row["ok"]
+
+
+def test_list_includes_user_folder_and_given_paths(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = (ROOT / "scenarios" / "medical_emergency_uk.yaml").read_text()
+    user = Path(os.environ["CALLSIM_HOME"]) / "scenarios"
+    user.mkdir(parents=True)
+    (user / "mine.yaml").write_text(src.replace("id: medical-emergency-uk", "id: my-copy"))
+    other = tmp_path / "x.yaml"
+    other.write_text(src.replace("id: medical-emergency-uk", "id: given-copy"))
+    assert main(["list", "--json", str(other)]) == 0
+    ids = {r["id"] for r in json.loads(capsys.readouterr().out)}
+    assert {"my-copy", "given-copy", SCENARIO} <= ids
+
+
+def test_play_plain_in_a_pipe_ends_with_a_debrief() -> None:
+    p = run_cli("play", SCENARIO, "--plain", "--seed", "2", stdin="\n".join(GOOD) + "\n/end\n")
+    assert p.returncode == 0, p.stderr
+    out = p.stdout
+    assert "Priya" in out and "DEBRIEF" in out
+    assert "Empathy:" in out and "Compliance:" in out
+    assert "Call ended by the trainee" in out
+    assert "Traceback" not in p.stderr
+
+
+def test_play_plain_shows_hostile_text_as_text() -> None:
+    nasty = "\x1b[2J\x1b[31mHELLO\x1b]0;pwned\x07 [bold]x[/bold]\x00\x07"
+    p = run_cli("play", SCENARIO, "--plain", stdin=nasty + "\n/end\n")
+    assert p.returncode == 0
+    assert "\x1b" not in p.stdout and "\x00" not in p.stdout and "\x07" not in p.stdout
+    assert "HELLO" in p.stdout and "[bold]x[/bold]" in p.stdout
+
+
+def test_play_plain_huge_paste_is_truncated_with_a_message() -> None:
+    p = run_cli("play", SCENARIO, "--plain", stdin="sorry " * 20000 + "\n/end\n")
+    assert p.returncode == 0
+    assert "only the first 4,000 were used" in p.stdout
+
+
+def test_play_plain_eof_leaves_call_unfinished() -> None:
+    p = run_cli("play", SCENARIO, "--plain", stdin=GOOD[0] + "\n")
+    assert "input ended" in p.stdout
+    assert p.returncode == 1
+
+
+def test_run_json_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    replies = tmp_path / "r.txt"
+    replies.write_text("\n".join(GOOD) + "\n")
+    assert main(["run", SCENARIO, "--replies", str(replies), "--seed", "4", "--json"]) == 0
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["scenario"] == {"id": SCENARIO, "version": 1}
+    assert rec["seed"] == 4
+    assert set(rec["scores"]) >= {"empathy", "deescalation", "overall"}
+    assert set(rec["compliance"]) == {"passed", "violations"}
+    assert isinstance(rec["passed"], bool)
+    assert len(rec["turns"]) == 2
+    for t in rec["turns"]:
+        assert set(t) >= {"node", "debtor", "reply", "scores"}
+        assert set(t["scores"]) >= {"empathy", "deescalation", "behaviours", "violations", "better", "epitome"}
+    assert rec["turns"][1]["node"] == "verified"
+
+
+def test_run_is_deterministic_byte_for_byte(tmp_path: Path) -> None:
+    replies = tmp_path / "r.txt"
+    replies.write_text("\n".join(GOOD) + "\n")
+    a = run_cli("run", SCENARIO, "--replies", str(replies), "--seed", "11", "--json")
+    b = run_cli("run", SCENARIO, "--replies", str(replies), "--seed", "11", "--json")
+    assert a.returncode == 0 and a.stdout == b.stdout
+
+
+def test_run_missing_replies_file_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", SCENARIO, "--replies", "/nonexistent/r.txt", "--json"]) == 1
+    assert "cannot read replies" in capsys.readouterr().err
+
+
+def test_unknown_scenario_suggests_and_exits_nonzero() -> None:
+    p = run_cli("play", "medical-emergency-ku", "--plain")
+    assert p.returncode == 1
+    assert "no scenario 'medical-emergency-ku'" in p.stderr and "Did you mean 'medical-emergency-uk'" in p.stderr
+    assert "Traceback" not in p.stderr
+
+
+def test_broken_scenario_file_lists_errors_not_a_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\ntitle: [unclosed\n")
+    p = run_cli("play", str(bad), "--plain")
+    assert p.returncode == 1
+    assert f"{bad}:" in p.stderr and "E001" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_score_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", "I'm so sorry, that sounds awful. How are you coping?", "--context",
+                 "My husband died last month.", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["epitome"]["ER"] >= 1 and r["epitome"]["EX"] >= 1
+    ids = {b["id"] for b in r["behaviours"]}
+    assert {"emotional_reaction", "exploration"} <= ids
+    ev = next(b for b in r["behaviours"] if b["id"] == "emotional_reaction")["evidence"][0]
+    assert "sorry" in ev["text"].lower()
+    assert r["violations"] == []
+
+
+def test_score_with_scenario_and_node_uses_debt_facts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", "We'll send the bailiffs round.", "--scenario", SCENARIO, "--node", "verified",
+                 "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert [v["id"] for v in r["violations"]] == ["threat_unintended_action"]
+    assert r["better"]["model_answer"].startswith("Thanks, Priya")
+    assert main(["score", "x", "--scenario", SCENARIO, "--node", "verifed"]) == 1
+    assert "Did you mean 'verified'" in capsys.readouterr().err
+
+
+def test_score_jsonl_reads_stdin_line_by_line() -> None:
+    lines = [
+        json.dumps({"text": "You'll go to jail for this.", "context": "I can't pay"}),
+        "not json",
+        json.dumps({"text": "Thanks for telling me."}),
+    ]
+    p = run_cli("score", "--jsonl", stdin="\n".join(lines) + "\n")
+    assert p.returncode == 0, p.stderr
+    out = [json.loads(x) for x in p.stdout.splitlines()]
+    assert len(out) == 3
+    assert out[0]["violations"][0]["id"] == "threat_arrest_or_crime"
+    assert out[1] == {"line": 2, "error": 'expected {"text": "...", "context": "..."}'}
+    assert "thanks_for_disclosure" in {b["id"] for b in out[2]["behaviours"]}
+
+
+def test_graph_is_mermaid_with_every_node(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["graph", SCENARIO]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("flowchart TD")
+    for node in ("opening", "verified", "sustainable_plan", "hung_up"):
+        assert f"    {node}" in out
+    assert '-->|"otherwise"|' in out
+
+
+def test_schema_and_rubric(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["title"] == "callsim scenario" and "nodes" in schema["properties"]
+    assert main(["rubric", "--json"]) == 0
+    ids = {b["id"] for b in json.loads(capsys.readouterr().out)}
+    assert {"emotional_reaction", "threat_arrest_or_crime", "coercive_shaming"} <= ids
+
+
+def test_test_command_runs_walkthroughs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", str(ROOT / "scenarios" / "medical_emergency_uk.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "ok   medical-emergency-uk: empathetic path" in out
+    assert out.strip().endswith("3 passed, 0 failed")

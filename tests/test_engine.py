@@ -1,0 +1,240 @@
+"""The conversation engine: routes, mood, flags, endings, determinism, save and restore."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from callsim.core.engine import CompiledScenario, ScenarioRuntimeError
+from callsim.core.loader import load_scenario, load_text
+from callsim.core.models import Scenario
+from callsim.core.report import debrief
+
+from .conftest import SCENARIOS
+
+MINI = """\
+# yaml-language-server: $schema=../schema/scenario.schema.json
+id: mini
+title: Mini
+version: 2
+difficulty: 1
+jurisdiction: UK
+summary: A tiny call for engine tests.
+persona: {name: Alex Doe, age: 40, situation: job_loss, facts: {redundant: Made redundant in May.}}
+debt: {creditor: Acme Water, currency: GBP, balance: 300, actions: {lawful: [legal_action], intended: []}}
+budget:
+  income: [{label: Benefit, amount: 900}]
+  outgoings: [{label: Rent, amount: 850}]
+mood:
+  trust: {min: 0, max: 10, start: 3}
+  anger: {min: 0, max: 10, start: 7}
+flags:
+  heard: {description: The trainee acknowledged the job loss}
+end_when:
+  - {when: anger >= 10, goto: hangup}
+start: open
+nodes:
+  open:
+    say:
+      - "Yeah? Who's this?"
+      - "Hello, who is it?"
+      - {text: "WHAT do you want?", when: anger >= 7, cue: snapping}
+    model_answers: ["Hi, it's Sam from Acme Water."]
+    routes:
+      - {when: emotional_reaction or interpretation, goto: told, set: {heard: true}, mood: {trust: 2}}
+      - {when: commanding, goto: open, mood: {anger: 5}}
+      - goto: told
+  told:
+    say: ["I lost my job in May.", "I was made redundant."]
+    discloses: [redundant]
+    expects: [emotional_reaction]
+    model_answers: ["I'm so sorry to hear that."]
+    choices:
+      - {text: "I'm so sorry, that sounds really hard.", counts_as: [emotional_reaction]}
+      - {text: "Pay up.", counts_as: [commanding]}
+    routes:
+      - {when: plan_amount > affordable, goto: plan_bad}
+      - {when: plan_amount > 0, goto: plan_ok}
+      - goto: told
+  plan_ok:
+    say: ["OK, deal."]
+    outcome: {id: plan, label: Plan agreed, result: resolved}
+  plan_bad:
+    say: ["Fine, whatever."]
+    outcome: {id: plan, label: Plan agreed, result: resolved}
+  hangup:
+    say: ["[click]"]
+    outcome: {id: hangup, label: Hung up, result: failed}
+"""
+
+
+@pytest.fixture(scope="module")
+def mini() -> Scenario:
+    r = load_text(MINI, "mini.yaml", run_walkthroughs=False)
+    assert not r.errors, [d.format() for d in r.errors]
+    assert r.scenario is not None
+    return r.scenario
+
+
+@pytest.fixture(scope="module")
+def compiled(mini: Scenario) -> CompiledScenario:
+    return CompiledScenario(mini)
+
+
+def test_mood_band_variant_is_chosen_when_its_condition_holds(compiled: CompiledScenario) -> None:
+    call = compiled.new_call(seed=5)
+    assert call.line.text == "WHAT do you want?"
+    assert call.line.cues == ("snapping",)
+
+
+def test_first_matching_route_wins_and_applies_mood_and_flags(compiled: CompiledScenario) -> None:
+    call = compiled.new_call()
+    turn = call.respond("I'm so sorry, that sounds really hard.")
+    assert turn["route"]["index"] == 0
+    assert call.node_id == "told"
+    assert call.flags["heard"] is True
+    assert call.mood["trust"] > 3  # rubric default (+1, capped) and the route's +2
+    assert call.disclosed == ["redundant"]
+
+
+def test_default_route_when_nothing_matches(compiled: CompiledScenario) -> None:
+    call = compiled.new_call()
+    turn = call.respond("Hello, this is Sam.")
+    assert turn["route"]["when"] is None
+    assert call.node_id == "told"
+    assert call.flags["heard"] is False
+
+
+def test_end_when_threshold_ends_the_call(compiled: CompiledScenario) -> None:
+    call = compiled.new_call()
+    turn = call.respond("Calm down.")
+    assert turn["route"]["note"] == "end_when"
+    assert call.ended
+    assert call.outcome is not None and call.outcome.id == "hangup"
+    assert call.mood["anger"] == 10  # bounded by max
+    with pytest.raises(ScenarioRuntimeError):
+        call.respond("sorry")
+
+
+def test_guided_choice_counts_as_its_behaviours(compiled: CompiledScenario) -> None:
+    call = compiled.new_call()
+    call.respond("Hello, this is Sam.")
+    assert [c.text for c in call.choices][0].startswith("I'm so sorry")
+    turn = call.respond("", choice=0)
+    assert turn["reply"] == "I'm so sorry, that sounds really hard."
+    assert turn["choice"] == 1
+    assert "emotional_reaction" in {b["id"] for b in turn["scores"]["behaviours"]}
+    with pytest.raises(ValueError, match="choice 9 does not exist"):
+        call.respond("", choice=8)
+
+
+def test_plan_above_budget_is_agreed_but_flagged_unsustainable(compiled: CompiledScenario) -> None:
+    call = compiled.new_call()
+    call.respond("Hello, this is Sam.")
+    call.respond("Could you do £80 a month?")
+    rec = call.record()
+    assert call.node_id == "plan_bad"
+    assert rec["plan"] == {"monthly": 80.0, "affordable": 50.0, "sustainable": False, "agreed": True}
+    assert "likely to break" in debrief(rec, call.scenario)
+
+
+def test_plan_within_budget_is_sustainable(compiled: CompiledScenario) -> None:
+    call = compiled.new_call()
+    call.respond("Hello, this is Sam.")
+    call.respond("Would £10 a week work for you?")  # about £43 a month
+    assert call.node_id == "plan_ok"
+    assert call.record()["plan"]["sustainable"] is True
+
+
+def test_calls_share_one_machine_and_leave_it_when_ended(compiled: CompiledScenario) -> None:
+    machine = compiled.machine
+    before = len(machine.models)
+    a, b = compiled.new_call(), compiled.new_call()
+    assert len(machine.models) == before + 2
+    a.end_by_trainee()
+    assert a.outcome is not None and a.outcome.id == "ended_by_trainee"
+    assert len(machine.models) == before + 1
+    b.respond("Calm down.")
+    assert b.ended and len(machine.models) == before
+
+
+SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_same_seed_same_replies_same_call_byte_for_byte(path: object) -> None:
+    r = load_scenario(str(path), run_walkthroughs=False)
+    assert r.scenario is not None
+    w = r.scenario.walkthroughs[0]
+
+    def play() -> str:
+        call = CompiledScenario(r.scenario).new_call(seed=7)  # type: ignore[arg-type]
+        for reply in w.replies:
+            if call.ended:
+                break
+            call.respond(reply)
+        return json.dumps(call.record(), sort_keys=True)
+
+    assert play() == play()
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_save_and_restore_mid_call_gives_the_same_call(path: object) -> None:
+    r = load_scenario(str(path), run_walkthroughs=False)
+    s = r.scenario
+    assert s is not None
+    replies = s.walkthroughs[0].replies
+    whole = CompiledScenario(s).new_call(seed=3)
+    for reply in replies:
+        if not whole.ended:
+            whole.respond(reply)
+    split_at = max(1, len(replies) // 2)
+    first = CompiledScenario(s).new_call(seed=3)
+    for reply in replies[:split_at]:
+        first.respond(reply)
+    saved = first.to_json()
+    resumed = CompiledScenario(s).restore(saved)  # a fresh machine, as after a restart
+    assert resumed.line == first.line
+    for reply in replies[split_at:]:
+        if not resumed.ended:
+            resumed.respond(reply)
+    assert json.dumps(resumed.record(), sort_keys=True) == json.dumps(whole.record(), sort_keys=True)
+
+
+def test_restore_refuses_another_scenarios_call(compiled: CompiledScenario) -> None:
+    call = compiled.new_call()
+    data = call.state()
+    data["scenario"]["id"] = "other"
+    with pytest.raises(ScenarioRuntimeError, match="scenario 'other'"):
+        compiled.restore(data)
+    data = call.state()
+    data["node"] = "gone"
+    with pytest.raises(ScenarioRuntimeError, match="no longer has"):
+        compiled.restore(data)
+
+
+def test_record_has_what_reviewers_need(compiled: CompiledScenario) -> None:
+    call = compiled.new_call(seed=9)
+    call.respond("I'm so sorry, that sounds really hard.")
+    call.respond("Could you do £20 a month?")
+    rec = call.record()
+    assert rec["scenario"] == {"id": "mini", "version": 2}
+    assert rec["seed"] == 9
+    assert rec["outcome"] == {"id": "plan", "label": "Plan agreed", "result": "resolved"}
+    assert set(rec["scores"]) >= {"empathy", "deescalation", "overall"}
+    assert rec["compliance"] == {"passed": True, "violations": []}
+    t = rec["turns"][0]
+    assert set(t) >= {"node", "debtor", "reply", "scores", "route", "mood", "flags"}
+    assert t["scores"]["epitome"]["ER"] >= 1
+
+
+def test_violation_is_recorded_with_turn_and_fails_compliance(compiled: CompiledScenario) -> None:
+    call = compiled.new_call()
+    call.respond("Hello, this is Sam.")
+    call.respond("Pay £300 today or we'll take you to court.")
+    rec = call.record()
+    assert not rec["compliance"]["passed"]
+    v = rec["compliance"]["violations"][0]
+    assert v["id"] == "threat_unintended_action" and v["turn"] == 2 and v["severity"] == "blocker"
+    assert rec["passed"] is False

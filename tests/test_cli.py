@@ -185,3 +185,30 @@ def test_test_command_runs_walkthroughs(capsys: pytest.CaptureFixture[str]) -> N
     out = capsys.readouterr().out
     assert "ok   medical-emergency-uk: empathetic path" in out
     assert out.strip().endswith("3 passed, 0 failed")
+
+
+def test_new_scaffold_lints_clean_and_plays(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "draft.yaml"
+    assert main(["new", "--situation", "job_loss", "--jurisdiction", "US", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("# yaml-language-server: $schema=")
+    assert "# ---- The debt" in text  # commented for authors
+    assert main(["lint", "--strict", str(out)]) == 0
+    assert main(["test", str(out)]) == 0
+    assert main(["new", "--situation", "job_loss", "--jurisdiction", "US", "-o", str(out)]) == 1
+    assert "already exists" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["dot", "svg"])
+def test_graph_other_formats(fmt: str, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    target = tmp_path / f"g.{fmt}"
+    assert main(["graph", SCENARIO, "--format", fmt, "-o", str(target)]) == 0
+    text = target.read_text()
+    if fmt == "dot":
+        assert text.startswith('digraph "medical-emergency-uk"') and '"opening" -> "verified"' in text
+    else:
+        root = ET.fromstring(text)  # well-formed, standalone SVG
+        assert root.tag.endswith("svg")
+        assert "Affordable plan agreed" in text and "otherwise" in text

@@ -167,10 +167,43 @@ def _score_json(score: Any) -> dict[str, Any]:
 
 
 def cmd_graph(a: argparse.Namespace) -> int:
-    from callsim.core.graph import mermaid
+    from callsim.core import graph
 
-    print(mermaid(_scenario(a.scenario)), end="")
+    scenario = _scenario(a.scenario)
+    path: list[str] = []
+    if getattr(a, "session", None):
+        path = _session_path(a.session, scenario.id)
+    render = {"mermaid": graph.mermaid, "dot": graph.dot, "svg": graph.svg}[a.format]
+    text = render(scenario, path)
+    if a.output:
+        Path(a.output).write_text(text, encoding="utf-8")
+        print(f"wrote {a.output}", file=sys.stderr)
+    else:
+        print(text, end="")
     return 0
+
+
+def _session_path(session_id: str, scenario_id: str) -> list[str]:
+    """The nodes a stored call visited, in order, for highlighting."""
+    try:
+        from callsim.core.store import Store  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        raise UserError("--session needs the session store, which this install does not have") from None
+    store = Store.open()
+    try:
+        detail = store.get(session_id)
+    except KeyError:
+        raise UserError(f"no session '{session_id}'") from None
+    finally:
+        store.close()
+    record: dict[str, Any] = dict(getattr(detail, "record", None) or {})
+    turns = record.get("turns") or list(getattr(detail, "turns", []) or [])
+    if record.get("scenario", {}).get("id", scenario_id) != scenario_id:
+        raise UserError(f"session {session_id} is a call of '{record['scenario']['id']}', not '{scenario_id}'")
+    path = [t["node"] for t in turns]
+    if turns:
+        path.append(turns[-1]["next"])
+    return path
 
 
 def cmd_lint(a: argparse.Namespace) -> int:
@@ -242,6 +275,23 @@ def cmd_test(a: argparse.Namespace) -> int:
                 print(f"FAIL {r.scenario.id}: {res.name}: {'; '.join(res.problems)}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def cmd_new(a: argparse.Namespace) -> int:
+    from callsim.core.models import Jurisdiction, Situation
+    from callsim.core.scaffold import scaffold
+
+    text = scaffold(Situation(a.situation), Jurisdiction(a.jurisdiction))
+    if not a.output:
+        print(text, end="")
+        return 0
+    out = Path(a.output)
+    if out.exists() and not a.force:
+        raise UserError(f"{out} already exists (use --force to overwrite)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}: edit it, then `callsim lint {out}` and `callsim play {out} --plain`", file=sys.stderr)
+    return 0
 
 
 def cmd_schema(a: argparse.Namespace) -> int:
@@ -325,8 +375,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--jsonl", action="store_true", help='read {"text","context"} lines from stdin')
     s.set_defaults(func=cmd_score)
 
-    s = sub.add_parser("graph", help="diagram a scenario (Mermaid)")
+    s = sub.add_parser("graph", help="diagram a scenario (Mermaid, DOT or SVG)")
     s.add_argument("scenario")
+    s.add_argument("--format", choices=["mermaid", "dot", "svg"], default="mermaid")
+    s.add_argument("--session", help="highlight the path a stored call took")
+    s.add_argument("-o", "--output", help="file to write (default: print)")
     s.set_defaults(func=cmd_graph)
 
     s = sub.add_parser("lint", help="check scenario files")
@@ -338,6 +391,15 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("test", help="run scenario walkthroughs")
     s.add_argument("paths", nargs="*")
     s.set_defaults(func=cmd_test)
+
+    from callsim.core.models import Jurisdiction, Situation
+
+    s = sub.add_parser("new", help="scaffold a new scenario that already lints")
+    s.add_argument("--situation", required=True, choices=[x.value for x in Situation])
+    s.add_argument("--jurisdiction", required=True, choices=[x.value for x in Jurisdiction])
+    s.add_argument("-o", "--output", help="file to write (default: print)")
+    s.add_argument("--force", action="store_true", help="overwrite an existing file")
+    s.set_defaults(func=cmd_new)
 
     s = sub.add_parser("schema", help="print the scenario JSON Schema")
     s.set_defaults(func=cmd_schema)

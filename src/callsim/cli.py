@@ -294,6 +294,14 @@ def cmd_new(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_catalogue(a: argparse.Namespace) -> int:
+    from callsim.core.catalogue import catalogue
+    from callsim.core.library import shipped_dir
+
+    print(catalogue(Path(a.folder) if a.folder else shipped_dir()), end="")
+    return 0
+
+
 def cmd_schema(a: argparse.Namespace) -> int:
     from callsim.core.models import json_schema
 
@@ -400,6 +408,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", help="file to write (default: print)")
     s.add_argument("--force", action="store_true", help="overwrite an existing file")
     s.set_defaults(func=cmd_new)
+
+    s = sub.add_parser("catalogue", help="print the scenario library as Markdown (docs/scenarios.md)")
+    s.add_argument("folder", nargs="?", help="scenario folder (default: the shipped library)")
+    s.set_defaults(func=cmd_catalogue)
 
     s = sub.add_parser("schema", help="print the scenario JSON Schema")
     s.set_defaults(func=cmd_schema)

@@ -265,6 +265,9 @@ class Scenario(Strict):
     tags: list[str] = Field(default_factory=list)
     summary: str
     brief: str = Field("", description="What the trainee is told before the call.")
+    learning_goals: list[str] = Field(
+        default_factory=list, description="What a trainee should practise here, in plain words (shown in the library)."
+    )
     pass_mark: float = Field(80, ge=0, le=100)
     persona: Persona
     debt: Debt

@@ -7,8 +7,11 @@ Grammar (case-sensitive names, keywords in lower case)::
     and     := not ("and" not)*
     not     := "not" not | compare
     compare := sum (("==" | "!=" | "<" | "<=" | ">" | ">=") sum)?
-    sum     := atom (("+" | "-" | "*") atom)*
+    sum     := product (("+" | "-") product)*
+    product := atom ("*" atom)*
     atom    := NUMBER | "true" | "false" | NAME | "(" expr ")" | "-" atom
+
+So ``not`` binds tighter than ``and``, which binds tighter than ``or``; ``*`` before ``+`` and ``-``.
 
 A NAME is a word with optional dots (``seen.exploration``). What names mean is decided by the caller
 (:class:`Namespace`): behaviours are true when detected this turn, mood variables are numbers, flags
@@ -114,6 +117,8 @@ def _tokens(text: str) -> Iterator[_Tok]:
             raise ConditionError(f"unexpected character '{value}'", start)
         if kind == "name" and value in _WORD_OPS:
             kind = "word"
+        elif kind == "name" and value.lower() in _WORD_OPS:
+            raise ConditionError(f"write '{value.lower()}' in lower case", start)
         yield _Tok(kind, value, start)
     yield _Tok("end", "", len(text))
 
@@ -136,7 +141,12 @@ class _Parser:
     def parse(self) -> Expr:
         if self.tok.kind == "end":
             raise ConditionError("the condition is empty", 0)
-        e = self.or_()
+        try:
+            e = self.or_()
+        except RecursionError:
+            raise ConditionError("too many brackets or 'not's inside each other", 0) from None
+        if self.tok.kind == "op" and self.tok.text == ")":
+            raise ConditionError("this ')' has no matching '('", self.tok.offset)
         if self.tok.kind != "end":
             raise ConditionError(f"unexpected '{self.tok.text}': join conditions with 'and' or 'or'",
                                  self.tok.offset)
@@ -173,10 +183,17 @@ class _Parser:
         return left
 
     def sum_(self) -> Expr:
-        left = self.atom()
-        while self.tok.kind == "op" and self.tok.text in {"+", "-", "*"}:
+        left = self.product()
+        while self.tok.kind == "op" and self.tok.text in {"+", "-"}:
             op = self.take().text
-            left = Arith(op, left, self.atom())
+            left = Arith(op, left, self.product())
+        return left
+
+    def product(self) -> Expr:
+        left = self.atom()
+        while self.tok.kind == "op" and self.tok.text == "*":
+            self.take()
+            left = Arith("*", left, self.atom())
         return left
 
     def atom(self) -> Expr:

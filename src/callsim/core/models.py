@@ -177,7 +177,8 @@ class FlagDecl(Strict):
 
 
 class EndWhen(Strict):
-    """Checked after every turn, before routes: the first that holds ends the call at ``goto``."""
+    """Checked after every turn, once the route's effects are applied: the first that holds ends the call at
+    ``goto`` instead of the route's target (unless the route already ended the call)."""
 
     when: str = Field(description="A condition, e.g. 'anger >= 10'.")
     goto: Id

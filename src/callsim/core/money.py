@@ -31,7 +31,8 @@ _AMOUNT = re.compile(
 )
 _PERIOD = [
     ("week", re.compile(r"^\s*(?:(?:a|per|each|every)\s+|/\s*)week\b|^\s*weekly\b", re.I)),
-    ("fortnight", re.compile(r"^\s*(?:(?:a|per|each|every)\s+|/\s*)fortnight|^\s*fortnightly|^\s*every (?:two|2) weeks", re.I)),
+    ("fortnight", re.compile(
+        r"^\s*(?:(?:a|per|each|every)\s+|/\s*)fortnight|^\s*fortnightly|^\s*every (?:two|2) weeks", re.I)),
     ("month", re.compile(
         r"^\s*(?:(?:a|per|each|every)\s+(?:calendar\s+)?month\b|/\s*(?:month|mo)\b|pcm\b|p/?m\b|monthly\b"
         r"|(?:on|from) the \d+(?:st|nd|rd|th)? (?:of )?(?:each|every|the) month)", re.I)),
@@ -43,7 +44,9 @@ _OWED_BEFORE = re.compile(
     r"stands at|sitting at|up to|amount of)\W*(?:\w+\W+){0,4}$",
     re.I,
 )
-_OWED_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}(?:owed|owing|outstanding|in arrears|overdue|balance|debt)\b", re.I)
+_OWED_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,2}(?:owed?|owing|outstanding|in arrears|overdue|balance|debt|left to pay|still due)\b", re.I
+)
 _FEE_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}(?:fees?|charges?|interest|penalty|penalties|surcharge)\b", re.I)
 _FEE_BEFORE = re.compile(r"(?:fee|charge|interest|penalty|surcharge)s?\s+(?:of\s+)?$", re.I)
 _PAY_NEAR = re.compile(

@@ -10,6 +10,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from callsim.core.nlp import Gated
+
 Category = Literal["empathy", "deescalation", "transparency", "compliance"]
 SeverityName = Literal["blocker", "major", "minor"]
 
@@ -55,6 +57,10 @@ class Rubric(BaseModel):
     def compiled(self, behaviour_id: str) -> list[re.Pattern[str]]:
         return _compiled(self, behaviour_id)
 
+    def gated(self, behaviour_id: str) -> list[Gated]:
+        """The compiled patterns with literal prefilters (see :func:`callsim.core.nlp.required_literals`)."""
+        return _gated(self, behaviour_id)
+
 
 @cache
 def _index(rubric: Rubric) -> dict[str, Behaviour]:
@@ -64,6 +70,11 @@ def _index(rubric: Rubric) -> dict[str, Behaviour]:
 @cache
 def _compiled(rubric: Rubric, behaviour_id: str) -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE) for p in rubric.by_id[behaviour_id].patterns]
+
+
+@cache
+def _gated(rubric: Rubric, behaviour_id: str) -> list[Gated]:
+    return [Gated(rx) for rx in _compiled(rubric, behaviour_id)]
 
 
 def __hash_rubric(self: Rubric) -> int:
@@ -81,7 +92,7 @@ def load_rubric() -> Rubric:
 
 EMPATHY_IDS = (
     "emotional_reaction", "interpretation", "exploration", "validation", "paraphrase",
-    "thanks_for_disclosure", "asks_permission",
+    "thanks_for_disclosure", "asks_permission", "self_disclosure",
 )
 ACKNOWLEDGING_IDS = (
     "emotional_reaction", "interpretation", "validation", "apology_for_impact", "thanks_for_disclosure",

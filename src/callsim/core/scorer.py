@@ -9,26 +9,30 @@ the facts decide (a threat of court is honest when court action is intended, a v
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from callsim.core.epitome import EpitomeResult, analyse
 from callsim.core.models import Action, Debt, Node, Scenario
-from callsim.core.money import Amount, find_amounts
+from callsim.core.money import Amount, find_amounts, format_money
+from callsim.core.nlp import (
+    Evidence,
+    advice_spans,
+    content_words,
+    inside,
+    lowered,
+    masked_spans,
+    negated,
+    normalise,
+    questions,
+    sentence_at,
+    sentences,
+)
 from callsim.core.rubric import ACKNOWLEDGING_IDS, EMPATHY_IDS, Behaviour, Rubric, load_rubric
 
 # --------------------------------------------------------------------------- results
-
-
-@dataclass(frozen=True)
-class Evidence:
-    text: str
-    start: int
-    end: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "start": self.start, "end": self.end}
 
 
 @dataclass(frozen=True)
@@ -65,9 +69,11 @@ class Alternative:
     missed: tuple[str, ...]
     tips: tuple[str, ...]
     model_answer: str
+    summary: str = ""  # what to change, in plain words ("Missed: warmth and concern. ...")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"missed": list(self.missed), "tips": list(self.tips), "model_answer": self.model_answer}
+        return {"missed": list(self.missed), "tips": list(self.tips), "model_answer": self.model_answer,
+                "summary": self.summary}
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,8 @@ class TurnScore:
     asks_payment: bool = False
     notes: tuple[str, ...] = ()
     better: Alternative | None = None
+    advice: tuple[Evidence, ...] = ()  # suggestions made (ESConv "Providing Suggestions"); not scored alone
+    epitome_evidence: Mapping[str, tuple[Evidence, ...]] = field(default_factory=dict)
 
     @property
     def behaviour_ids(self) -> set[str]:
@@ -116,6 +124,8 @@ class TurnScore:
             "asks_payment": self.asks_payment,
             "notes": list(self.notes),
             "better": self.better.as_dict() if self.better else None,
+            "epitome_evidence": {k: [e.as_dict() for e in v] for k, v in self.epitome_evidence.items()},
+            "advice": [e.as_dict() for e in self.advice],
         }
 
 
@@ -132,89 +142,50 @@ class ScoringContext:
 
 
 # --------------------------------------------------------------------------- text helpers
+# (kept under their old names: other modules and tests import some of them)
 
-_QUOTE_TRANSLATE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
-                                  "\u2014": "-", "\u00a0": " "})
-_NEGATORS = re.compile(
-    r"\b(not|never|no|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|can'?t|cannot|isn'?t|aren'?t|wasn'?t|"
-    r"haven'?t|hasn'?t|shouldn'?t|nobody|nothing|neither|nor)\b|n't\b",
-    re.I,
-)
-_CLAUSE_BREAK = re.compile(r"[.;:!?,]|\b(but|although|though|however|unless|if)\b", re.I)
-_QUOTED = re.compile(r'"[^"]{1,400}"')
-_REPORTED = re.compile(
-    r"\b(some (people|collectors|companies|firms|agencies)|other (collectors|companies|firms)|people (often )?"
-    r"(say|think|worry|tell you)|you might have (heard|been told)|you may have (heard|been told)|"
-    r"(is|'s) (a )?(myth|not true|untrue)|isn'?t true)\b",
-    re.I,
-)
-
-
-def normalise(text: str) -> str:
-    """Straight quotes and dashes, same length as the input so offsets stay valid."""
-    return text.translate(_QUOTE_TRANSLATE)
-
-
-def _negated(text: str, start: int) -> bool:
-    """Is there a negator in the same clause, within four words before ``start``?"""
-    before = text[max(0, start - 60) : start]
-    cut = 0
-    for m in _CLAUSE_BREAK.finditer(before):
-        cut = m.end()
-    window = before[cut:]
-    words = re.findall(r"[\w']+", window)[-4:]
-    return bool(_NEGATORS.search(" ".join(words)))
-
-
-def _masked_spans(text: str) -> list[tuple[int, int]]:
-    """Quoted speech and sentences that report or debunk what others say: not the trainee's own claim."""
-    spans = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
-    for sentence in _sentences(text):
-        if _REPORTED.search(text[sentence[0] : sentence[1]]):
-            spans.append(sentence)
-    return spans
+_negated = negated
+_inside = inside
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for m in re.finditer(r"[.!?]+(\s+|$)|\n+", text):
-        if m.end() > start:
-            out.append((start, m.end()))
-        start = m.end()
-    if start < len(text):
-        out.append((start, len(text)))
-    return out
+    return sentences(text)
 
 
-def _inside(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+def _masked_spans(text: str) -> list[tuple[int, int]]:
+    return masked_spans(text)
 
 
 # --------------------------------------------------------------------------- contextual detectors
 
 ACTION_PATTERNS: dict[Action, re.Pattern[str]] = {
     Action.legal_action: re.compile(
-        r"\b(court|sue|sued|suing|lawsuit|legal (action|proceedings|steps|route)|ccj|county court judgment|"
-        r"judgment|judgement|solicitors?|attorneys?|lawyers?|take you to court|claim against you|litigation)\b",
+        r"\b(court|sue|sued|suing|lawsuit|legal (action|proceedings|steps|route|process|measures)|ccj|"
+        r"county court judgment|judgment|judgement|solicitors?|attorneys?|lawyers?|take you to court|"
+        r"claim against you|litigation|a judge|(get|gets|go|goes|turn|turns) legal|our legal (team|department))\b",
         re.I,
     ),
     Action.bailiffs: re.compile(
-        r"\b(bailiffs?|enforcement (agents?|officers?)|sheriffs?|(knock|turn up|come|show up|be) (round|at your "
-        r"(door|house|home)))\b",
+        r"\b(bailiffs?|enforcement (agents?|officers?)|sheriffs?|debt collectors? (at|to|round)|"
+        r"(knock|turn up|come|show up|be|call) (round|at your (door|house|home|place))|"
+        r"send (someone|somebody|people|an agent|agents|a man|men|the boys) (round|to your|over)|"
+        r"doorstep visit|home visit|field agent)\b",
         re.I,
     ),
     Action.garnishment: re.compile(
-        r"\b(garnish\w*|attachment of earnings|take it (from|out of) your (wages|pay|salary|benefits)|"
-        r"dock your (wages|pay)|freeze your (bank|account)|bank levy|levy)\b",
+        r"\b(garnish\w*|attachment of earnings|take (it|the money|money|payment) (straight )?(from|out of) your "
+        r"(wages|pay|salary|benefits|bank|account|pay ?check)|dock your (wages|pay)|freeze your (bank|account)|"
+        r"bank levy|levy)\b",
         re.I,
     ),
     Action.seizure: re.compile(
-        r"\b(repossess\w*|seiz\w*|take (your|the) (car|house|home|furniture|belongings|things|tv|goods)|"
-        r"charging order|charge on your (home|house|property)|lose your (home|house|car))\b",
+        r"\b(repossess\w*|seiz\w*|take (away )?(your|the) (car|house|home|furniture|belongings|things|tv|goods|"
+        r"stuff|property|possessions)|charging order|charge on your (home|house|property)|"
+        r"lose your (home|house|car|flat))\b",
         re.I,
     ),
     Action.credit_reporting: re.compile(
-        r"\b(credit (file|report|record|score|rating|bureaus?|reference)|report (it|this|you) to)\b", re.I
+        r"\b(credit (file|report|record|score|rating|bureaus?|reference|agencies)|report (it|this|you) to)\b", re.I
     ),
     Action.default_notice: re.compile(r"\b(default notice|notice of default|default (the|your) account)\b", re.I),
     Action.debt_sale: re.compile(r"\b(sell (the|your) debt|debt (will be )?sold|pass (it|the debt|this) to)\b", re.I),
@@ -222,31 +193,59 @@ ACTION_PATTERNS: dict[Action, re.Pattern[str]] = {
 # Mentions of these actions are threats when unintended; the softer ones only when phrased as a threat.
 _SEVERE_ACTIONS = {Action.legal_action, Action.bailiffs, Action.garnishment, Action.seizure}
 _THREAT_FRAME = re.compile(
-    r"\b(will|'ll|going to|gonna|could|might|may|can|have to|shall|would)\b|\bunless\b|\bif you (don'?t|do not|can'?t)\b",
+    r"\b(will|'ll|going to|gonna|could|might|may|can|have to|shall|would|next step|end up|risk|possible|"
+    r"considering|consider|looking at|escalat\w*)\b|\bunless\b|\bif you (don'?t|do not|can'?t|won'?t|refuse)\b|"
+    r"\bif (this|it|the (debt|balance|account)) (isn'?t|is not|doesn'?t|stays)\b|\?",
+    re.I,
+)
+# Saying an action is *not* going to happen, on a condition: "you won't go to court if you pay today" still
+# threatens it when they cannot.
+_CONDITIONAL_RELIEF = re.compile(
+    r"\b(if|as long as|so long as|provided|providing|once) (you )?(pay|make|clear|settle|agree|set up|sort|"
+    r"give|put|start)\b|\bunless\b",
+    re.I,
+)
+# Pointing to something real and outside the call (a crisis line, the police for someone's safety).
+_SAFETY_CONTEXT = re.compile(r"\b(safe|safety|danger|emergency|999|911|112|hurt|harm|risk to|abus\w*|"
+                             r"domestic|violence|threaten(ed|ing) you|scam\w*|impersonat\w*)\b", re.I)
+_POLICE = re.compile(
+    r"\b((the )?police|the cops|law enforcement|the feds|fbi)\b[^.?!]{0,40}\b(involved|called|informed|told|"
+    r"come|coming|knock|visit|arrest|round|after you|interested|hear about)\b|"
+    r"\b(call|involve|get|contact|inform|tell|alert|phone|ring|report (it|this|you) to) (in )?(the )?"
+    r"(police|cops|law enforcement)\b",
     re.I,
 )
 
 _PAYMENT_ASK = re.compile(
-    r"\b((can|could|would|will) you (pay|make (a )?payment|clear|settle|put|send|manage|afford|give|do)|"
-    r"how much (can|could|would) you (pay|put|give|manage|afford|do|offer)|"
+    r"\b((can|could|would|will) you (pay|make (a )?payment|clear|settle|put|send|manage|afford|give|do|find|"
+    r"spare|stretch to)|how much (can|could|would|will) you (pay|put|give|manage|afford|do|offer|spare|send)|"
     r"(need|want|expect|require|looking for)( you to| to get| to take)?( a| some| the)? (pay(ment)?|something|"
     r"anything|money|a contribution|the (balance|money|arrears))|"
     r"make (a|the) payment|payment (today|now|this week|right away)|"
     r"pay (it|this|that|something|anything|the (balance|arrears|debt|amount|bill|lot)|today|now|off)|"
     r"set up (a )?(payment|direct debit|plan|arrangement)|take (a )?payment|card details|"
-    r"clear (the|this|your) (balance|debt|arrears))\b",
+    r"clear (the|this|your) (balance|debt|arrears)|"
+    r"(the )?(bill|balance|debt|account|arrears|amount) (still )?(needs?|has|have|must) (to be )?"
+    r"(paying|paid|sorted|cleared|settled))\b",
     re.I,
 )
 _PRESSING = re.compile(
     r"\b(need|want|expect|must have|have to (get|take)|got to (get|take)|require) (a |some |the |your )?"
     r"(payment|something|anything|money|the (balance|money|arrears))\b"
-    r"|\b(pay|payment|something|anything|money)\b[^.?!]{0,25}\b(today|tonight|right now|now|straight away|"
+    r"|\b(pay|payment|something|anything|money|amount)\b[^.?!]{0,25}\b(today|tonight|right now|now|straight away|"
     r"immediately|this week|by (friday|monday|tomorrow|the end))\b"
-    r"|\b(still|at least) (need|want|expect|have to|got to)\b"
-    r"|\b(i hear you|i understand|i'?m sorry|i know|i get (it|that)),? but\b[^.?!]{0,60}\b(pay|payment|need|something|money)",
+    r"|\b(still|at least|surely) (need|want|expect|have to|got to|require|you can|you could)\b"
+    r"|\b(i hear you|i understand|i'?m sorry|i know|i get (it|that)|i appreciate (that|it)|that'?s (sad|awful|"
+    r"hard|terrible)|sorry to hear that),? (but|however|though|anyway)\b[^?!]{0,80}"
+    r"\b(pay|payment|need|something|money|balance|arrears|amount|bill)"
+    r"|\b(anyway|regardless|be that as it may|moving on|that said|all the same),? [^?!]{0,60}"
+    r"\b(pay|payment|something|money|balance|arrears|amount)"
+    r"|\b(even (just )?(a little|a small amount|something|a bit|a few|a token))\b"
+    r"|\b(the )?(bill|balance|debt|account|arrears) (still )?(needs?|has|have|must) (to be )?"
+    r"(paying|paid|sorted|cleared)"
+    r"|\b(can|could|would|will) you (pay|manage|afford|do|find|spare)\b[^.?!]{0,40}\b(though|still|anyway)\b",
     re.I,
 )
-_OPEN_QUESTION = re.compile(r"\b(what|how|why|where|when|who|which|tell me|can you tell|could you tell)\b", re.I)
 _DEBT_DETAIL = re.compile(
     r"\b(debt|debts|owe|owes|owed|owing|arrears|overdue|outstanding balance|balance of|collections?|"
     r"missed payments?|in default)\b",
@@ -260,16 +259,67 @@ _HARDSHIP = re.compile(
     r"gambl\w*|abus\w*|furious|angry|sick of|fed up|harass\w*|afraid|frightened|ashamed|embarrassed)\b",
     re.I,
 )
-_INTENSIFIER = re.compile(r"\b(so|really|truly|very|deeply|incredibly|genuinely|awfully|terribly)\b", re.I)
-_STOP = frozenset(
-    "i me my you your we our the a an and or but to of in on at for with is are was were be been it that this "
-    "so just have has had do does did not no can could would will should what how why about from as if then "
-    "there they them their he she his her its im i'm you're dont don't get got like know really very".split()
+# What the debtor says that makes pressing for money a blocker even without a scenario flag.
+_VULNERABLE = re.compile(
+    r"\b(hospital|cancer|surgery|chemo\w*|terminal|died|passed away|funeral|bereave\w*|suicid\w*|end it all|"
+    r"kill myself|don'?t want to (be here|live|go on)|can'?t go on|no point (in )?(living|going on)|"
+    r"self[- ]harm|sectioned|breathing space|mental health crisis|crisis team|dementia|confused|"
+    r"can'?t (think|remember|understand)|don'?t understand|carer|skipping meals|can'?t feed|food bank|"
+    r"domestic abuse|he controls|she controls)\b",
+    re.I,
 )
+_STOP_CONTACT = re.compile(
+    r"\b((stop|quit) (calling|ringing|phoning|contacting|texting)|don'?t (call|ring|phone|contact) me|"
+    r"cease|in writing only|only (contact|write to) me|(speak|talk) to my (lawyer|solicitor|attorney)|"
+    r"my (lawyer|solicitor|attorney) (is|will be) (handling|dealing)|i have (a|an) (lawyer|solicitor|attorney)|"
+    r"at work|i'?m at work)\b",
+    re.I,
+)
+_RECONTACT = re.compile(
+    r"\b(i|we)('ll| will| are going to|'re going to| shall| can)( just)? (call|ring|phone|contact|try|text|"
+    r"chase)( you)?( back| again)?\b(?! (in writing|by (letter|post|email)))",
+    re.I,
+)
+_FEE_WORDS = re.compile(
+    r"\b((admin(istration)?|collection|processing|late|handling|service|recovery|legal|court|tracing|"
+    r"doorstep|visit) (fees?|charges?|costs)|(add|charge|apply|slap|put) (on )?(a |an |some |extra |more )?"
+    r"(\w+ )?(fees?|charges?|interest|penalt(y|ies))( on| to)?)\b",
+    re.I,
+)
+_THEIR_LAWYER = re.compile(r"\b(your|a|an) (own )?(solicitor|lawyer|attorney)\b|\blegal aid\b|\bcourt (fees|costs)\b",
+                           re.I)
+_OUR_LEGAL = re.compile(r"\b(we|i|our)\b[^.?!]{0,30}\b(court|sue|legal)", re.I)
+_ADDING_FEE = re.compile(r"\b(add|adding|added|charge|charging|apply|applying|slap|put on|on top|extra|another|"
+                         r"new|further|more)\b", re.I)
+_CREDIT_CLEAN = re.compile(
+    r"\b(won'?t|will not|wouldn'?t|would not|never|doesn'?t|does not|not) (ever )?(affect|go on|show|appear|"
+    r"harm|hurt|touch|impact|be (recorded|reported))\b[^.?!]{0,40}\b(credit|file|score|record|report)\b|"
+    r"\b(nothing|no marker|no record)\b[^.?!]{0,30}\b(go|show|appear|be recorded)\b[^.?!]{0,20}\b(credit|file)\b",
+    re.I,
+)
+_CREDIT_THREAT = re.compile(
+    r"\b(report|reported|reporting|record|recorded|mark|marked|flag|flagged|register|registered|"
+    r"default|blacklist)\w*\b[^.?!]{0,40}\b(credit|bureaus?|agencies|experian|equifax|transunion)\b|"
+    r"\b(credit (file|report|record|score|rating))\b[^.?!]{0,40}\b(suffer|drop|hit|damage|ruin|affect|show|"
+    r"tank|wreck)\w*",
+    re.I,
+)
+_NOT_ABUSE_CONTEXT = re.compile(r"\b(feel|feels|feeling|felt|made to feel|look|looks|sound|sounds|seem|seems)"
+                                r"( so| really| a bit| like| a little)*\s*$", re.I)
+_PROFANITY = re.compile(r"(fuck\w*|shit\w*|damn\w*|bloody|crap\w*|bollocks|hell)", re.I)
+_INTENSIFIER = re.compile(r"\b(so|really|truly|very|deeply|incredibly|genuinely|awfully|terribly)\b", re.I)
+_EPITOME_IDS = ("emotional_reaction", "interpretation", "exploration", "self_disclosure")
 
 
 def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z][a-z']{2,}", text.lower()) if w not in _STOP}
+    return content_words(text)
+
+
+def _span_of(text: str, span: tuple[int, int]) -> Evidence:
+    s, e = span
+    raw = text[s:e]
+    lead = len(raw) - len(raw.lstrip())
+    return Evidence(raw.strip(), s + lead, s + lead + len(raw.strip()))
 
 
 # --------------------------------------------------------------------------- the scorer
@@ -285,15 +335,19 @@ class Scorer:
     # ---- detection -------------------------------------------------------------------------
     def _detect_patterns(self, text: str, masked: list[tuple[int, int]]) -> dict[str, list[Evidence]]:
         found: dict[str, list[Evidence]] = {}
+        lower = lowered(text)
         for b in self._pattern_behaviours:
-            for rx in self.rubric.compiled(b.id):
-                for m in rx.finditer(text):
+            for rx in self.rubric.gated(b.id):
+                for m in rx.finditer(text, lower):
                     if m.end() == m.start():
                         continue
                     if b.negatable and _negated(text, m.start()):
                         continue
                     if b.kind == "penalty" and _inside(m.start(), masked):
                         continue
+                    before = text[max(0, m.start() - 30) : m.start()]
+                    if b.id == "abusive_language" and _NOT_ABUSE_CONTEXT.search(before):
+                        continue  # "you must feel so stupid" reflects a feeling, it is not an insult
                     found.setdefault(b.id, []).append(Evidence(m.group(0), m.start(), m.end()))
         return found
 
@@ -304,11 +358,19 @@ class Scorer:
     def score(self, reply: str, ctx: ScoringContext | None = None) -> TurnScore:
         ctx = ctx or ScoringContext()
         text = normalise(reply)
-        masked = _masked_spans(text)
+        spans = sentences(text)
+        masked = masked_spans(text, spans)
+        qs = questions(text, spans)
         found = self._detect_patterns(text, masked)
         notes: list[str] = []
         scenario = ctx.scenario
         flags = ctx.flags
+
+        # Empathy in EPITOME's terms; the rubric's own patterns for these behaviours are extra evidence.
+        extra = {k: found.pop(k) for k in _EPITOME_IDS if k in found}
+        epi = analyse(text, ctx.debtor_line, spans, masked, qs, extra)
+        hollow = [(e.start, e.end) for e in found.get("false_empathy", [])]
+        self._epitome_behaviours(epi, found, hollow, extra)
 
         # Guided choices count as what the author says they count as.
         for bid in ctx.counts_as:
@@ -319,54 +381,38 @@ class Scorer:
         ask = _PAYMENT_ASK.search(text)
         plan_or_sum = [a for a in amounts if a.role in ("plan", "lump_sum")]
         asks_payment = bool(ask) or bool(plan_or_sum)
-        ask_pos = min([ask.start()] if ask else [] + [a.start for a in plan_or_sum]) if asks_payment else None
-        if ask is None and plan_or_sum:
-            ask_pos = plan_or_sum[0].start
+        ask_pos: int | None = None
+        if asks_payment:
+            ask_pos = min([ask.start()] if ask else [] + [a.start for a in plan_or_sum])
+            if ask is None and plan_or_sum:
+                ask_pos = plan_or_sum[0].start
 
         # Acknowledgement before any request for money.
         ack = [e for bid in ACKNOWLEDGING_IDS for e in found.get(bid, [])]
         first_ack = min((e.start for e in ack), default=None)
         debtor_hardship = bool(_HARDSHIP.search(ctx.debtor_line))
-        if first_ack is not None and (ask_pos is None or first_ack < ask_pos) and (ask_pos is not None or debtor_hardship):
+        ack_first = first_ack is not None and (ask_pos is None or first_ack < ask_pos)
+        if ack_first and (ask_pos is not None or debtor_hardship):
             found.setdefault("acknowledge_before_ask", []).extend(e for e in ack if e.start == first_ack)
         ask_before_ack = asks_payment and debtor_hardship and (first_ack is None or (ask_pos or 0) < first_ack)
         if ask_before_ack:
             notes.append("Asked about money before acknowledging what the debtor had just said.")
 
-        # Actions and threats, against the debt facts.
-        debt = scenario.debt if scenario else None
-        intended = set(debt.actions.intended) if debt else set()
-        for action, rx in ACTION_PATTERNS.items():
-            for m in rx.finditer(text):
-                if _inside(m.start(), masked) or _negated(text, m.start()):
-                    continue
-                sent = next((s for s in _sentences(text) if s[0] <= m.start() < s[1]), (0, len(text)))
-                framed = bool(_THREAT_FRAME.search(text[sent[0] : sent[1]]))
-                if action in intended:
-                    found.setdefault("honest_consequences", []).append(Evidence(m.group(0), m.start(), m.end()))
-                elif action in _SEVERE_ACTIONS and framed:
-                    found.setdefault("threat_unintended_action", []).append(
-                        Evidence(text[sent[0] : sent[1]].strip(), sent[0], sent[1])
-                    )
-                    if debt is None:
-                        notes.append(f"No debt facts given: '{m.group(0)}' was treated as not intended.")
+        # Advice before any exploration of a hardship the debtor has just raised.
+        advice = advice_spans(text, spans)
+        explored_before = any("?" in r for r in ctx.earlier_replies)
+        if (advice and debtor_hardship and not explored_before and "exploration" not in found
+                and not any(b in found for b in ACKNOWLEDGING_IDS)):
+            found.setdefault("premature_advice", []).extend(advice[:1])
 
-        # Amounts against the debt facts.
+        self._check_threats(text, spans, masked, scenario, found, notes)
+        debt = scenario.debt if scenario else None
         if debt is not None:
             self._check_amounts(debt, amounts, found)
-
-        # Payment requests while a vulnerability or stop-collection flag is set.
-        if scenario is not None and asks_payment:
-            roles = {scenario.flags[f].role for f in scenario.flags if flags.get(f) and scenario.flags[f]}  # type: ignore[union-attr]
-            pressing = _PRESSING.search(text)
-            if not pressing:
-                pressing = next((re.search(r"\S+", text[a.start:]) for a in amounts if a.role == "lump_sum"
-                                 and re.search(r"\b(today|now|right away|immediately)\b", text[a.end:a.end + 30], re.I)),
-                                None)
-            if "stop_collection" in roles or ("vulnerability" in roles and pressing):
-                span = ask or pressing
-                ev = Evidence(span.group(0), span.start(), span.end()) if span else Evidence(text, 0, len(text))
-                found.setdefault("pressure_after_vulnerability", []).append(ev)
+            self._check_fees(debt, text, masked, found)
+            self._check_credit(debt, text, spans, masked, found)
+        self._check_pressure(text, ctx, asks_payment, ask, amounts, found)
+        self._check_contact(text, masked, ctx, found)
 
         # Debt details told to someone who may not be the debtor.
         if scenario is not None:
@@ -376,7 +422,8 @@ class Scorer:
         if scenario is not None and scenario.jurisdiction.value != "US":
             found.pop("debt_collector_disclosure", None)
 
-        behaviours, violations = [], []
+        behaviours: list[Detection] = []
+        violations: list[Detection] = []
         for bid, ev in found.items():
             b = self.rubric.by_id[bid]
             det = self._detection(b, ev)
@@ -385,7 +432,7 @@ class Scorer:
         behaviours.sort(key=lambda d: order[d.id])
         violations.sort(key=lambda d: order[d.id])
 
-        epitome = self._epitome(text, found, ctx)
+        epitome = self._levels(epi, found, ctx)
         empathy = self._empathy(epitome, found)
         deesc = self._deescalation(found, ask_before_ack)
         turn = TurnScore(
@@ -397,11 +444,118 @@ class Scorer:
             amounts=tuple(amounts),
             asks_payment=asks_payment,
             notes=tuple(dict.fromkeys(notes)),
+            advice=tuple(advice),
+            epitome_evidence={
+                "ER": tuple(epi.er.evidence), "IP": tuple(epi.ip.evidence), "EX": tuple(epi.ex.evidence)
+            },
         )
         better = self.better_alternative(turn, ctx)
         if better is None:
             return turn
         return TurnScore(**{**turn.__dict__, "better": better})
+
+    def _epitome_behaviours(
+        self,
+        epi: EpitomeResult,
+        found: dict[str, list[Evidence]],
+        hollow: list[tuple[int, int]],
+        extra: Mapping[str, list[Evidence]],
+    ) -> None:
+        """Report the EPITOME evidence as behaviours, minus anything inside a hollow "sorry, but"."""
+
+        def keep(ev: list[Evidence]) -> list[Evidence]:
+            return [e for e in ev if not any(a <= e.start < b or e.start <= a < e.end for a, b in hollow)]
+
+        er = keep(epi.er.evidence) if epi.er.level else []
+        pairs = (("emotional_reaction", er), ("interpretation", keep(epi.reflections)),
+                 ("exploration", epi.explorations), ("self_disclosure", keep(epi.self_disclosure)),
+                 ("paraphrase", epi.restatements))
+        for bid, ev in pairs:
+            if ev and bid in self.rubric.by_id:
+                found.setdefault(bid, []).extend(ev)
+        if epi.er.level and not er:
+            epi.er.level = 0
+        if not keep(epi.reflections) and not keep(epi.self_disclosure) and epi.ip.level and hollow:
+            epi.ip.level = 0
+
+    def _levels(self, epi: EpitomeResult, found: Mapping[str, list[Evidence]], ctx: ScoringContext) -> dict[str, int]:
+        er, ip, ex = epi.er.level, epi.ip.level, epi.ex.level
+        if ip < 2 and ("paraphrase" in found or "validation" in found):
+            # Restating their facts or normalising the feeling shows understanding; strongly so when it
+            # picks up their own words ("anyone would struggle to open letters while recovering").
+            theirs = content_words(ctx.debtor_line)
+            ev = found.get("paraphrase", []) + found.get("validation", [])
+            text = epi.text
+            echoes = any(theirs & content_words(text[e.start : sentence_at(epi.spans, e.start, len(text))[1]])
+                         for e in ev)
+            ip = 2 if echoes else max(ip, 1)
+        # A guided choice the author says stands for a behaviour counts at least as a weak level.
+        chosen = set(ctx.counts_as)
+        if "emotional_reaction" in chosen:
+            er = max(er, 1)
+        if chosen & {"interpretation", "self_disclosure"}:
+            ip = max(ip, 2)
+        if "exploration" in chosen:
+            ex = max(ex, 2)
+        if er == 1 and "apology_for_impact" in found:
+            er = 2
+        return {"ER": er, "IP": ip, "EX": ex}
+
+    # ---- compliance against the facts --------------------------------------------------------
+    def _check_threats(
+        self,
+        text: str,
+        spans: list[tuple[int, int]],
+        masked: list[tuple[int, int]],
+        scenario: Scenario | None,
+        found: dict[str, list[Evidence]],
+        notes: list[str],
+    ) -> None:
+        debt = scenario.debt if scenario else None
+        intended = set(debt.actions.intended) if debt else set()
+        lawful = set(debt.actions.lawful) if debt else set()
+        time_barred = bool(debt and debt.time_barred)
+        for action, rx in ACTION_PATTERNS.items():
+            for m in rx.finditer(text):
+                if _inside(m.start(), masked):
+                    continue
+                sent = sentence_at(spans, m.start(), len(text))
+                sentence = text[sent[0] : sent[1]]
+                if _negated(text, m.start()) and not _CONDITIONAL_RELIEF.search(sentence):
+                    continue
+                framed = bool(_THREAT_FRAME.search(sentence))
+                honest = action in intended and (not lawful or action in lawful)
+                if action == Action.legal_action and time_barred:
+                    honest = False
+                if honest:
+                    found.setdefault("honest_consequences", []).append(Evidence(m.group(0), m.start(), m.end()))
+                elif action in _SEVERE_ACTIONS and framed:
+                    if action == Action.legal_action and _THEIR_LAWYER.search(sentence) \
+                            and not _OUR_LEGAL.search(sentence):
+                        continue  # "you can get your own solicitor to look at it" is not a threat
+                    found.setdefault("threat_unintended_action", []).append(_span_of(text, sent))
+                    if debt is None:
+                        notes.append(f"No debt facts given: '{m.group(0)}' was treated as not intended.")
+        # The police for a debt is a threat of a crime, except when pointing to real safety help.
+        for m in _POLICE.finditer(text):
+            if _inside(m.start(), masked):
+                continue
+            sent = sentence_at(spans, m.start(), len(text))
+            sentence = text[sent[0] : sent[1]]
+            if _SAFETY_CONTEXT.search(sentence):
+                continue
+            if _negated(text, m.start()) and not _CONDITIONAL_RELIEF.search(sentence):
+                continue
+            found.setdefault("threat_arrest_or_crime", []).append(Evidence(m.group(0), m.start(), m.end()))
+        # "You won't be arrested if you pay today" still says they could be.
+        lower = lowered(text)
+        for gate in self.rubric.gated("threat_arrest_or_crime"):
+            for m in gate.finditer(text, lower):
+                if _inside(m.start(), masked) or not _negated(text, m.start()):
+                    continue
+                sentence = text.__getitem__(slice(*sentence_at(spans, m.start(), len(text))))
+                if _CONDITIONAL_RELIEF.search(sentence):
+                    found.setdefault("threat_arrest_or_crime", []).append(Evidence(m.group(0), m.start(), m.end()))
 
     def _check_amounts(self, debt: Debt, amounts: list[Amount], found: dict[str, list[Evidence]]) -> None:
         known = debt.known_amounts()
@@ -415,6 +569,90 @@ class Scorer:
             elif a.role == "fee":
                 if not any(abs(a.value - f) <= max(0.5, f * 0.01) for f in fees):
                     found.setdefault("misstated_balance", []).append(Evidence(a.text, a.start, a.end))
+
+    def _check_fees(
+        self, debt: Debt, text: str, masked: list[tuple[int, int]], found: dict[str, list[Evidence]]
+    ) -> None:
+        """New fees: adding a fee or charge is unauthorised (CONC 7, FDCPA 1692f) unless the facts hold it, and
+        naming a kind of fee the facts do not have at all is misleading."""
+        has_fees = bool(debt.fee_amounts())
+        for m in _FEE_WORDS.finditer(text):
+            if _inside(m.start(), masked) or _negated(text, m.start()):
+                continue
+            adding = bool(_ADDING_FEE.search(text[max(0, m.start() - 40) : m.end()]))
+            if has_fees and not adding:
+                continue
+            if re.search(r"\b(no|without|waive\w*|remove\w*|refund\w*|freeze|frozen|stop\w*)\b",
+                         text[max(0, m.start() - 30) : m.end() + 20], re.I):
+                continue
+            found.setdefault("misstated_balance", []).append(Evidence(m.group(0), m.start(), m.end()))
+
+    def _check_credit(
+        self,
+        debt: Debt,
+        text: str,
+        spans: list[tuple[int, int]],
+        masked: list[tuple[int, int]],
+        found: dict[str, list[Evidence]],
+    ) -> None:
+        """Credit-file claims against the facts: promising nothing will show when reporting is intended, or
+        threatening reporting that is not."""
+        intended = Action.credit_reporting in debt.actions.intended
+        rx = _CREDIT_CLEAN if intended else _CREDIT_THREAT
+        for m in rx.finditer(text):
+            if _inside(m.start(), masked):
+                continue
+            sent = text.__getitem__(slice(*sentence_at(spans, m.start(), len(text))))
+            if not intended and (_negated(text, m.start()) or not _THREAT_FRAME.search(sent)):
+                continue
+            found.setdefault("false_credit_claim", []).append(Evidence(m.group(0), m.start(), m.end()))
+            if intended:
+                hc = found.get("honest_consequences", [])
+                found["honest_consequences"] = [e for e in hc if not (m.start() <= e.start < m.end())]
+                if not found["honest_consequences"]:
+                    del found["honest_consequences"]
+
+    def _check_pressure(
+        self,
+        text: str,
+        ctx: ScoringContext,
+        asks_payment: bool,
+        ask: re.Match[str] | None,
+        amounts: list[Amount],
+        found: dict[str, list[Evidence]],
+    ) -> None:
+        """Payment requests after a vulnerability, crisis, capacity or Breathing Space signal."""
+        scenario = ctx.scenario
+        roles: set[str | None] = set()
+        if scenario is not None:
+            roles = {d.role for f, d in scenario.flags.items() if d and ctx.flags.get(f)}
+        pressing = next((m for m in _PRESSING.finditer(text) if not _negated(text, m.start())
+                         and not re.match(r"(i'?m|i am|we'?re|we are) not", text[max(0, m.start() - 40) : m.start()]
+                                          .split(".")[-1].strip(), re.I)), None)
+        if not pressing:
+            pressing = next((re.search(r"\S+", text[a.start:]) for a in amounts if a.role == "lump_sum"
+                             and re.search(r"\b(today|now|right away|immediately)\b", text[a.end:a.end + 30], re.I)),
+                            None)
+        vulnerable_now = bool(_VULNERABLE.search(ctx.debtor_line))
+        if not (asks_payment or pressing):
+            return
+        if "stop_collection" in roles and (asks_payment or pressing) or (
+            ("vulnerability" in roles or vulnerable_now) and pressing
+        ):
+            span = ask or pressing
+            ev = Evidence(span.group(0), span.start(), span.end()) if span else Evidence(text, 0, len(text))
+            found.setdefault("pressure_after_vulnerability", []).append(ev)
+
+    def _check_contact(
+        self, text: str, masked: list[tuple[int, int]], ctx: ScoringContext, found: dict[str, list[Evidence]]
+    ) -> None:
+        """Calling again after they asked you to stop, to write, or to speak to their lawyer."""
+        if not _STOP_CONTACT.search(ctx.debtor_line):
+            return
+        for m in _RECONTACT.finditer(text):
+            if _inside(m.start(), masked) or _negated(text, m.start()):
+                continue
+            found.setdefault("ignores_contact_limits", []).append(Evidence(m.group(0), m.start(), m.end()))
 
     def _check_disclosure(
         self,
@@ -444,42 +682,19 @@ class Scorer:
             found.setdefault("third_party_disclosure", []).extend(details)
 
     # ---- scores ----------------------------------------------------------------------------
-    def _epitome(self, text: str, found: Mapping[str, list[Evidence]], ctx: ScoringContext) -> dict[str, int]:
-        er_ev = found.get("emotional_reaction", [])
-        er = 0
-        if er_ev:
-            strong = len(er_ev) > 1 or any(_INTENSIFIER.search(e.text) for e in er_ev) or "apology_for_impact" in found
-            er = 2 if strong else 1
-        ip = 0
-        ip_ev = found.get("interpretation", [])
-        debtor_words = _content_words(ctx.debtor_line)
-        if ip_ev:
-            ip = 1
-            for e in ip_ev:
-                tail = text[e.start : e.start + 140]
-                if re.match(r"(it |that )?(sounds|seems)|you (must|might)|you'?re|you are|i'?ve been|i went|i know what", e.text, re.I):
-                    ip = 2
-                elif debtor_words & _content_words(tail):
-                    ip = 2
-        elif "paraphrase" in found or "validation" in found:
-            ip = 1
-        ex = 0
-        if "exploration" in found:
-            ex = 2
-        else:
-            for s, t in _sentences(text):
-                sent = text[s:t]
-                if "?" in sent and _OPEN_QUESTION.search(sent):
-                    ex = 1
-                    break
-        return {"ER": er, "IP": ip, "EX": ex}
-
     def _empathy(self, epitome: Mapping[str, int], found: Mapping[str, list[Evidence]]) -> float:
-        raw = 22 * epitome["ER"] + 18 * epitome["IP"] + 15 * epitome["EX"]
+        """0-100: the three EPITOME mechanisms weigh the same (17 per level, so 2/2/2 is full marks); the
+        other empathy behaviours add 10 each; hollow, minimising or blaming lines take 15 each; contempt or
+        shaming sets it to 0."""
+        raw = 17 * (epitome["ER"] + epitome["IP"] + epitome["EX"])
         others = [b for b in ("validation", "paraphrase", "thanks_for_disclosure", "asks_permission") if b in found]
-        raw += 12 * len(others)
-        raw -= 20 * sum(1 for b in ("false_empathy", "minimising", "blaming") if b in found)
-        raw -= 40 * sum(1 for b in ("abusive_language", "coercive_shaming") if b in found)
+        raw += 10 * len(others)
+        raw -= 15 * sum(1 for b in ("false_empathy", "minimising", "blaming") if b in found)
+        abuse = found.get("abusive_language", [])
+        # Contempt or shaming wipes out empathy, whatever else was said; a stray swear word only dents it.
+        if "coercive_shaming" in found or any(not _PROFANITY.fullmatch(e.text) for e in abuse):
+            return 0.0
+        raw -= 10 * bool(abuse)
         return float(max(0, min(100, raw)))
 
     def _deescalation(self, found: Mapping[str, list[Evidence]], ask_before_ack: bool) -> float:
@@ -501,10 +716,24 @@ class Scorer:
 
     # ---- feedback --------------------------------------------------------------------------
     def better_alternative(self, turn: TurnScore, ctx: ScoringContext) -> Alternative | None:
+        """For a weak turn: what was missing (from the node's expectations, or from the moment when there
+        is no node), the rubric's tips, a plain-words summary and a better line to say."""
         node = ctx.node
         expected = list(node.expects) if node else []
         shown = turn.ids
         missed = [b for b in expected if b in self.rubric.by_id and b not in shown]
+        hardship = bool(_HARDSHIP.search(ctx.debtor_line))
+        asked_first = any(n.startswith("Asked about money") for n in turn.notes)
+        if not expected:
+            # No author's expectations: judge from the moment (a hardship was just raised).
+            if hardship and not shown & {"emotional_reaction", "interpretation", "validation", "apology_for_impact"}:
+                missed.append("emotional_reaction")
+            if hardship and "exploration" not in shown and not turn.violations and "crisis_response" not in shown:
+                missed.append("exploration")
+        if asked_first and "acknowledge_before_ask" not in missed:
+            missed.append("acknowledge_before_ask")
+        if "premature_advice" in shown and "exploration" not in missed:
+            missed.append("exploration")
         weak = bool(missed) or bool(turn.violations) or turn.empathy < 40 or turn.deescalation < 55
         if not weak:
             return None
@@ -514,17 +743,32 @@ class Scorer:
         for d in turn.behaviours:
             if d.kind == "penalty":
                 tips.append(f"{d.label}: {self.rubric.get(d.id).tip}")
-        for b in missed:
-            tips.append(f"{self.rubric.get(b).label}: {self.rubric.get(b).tip}")
-        if not tips:
-            if turn.empathy < 40:
-                tips.append(self.rubric.get("emotional_reaction").tip)
-            if "Asked about money" in " ".join(turn.notes):
-                tips.append(self.rubric.get("acknowledge_before_ask").tip)
+        for bid in missed:
+            tips.append(f"{self.rubric.get(bid).label}: {self.rubric.get(bid).tip}")
+        if not tips and turn.empathy < 40:
+            tips.append(f"{self.rubric.get('emotional_reaction').label}: {self.rubric.get('emotional_reaction').tip}")
         answer = ""
         if node and node.model_answers:
-            answer = self._best_model_answer(tuple(node.model_answers), tuple(missed))
-        return Alternative(tuple(missed), tuple(dict.fromkeys(tips)), answer)
+            answer = _adapt(self._best_model_answer(tuple(node.model_answers), tuple(missed)), ctx)
+        elif missed or turn.violations:
+            answer = _compose(missed, ctx)
+        return Alternative(tuple(missed), tuple(dict.fromkeys(tips)), answer, self._summary(turn, missed))
+
+    def _summary(self, turn: TurnScore, missed: list[str]) -> str:
+        parts: list[str] = []
+        for v in turn.violations:
+            quote = v.evidence[0].text if v.evidence else ""
+            parts.append(f"Avoid: {v.label.lower()}" + (f' ("{_clip(quote)}").' if quote else "."))
+        for d in turn.behaviours:
+            if d.kind == "penalty":
+                quote = d.evidence[0].text if d.evidence else ""
+                parts.append(f"Avoid: {d.label.lower()}" + (f' ("{_clip(quote)}").' if quote else "."))
+        if missed:
+            labels = [self.rubric.get(b).label.lower() for b in missed]
+            parts.append("Missing: " + "; ".join(labels) + ".")
+        if not parts and turn.empathy < 40:
+            parts.append("Missing: warmth for the person, not only the account.")
+        return " ".join(parts)
 
     def _best_model_answer(self, answers: tuple[str, ...], missed: tuple[str, ...]) -> str:
         if len(answers) == 1 or not missed:
@@ -535,6 +779,68 @@ class Scorer:
     @cache  # noqa: B019 (the scorer lives as long as the process; answers are few)
     def _answer_ids(self, answer: str) -> set[str]:
         return self.score(answer).ids
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "\u2026"
+
+
+def _first_name(ctx: ScoringContext) -> str:
+    return ctx.scenario.persona.name.split()[0] if ctx.scenario else ""
+
+
+def _adapt(answer: str, ctx: ScoringContext) -> str:
+    """Fill the author's placeholders ({name}, {first_name}, {creditor}, {collector}, {balance}) from the
+    scenario, so a model answer reads as said to this debtor."""
+    if ctx.scenario is None or "{" not in answer:
+        return answer
+    s = ctx.scenario
+    values = {
+        "name": s.persona.name, "first_name": _first_name(ctx), "creditor": s.debt.creditor,
+        "collector": s.debt.collector or s.debt.creditor, "balance": format_money(s.debt.balance, s.debt.symbol),
+    }
+    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), answer)
+
+
+_TOPICS = (
+    (re.compile(r"\b(hospital|surgery|operation|ill|illness|sick|cancer)\b", re.I), "being unwell"),
+    (re.compile(r"\b(laid off|redundan\w*|fired|let go|lost my job|no job|unemployed)\b", re.I), "losing your job"),
+    (re.compile(r"\b(died|passed away|funeral|grie\w*|widow\w*)\b", re.I), "your loss"),
+    (re.compile(r"\b(baby|kids|children|son|daughter)\b", re.I), "looking after the family"),
+    (re.compile(r"\b(depress\w*|anxious|anxiety|panic\w*|can'?t cope|overwhelm\w*)\b", re.I),
+     "how you've been feeling"),
+)
+_LINES = {
+    "emotional_reaction": "I'm really sorry{name}, that sounds like a lot to be dealing with.",
+    "interpretation": "It sounds like {topic} has turned things upside down.",
+    "validation": "Anyone would find that hard.",
+    "apology_for_impact": "I'm sorry this call has come on top of everything else.",
+    "thanks_for_disclosure": "Thank you for telling me{name}.",
+    "acknowledge_before_ask": "Before we talk about the account, I want to say I'm sorry about {topic}.",
+    "exploration": "How have you been coping with {topic}?",
+    "asks_permission": "Would it be OK if we looked at what's manageable together?",
+    "affordability_check": "Could we go through what comes in and your essential bills first?",
+    "forbearance_offer": "I can put the account on hold for 30 days while you get some advice.",
+    "signposts_debt_advice": "There's free, independent debt advice too, and I can give you the details.",
+    "offers_options": "We could pause things for a while, or look at a smaller plan. Which would suit you?",
+    "identifies_self": "I should have said who I am and why I'm calling.",
+    "verifies_identity": "Before I go on, can I just check I'm speaking to the right person?",
+}
+
+
+def _compose(missed: list[str], ctx: ScoringContext) -> str:
+    """A better line when the node has no model answer: short lines for what was missed, in a natural
+    order, using the debtor's name and what they just talked about."""
+    topic = next((t for rx, t in _TOPICS if rx.search(ctx.debtor_line)), "all of this")
+    name = _first_name(ctx)
+    order = ["thanks_for_disclosure", "emotional_reaction", "apology_for_impact", "acknowledge_before_ask",
+             "interpretation", "validation", "exploration", "asks_permission", "affordability_check",
+             "forbearance_offer", "offers_options", "signposts_debt_advice", "identifies_self", "verifies_identity"]
+    wanted = [b for b in order if b in missed] or ["emotional_reaction", "exploration"]
+    if "emotional_reaction" in wanted and "acknowledge_before_ask" in wanted:
+        wanted.remove("acknowledge_before_ask")
+    lines = [_LINES[b].format(name=f", {name}" if name else "", topic=topic) for b in wanted[:3]]
+    return " ".join(lines)
 
 
 @cache

@@ -1,0 +1,435 @@
+"""EPITOME levels for one reply: Emotional Reactions, Interpretations, Explorations (Sharma et al. 2020).
+
+Each mechanism is rated 0 (none), 1 (weak) or 2 (strong), with the spans that justify the rating:
+
+* **Emotional Reactions (ER)**: warmth, compassion, concern. Weak: alluding to feelings ("hang in there",
+  "I hope things get better", "I'm here if you want to talk"); strong: naming the speaker's own feeling
+  for the person ("I'm so sorry", "my heart goes out to you") or several warm moves together.
+* **Interpretations (IP)**: understanding of what the person feels or lives through. Weak: a generic
+  "I understand"; strong: a reflection of their feeling or situation ("It sounds like the hospital stay
+  turned everything upside down", "you must be exhausted"), one that picks up their own words, or
+  sharing a similar experience ("I went through the same thing when I lost my job").
+* **Explorations (EX)**: genuine questions about their feelings and experience that they have not said.
+  Weak: a generic question ("How are you?"); strong: a specific one ("How have you been coping since the
+  job went?"). Suggestions dressed as questions, rhetorical and tag questions, fact checks and procedural
+  questions (postcode, payment) are not explorations.
+
+All rules are written from the paper's definitions and the rubric, not fitted to labelled rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from callsim.core.nlp import Evidence, Gated, Question, content_words, lowered, negated
+
+
+class _Set:
+    """Alternative patterns searched one by one, each behind its literal prefilter (fast on long replies)."""
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = [Gated(re.compile(p, re.I)) for p in parts]
+        self.pattern = "|".join(f"(?:{p})" for p in parts)
+
+    def finditer(self, text: str, lower: str | None = None) -> list[re.Match[str]]:
+        found = [m for g in self.parts for m in g.finditer(text, lower)]
+        return sorted(found, key=lambda m: (m.start(), -m.end()))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        found = self.finditer(text, lowered(text))
+        return found[0] if found else None
+
+
+def _rx(*parts: str) -> _Set:
+    return _Set(*parts)
+
+
+_INTENS = r"(?:so |really |very |truly |deeply |terribly |incredibly |genuinely |awfully |just |sincerely )*"
+_EMO_ADJ = (
+    r"(?:awful|terrible|horrible|horrendous|hard|difficult|tough|rough|frightening|scary|stressful|exhausting|"
+    r"overwhelming|heartbreaking|heart-breaking|devastating|painful|upsetting|worrying|sad|shit|shitty|crap|"
+    r"crappy|brutal|unfair|rubbish|a lot|a nightmare|horrific|traumatic|draining|lonely|isolating|"
+    r"distressing|terrifying|heavy)"
+)
+
+# ---- Emotional Reactions ------------------------------------------------------------------------
+# Strong: the speaker names their own feeling for the person.
+ER_STRONG = _rx(
+    rf"\b(i'?m|i am|we'?re|we are) {_INTENS}(so|really|very|truly|deeply|terribly|incredibly|genuinely|sincerely)"
+    rf" {_INTENS}sorry\b(?!,? (but|to (bother|interrupt|ask)|for (the|any) (delay|wait|confusion)))",
+    r"\bmy heart (goes out|breaks|is breaking|aches|hurts|sank)\b|\b(breaks|broke|breaking) my heart\b",
+    rf"\bi {_INTENS}(feel|felt) {_INTENS}(so |really )?(sad|bad|terrible|awful|sorry|for you|heartbroken|gutted)\b",
+    rf"\b(i'?m|i am) {_INTENS}(sad|saddened|heartbroken|gutted|devastated|angry|furious|upset|worried|concerned)"
+    r" (to hear|for you|about you|by (this|that|what)|that)\b",
+    r"\bi (really |truly |genuinely )?care about you\b|\b(sending|send) (you )?(so much |lots of |all (my|the) )?"
+    r"(love|hugs|a hug|big hugs|virtual hugs|strength|good vibes|positive vibes|my best)\b",
+    r"\b(so|really|very) proud of you\b|\bi love you\b",
+)
+ER_WEAK = _rx(
+    r"\bsorry (to hear|for your loss|about (your|what|the|that|this|everything|all))\b",
+    r"\b(i'?m|i am) sorry\b(?!,? (you feel|you'?re feeling|but|to (bother|interrupt|ask)|for (the|any) (delay|wait)))",
+    rf"\b(that|this|it|which|all that|all of that|all this) {_INTENS}(sounds|sounded|must be|must have been|"
+    rf"is|was|seems|'s)( like)? {_INTENS}(such )?(a |an )?{_INTENS}{_EMO_ADJ}\b",
+    rf"\b(been|be|is|was|through|had|having) (such )?(a |an )?{_INTENS}{_EMO_ADJ} (time|few|year|couple|period|"
+    r"months|weeks|days|thing|stretch|road|situation|experience|journey|while)\b",
+    rf"\b(what|such) an? {_INTENS}{_EMO_ADJ}\b|\bhow {_EMO_ADJ}\b(?! (is|are|was|do|does|did|can|could|would))",
+    r"\b(that|it|this|life|depression|anxiety) (really |totally |just )?(sucks|stinks)\b|\boh no\b|\bugh\b|\boof\b",
+    r"\bmy condolences\b|\bcondolences\b|\bsorry for your loss\b",
+    r"\b(i |i really |i do |i truly |i just )?hope (that )?(you|things|it|everything|this|they|he|she|your|the "
+    r"(future|rest)|tomorrow|today)\b",
+    r"\b(good|best of|the best of) luck\b|\bbest wishes\b|\bwish(ing)? you (all )?(the best|well|luck|"
+    r"a (speedy|quick)|strength|peace)\b|\btake care( of yourself)?\b|\bstay safe\b|\bbe well\b|\bget well\b",
+    r"\bhang (in|on) (there|tight)\b|\bstay strong\b|\bkeep (your head up|going|fighting|pushing|strong|it up)\b"
+    r"|\bdon'?t give up\b|\bnever give up\b|\bchin up\b",
+    r"\byou('?ve| have)? (got|can do) (this|it)\b|\byou can (do|beat|get through|overcome|make it)\b",
+    r"\b(it|things|life|this|everything) (will|'ll|is going to|are going to|gonna|can|does|do) "
+    r"(get|be|become) (better|easier|ok|okay|alright|fine)\b|\b(it|things) gets? better\b",
+    r"\byou('ll| will| are going to| can) (be (ok|okay|fine|alright|all right)|get through|make it|pull through|"
+    r"come out|find (a way|your way|someone|the strength))\b",
+    r"\byou (deserve|matter|are worth|'re worth|are loved|'re loved|are important|'re important|are valued)\b",
+    r"\byou('re| are) (so |really |very |clearly |obviously )*(strong|brave|amazing|wonderful|worthy|valuable|"
+    r"beautiful|courageous|resilient|not a burden|stronger than|doing (great|well|your best|the right thing|"
+    r"amazing|so well))\b|\byou('re| are) (a |such a |so |really |very )+(good|kind|great|awesome|smart|caring|"
+    r"lovely|strong|brave|beautiful|wonderful)( person| soul| human| friend| man| woman| mum| mom| dad| parent)?\b",
+    r"\b(i'?m|i am|we'?re|we are) (always |still )?here (for you|if you|to (listen|help|talk|chat)|whenever)\b"
+    r"|\bhere for you\b",
+    r"\bfeel free to (pm|dm|message|talk|reach|contact|chat|send|write|vent|hit me)\b|\b(pm|dm|message|inbox|msg)"
+    r" me\b|\b(my )?(inbox|dms?|pms?|messages) (is|are) (always )?open\b",
+    r"\bif you (ever )?(want|need|wanna|would like|'d like)( someone)? to (talk|chat|vent)\b"
+    r"|\byou can (always )?(talk|chat|vent|speak) to me\b|\breach out to me\b|\bhappy to (talk|chat|listen)\b",
+    r"\b(i'?m|i am) (so |really |very )?(glad|happy|relieved|pleased|thankful|grateful) (for you|you|to (hear|"
+    r"see|know)|that)\b|\bhappy for you\b|\bcongrat\w*",
+    r"\byou('re| are) not alone\b|\byou are never alone\b|\bnot the only one\b",
+    r"\*hugs?\*|\(hugs?\)|^\W*hugs?\b|\bhugs\W*$|\b(big|virtual|warm|internet|many|a|some) hugs?\b|<3|\u2764|"
+    r"\bxoxo\b|\bi feel for you\b|\bi feel you\b",
+    r"\bi (really |truly )?(wish|hope) i could (help|do|give|hug|be there|say|take|make)\b|\bi wish (you|things)\b",
+    r"\bi know (exactly )?(how you('?re)? feel\w*|the feeling|what you'?re (going through|feeling|dealing with))\b",
+    r"\bi can (totally |really |definitely )?relate\b|\b(you did|you'?re doing|you are doing|you tried) your best\b",
+    r"\b(if you need|let me know if you need|if there'?s) (anything|any help|someone|a friend|me)\b"
+    r"|\blet me know if (you need|there'?s anything|i can help)\b",
+    r"\b(do|would|if) you (want|wanna|need|would like|'d like) (someone )?to (talk|chat|vent)\b",
+    r"\bhappy (birthday|holidays|new year|christmas)\b|\bmerry christmas\b|\bwelcome (back|to)\b",
+    r"\byou('ll| will| are going to) (feel better|get (there|better|through)|be happy|find (happiness|love|peace|"
+    r"your way|someone|the right|a way))\b|\b(one day|someday|some day|soon),? (you|it|things|everything)\b",
+    r"\bmy condolences\b|\bthinking of you\b|\b(my )?thoughts are with you\b|\bpraying for you\b",
+    r"\b(i'?m|i am) (really |so |very )?(sorry|sad) (that )?(this|that|it|you)\b",
+    r"\bthat('?s| is) (not|never) (ok|okay|fair|right|your fault)\b|\bit('?s| is) not your fault\b",
+    r"\bdon'?t (be (so )?hard on yourself|blame yourself|beat yourself up)\b",
+)
+
+# ---- Interpretations ---------------------------------------------------------------------------
+_FEEL_WORDS = (
+    r"(?:worried|scared|frightened|terrified|afraid|exhausted|overwhelmed|stressed|anxious|angry|upset|"
+    r"frustrated|devastated|lost|alone|lonely|isolated|tired|drained|hurt|sad|hopeless|helpless|trapped|stuck|"
+    r"ashamed|embarrassed|guilty|confused|depressed|down|low|numb|empty|broken|afraid|panick?y|nervous|"
+    r"betrayed|rejected|unappreciated|invisible|worthless|useless|burnt out|burned out|on edge|desperate|"
+    r"under (a lot of )?pressure|at a loss|out of your depth|like a failure|like a burden|torn|conflicted|"
+    r"relieved|hurt|disappointed|heartbroken|grieving|in pain|struggling|under strain)"
+)
+IP_STRONG = _rx(
+    r"\b(it |that |this )?(sounds|sounded|seems|seemed|feels|looks) (to me )?(like|as if|as though) "
+    r"(?!(a |an )?(plan|good|great|fun|deal|idea|nice|fair|sensible|lovely|perfect|brilliant|better)\b)\w+",
+    r"\bit (sounds|seems) (to me )?(that|you'?re|you are|you have|you'?ve)\b",
+    rf"\byou (must|might|may|probably) (be|feel|have (been|felt)|get) {_INTENS}(feeling )?{_FEEL_WORDS}",
+    rf"\b(that|this|it) {_INTENS}(sounds|sounded|must be|must have been|must feel|seems) {_INTENS}(so |really )?"
+    rf"(frightening|scary|terrifying|overwhelming|exhausting|lonely|isolating|stressful|worrying|upsetting|"
+    rf"heartbreaking|devastating|painful|draining|distressing|confusing|humiliating|embarrassing|frustrating|"
+    rf"infuriating|a lot to (deal with|carry|cope with|take in))\b",
+    rf"\byou (seem|sound|look)( to be)? {_INTENS}{_FEEL_WORDS}",
+    r"\byou('re| are)( (still|clearly|obviously|really|probably|understandably))? (feeling|going through|dealing"
+    r" with|struggling|juggling|carrying|coping with|up against|in a (tough|difficult|hard|bad)|under)\b",
+    rf"\byou('re| are) {_INTENS}{_FEEL_WORDS}\b(?! (to|that i))",
+    rf"\byou (feel|felt)( like| that| as if)? {_INTENS}(you|like|{_FEEL_WORDS})",
+    rf"\b(it|that|this) (must|would) (be|have been|feel|make you feel) {_INTENS}"
+    rf"(so |really |very )?(a lot|{_EMO_ADJ}|{_FEEL_WORDS}|hard|like)",
+    r"\bi can (only )?imagine (how|what|that|it|you)\b|\bi can'?t (even )?(begin to )?imagine\b",
+    r"\bi can (see|tell|hear) (that |how |why )?(you|this|it|that|how much)\b",
+    r"\bno wonder (you|it|that)\b|\b(it'?s|it is) (clear|obvious) (that )?(you|this)\b",
+    r"\b(you'?ve|you have) (been|had) (through|to deal with|to cope with|a lot|so much|such a)\b",
+    r"\bthat('s| is) (a lot|so much|a heavy load|too much) (to (deal with|carry|cope with|handle|take in)|"
+    r"for (anyone|one person|you))\b",
+    r"\bwith everything (you'?ve|you have|that'?s|you'?re) (been|going|got|had|happened|on)\b",
+)
+IP_WEAK = _rx(
+    r"\bi (totally |completely |fully |really |truly |do |can |definitely )*understand\b",
+    r"\bi (totally |completely |really |definitely )?(get|hear|see) (it|that|you|what you mean|where you'?re "
+    r"coming from|how|why)\b",
+    r"\bi know (how|what) (you|it|that)\b|\bi know the feeling\b|\bi feel you\b",
+    r"\b(that|it) makes (total |complete |perfect |a lot of )?sense\b|\bunderstandabl[ey]\b",
+    r"\b(i'?m|i am) (hearing|sensing) (that|you)\b|\bi (hear|see) (you|that)\b",
+    r"\bi know (it'?s|it is|that'?s|that is|this is) (hard|difficult|tough|not easy|a lot|scary|frightening)\b",
+)
+# Sharing a similar experience (EPITOME counts it as an interpretation).
+SELF_SAME = _rx(
+    r"^\W*been there\b|\bme too\b|\bsame (here|with me|for me|thing happened)\b|"
+    r"\bi('m| am| was)? (in )?the same (boat|situation|"
+    r"position|place)\b",
+    r"\b(i|i'?ve|i have) (also|too) (been|had|have|felt|struggled|suffered|dealt|gone|went|lost|experienced)\b"
+    r"|\bi (also|too) (have|had|feel|felt|struggle|struggled|suffer|suffered|deal|dealt|get|got|was|am|went|"
+    r"lost|used to|experienced|know)\b",
+    r"\bi('?ve| have) been there\b|\bbeen there( myself| too| before| done that)\b|\b(i|we) (went|'ve been|have been|"
+    r"'ve gone|have gone|was|were|am|'m) (through|going through) (the same|something similar|similar|this|that|"
+    r"it|a|an|my own)\b",
+    r"\bi know (exactly )?(what|how) (it'?s|it is|that'?s|that is|it was|it feels|that feels) (like|to)\b",
+    r"\bi (feel|felt|have felt|'ve felt) (the same|that way|this way|like that|exactly (the same|like that))\b"
+    r"|\bi (had|have|have had|'ve had) (the same|a similar|similar|the exact same)\b",
+    r"\b(this|that|it|the same|something similar|a similar thing) (happened|happens) to me\b",
+    r"\b(when|after|before|since|while) i (was|had|lost|got|went|moved|started|left|broke|turned|first)\b"
+    r"|\bi used to\b|\bi remember (when|how|feeling|being)\b|\bback when i\b",
+    r"\bi (struggle|struggled|suffer|suffered|deal|dealt|battle|battled|lived|live|cope|coped|wrestled) with\b"
+    r"|\bi('ve| have) (struggled|suffered|dealt|battled|lived|coped|wrestled) with\b|\bi was diagnosed\b",
+    r"\bin my (experience|case|life|own life|twenties|teens)\b|\bfor me,? (it|the|personally|what|this)\b"
+    r"|\bpersonally,? i\b|\bspeaking from experience\b|\bi can relate\b|\bi relate\b",
+)
+# First-person narrative ("I was bullied for years", "My mum died when I was nine"): the speaker's own
+# experience. Procedural first-person talk on a call ("I have your account here") is excluded.
+_I_EXPERIENCE = re.compile(
+    r"\bi('ve| have)( also| always| never| just| often| really| too)? (been (through|there|in|on|to|diagnosed|"
+    r"depressed|anxious|struggling|dealing|suicidal|alone|lonely|bullied|abused|single|married|divorced|sober|"
+    r"clean|sick|ill|in and out)|had|felt|struggled|suffered|lost|dealt|gone|tried|done|found|learned|learnt|"
+    r"noticed|experienced|spent|battled|lived|seen|cried|wanted|thought about)\b"
+    r"|\bi( also| always| never| just| still| often| sometimes| usually| really| too| used to| even)? (was (?!calling|"
+    r"wondering|hoping|going to|looking|told|asked|just (calling|ringing|checking))|were|had (?!a look)|felt|got|"
+    r"went|lost|spent|tried|started|stopped|quit|became|grew up|ended up|moved|left|broke|cried|hated|hate|"
+    r"struggle|suffer|fought|survived|found (myself|out|it)|made it|realized|realised|learned|learnt|turned|fell|"
+    r"did|couldn'?t|didn'?t|wasn'?t|love|need (to (talk|vent|get out|sleep))|miss|cry|wake up|work (at|in|as|"
+    r"nights|two)|live (with|alone|in|on)|lived|smoke|drink|play|take (meds|medication|pills|antidepressants)|"
+    r"took|get (so |really |very )?(anxious|depressed|sad|angry|lonely|scared|nervous|panic|stressed|upset|"
+    r"overwhelmed|tired|bored|jealous|mad|frustrated|the same|like that|this way|that way)|"
+    r"feel (so |really |very |the same|that way|this way|exactly|like (?!(you|u|maybe|it'?s|this is|that'?s|"
+    r"there|the best|a good|if|they|he|she|your|people)))|"
+    r"have (a|an|no|bad|severe|depression|anxiety|ptsd|adhd|bpd|ocd|bipolar|autism|the same|similar|two|three|"
+    r"kids|children|friends|trouble|problems|issues|days|nights|panic|insomnia|chronic)\b(?! (look|copy|note|"
+    r"record|reference|number|plan|payment|letter|form|few (options|questions)))|"
+    r"can'?t (sleep|stop|get|seem|bring|stand|handle|deal|cope|even|focus|eat|find|remember|afford|face|"
+    r"believe i)|don'?t (even|really|feel|want to|like|sleep|eat|go|talk|care|enjoy|remember|believe in)|"
+    r"do (this|that|the same|too)\b|want(ed)? to (die|cry|sleep|disappear|give up|kill|end)|wish i|"
+    r"think about (it|this|that|death|dying|suicide|killing)( all the time| a lot| every day)?)\b"
+    r"|\bi'?m (still |also |currently |just |really |so |very |often )*(dealing|struggling|going through|"
+    r"recovering|in (therapy|recovery|the same|a similar|my \d+|high school|college|uni)|on (meds|medication|"
+    r"antidepressants)|diagnosed|\d+|a (\w+ )?(student|mom|mum|dad|parent|survivor|nurse|teacher|veteran)|"
+    r"(tired|scared|anxious|depressed|lonely|alone|sad|stressed|lost|stuck|broke|exhausted|terrified|"
+    r"struggling|suicidal|single|bipolar|autistic|sober|clean))\b"
+    r"|\b(makes|made|make|keeps|kept|gets|got|leaves|left) me (feel|so|really|want|think|sad|angry|anxious|"
+    r"happy|cry|depressed|lonely|scared)\b|\bwhen i'?m\b|\b(for|to) me,? (it|this|that|the|personally)\b",
+    re.I,
+)
+_MY_LIFE = re.compile(
+    r"\bmy (own |first |last |best |old |late |ex[- ]?)?(depression|anxiety|mental health|therapist|"
+    r"psychiatrist|counsel+or|doctor|meds|medication|diagnosis|mom|mum|mother|dad|father|parents?|ex|wife|"
+    r"husband|partner|girlfriend|boyfriend|son|daughter|kids?|children|brother|sister|family|"
+    r"grand\w+|job|boss|school|college|uni|life|childhood|twenties|teens|marriage|divorce|relationship|"
+    r"experience|story|situation|bf|gf|so|dog|cat|pet)\b",
+    re.I,
+)
+# A sentence that starts with "I" (or "Same", "Yeah, I") and is not a stock phrase of sympathy, opinion,
+# advice or call-handling is the speaker talking about themselves.
+_I_STATEMENT = re.compile(
+    r"^\W*(?:(?:yes|yeah|yep|honestly|personally|and|but|so|also|haha|lol|well|same|same here)\W+)*"
+    r"(?:i|i'?m|i'?ve|i'?d)\s+(?!((so |really |very |truly )?(sorry|glad|here|happy|proud|afraid|calling|"
+    r"ringing|not sure|sure|aware|able|unable|going to|about to|just calling|pleased|delighted)|think|thought|"
+    r"hope|wish you|suggest|recommend|would|will|'ll|can|could|should|"
+    r"must|understand|know|see|hear|get (it|that|you|what)|agree|guess|believe|mean|promise|am (so |really )?"
+    r"(sorry|glad|here|happy|proud|not sure|afraid|calling|just calling)|appreciate|apologi[sz]e|want(ed)? to "
+    r"(help|say|make sure|check|let|talk|know|ask|add|point)|need to (ask|check|confirm|let|say)|have to (ask|say|"
+    r"let|admit)|love (that|this|your|how|you)|really (hope|think|feel for)|feel (for you|like you|you)|"
+    r"may|might|dont know|don'?t know|don'?t think|do(n'?t)? (believe|agree|understand)|'?m not sure|"
+    r"just want(ed)? to (say|check|let|make)|noticed (that )?you|read|saw your|found this|had a look))"
+    r"|^\W*same\b(?!\W+(time|day|thing as|as|goes))",
+    re.I,
+)
+# Words of a life rather than of a call: feelings, health, people close to you, time passing.
+_LIFE_WORDS = re.compile(
+    rf"\b({_FEEL_WORDS}|{_EMO_ADJ}|feel\w*|felt|depress\w*|anxi\w*|panic\w*|therap\w*|meds|medication|"
+    r"pills|doctor|hospital|sleep\w*|bed|cry\w*|cried|tears|alone|lonely|friends?|family|mum|mom|dad|parents?|"
+    r"brother|sister|wife|husband|partner|girlfriend|boyfriend|kids?|children|son|daughter|school|college|"
+    r"life|years?|ages|childhood|sometimes|often|always|never|used to|every (day|night|morning)|nights?|"
+    r"weekends?|still|myself|hate|love|miss|lost|die|died|dying|death|suicid\w*|hurt\w*|pain|ill|sick|"
+    r"drink\w*|drunk|eat\w*|weight|body|self|same)\b",
+    re.I,
+)
+_PROCEDURAL_I = re.compile(
+    r"\b((your|the|this) (account|balance|payment|arrears|instal?ment|direct debit|plan|file|record|details|bill|"
+    r"debt|letter|paperwork|case|review|referral)|on behalf|i'?m (just )?(calling|ringing)|calling (from|about)|"
+    r"had a look|look(ed)? at (your|the)|set (it|that|this) up|confirm|verify|postcode|date of birth|"
+    r"(my|our) (team|manager|supervisor|colleague|system|records|company|office)|options|questions|"
+    r"(calling|call|called|rang|ring|ringing|phoned|emailed|wrote to|texted|messaged|tried) (to )?you|"
+    r"went ahead|go ahead|froze|freeze|frozen|paused|put (a|the) hold|on hold|interest|charges|fees|"
+    r"refund\w*|statement|arrangement)\b",
+    re.I,
+)
+# ---- levels -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Mechanism:
+    level: int = 0
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class EpitomeResult:
+    er: Mechanism
+    ip: Mechanism
+    ex: Mechanism
+    reflections: list[Evidence]  # "you"-focused reflections and understanding (behaviour: interpretation)
+    self_disclosure: list[Evidence]  # shared experience (behaviour: self_disclosure)
+    explorations: list[Evidence]  # genuine questions about them (behaviour: exploration)
+    restatements: list[Evidence] = field(default_factory=list)  # reflections of content (behaviour: paraphrase)
+    text: str = ""
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def levels(self) -> dict[str, int]:
+        return {"ER": self.er.level, "IP": self.ip.level, "EX": self.ex.level}
+
+
+def _hits(rx: _Set, text: str, masked: list[tuple[int, int]], negatable: bool = True) -> list[Evidence]:
+    out = []
+    for m in rx.finditer(text, lowered(text)):
+        if m.end() == m.start() or any(a <= m.start() < b for a, b in masked):
+            continue
+        if negatable and negated(text, m.start()):
+            continue
+        out.append(Evidence(m.group(0), m.start(), m.end()))
+    return out
+
+
+_FEELING_NAMED = re.compile(rf"\b({_FEEL_WORDS}|{_EMO_ADJ}|feel\w*|felt|emotion\w*|heart|cope|coping|"
+                            r"mood|pain|fear\w*|worr\w*|stress\w*|anxi\w*|upset\w*|hurt\w*|angr\w*|frustrat\w*|"
+                            r"sad\w*|scar\w*|lonel\w*|tough|hard|difficult|a lot)\b", re.I)
+_INTENSE = re.compile(r"\b(so|really|truly|very|deeply|incredibly|genuinely|awfully|terribly|such)\b", re.I)
+_EVALUATIVE = re.compile(r"(that|this|it|which|all that|all of that|all this)\b", re.I)
+_CONDITIONAL_BEFORE = re.compile(r"\b(if|when|whenever|unless|until|once|in case)\b[^.?!,]{0,25}$", re.I)
+_CHECK_START = re.compile(r"^\W*(so,? |it sounds|that sounds|it seems|sounds like)", re.I)
+
+
+def _reflections(text: str, spans: list[tuple[int, int]], masked: list[tuple[int, int]]) -> list[Evidence]:
+    """Reflections that assert something about the other person (not "if you feel like ...", not a question,
+    unless it checks back: "It sounds like you're exhausted?")."""
+    out = []
+    for ev in _hits(IP_STRONG, text, masked):
+        s, e = next((x for x in spans if x[0] <= ev.start < x[1]), (0, len(text)))
+        if _CONDITIONAL_BEFORE.search(text[max(s, ev.start - 40) : ev.start]):
+            continue
+        if "?" in text[s:e] and not _CHECK_START.search(text[s:e]) and not ev.text.lower().startswith(("it ", "that ")):
+            continue
+        out.append(ev)
+    return out
+
+
+def _self_disclosure(text: str, spans: list[tuple[int, int]], masked: list[tuple[int, int]]) -> list[Evidence]:
+    out = _hits(SELF_SAME, text, masked, negatable=False)
+    for s, e in spans:
+        sent = text[s:e]
+        if "?" in sent or any(a <= s < b for a, b in masked):
+            continue
+        if _PROCEDURAL_I.search(sent):
+            continue
+        m = _I_EXPERIENCE.search(sent) or _MY_LIFE.search(sent)
+        if m is None and _LIFE_WORDS.search(sent):
+            m = _I_STATEMENT.match(sent)
+        if m:
+            out.append(Evidence(m.group(0), s + m.start(), s + m.end()))
+    return out
+
+
+def analyse(
+    text: str,
+    other: str,
+    spans: list[tuple[int, int]],
+    masked: list[tuple[int, int]],
+    qs: list[Question],
+    extra: dict[str, list[Evidence]] | None = None,
+) -> EpitomeResult:
+    """EPITOME levels of ``text`` (the reply) given ``other`` (what the other person said).
+
+    ``extra`` carries evidence already found by the rubric's patterns for emotional_reaction,
+    interpretation and exploration, so authors can extend the vocabulary in rubric.yaml.
+    """
+    extra = extra or {}
+    theirs = content_words(other)
+
+    # ER
+    strong = _hits(ER_STRONG, text, masked)
+    weak = _hits(ER_WEAK, text, masked) + list(extra.get("emotional_reaction", []))
+    er = Mechanism()
+    if strong or weak:
+        kinds = {e.start for e in strong + weak}
+        intense = any(_INTENSE.search(e.text) for e in weak)
+        er.level = 2 if strong or len(kinds) >= 3 or intense else 1
+        er.evidence = strong + weak
+
+    # IP
+    reflect = _reflections(text, spans, masked) + list(extra.get("interpretation", []))
+    # "That sounds really hard, not sleeping and carrying this on your own": a reaction that goes on to
+    # name what they told you is also an interpretation.
+    for ev in weak:
+        if _EVALUATIVE.match(ev.text):
+            s, e = next((x for x in spans if x[0] <= ev.start < x[1]), (ev.start, len(text)))
+            if len(theirs & content_words(text[ev.end : e])) >= 1 and "?" not in text[s:e]:
+                reflect.append(ev)
+    understand = _hits(IP_WEAK, text, masked)
+    shared = _self_disclosure(text, spans, masked)
+    ip = Mechanism()
+    if reflect or shared:
+        ip.level = 2
+    elif understand:
+        # A stock "I understand" is weak, unless the sentence picks up their own words.
+        ip.level = 1
+        for ev in understand:
+            s, e = next((x for x in spans if x[0] <= ev.start < x[1]), (ev.start, ev.end))
+            if theirs & content_words(text[ev.end : e]):
+                ip.level = 2
+    ip.evidence = reflect + shared + understand
+    # Reflections of a feeling ("It sounds like you're exhausted", "I can see how frightening that was") are
+    # interpretations; reflections of content only ("It sounds like work has been busy") are restatements.
+    feeling, content = [], []
+    for ev in reflect + understand:
+        _, e = next((x for x in spans if x[0] <= ev.start < x[1]), (ev.start, len(text)))
+        if ev in understand or _FEELING_NAMED.search(text[ev.start : e]):
+            feeling.append(ev)
+        else:
+            content.append(ev)
+
+    # EX
+    explore = [Evidence(q.text, q.start, q.end) for q in qs if q.explores]
+    explore += [e for e in extra.get("exploration", []) if not any(q.start <= e.start < q.end for q in qs
+                                                                   if not q.explores)]
+    ex = Mechanism()
+    if explore:
+        # Strong: about their feelings, or an open question that takes up what they said; a closed question
+        # about circumstances ("Is anyone helping you with the bills?") or a generic one is weak.
+        specific = any(
+            q.explores and not q.generic and (q.about_feelings or (q.open and (len(q.text.split()) >= 5
+                                                                            or bool(theirs & content_words(q.text)))))
+            for q in qs
+        ) or bool(extra.get("exploration"))
+        ex.level = 2 if specific else 1
+        ex.evidence = explore
+    else:
+        soft = [Evidence(q.text, q.start, q.end) for q in qs if q.suggestion and q.to_you and not q.rhetorical]
+        if soft:  # "Have you tried talking to someone?" asks about them, weakly
+            ex.level = 1
+            ex.evidence = soft
+    dedup = _dedup
+    return EpitomeResult(
+        er=Mechanism(er.level, dedup(er.evidence)),
+        ip=Mechanism(ip.level, dedup(ip.evidence)),
+        ex=Mechanism(ex.level, dedup(ex.evidence)),
+        reflections=dedup(feeling),
+        restatements=dedup(content),
+        self_disclosure=dedup(shared),
+        explorations=dedup(explore),
+        text=text,
+        spans=spans,
+    )
+
+
+def _dedup(ev: list[Evidence]) -> list[Evidence]:
+    seen: dict[tuple[int, int], Evidence] = {}
+    for e in sorted(ev, key=lambda x: (x.start, -x.end)):
+        if not any(a <= e.start and e.end <= b for a, b in seen):
+            seen[(e.start, e.end)] = e
+    return list(seen.values())

@@ -1,0 +1,268 @@
+"""Measuring the scorer against human labels: EPITOME (empathy levels) and ESConv (supporter strategies).
+
+The metrics are plain Python (no numpy/scipy): balanced accuracy, macro-F1, precision/recall/F1 and
+Spearman's rank correlation with average ranks for ties. The data files are read by path and never
+shipped; see ``docs/scoring.md`` for the numbers and ``callsim eval --help`` for the commands.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from callsim.core.scorer import Scorer, ScoringContext, TurnScore, default_scorer
+
+EPITOME_COLUMNS = ("seeker_post", "response_post", "ER", "IP", "EX")
+ESCONV_COLUMNS = ("strategy", "response", "last_seeker_utterance")
+MECHANISMS = ("ER", "IP", "EX")
+
+# ESConv strategy -> the callsim behaviour(s) that stand for it ("advice" is the scorer's advice signal).
+ESCONV_MAP: dict[str, tuple[str, ...]] = {
+    "Questions": ("exploration",),
+    "Reflection of feelings": ("interpretation",),
+    "Restatement or Paraphrasing": ("paraphrase",),
+    "Affirmation and Reassurance": ("validation", "emotional_reaction"),
+    "Providing Suggestions": ("advice",),
+}
+
+
+class EvalDataError(Exception):
+    """The evaluation file is missing, unreadable or not in the expected format."""
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_rows(path: str | Path, required: Sequence[str], what: str) -> list[dict[str, str]]:
+    """Rows of a CSV file with a header, checking that the ``required`` columns are there."""
+    p = Path(path)
+    if not p.exists():
+        raise EvalDataError(f"no such file: {p}")
+    if not p.is_file():
+        raise EvalDataError(f"not a file: {p}")
+    try:
+        with p.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            missing = [c for c in required if c not in header]
+            if not header:
+                raise EvalDataError(f"{p} is empty: expected a {what} CSV with columns {', '.join(required)}")
+            if missing:
+                raise EvalDataError(
+                    f"{p} is not a {what} file: missing column(s) {', '.join(missing)} "
+                    f"(found: {', '.join(header) or 'none'}; expected at least: {', '.join(required)})"
+                )
+            reader.fieldnames = header
+            rows = [{k: (v or "") for k, v in row.items() if k is not None} for row in reader]
+    except UnicodeDecodeError:
+        raise EvalDataError(f"{p} is not UTF-8 text") from None
+    except csv.Error as e:
+        raise EvalDataError(f"{p} is not valid CSV: {e}") from None
+    except OSError as e:
+        raise EvalDataError(f"cannot read {p}: {e.strerror}") from None
+    if not rows:
+        raise EvalDataError(f"{p} has a header but no rows")
+    return rows
+
+
+def _level(row: dict[str, str], col: str, line: int) -> int:
+    raw = row[col].strip()
+    try:
+        value = int(float(raw))
+    except ValueError:
+        raise EvalDataError(f"row {line}: {col} must be 0, 1 or 2, got {raw!r}") from None
+    if value not in (0, 1, 2):
+        raise EvalDataError(f"row {line}: {col} must be 0, 1 or 2, got {raw!r}")
+    return value
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def balanced_accuracy(truth: Sequence[bool], pred: Sequence[bool]) -> float:
+    """Mean of the recall of the positive class and the recall of the negative class."""
+    recalls = []
+    for cls in (True, False):
+        n = sum(1 for t in truth if t is cls)
+        if n:
+            recalls.append(sum(1 for t, p in zip(truth, pred, strict=True) if t is cls and p is cls) / n)
+    return sum(recalls) / len(recalls) if recalls else 0.0
+
+
+def precision_recall_f1(truth: Sequence[bool], pred: Sequence[bool]) -> tuple[float, float, float]:
+    tp = sum(1 for t, p in zip(truth, pred, strict=True) if t and p)
+    fp = sum(1 for t, p in zip(truth, pred, strict=True) if not t and p)
+    fn = sum(1 for t, p in zip(truth, pred, strict=True) if t and not p)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def macro_f1(truth: Sequence[bool], pred: Sequence[bool]) -> float:
+    """F1 of the positive class and F1 of the negative class, averaged."""
+    pos = precision_recall_f1(truth, pred)[2]
+    neg = precision_recall_f1([not t for t in truth], [not p for p in pred])[2]
+    return (pos + neg) / 2
+
+
+def accuracy(truth: Sequence[int], pred: Sequence[int]) -> float:
+    return sum(1 for t, p in zip(truth, pred, strict=True) if t == p) / len(truth) if truth else 0.0
+
+
+def _ranks(values: Sequence[float]) -> list[float]:
+    """1-based ranks, ties sharing the average of the ranks they span."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        avg = (i + j) / 2 + 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = avg
+        i = j + 1
+    return ranks
+
+
+def pearson(x: Sequence[float], y: Sequence[float]) -> float:
+    n = len(x)
+    if n < 2:
+        return 0.0
+    mx, my = sum(x) / n, sum(y) / n
+    sxy = sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
+    sxx = sum((a - mx) ** 2 for a in x)
+    syy = sum((b - my) ** 2 for b in y)
+    if sxx == 0 or syy == 0:
+        return 0.0  # a constant has no rank order: report no correlation
+    return sxy / math.sqrt(sxx * syy)
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman's rho: the Pearson correlation of the (tie-averaged) ranks."""
+    if len(x) != len(y):
+        raise ValueError("spearman needs two sequences of the same length")
+    return pearson(_ranks(x), _ranks(y))
+
+
+# --------------------------------------------------------------------------- running
+
+
+def _timed(scorer: Scorer, items: Sequence[tuple[str, str]]) -> tuple[list[TurnScore], float, float]:
+    scores: list[TurnScore] = []
+    per: list[float] = []
+    t0 = time.perf_counter()
+    for text, context in items:
+        t = time.perf_counter()
+        scores.append(scorer.score(text, ScoringContext(debtor_line=context)))
+        per.append(time.perf_counter() - t)
+    total = time.perf_counter() - t0
+    return scores, total, statistics.median(per) * 1000 if per else 0.0
+
+
+def _r(x: float) -> float:
+    return round(x, 3)
+
+
+def eval_epitome(path: str | Path, scorer: Scorer | None = None) -> dict[str, Any]:
+    """Score each ``response_post`` with its ``seeker_post`` and compare with the human levels."""
+    rows = read_rows(path, EPITOME_COLUMNS, "EPITOME")
+    gold = {m: [_level(r, m, i) for i, r in enumerate(rows, 2)] for m in MECHANISMS}
+    scores, total, median_ms = _timed(scorer or default_scorer(),
+                                      [(r["response_post"], r["seeker_post"]) for r in rows])
+    out: dict[str, Any] = {"file": str(path), "rows": len(rows), "mechanisms": {}}
+    for m in MECHANISMS:
+        truth = gold[m]
+        pred = [s.epitome[m] for s in scores]
+        tb, pb = [t > 0 for t in truth], [p > 0 for p in pred]
+        out["mechanisms"][m] = {
+            "human_positive": sum(tb),
+            "predicted_positive": sum(pb),
+            "balanced_accuracy": _r(balanced_accuracy(tb, pb)),
+            "macro_f1": _r(macro_f1(tb, pb)),
+            "accuracy_3_level": _r(accuracy(truth, pred)),
+            "spearman": _r(spearman([float(p) for p in pred], [float(t) for t in truth])),
+        }
+    total_gold = [float(sum(gold[m][i] for m in MECHANISMS)) for i in range(len(rows))]
+    out["empathy_spearman"] = _r(spearman([s.empathy for s in scores], total_gold))
+    out["seconds"] = round(total, 2)
+    out["median_ms"] = round(median_ms, 3)
+    return out
+
+
+_LABEL = re.compile(r"\[[^\]]*\]\s*")
+
+
+def _predicted(score: TurnScore, behaviours: tuple[str, ...]) -> bool:
+    ids = score.behaviour_ids
+    return any((b == "advice" and bool(score.advice)) or b in ids for b in behaviours)
+
+
+def eval_esconv(path: str | Path, scorer: Scorer | None = None) -> dict[str, Any]:
+    """Score each supporter ``response`` with the seeker's last words; compare with the strategy."""
+    rows = read_rows(path, ESCONV_COLUMNS, "ESConv")
+    items = [(r["response"], _LABEL.sub("", r["last_seeker_utterance"])) for r in rows]
+    scores, total, median_ms = _timed(scorer or default_scorer(), items)
+    strategies = [r["strategy"].strip() for r in rows]
+    out: dict[str, Any] = {"file": str(path), "rows": len(rows), "strategies": {}}
+    for strategy, behaviours in ESCONV_MAP.items():
+        truth = [s == strategy for s in strategies]
+        pred = [_predicted(sc, behaviours) for sc in scores]
+        p, r, f = precision_recall_f1(truth, pred)
+        out["strategies"][strategy] = {
+            "behaviour": " or ".join(behaviours),
+            "support": sum(truth),
+            "predicted": sum(pred),
+            "precision": _r(p),
+            "recall": _r(r),
+            "f1": _r(f),
+        }
+    means: dict[str, dict[str, float]] = {}
+    for strategy in sorted(set(strategies)):
+        vals = [sc.empathy for sc, s in zip(scores, strategies, strict=True) if s == strategy]
+        means[strategy] = {"n": len(vals), "mean_empathy": round(sum(vals) / len(vals), 1)}
+    out["empathy_by_strategy"] = means
+    out["seconds"] = round(total, 2)
+    out["median_ms"] = round(median_ms, 3)
+    return out
+
+
+# --------------------------------------------------------------------------- text reports
+
+
+def format_epitome(report: dict[str, Any]) -> str:
+    lines = [f"EPITOME: {report['rows']} replies from {report['file']}", "",
+             f"{'mechanism':<10} {'bal.acc':>8} {'macroF1':>8} {'acc(3)':>8} {'spearman':>9} {'human>0':>8} "
+             f"{'pred>0':>7}"]
+    for m, r in report["mechanisms"].items():
+        lines.append(f"{m:<10} {r['balanced_accuracy']:>8.3f} {r['macro_f1']:>8.3f} {r['accuracy_3_level']:>8.3f} "
+                     f"{r['spearman']:>9.3f} {r['human_positive']:>8} {r['predicted_positive']:>7}")
+    lines += ["", f"Spearman(empathy score, ER+IP+EX): {report['empathy_spearman']:.3f}",
+              f"Time: {report['seconds']:.2f} s, median {report['median_ms']:.2f} ms per reply"]
+    return "\n".join(lines) + "\n"
+
+
+def format_esconv(report: dict[str, Any]) -> str:
+    lines = [f"ESConv: {report['rows']} supporter turns from {report['file']}", "",
+             f"{'strategy':<30} {'behaviour':<34} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>5}"]
+    for s, r in report["strategies"].items():
+        lines.append(f"{s:<30} {r['behaviour']:<34} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f} "
+                     f"{r['support']:>5}")
+    lines += ["", f"{'strategy':<30} {'mean empathy':>12} {'n':>5}"]
+    for s, r in report["empathy_by_strategy"].items():
+        lines.append(f"{s:<30} {r['mean_empathy']:>12.1f} {r['n']:>5}")
+    lines += ["", f"Time: {report['seconds']:.2f} s, median {report['median_ms']:.2f} ms per reply"]
+    return "\n".join(lines) + "\n"
+
+
+RUNNERS: dict[str, tuple[Callable[..., dict[str, Any]], Callable[[dict[str, Any]], str]]] = {
+    "epitome": (eval_epitome, format_epitome),
+    "esconv": (eval_esconv, format_esconv),
+}

@@ -1,0 +1,449 @@
+"""Small, fast text analysis for the scorer: sentences, negation, hedging, quoted and reported speech,
+questions (who they are about, open or closed, genuine or a suggestion in disguise) and advice.
+
+Everything here is plain regular expressions over one reply (a few hundred characters), written from the
+rubric and the research (EPITOME, ESConv, MITI), not fitted to any data set. Offsets always refer to the
+normalised text (same length as the input), so evidence spans can be shown to the trainee as typed.
+"""
+
+from __future__ import annotations
+
+import re
+import re._parser as _sre_parse  # type: ignore[import-not-found,unused-ignore]
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+# --------------------------------------------------------------------------- basics
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of the reply that shows a behaviour."""
+
+    text: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+
+_QUOTE_TRANSLATE = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-",
+                                  "\u2014": "-", "\u00a0": " ", "\u2026": "."})
+
+
+def normalise(text: str) -> str:
+    """Straight quotes and dashes, same length as the input so offsets stay valid."""
+    return text.translate(_QUOTE_TRANSLATE)
+
+
+_SENT_END = re.compile(r"[.!?]+[\"')\]]*(?=\s|$)|\n+|(?<=[a-z])[.!?]+(?=[A-Z])")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end), the end including the closing punctuation."""
+    out, start = [], 0
+    for m in _SENT_END.finditer(text):
+        if m.end() > start and text[start : m.end()].strip():
+            out.append((start, m.end()))
+        start = m.end()
+    if start < len(text) and text[start:].strip():
+        out.append((start, len(text)))
+    return out
+
+
+def sentence_at(spans: list[tuple[int, int]], pos: int, text_len: int) -> tuple[int, int]:
+    return next((s for s in spans if s[0] <= pos < s[1]), (0, text_len))
+
+
+def inside(pos: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
+
+
+_WORD = re.compile(r"[a-z][a-z']{2,}")
+STOP = frozenset(
+    "i me my you your we our the a an and or but to of in on at for with is are was were be been it that this "
+    "so just have has had do does did not no can could would will should what how why about from as if then "
+    "there they them their he she his her its im i'm you're dont don't get got like know really very am "
+    "one all any some more most much many also too even still now out up down off into over than these those "
+    "who whom which when where while because though although yes yeah okay ok well oh hey hi hello thanks thank "
+    "going want wanted need feel felt think thought make made way thing things lot people time times day days "
+    "being doing done said say says tell told let lets let's sure maybe something anything everything nothing "
+    "someone anyone everyone really pretty quite back again ever never always only own same other another".split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    """Lower-case content words (3+ letters, not stop words), crudely stemmed so 'worried'='worry'."""
+    return {_stem(w) for w in _WORD.findall(text.lower()) if w not in STOP}
+
+
+def _stem(w: str) -> str:
+    for suf in ("ing", "ed", "es", "s", "ly"):
+        if w.endswith(suf) and len(w) - len(suf) >= 4:
+            return w[: -len(suf)]
+    return w.rstrip("'")
+
+
+# --------------------------------------------------------------------------- negation and hedging
+
+NEGATORS = re.compile(
+    r"\b(not|never|no|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|can'?t|cannot|couldn'?t|isn'?t|aren'?t|wasn'?t|"
+    r"weren'?t|haven'?t|hasn'?t|hadn'?t|shouldn'?t|mustn'?t|nobody|nothing|neither|nor|hardly|barely)\b|n't\b",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(r"[.;:!?,]|\s-\s|\b(but|although|though|however|unless|if|and|so|because|when)\b", re.I)
+# Negations that do not cancel what follows: "I can't imagine how hard", "not only", "no doubt".
+_NOT_A_NEGATION = re.compile(
+    r"\b(can'?t|cannot|couldn'?t) (even )?(begin to )?$|\bnot only $|\bno doubt $|\bnever been (so )?$|"
+    r"\bwhy (not|don'?t (you|we|they)) $|\bno (matter|wonder) $",
+    re.I,
+)
+
+_SUBJECT = re.compile(r"(i|we|you|they|he|she|i'll|we'll|you'll|they'll|he'll|she'll|it'll|i'd|we'd|"
+                      r"they'd|we're|they're|you're|i'm|someone|somebody)", re.I)
+
+HEDGES = re.compile(
+    r"\b(maybe|perhaps|possibly|probably|might|may|could|kind of|sort of|a bit|a little|i think|i guess|"
+    r"i suppose|i feel like|it seems|somewhat|just saying|potentially)\b",
+    re.I,
+)
+
+
+def negated(text: str, start: int) -> bool:
+    """Is there a negator in the same clause, within four words before ``start``?"""
+    before = text[max(0, start - 60) : start]
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(before):
+        cut = m.end()
+    window = before[cut:]
+    words = re.findall(r"[\w']+", window)[-4:]
+    if not words:
+        return False
+    tail = " ".join(words) + " "
+    if _NOT_A_NEGATION.search(tail):
+        return False
+    for i, w in enumerate(words):
+        if NEGATORS.fullmatch(w) or w.lower().endswith("n't"):
+            # "if you don't pay we'll take ...": a new subject after the negator starts another clause.
+            if not any(_SUBJECT.fullmatch(x) for x in words[i + 1 :]):
+                return True
+    return False
+
+
+def hedged(text: str) -> bool:
+    return bool(HEDGES.search(text))
+
+
+# --------------------------------------------------------------------------- quoted and reported speech
+
+_QUOTED = re.compile(r'"[^"]{1,400}"|(?<![\w])\'[^\']{6,200}\'(?![\w])')
+# Sentences that report or debunk what others say: not the speaker's own claim.
+REPORTED = re.compile(
+    r"\b(some (people|collectors|companies|firms|agencies|lenders)|other (collectors|companies|firms|agencies)|"
+    r"people (often |sometimes )?(say|think|worry|tell you|assume|believe|fear)|"
+    r"(you might|you may|you'?ve|you have|you'?d) (have )?(heard|been told|read|worr(y|ied)|think|thought|fear)|"
+    r"(a |the )?(myth|rumou?r)|(is|'s|are) (a )?(myth|not true|untrue|false|wrong)|isn'?t true|aren'?t true|"
+    r"(worr(y|ied|ying)|afraid|scared|frightened|fear(ful)?) (that|about|of) |"
+    r"(nobody|no one|we|i)(('ll| will|'re| are)( ever)?| (is|are)) (going to |gonna )?(never )?(threaten|say|tell you)|"
+    r"(he|she|they|someone|somebody|your \w+) (said|says|told you|tells you|claimed|threatened)|"
+    r"(used to|would) (say|tell)|there'?s no such thing)\b",
+    re.I,
+)
+
+
+def masked_spans(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
+    """Quoted speech and sentences that report or debunk what others say: not the speaker's own claim."""
+    out = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    for s in spans if spans is not None else sentences(text):
+        if REPORTED.search(text[s[0] : s[1]]):
+            out.append(s)
+    return out
+
+
+# --------------------------------------------------------------------------- questions
+
+_YOU = re.compile(r"\b(you|your|yours|yourself|you'?re|you'?ve|you'?d|you'?ll|u|ur|ya)\b", re.I)
+_WH = re.compile(r"^\W*(?:(?:and|but|so|well|ok|okay|oh|hi|hello|hey|also|then|now|out of curiosity|just curious)\W+)*"
+                 r"(what|what'?s|how|how'?s|why|where|when|who|which|whose)\b", re.I)
+_AUX_FIRST = re.compile(
+    r"^\W*(?:(?:and|but|so|well|ok|okay|oh|hi|hello|hey|also|then|now|just)\W+)*"
+    r"(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|may|might|shall|am|ain'?t|"
+    r"don'?t|doesn'?t|didn'?t|aren'?t|isn'?t|haven'?t|won'?t|wouldn'?t|can'?t)\b",
+    re.I,
+)
+# A question that is really a suggestion ("Have you tried ...?", "Why don't you ...?").
+SUGGESTION_Q = re.compile(
+    r"\b(have you (ever )?(tried|thought (about|of)|considered|looked (in)?to|reached out|consider)|"
+    r"(did|do) you (ever )?(try|consider)|why (don'?t|not) you|why not\b|how about|what about (trying|talking|"
+    r"going|getting|asking|seeing|looking|making|writing|speaking|calling|doing|joining|taking|finding|a |an |"
+    r"some )|would you (consider|be (open|willing) to)|(could|can|would) you (try|maybe|perhaps|possibly)|"
+    r"(would|could|might) it (help|be (worth|good|helpful|an idea|useful))|"
+    r"(do|don'?t) you think (it|that|you|a)\b[^?]{0,40}\b(help|would|could|should|might|worth|good idea)|"
+    r"is it (possible|worth) (to|for you to)|wouldn'?t it be|maybe you|perhaps you)",
+    re.I,
+)
+# Tag and rhetorical questions, and checks of the speaker's own meaning: not exploring the other person.
+RHETORICAL_Q = re.compile(
+    r"(,\s*(right|ok|okay|yeah|eh|no|isn'?t it|aren'?t they|don'?t you|you know|huh)\s*\?+$|"
+    r"^\W*(right|you know|who cares|why not|who knows|so what|what'?s the point|isn'?t it|know what|"
+    r"guess what|see|why bother|how dare)\W*\?|^\W*(who|what) (would|could) (ever|possibly)\b|"
+    r"^\W*but how\b|\bthe (heck|hell|fuck)\b|\bwhy would (anyone|anybody|somebody)\b|"
+    r"\bwhat('?s| is) (even )?the (point|use)\b|\b(aren'?t|wouldn'?t) you (be )?(glad|happy)\b|"
+    r"\b(are|r) (you|u) (kidding|serious|joking)\b|^\W*imagine\b|\b(how|what|why|where) (do|did|should|can|"
+    r"could|would) i\b|\bwho (would|could|wants|cares)\b|"
+    r"\bwho (doesn'?t|isn'?t|hasn'?t|wouldn'?t)\b|\bwhat (else )?(can|could) (you|one|anyone) (do|expect)\b|"
+    r"\bisn'?t (it|that) (great|nice|funny|crazy|ironic)\b|\b(am i|is it just me)\b)",
+    re.I,
+)
+# Offers of company or help phrased as questions ("Do you want to talk about it?"): warmth, not exploration.
+OFFER_Q = re.compile(
+    r"\b(do|would|if) (you|u) (want|like|wanna|need)( me)? (to (talk|chat|vent|message|pm|dm)|someone to (talk|"
+    r"listen)|a hug|me to (listen|talk|help|be))\b|\b(can|could|may) i (help|do anything)\b|\bwant to talk\b|"
+    r"\bwanna talk\b",
+    re.I,
+)
+# Checking the facts back ("So you lost your job in May?"), handled as paraphrase, not exploration.
+CHECK_Q = re.compile(
+    r"(^\W*(is|does|would|will|did) (that|this|it) (sound )?(ok|okay|alright|all right|fine|work|suit|sound|"
+    r"make sense|help)\b(?! (for|with) (you|your) (to|when|at))|"
+    r"\b(is|was) (that|this) (right|correct|true|accurate)\b|\bhave i got (that|this|it) right\b|"
+    r"\bdid i get (that|this|it) right\b|^\W*so,? (you|your|it sounds|you'?re|you'?ve)\b|"
+    r"^\W*(it|that) (sounds|seems) like\b|\bam i (right|correct)\b)",
+    re.I,
+)
+# Procedural questions on a collections call: identity, payment and process, not the person's experience.
+PROCEDURAL_Q = re.compile(
+    r"\b(postcode|zip|date of birth|dob|first line of|account (number|ref)|security|confirm|verify|"
+    r"(am i|are we|i'?m) (speaking|talking) (to|with)|card|direct debit|sort code|bank details|"
+    r"how much (can|could|would|will|do|did|are|is)( you)? (pay|afford|manage|put|spare|offer|give|owe|earn|"
+    r"left|coming in|bring)|what amount|pay(ment)?s?|afford|owe|balance|arrears|instal?ments?|(payment|repayment) plan|"
+    r"which (one )?(would )?(suits?|works?)|which would|(is|would) (it|that)( be)? (ok|okay|alright|all right|"
+    r"fine) (if|with you if|for me to) (i|we)|do you mind if (i|we)|now (a |an )?(good|ok|okay|convenient|bad|"
+    r"better|right) time|a (good|better|convenient) time|call (you )?back|"
+    r"does (that|this) make sense|any questions|can you (hear|see) me|still there)\b",
+    re.I,
+)
+# Questions about feelings and experience (EPITOME's strong explorations).
+_FEELING = re.compile(
+    r"\b(feel\w*|felt|cop(e|ing)|manag(e|ing)|going on|handl\w*|holding up|doing|deal(ing)?|"
+    r"worr\w*|scar\w*|stress\w*|anx\w*|sad|upset|angry|hurt\w*|mean|made you|makes? you|think|thought|"
+    r"why|like for you|been (like|ok|okay)|sleep\w*|mind|hardest|toughest|affect\w*|impact\w*|changed)\b",
+    re.I,
+)
+_GENERIC_Q = re.compile(
+    r"^\W*(how are you( doing)?( today)?|how'?s it going|what'?s up|you ok|are you ok(ay)?)\W*$", re.I
+)
+# Requests to tell more, typed without a question mark ("Tell me a bit about what happened.").
+TELL_ME = re.compile(
+    r"\b((can|could|would) you (please )?(tell|share|say|explain|describe)|(please )?tell me (a bit |a little |"
+    r"some |more )*(about|what|how|why|more)|i'?d (like|love) to (hear|know|understand) (more|about|what|how|why)|"
+    r"i (was|am) (just )?wondering (if|what|how|why|whether)|may i ask|can i ask|i'?m curious (about|what|how))\b",
+    re.I,
+)
+
+
+# Questions aimed at when money will come: collection planning, not the person's experience.
+_MONEY_TIMING_Q = re.compile(
+    r"\b(when|how soon) (do you expect|will you|are you (going|likely|expecting)|can you|could you|might you)"
+    r"( to)?( be)? (back (at|to|in) work|working( again)?|paid|get paid|have (the |some )?money|start (work|"
+    r"paying|a job)|be able to pay|pay)\b",
+    re.I,
+)
+_UNMARKED_Q = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|so|and|but|well|ok|okay)\W+)*((how|what|why|when|where) (are|were|do|did|have|has|is|was)"
+    r" (you|u|your)|(do|did|are|were|have|can|could|would|will) (you|u)|how'?s (it|everything|things|your))\b",
+    re.I,
+)
+# Where the question itself starts in a longer sentence ("..., so before we talk about the balance, can you
+# tell me what happened?"): the last interrogative after a clause boundary.
+_Q_START = re.compile(
+    r"(?:^|[,;:(]\s*|\s-\s|\b(?:so|and|but|then|now|first|also)\s+)"
+    r"((?:what|what'?s|how|how'?s|why|where|when|who|which|do|does|did|are|is|was|were|have|has|can|could|would|"
+    r"will|may|might|should|tell me|please tell)\b)",
+    re.I,
+)
+_SELF_Q = re.compile(r"^\W*((what|how|why|where|when|who|which) (do|did|should|can|could|would|am|have) (i|we)|"
+                     r"(am|should|can|could|do|did|have|may|shall) (i|we))\b", re.I)
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|we|us|our)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    start: int
+    end: int
+    text: str
+    to_you: bool  # about the other person (you/your), or an open wh-question about the situation
+    open: bool
+    suggestion: bool
+    offer: bool
+    rhetorical: bool
+    check: bool
+    procedural: bool
+    self_focused: bool  # about the speaker ("Am I making sense?", "What should I say?")
+    about_feelings: bool
+    generic: bool
+
+    @property
+    def explores(self) -> bool:
+        """A genuine question about the other person's experience (EPITOME exploration)."""
+        return not (self.rhetorical or self.check or self.procedural or self.suggestion or self.offer
+                    or self.self_focused)
+
+
+def questions(text: str, spans: list[tuple[int, int]] | None = None) -> list[Question]:
+    """The questions in a reply: sentences ending in '?' and requests to tell more."""
+    out: list[Question] = []
+    for s, e in spans if spans is not None else sentences(text):
+        raw = text[s:e]
+        body = raw.strip()
+        if not body:
+            continue
+        is_q = "?" in body
+        tell = TELL_ME.search(body)
+        # Typed chat often drops the '?': "how are you", "do you have anyone to talk to".
+        if not is_q and not tell and not _UNMARKED_Q.search(body):
+            continue
+        wh = bool(_WH.search(body))
+        words = len(body.split())
+        # A short wh-question with no addressee is about their situation ("What happened?").
+        # A wh-question with no addressee, about their situation ("What happened?", "How are things at home?").
+        situational = wh and not _FIRST_PERSON.search(body) and (words <= 10 or bool(_FEELING.search(body)))
+        off = s + (len(raw) - len(raw.lstrip()))
+        starts = [m.start(1) for m in _Q_START.finditer(body)]
+        clause = body[starts[-1] :] if starts else body
+        out.append(Question(
+            start=off,
+            end=off + len(body),
+            text=body,
+            to_you=bool(_YOU.search(body)) or bool(tell),
+            open=situational or bool(tell) or (wh and bool(_YOU.search(body))),
+            suggestion=bool(SUGGESTION_Q.search(body)),
+            offer=bool(OFFER_Q.search(body)),
+            rhetorical=bool(RHETORICAL_Q.search(body)),
+            check=bool(CHECK_Q.search(body)),
+            procedural=bool(PROCEDURAL_Q.search(clause)) or bool(_MONEY_TIMING_Q.search(clause)),
+            self_focused=bool(_SELF_Q.search(clause)) and not tell,
+            about_feelings=bool(_FEELING.search(body)),
+            generic=bool(_GENERIC_Q.search(body)),
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- advice
+
+ADVICE = re.compile(
+    r"\b((i|we) (would|'d) (suggest|recommend|advise|encourage|say)|i (suggest|recommend|advise|encourage|urge)|"
+    r"my (advice|suggestion|recommendation) (is|would be)|"
+    r"you (should|shouldn'?t|ought to|need to|have to|must|gotta|could try|might (want|try|consider)|"
+    r"may (want|wish) to|could (always |also |maybe |perhaps )?(try|talk|speak|go|see|ask|look|consider|get|"
+    r"start|write|call|reach|join|make|take|find|use|think|set|put|keep|focus|check|do|contact|apply))|"
+    r"it (might|may|could|would|will|can) (help|be (good|helpful|worth|a good idea|useful|best|wise))|"
+    r"(it'?s|it is|that'?s|that is) (a good idea|worth|best|important|helpful) to|"
+    r"(maybe|perhaps|possibly) (you|try|consider|talk|find|get|see|look|ask|go|start|write|think)|"
+    r"try (to|and|not|talking|writing|going|doing|making|using|getting|asking|looking|finding|taking|"
+    r"something|some|a |an |out|setting|speaking|reaching|calling|joining|keeping|focusing|exercise|meditat)|"
+    r"(have you (ever )?(tried|thought (about|of)|considered|looked (in)?to)|why (don'?t|not) you|how about|"
+    r"what about (trying|talking|going|getting|asking|seeing|looking|making|writing|speaking|calling|doing|"
+    r"joining|taking|finding)|would you (consider|be (open|willing) to))|"
+    r"(don'?t|do not) (be afraid to|hesitate to|forget to)|make sure (you|to)|"
+    r"(the best|one) thing (you can|to) do|a good (idea|place to start|way|option|first step) (is|would be|might be)|"
+    r"(talk|speak|reach out|go|turn) to (a|your|an|someone|somebody|a professional|the)\b|"
+    r"(see|contact|call|ring|visit) (a|your) (doctor|gp|therapist|counsel\w*|professional)|"
+    r"(find|get|seek|look for) (a |some |professional |outside |more )?(help|support|therap\w*|counsel\w*|advice)|"
+    r"if i were you|in your (shoes|position),? i)",
+    re.I,
+)
+# Advice imperatives at the start of a sentence ("Go for a walk.", "Write it down.").
+ADVICE_IMPERATIVE = re.compile(
+    r"^\W*(?:(?:so|and|also|then|just|maybe|perhaps|please|first|honestly|seriously)\W+)*"
+    r"(try|go|get|take|find|talk|speak|write|start|stop|focus|keep|make|join|call|reach out|give|avoid|"
+    r"ask|consider|read|practi[cs]e|exercise|eat|drink|sleep|set|put|use|check|remember|think about|"
+    r"surround|distract|journal|meditate|breathe|treat|allow|let yourself|learn|spend|cut|limit|seek|"
+    r"contact)\b(?! (care|well soon|better soon|going|your head up|it up|strong|fighting|in there|me\b))",
+    re.I,
+)
+
+
+def advice_spans(text: str, spans: list[tuple[int, int]] | None = None) -> list[Evidence]:
+    """Suggestions and recommendations: what the other person should do."""
+    out: list[Evidence] = []
+    for s, e in spans if spans is not None else sentences(text):
+        sent = text[s:e]
+        m = ADVICE.search(sent) or ADVICE_IMPERATIVE.search(sent)
+        if m and not negated(text, s + m.start()):
+            lead, trail = len(sent) - len(sent.lstrip()), len(sent) - len(sent.rstrip())
+            out.append(Evidence(sent.strip(), s + lead, e - trail))
+    return out
+
+
+# --------------------------------------------------------------------------- speed: literal prefilters
+
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Lower-case strings of which any match of ``pattern`` must contain at least one, or None when no such
+    set can be worked out. A reply that contains none of them cannot match, so the (much slower) regex
+    search is skipped. Same idea as RE2's prefilter; exactness is not needed, only soundness."""
+    try:
+        parsed = _sre_parse.parse(pattern, re.IGNORECASE)
+    except re.error:
+        return None
+    found = _factors(list(parsed))
+    if not found or any(len(f) < 2 for f in found):
+        return None
+    return tuple(sorted(found))
+
+
+def _factors(items: list[Any]) -> set[str] | None:
+    """The best factor set of a sequence: literal runs, or the most selective sub-item's set."""
+    best: set[str] | None = None
+    run: list[str] = []
+
+    def consider(cand: set[str] | None) -> None:
+        nonlocal best
+        if cand and all(len(c) >= 2 for c in cand) and (best is None or _score(cand) > _score(best)):
+            best = cand
+
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            run.append(chr(av).lower())
+            continue
+        consider({"".join(run)} if run else None)
+        run = []
+        if name == "SUBPATTERN":
+            consider(_factors(list(av[-1])))
+        elif name == "BRANCH":
+            alts = [_factors(list(b)) for b in av[1]]
+            if all(a for a in alts):
+                consider(set().union(*[a for a in alts if a]))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            consider(_factors(list(av[2])))
+    consider({"".join(run)} if run else None)
+    return best
+
+
+def _score(s: set[str]) -> float:
+    return min(len(x) for x in s) - 0.5 * len(s)
+
+
+class Gated:
+    """A compiled pattern with its literal prefilter: ``finditer(text, lower)`` skips texts that cannot
+    match (``lower`` is ``text.lower()``, computed once per reply)."""
+
+    __slots__ = ("rx", "need")
+
+    def __init__(self, rx: re.Pattern[str]) -> None:
+        self.rx = rx
+        self.need = required_literals(rx.pattern)
+
+    def finditer(self, text: str, lower: str | None) -> Iterable[re.Match[str]]:
+        if lower is not None and self.need is not None and not any(map(lower.__contains__, self.need)):
+            return ()
+        return self.rx.finditer(text)
+
+
+def lowered(text: str) -> str | None:
+    """``text.lower()`` for the prefilters, or None when lower-casing changes the length (rare Unicode)."""
+    low = text.lower()
+    return low if len(low) == len(text) else None

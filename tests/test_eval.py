@@ -1,0 +1,134 @@
+"""`callsim eval`: the metrics (written by hand, checked against worked examples), the readers' errors,
+and both reports on tiny CSV fixtures written for these tests (never the shared evaluation data)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from callsim.cli import main
+from callsim.core.eval import (
+    EvalDataError,
+    balanced_accuracy,
+    eval_epitome,
+    eval_esconv,
+    format_epitome,
+    format_esconv,
+    macro_f1,
+    precision_recall_f1,
+    read_rows,
+    spearman,
+)
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "eval"
+EPITOME = FIX / "epitome-tiny.csv"
+ESCONV = FIX / "esconv-tiny.csv"
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def test_balanced_accuracy_averages_the_two_recalls() -> None:
+    truth = [True, True, True, True, False, False]
+    pred = [True, True, True, False, True, False]
+    # recall on positives 3/4, on negatives 1/2
+    assert balanced_accuracy(truth, pred) == pytest.approx((0.75 + 0.5) / 2)
+    assert balanced_accuracy(truth, truth) == 1.0
+    assert balanced_accuracy(truth, [True] * 6) == 0.5
+
+
+def test_precision_recall_f1_and_macro_f1() -> None:
+    truth = [True, True, False, False, False]
+    pred = [True, False, True, False, False]
+    p, r, f = precision_recall_f1(truth, pred)
+    assert (p, r) == (0.5, 0.5) and f == pytest.approx(0.5)
+    # negative class: precision 2/3, recall 2/3
+    assert macro_f1(truth, pred) == pytest.approx((0.5 + 2 / 3) / 2)
+    assert precision_recall_f1([False, False], [False, False]) == (0.0, 0.0, 0.0)
+
+
+def test_spearman_matches_worked_examples() -> None:
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    # Ties take the average rank: x ranks 1.5,1.5,3,4; y ranks 1,2,3,4 -> rho = 0.9486833
+    assert spearman([1, 1, 2, 3], [1, 2, 3, 4]) == pytest.approx(3 / math.sqrt(10), abs=1e-6)
+    assert spearman([1, 1, 1], [1, 2, 3]) == 0.0  # a constant has no order
+    with pytest.raises(ValueError):
+        spearman([1, 2], [1])
+
+
+# --------------------------------------------------------------------------- readers
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(EvalDataError, match="no such file"):
+        read_rows(tmp_path / "nope.csv", ("a",), "EPITOME")
+
+
+def test_wrong_columns_name_what_is_missing(tmp_path: Path) -> None:
+    f = tmp_path / "x.csv"
+    f.write_text("id,text\n1,hello\n", encoding="utf-8")
+    with pytest.raises(EvalDataError) as e:
+        read_rows(f, ("seeker_post", "response_post"), "EPITOME")
+    assert "seeker_post" in str(e.value) and "found: id, text" in str(e.value)
+
+
+def test_empty_and_bad_labels_are_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(EvalDataError, match="empty"):
+        eval_epitome(empty)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("seeker_post,response_post,ER,IP,EX\nhi,hello,3,0,0\n", encoding="utf-8")
+    with pytest.raises(EvalDataError, match="row 2: ER must be 0, 1 or 2"):
+        eval_epitome(bad)
+
+
+# --------------------------------------------------------------------------- reports
+
+
+def test_epitome_report_on_the_tiny_fixture() -> None:
+    r = eval_epitome(EPITOME)
+    assert r["rows"] == 8
+    assert set(r["mechanisms"]) == {"ER", "IP", "EX"}
+    ex = r["mechanisms"]["EX"]
+    assert ex["human_positive"] == 2
+    assert ex["balanced_accuracy"] == 1.0  # the two genuine questions, and no others
+    assert r["mechanisms"]["ER"]["balanced_accuracy"] >= 0.75
+    assert r["mechanisms"]["IP"]["balanced_accuracy"] >= 0.75
+    assert r["empathy_spearman"] > 0.5
+    assert r["median_ms"] >= 0
+    text = format_epitome(r)
+    assert "Spearman(empathy score, ER+IP+EX)" in text and "EX" in text
+
+
+def test_esconv_report_on_the_tiny_fixture() -> None:
+    r = eval_esconv(ESCONV)
+    q = r["strategies"]["Questions"]
+    assert (q["support"], q["recall"]) == (2, 1.0)
+    assert r["strategies"]["Reflection of feelings"]["recall"] == 1.0
+    assert r["strategies"]["Providing Suggestions"]["recall"] == 1.0
+    assert r["strategies"]["Restatement or Paraphrasing"]["recall"] == 1.0
+    assert set(r["empathy_by_strategy"]) >= {"Other", "Questions", "Information"}
+    assert r["empathy_by_strategy"]["Reflection of feelings"]["mean_empathy"] > \
+        r["empathy_by_strategy"]["Information"]["mean_empathy"]
+    assert "Reflection of feelings" in format_esconv(r)
+
+
+def test_cli_eval_json_and_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "epitome", str(EPITOME), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rows"] == 8 and "empathy_spearman" in data
+    assert main(["eval", "esconv", str(ESCONV)]) == 0
+    assert "Questions" in capsys.readouterr().out
+
+
+def test_cli_eval_errors_are_messages_not_tracebacks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["eval", "epitome", str(tmp_path / "missing.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "no such file" in err and "Traceback" not in err
+    assert main(["eval", "esconv", str(EPITOME)]) == 1
+    assert "missing column(s) strategy" in capsys.readouterr().err

@@ -1,0 +1,239 @@
+"""The scorer: EPITOME levels with evidence, negation, hedging, quoted and reported speech, questions,
+advice, the two scores, feedback that teaches, and speed."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+import pytest
+
+from callsim.core.models import Node, Scenario
+from callsim.core.nlp import negated, questions, sentences
+from callsim.core.scorer import ScoringContext, TurnScore, default_scorer, score_reply
+
+
+def _s(text: str, debtor: str = "", **kw: object) -> TurnScore:
+    return default_scorer().score(text, ScoringContext(debtor_line=debtor, **kw))  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- EPITOME levels
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("I'm so sorry, my heart goes out to you.", 2),
+    ("Hang in there, things will get better.", 1),
+    ("If you ever want to talk, my inbox is open.", 1),
+    ("Send me your account number.", 0),
+    ("I'm not sorry at all.", 0),
+])
+def test_emotional_reactions(text: str, level: int) -> None:
+    assert _s(text).epitome["ER"] == level
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("It sounds like the hospital stay turned everything upside down.", 2),
+    ("You must be exhausted after all that.", 2),
+    ("I went through the same thing when I lost my job.", 2),
+    ("I understand.", 1),
+    ("I don't understand why you didn't call us.", 0),
+    ("The balance is due on Friday.", 0),
+])
+def test_interpretations(text: str, level: int) -> None:
+    assert _s(text).epitome["IP"] == level
+
+
+def test_interpretation_is_judged_against_their_words() -> None:
+    debtor = "The letters keep coming and I'm too frightened to open them."
+    generic = _s("I understand.", debtor)
+    picked_up = _s("I understand, the letters must feel like they never stop.", debtor)
+    assert generic.epitome["IP"] == 1
+    assert picked_up.epitome["IP"] == 2
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("How have you been coping since the job went?", 2),
+    ("What happened?", 1),
+    ("Can you tell me a bit about what's been going on?", 2),
+    ("Can you confirm your postcode?", 0),  # procedural
+    ("How much can you pay today?", 0),  # about the money, not the person
+    ("Who cares?", 0),  # rhetorical
+    ("Is that OK?", 0),  # checking agreement
+    ("Have you tried talking to StepChange?", 1),  # a suggestion in a question: weak at most
+])
+def test_explorations(text: str, level: int) -> None:
+    assert _s(text).epitome["EX"] == level
+
+
+def test_suggestion_questions_are_not_the_exploration_behaviour() -> None:
+    s = _s("Have you thought about speaking to a debt adviser?")
+    assert "exploration" not in s.behaviour_ids
+    assert s.advice
+
+
+def test_every_level_carries_its_evidence_span() -> None:
+    text = "I'm really sorry. It sounds like you've been carrying this alone. How are you holding up?"
+    s = _s(text)
+    assert s.epitome == {"ER": 2, "IP": 2, "EX": 2}
+    for mech in ("ER", "IP", "EX"):
+        ev = s.epitome_evidence[mech]
+        assert ev and all(text[e.start : e.end] == e.text for e in ev)
+    d = s.as_dict()
+    assert set(d["epitome_evidence"]) == {"ER", "IP", "EX"}
+    assert {"empathy", "deescalation", "epitome", "behaviours", "violations", "better"} <= set(d)
+
+
+def test_shared_experience_is_its_own_behaviour() -> None:
+    s = _s("I've been there myself, when my dad was ill.")
+    assert "self_disclosure" in s.behaviour_ids and s.epitome["IP"] == 2
+
+
+def test_content_reflection_is_a_paraphrase_not_a_feeling() -> None:
+    s = _s("It sounds like work has changed your hours.")
+    assert "paraphrase" in s.behaviour_ids and "interpretation" not in s.behaviour_ids
+
+
+@pytest.mark.parametrize("text", [
+    "I had a look at your account and I was calling about the balance.",
+    "I work for Harbour Recoveries.",
+    "I have a couple of options for you.",
+    "I tried calling you yesterday.",
+    "I went ahead and froze the interest.",
+    "I'm sorry, I don't have that figure in front of me.",
+])
+def test_call_handling_in_the_first_person_is_not_self_disclosure(text: str) -> None:
+    assert "self_disclosure" not in _s(text).ids
+
+
+def test_talking_about_your_own_life_is_self_disclosure() -> None:
+    assert "self_disclosure" in _s("I find it hard to get up most days since my dad died.").ids
+
+
+# --------------------------------------------------------------------------- negation, hedging, speech
+
+
+def test_negation_window_and_exceptions() -> None:
+    t = "I can't imagine how hard that is."
+    assert not negated(t, t.index("imagine"))
+    t = "If you don't pay we'll take you to court."
+    assert not negated(t, t.index("court"))
+    t = "Nobody is going to arrest you."
+    assert negated(t, t.index("arrest"))
+
+
+def test_hedged_and_questioned_threats_are_still_threats() -> None:
+    assert "threat_arrest_or_crime" in _s("You might possibly end up in jail, who knows?").violation_ids
+    assert "threat_arrest_or_crime" in _s("You do know people go to prison for this?").violation_ids
+
+
+def test_quoted_and_reported_speech_is_not_the_trainee_speaking() -> None:
+    quoted = _s('The last firm told you "we\'ll send the bailiffs", and that was wrong of them.')
+    reported = _s("Some collectors say you'll go to prison, but that isn't true.")
+    assert not quoted.violations
+    assert not reported.violations
+
+
+def test_false_empathy_cancels_the_warmth() -> None:
+    s = _s("I'm sorry, but you still need to pay today.")
+    assert "false_empathy" in s.behaviour_ids
+    assert s.epitome["ER"] == 0
+
+
+# --------------------------------------------------------------------------- questions and advice
+
+
+def test_question_clause_is_read_on_its_own() -> None:
+    text = "I can see the account stopped, so before we talk about the balance, can you tell me what happened?"
+    qs = questions(text, sentences(text))
+    assert len(qs) == 1 and qs[0].explores
+
+
+def test_advice_before_exploring_a_hardship_is_penalised() -> None:
+    debtor = "I lost my job and I'm struggling to keep up."
+    s = _s("You should cut back on takeaways.", debtor)
+    assert "premature_advice" in s.behaviour_ids
+    ok = _s("I'm sorry to hear that. What's been hardest? StepChange can help too, if you'd like.", debtor)
+    assert "premature_advice" not in ok.behaviour_ids
+    later = default_scorer().score("You should cut back on takeaways.",
+                                   ScoringContext(debtor_line=debtor, earlier_replies=("How are you coping?",)))
+    assert "premature_advice" not in later.behaviour_ids
+
+
+def test_asking_for_money_before_acknowledging_is_noted() -> None:
+    debtor = "I've been in hospital for three weeks."
+    s = _s("How much can you pay this month?", debtor)
+    assert any("before acknowledging" in n for n in s.notes)
+    assert s.deescalation < _s("I'm sorry you've been so unwell. How are you doing now?", debtor).deescalation
+
+
+# --------------------------------------------------------------------------- scores
+
+
+def test_empathy_score_follows_the_levels() -> None:
+    cold = _s("The balance is due.")
+    warm = _s("I'm really sorry. It sounds like you've had an awful month. How are you coping?")
+    assert cold.empathy == 0
+    assert warm.empathy >= 90
+    assert _s("I'm sorry.").empathy < warm.empathy
+
+
+def test_contempt_wipes_out_empathy() -> None:
+    assert _s("I'm sorry, people like you never pay.").empathy == 0
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+def _scenario() -> Scenario:
+    return Scenario.model_validate({
+        "id": "fb", "title": "Feedback", "version": 1, "difficulty": 1, "jurisdiction": "UK", "summary": "x",
+        "persona": {"name": "Priya Shah", "age": 38, "situation": "medical_emergency"},
+        "debt": {"creditor": "Brightwell Energy", "balance": 642.80}, "start": "n",
+        "nodes": {"n": {"say": "Hi", "routes": [{"goto": "e"}]},
+                  "e": {"say": "Bye", "outcome": {"id": "done", "label": "Done", "result": "resolved"}}},
+    })
+
+
+def test_weak_turn_names_the_missed_behaviour_and_adapts_the_model_answer() -> None:
+    node = Node.model_validate({
+        "say": "I've been in hospital.", "expects": ["emotional_reaction", "exploration"],
+        "model_answers": ["I'm so sorry, {first_name}. How are you doing now?"], "routes": [{"goto": "e"}],
+    })
+    ctx = ScoringContext(debtor_line="I've been in hospital.", scenario=_scenario(), node=node)
+    s = default_scorer().score("OK. The balance is £642.80.", ctx)
+    assert s.better is not None
+    assert s.better.missed == ("emotional_reaction", "exploration")
+    assert s.better.model_answer == "I'm so sorry, Priya. How are you doing now?"
+    assert "warmth and concern" in s.better.summary.lower()
+    assert s.better.as_dict()["summary"] == s.better.summary
+
+
+def test_without_a_model_answer_a_better_line_is_composed_for_the_moment() -> None:
+    ctx = ScoringContext(debtor_line="I was laid off last month.", scenario=_scenario())
+    s = default_scorer().score("When can you pay?", ctx)
+    assert s.better is not None
+    assert "Priya" in s.better.model_answer and "losing your job" in s.better.model_answer
+
+
+def test_good_turn_has_no_better_alternative() -> None:
+    s = _s("I'm so sorry to hear that. It sounds like a frightening few weeks. How are you doing now?",
+           "I've been in hospital.")
+    assert s.better is None
+
+
+# --------------------------------------------------------------------------- speed
+
+
+def test_scoring_is_fast() -> None:
+    replies = [
+        "I'm really sorry to hear that, it sounds like a lot. How have you been coping since the job went?",
+        "You owe £642.80 and I need it today or we'll send the bailiffs.",
+        "So after the essentials you've got about £35 left, is that right? We could set up a small plan.",
+    ] * 40
+    score_reply(replies[0])
+    times = []
+    for r in replies:
+        t = time.perf_counter()
+        score_reply(r, ScoringContext(debtor_line="I lost my job and I'm scared."))
+        times.append(time.perf_counter() - t)
+    assert statistics.median(times) < 0.005

@@ -12,7 +12,8 @@ from typing import Any
 from callsim import __version__
 
 EXIT_USAGE = 2
-EXTENSIONS = ("callsim.cli_eval", "callsim.cli_store")
+EXTENSIONS = ("callsim.cli_eval", "callsim.cli_store", "callsim.cli_report", "callsim.cli_review", "callsim.cli_serve",
+              "callsim.cli_preview")
 
 
 class UserError(Exception):
@@ -73,22 +74,21 @@ def _call(a: argparse.Namespace) -> Any:
 def cmd_play(a: argparse.Namespace) -> int:
     from callsim.plain import play
 
-    if not a.plain:
-        try:
-            from callsim.tui import run_app  # type: ignore[attr-defined]
-        except ImportError:
-            pass
-        else:
-            return int(run_app(scenario=a.scenario, seed=a.seed) or 0)
-    call = _call(a)
-    record = play(call, guided=a.guided, coaching=not a.assessment)
+    if not a.plain and _interactive():  # the app needs a terminal; in a pipe, play in plain text
+        return _run_app(a, scenario=a.scenario, guided=a.guided or None, assessment=a.assessment or None,
+                        db=getattr(a, "db", None), resume=getattr(a, "resume", None))
+    from callsim.cli_store import plain_call
+
+    call, recorder = plain_call(a, UserError)  # new, or resumed (--resume); recorded into the store
+    record = play(call, guided=a.guided, coaching=not a.assessment, recorder=recorder)
     return 0 if record.get("ended") else 1
 
 
 def cmd_run(a: argparse.Namespace) -> int:
+    from callsim.cli_store import plain_call
     from callsim.core.text import clean_reply
 
-    call = _call(a)
+    call, recorder = plain_call(a, UserError, mode="scripted")
     try:
         source = sys.stdin.read() if a.replies == "-" else Path(a.replies).read_text(encoding="utf-8")
     except OSError as e:
@@ -98,8 +98,16 @@ def cmd_run(a: argparse.Namespace) -> int:
             break
         reply, _ = clean_reply(raw)
         if reply:
-            call.respond(reply)
+            turn = call.respond(reply)
+            if recorder is not None:
+                recorder.turn(turn, call.state())
     record = call.record()
+    if recorder is not None:
+        if call.ended:
+            recorder.finish(record)
+        elif recorder.session_id:
+            print(f"callsim: the call is unfinished; continue it with: callsim run --resume {recorder.session_id} "
+                  "--replies FILE", file=sys.stderr)
     if a.json:
         print(json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True))
     else:
@@ -326,8 +334,28 @@ def cmd_rubric(a: argparse.Namespace) -> int:
     return 0
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _run_app(a: argparse.Namespace, **kw: Any) -> int:
+    """The Textual app (callsim.tui); settings problems are reported like any other user error."""
+    import time
+
+    launched = time.perf_counter()
+    from callsim.config import ConfigError
+    from callsim.tui import run_app
+
+    try:
+        return run_app(seed=a.seed, trainee=getattr(a, "trainee", None), launched=launched, **kw)
+    except ConfigError as e:
+        raise UserError(str(e)) from None
+
+
 def cmd_home(a: argparse.Namespace) -> int:
-    """No subcommand: pick a scenario and play it in plain text (the Textual app replaces this)."""
+    """No subcommand: the app's library in a terminal; a plain numbered picker when piped."""
+    if _interactive():
+        return _run_app(a)
     from callsim.core.library import load_library
 
     entries = [e for e in load_library() if e.result.scenario is not None and not e.result.errors]
@@ -351,6 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="callsim", description="Practise difficult debt-collection calls.")
     p.add_argument("--version", action="version", version=f"callsim {__version__}")
     p.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
+    p.add_argument("--trainee", help="your name for this run (default: the one saved in the settings)")
     p.set_defaults(func=cmd_home)
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -360,18 +389,23 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_list)
 
     s = sub.add_parser("play", help="hold a call")
-    s.add_argument("scenario", help="scenario id or path")
+    s.add_argument("scenario", nargs="?", help="scenario id or path (optional with --resume)")
     s.add_argument("--plain", action="store_true", help="plain text on stdin/stdout")
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--guided", action="store_true", help="show numbered choices")
     s.add_argument("--assessment", action="store_true", help="no feedback until the debrief")
+    from callsim.cli_store import add_store_args
+
+    add_store_args(s, resume_help="continue your unfinished call (or the one with this session id)")
     s.set_defaults(func=cmd_play)
 
     s = sub.add_parser("run", help="play a call headless from a file of replies")
-    s.add_argument("scenario")
+    s.add_argument("scenario", nargs="?", help="scenario id or path (optional with --resume)")
     s.add_argument("--replies", required=True, help="file with one reply per line ('-' for stdin)")
     s.add_argument("--seed", type=int, default=1)
     s.add_argument("--json", action="store_true", help="print the call record as JSON")
+    add_store_args(s, resume_help="continue an unfinished session with these replies")
+    s.add_argument("--no-store", action="store_true", help="do not record this call in the session store")
     s.set_defaults(func=cmd_run)
 
     s = sub.add_parser("score", help="score one reply")
@@ -444,4 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run through the package module so exceptions raised via `callsim.cli` are the ones main() catches.
+    from callsim.cli import main as _main
+
+    sys.exit(_main())

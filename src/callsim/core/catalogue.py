@@ -44,7 +44,7 @@ def catalogue(folder: Path) -> str:
             "",
             f"- **Debt**: {format_money(d.balance, d.symbol)} owed to {d.creditor}, {d.days_past_due} days past "
             f"due; actions intended: {', '.join(a.value for a in d.actions.intended) or 'none'}.",
-            f"- **Endings**: " + "; ".join(f"{o.label} ({o.result})" for o in s.outcomes.values()) + ".",
+            "- **Endings**: " + "; ".join(f"{o.label} ({o.result})" for o in s.outcomes.values()) + ".",
         ]
         if s.learning_goals:
             out.append("- **Learning goals**:")

@@ -131,7 +131,7 @@ nodes:
       - "What are my options? I can't pay all of it."
     expects: [affordability_check, offers_options]
     model_answers:
-      - "Would it be OK if we looked at what comes in and your essential bills, so we only agree something you can keep up?"
+      - "Would it be OK if we looked at what comes in and your essential bills, so we only agree what you can keep up?"
     routes:
       - when: violations
         goto: complaint

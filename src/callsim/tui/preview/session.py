@@ -1,0 +1,239 @@
+"""A trainer's preview of one scenario file: the call, started at any node, and reloads that keep the place.
+
+:class:`Preview` owns the file, the last version of it that loaded (the compiled machine and its
+positions), the diagnostics of the version on disk, and the call being played. It holds no Textual: the
+preview screen runs it in thread workers, and the tests drive it directly. Its methods are serialised by
+a lock, so a reload never swaps the call while a reply is being scored.
+
+Reloading keeps the place: the new version's call is restored from the old call's state, at the same
+node with the same mood and flags (new mood variables and flags start at their declared start values;
+removed ones are dropped; values are clamped to the new bounds). When the node is gone the call goes to
+the start node, mood and flags kept, and :class:`Reload` says so. A version with errors is not played:
+the call goes on in the last version that loaded, and the diagnostics are shown.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from callsim.core.diagnostics import Diagnostic, did_you_mean
+from callsim.core.loader import LoadResult, ScenarioFileError, load_scenario
+
+if TYPE_CHECKING:
+    from callsim.core.engine import Call, CompiledScenario
+    from callsim.core.models import Scenario
+    from callsim.core.scorer import Scorer
+
+Setting = float | bool
+
+
+class PreviewError(ValueError):
+    """A node or setting the scenario does not have (the message says what it does have)."""
+
+
+def signature(path: Path) -> tuple[int, int] | None:
+    """What changes when the file is saved (modification time and size); None when it is missing."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def parse_setting(text: str) -> tuple[str, str]:
+    """``anger=8`` -> ("anger", "8"), for ``--set``."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip() or not value.strip():
+        raise PreviewError(f"'{text}' is not NAME=VALUE (for example anger=8 or identity_verified=true)")
+    return name.strip(), value.strip()
+
+
+def check_settings(scenario: Scenario, raw: dict[str, str]) -> dict[str, Setting]:
+    """``--set`` values checked against the scenario's mood variables and flags."""
+    out: dict[str, Setting] = {}
+    for name, value in raw.items():
+        if name in scenario.mood:
+            decl = scenario.mood[name]
+            try:
+                number = float(value)
+            except ValueError:
+                raise PreviewError(f"mood '{name}' takes a number from {decl.min:g} to {decl.max:g}, "
+                                   f"not '{value}'") from None
+            if not decl.min <= number <= decl.max:
+                raise PreviewError(f"mood '{name}' goes from {decl.min:g} to {decl.max:g}; {number:g} is outside")
+            out[name] = number
+        elif name in scenario.flags:
+            word = value.lower()
+            if word not in ("true", "false", "yes", "no", "1", "0", "on", "off"):
+                raise PreviewError(f"flag '{name}' is true or false, not '{value}'")
+            out[name] = word in ("true", "yes", "1", "on")
+        else:
+            known = [*scenario.mood, *scenario.flags]
+            raise PreviewError(f"'{name}' is not a mood variable or flag of {scenario.id}."
+                               f"{did_you_mean(name, known)} It has: {', '.join(known) or 'none'}.")
+    return out
+
+
+def check_node(scenario: Scenario, node: str) -> None:
+    if node not in scenario.nodes:
+        raise PreviewError(f"no node '{node}' in {scenario.id}.{did_you_mean(node, scenario.nodes)}")
+
+
+@dataclass
+class Reload:
+    """What a reload did: loaded (or not), the notes to show, and whether the place was lost."""
+
+    loaded: bool
+    notes: list[str] = field(default_factory=list)
+    moved: bool = False  # the node was gone: the call went to the start node
+    started: bool = False  # no call before (the file had errors until now): the call began
+
+
+class Preview:
+    """One scenario file being previewed. Not a Textual object: see the module docstring."""
+
+    def __init__(self, path: Path, *, seed: int = 1, scorer: Scorer | None = None) -> None:
+        self.path = path
+        self.seed = seed
+        self.scorer = scorer  # None: the real scorer
+        self.result: LoadResult | None = None  # the version on disk, as last read
+        self.file_error: str | None = None  # the file could not be read at all
+        self.good: LoadResult | None = None  # the last version that loaded without errors
+        self.compiled: CompiledScenario | None = None
+        self.call: Call | None = None
+        self.signature = signature(path)
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------------------ reading
+    def read(self) -> bool:
+        """Read the file (again). True when it loads without errors (then it is the version played)."""
+        with self._lock:
+            self.signature = signature(self.path)
+            try:
+                result = load_scenario(self.path, run_walkthroughs=False)
+            except ScenarioFileError as e:
+                self.file_error = str(e)
+                self.result = None
+                return False
+            self.file_error = None
+            self.result = result
+            if result.scenario is None or result.errors:
+                return False
+            from callsim.core.engine import CompiledScenario
+
+            self.good = result
+            self.compiled = CompiledScenario(result.scenario, self.scorer)
+            return True
+
+    def changed(self) -> bool:
+        """Has the file changed on disk since it was last read?"""
+        return signature(self.path) != self.signature
+
+    @property
+    def scenario(self) -> Scenario | None:
+        return self.compiled.scenario if self.compiled else None
+
+    @property
+    def problems(self) -> list[Diagnostic]:
+        """The diagnostics of the version on disk, errors first."""
+        if self.result is None:
+            return []
+        return [*self.result.errors, *self.result.warnings]
+
+    def position(self, *path: str | int) -> tuple[int, int] | None:
+        """Where a node (its key) or a route (its first line) is in the version being played."""
+        if self.good is None:
+            return None
+        return self.good.positions.of(tuple(path), key=isinstance(path[-1], str))
+
+    # ------------------------------------------------------------------------------ playing
+    def start(self, node: str | None = None, settings: dict[str, Setting] | None = None,
+              keep: dict[str, Any] | None = None) -> Call:
+        """A new call at ``node`` (default: the start), with mood and flags from ``keep`` then ``settings``."""
+        with self._lock:
+            compiled = self._need_compiled()
+            scenario = compiled.scenario
+            node = node or scenario.start
+            check_node(scenario, node)
+            state = compiled.new_call(self.seed).state()
+            state["node"] = node
+            if keep is not None:
+                state["mood"], state["flags"], _ = _carry(keep, scenario)
+            for name, value in (settings or {}).items():
+                if name in scenario.mood and not isinstance(value, bool):
+                    state["mood"][name] = float(value)
+                elif name in scenario.flags:
+                    state["flags"][name] = bool(value)
+            self.call = compiled.restore(state)
+            return self.call
+
+    def respond(self, text: str) -> dict[str, Any]:
+        with self._lock:
+            if self.call is None:
+                raise PreviewError("the scenario has not loaded yet")
+            return self.call.respond(text)
+
+    def reload(self) -> Reload:
+        """Read the file again and carry the call over to the new version (see the module docstring)."""
+        with self._lock:
+            before = self.call.state() if self.call is not None else None
+            old = self.scenario
+            if not self.read():
+                return Reload(False)
+            scenario = self.scenario
+            assert scenario is not None and self.compiled is not None
+            if before is None:
+                return Reload(True, started=True)
+            notes: list[str] = []
+            state = dict(before)
+            state["scenario"] = {"id": scenario.id, "version": scenario.version}
+            moved = before["node"] not in scenario.nodes
+            if moved:
+                state["node"] = scenario.start
+                hint = did_you_mean(before["node"], scenario.nodes)
+                if f"'{scenario.start}'" in hint:
+                    hint = ""  # "did you mean" the start node: that is where the call goes anyway
+                notes.append(f"Node '{before['node']}' is no longer in the file: back to the start, "
+                             f"'{scenario.start}', with the mood and flags kept.{hint}")
+            state["mood"], state["flags"], changes = _carry(before, scenario, old)
+            notes.extend(changes)
+            if scenario.persona.facts:
+                state["disclosed"] = [f for f in before["disclosed"] if f in scenario.persona.facts]
+            state["outcome"] = None  # a final node sets its (possibly edited) outcome again
+            self.call = self.compiled.restore(state)
+            return Reload(True, notes, moved=moved)
+
+    def _need_compiled(self) -> CompiledScenario:
+        if self.compiled is None:
+            raise PreviewError("the scenario has not loaded yet")
+        return self.compiled
+
+
+def _carry(state: dict[str, Any], scenario: Scenario,
+           old: Scenario | None = None) -> tuple[dict[str, float], dict[str, bool], list[str]]:
+    """Mood and flags from ``state`` fitted to ``scenario``: new ones at their start, old ones dropped."""
+    notes: list[str] = []
+    mood: dict[str, float] = {}
+    for name, decl in scenario.mood.items():
+        if name in state["mood"]:
+            value = float(state["mood"][name])
+            fitted = max(decl.min, min(decl.max, value))
+            if fitted != value:
+                notes.append(f"Mood '{name}' was {value:g}, outside its new range: now {fitted:g}.")
+            mood[name] = fitted
+        else:
+            mood[name] = float(decl.start)
+            if old is not None:
+                notes.append(f"New mood '{name}' starts at {decl.start:g}.")
+    flags = {name: bool(state["flags"].get(name, scenario.flag_start(name))) for name in scenario.flags}
+    if old is not None:
+        gone = [n for n in state["mood"] if n not in scenario.mood] + [n for n in state["flags"]
+                                                                         if n not in scenario.flags]
+        if gone:
+            notes.append(f"No longer declared, so dropped: {', '.join(gone)}.")
+        notes.extend(f"New flag '{n}' starts {'true' if flags[n] else 'false'}." for n in scenario.flags
+                     if n not in state["flags"])
+    return mood, flags, notes

@@ -288,6 +288,7 @@ class Call:
             node=node,
             flags=dict(self.flags),
             counts_as=counts_as,
+            earlier_replies=tuple(t["reply"] for t in self.turns),
         )
         score = self.compiled.scorer.score(text, ctx)
         mood_before = dict(self.mood)

@@ -15,7 +15,15 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/callsim $(ARGS)
 
+# The store tests also run against a real PostgreSQL: scripts/pg-test-server starts a throwaway server
+# (installing PostgreSQL first when it is missing and we are root) and the trap stops it however pytest ends.
+# With no server the PostgreSQL tests skip, except under CI=true, where they fail.
+# The real-browser tests need Debian's chromium and chromedriver: scripts/ensure-chromium installs them when
+# missing and we are root (without them those tests skip, except under CI=true, where they fail).
 test: $(STAMP)
+	@scripts/ensure-chromium >/dev/null || true
+	@pg_env="$$(scripts/pg-test-server start)" || pg_env=""; eval "$$pg_env"; \
+	trap 'scripts/pg-test-server stop "$${CALLSIM_TEST_PG_DIR:-}"' EXIT INT TERM; \
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)

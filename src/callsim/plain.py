@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from callsim.core.engine import Call
 from callsim.core.models import Scenario
 from callsim.core.money import format_money
 from callsim.core.report import debrief
 from callsim.core.text import clean_reply, safe_text
+
+if TYPE_CHECKING:
+    from callsim.core.store import SessionRecorder
 
 HELP = "Type your reply and press Enter. Commands: /end ends the call, /hint shows what to aim for, /help."
 
@@ -32,12 +35,20 @@ def brief(s: Scenario, out: TextIO) -> None:
 
 
 def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guided: bool = False,
-         coaching: bool = True) -> dict[str, object]:
+         coaching: bool = True, recorder: SessionRecorder | None = None) -> dict[str, object]:
+    """Play the call to its end (or the end of input). With a ``recorder``, every turn is saved as it is
+    taken and the record at the end; a call resumed from the store picks up where it was left."""
     s = call.scenario
     name = s.persona.name.split()[0]
     brief(s, out)
     _say(out, HELP)
     _say(out)
+    if call.turns:
+        _say(out, f"Resuming your call: {len(call.turns)} repl{'y' if len(call.turns) == 1 else 'ies'} so far.")
+        for t in call.turns[-2:]:
+            _say(out, f"{name}: {t['debtor']['text']}", "  ")
+            _say(out, f"You: {t['reply']}", "  ")
+        _say(out)
     while not call.ended:
         line = call.line
         cues = f" ({', '.join(line.cues)})" if line.cues else ""
@@ -51,6 +62,8 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
         if raw == "":
             _say(out)
             _say(out, "(input ended: the call is left unfinished)")
+            if recorder is not None and recorder.session_id:
+                _say(out, f"Resume it with: callsim play --plain --resume {recorder.session_id}")
             break
         reply, warning = clean_reply(raw)
         if not inp.isatty():
@@ -76,6 +89,8 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
         if choices and reply.isdigit() and 1 <= int(reply) <= len(choices):
             choice = int(reply) - 1
         turn = call.respond(reply, choice=choice)
+        if recorder is not None:
+            recorder.turn(turn, call.state())
         if coaching:
             _coach(turn, out)
     if call.ended and call.node.is_final:
@@ -83,7 +98,16 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
         _say(out, f"{name}: {last.text}")
         _say(out)
     record = call.record()
+    if recorder is not None and call.ended:
+        from callsim.core.store import StoreError
+
+        try:
+            recorder.finish(record)
+        except StoreError as e:  # the debrief still follows; the turns already saved stay saved
+            _say(out, f"Could not save the end of this call: {e}", "  ! ")
     out.write(debrief(record, s))
+    if recorder is not None and recorder.session_id and call.ended:
+        _say(out, f"Saved as session {recorder.session_id}.")
     out.flush()
     return record
 

@@ -1,0 +1,64 @@
+"""`callsim report`: the session store summarised as one self-contained HTML page for team leads.
+
+:func:`build` streams the matching sessions out of the store (newest first, a batch at a time, each turn cut
+down to what is counted: :mod:`~callsim.core.reporting.source`) into an
+:class:`~callsim.core.reporting.aggregate.Aggregator`; :func:`render_report` turns the result into HTML with
+charts drawn by matplotlib as inline SVG. Nothing here imports Textual, and matplotlib only when charts are drawn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from callsim.core.reporting.aggregate import DEFAULT_MAX_EVIDENCE, FILTERS, Aggregator, ReportData
+from callsim.core.reporting.page import render
+
+if TYPE_CHECKING:
+    from callsim.core.store import Store
+
+
+
+def build(store: Store, filters: Mapping[str, Any] | None = None, *, max_evidence: int | None = DEFAULT_MAX_EVIDENCE,
+          progress: Callable[[int], None] | None = None) -> ReportData:
+    """Aggregate every session matching ``filters`` (trainee, scenario, since, until), newest first."""
+    from callsim.core.reporting.source import stream  # deferred: SQLAlchemy, only when a report is built
+
+    agg = Aggregator(max_evidence=max_evidence)
+    agg.add_all(stream(store, filters or {}), progress=progress)
+    return agg.result()
+
+
+def describe_filters(filters: Mapping[str, Any]) -> dict[str, str]:
+    """The filters in words for the page: {"trainee": "Amy", "since": "2026-03-01 00:00 UTC"}."""
+    out: dict[str, str] = {}
+    for k in FILTERS:
+        v = filters.get(k)
+        if v is None:
+            continue
+        if isinstance(v, datetime):
+            v = v.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        out[{"since": "started on or after", "until": "started before"}.get(k, k)] = str(v)
+    return out
+
+
+def report_title(filters: Mapping[str, Any]) -> str:
+    parts = [str(filters[k]) for k in ("trainee", "scenario") if filters.get(k)]
+    return "callsim report" + (": " + " · ".join(parts) if parts else "")
+
+
+def render_report(data: ReportData, filters: Mapping[str, Any] | None = None, *,
+                  generated: datetime | None = None, scenario_titles: Mapping[str, str] | None = None,
+                  title: str | None = None) -> str:
+    """The HTML page for ``data``; ``filters`` are the ones it was built with (shown on the page)."""
+    from callsim import __version__
+
+    filters = filters or {}
+    return render(data, title=title or report_title(filters), filters=describe_filters(filters),
+                  generated=(generated or datetime.now(UTC)).astimezone(UTC), scenario_titles=scenario_titles,
+                  version=__version__)
+
+
+__all__ = ["DEFAULT_MAX_EVIDENCE", "FILTERS", "Aggregator", "ReportData", "build", "describe_filters",
+           "render_report", "report_title"]

@@ -1,0 +1,845 @@
+"""The session store: every call, turn by turn, in SQLite (default) or a team's PostgreSQL.
+
+One interface over SQLAlchemy Core. :meth:`Store.open` picks the database: the URL given, else
+``CALLSIM_DATABASE_URL``, else the SQLite file ``home()/callsim.db``. Opening brings the schema up to date
+(Alembic migrations in ``callsim/core/migrations``; a new database is created at the head revision and
+stamped), so an upgrade of callsim never drops a record.
+
+Durability: each turn is written and committed by :meth:`Store.record_turn` before it returns, so a
+killed process loses at most the turn it was taking. SQLite runs in WAL mode with a busy timeout, and
+every write transaction starts with ``BEGIN IMMEDIATE``: several trainees' processes can write to one file
+at once and none gets "database is locked" half-way through a transaction.
+
+Layout: ``sessions`` holds one row per call (who, which scenario, when, the latest resumable state without
+its turns, and once finished the outcome, scores and the record without its turns); ``turns`` holds one
+row per reply (the full turn dict as JSON plus a few columns to query); ``reviews`` holds team leads'
+comments and override scores, kept beside the machine's scores, never replacing them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    case,
+    create_engine,
+    event,
+    func,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import URL, Connection, Engine, RowMapping, make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.types import TypeDecorator
+
+ENV_URL = "CALLSIM_DATABASE_URL"
+DB_FILENAME = "callsim.db"
+BUSY_TIMEOUT_S = 30.0
+VERSION_TABLE = "callsim_schema_version"
+# Alembic revisions, oldest first. The last is the head; a new database is created there directly.
+REVISIONS = ("0001", "0002")
+HEAD = REVISIONS[-1]
+ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case: no i, l, o, u
+ID_LENGTH = 10  # 50 bits: unique enough for millions of calls, short enough to type
+MODES = ("coaching", "assessment", "scripted")  # the modes callsim itself records (others are allowed)
+ORDER_COLUMNS = ("started", "ended", "updated", "overall", "empathy", "deescalation", "trainee", "scenario_id")
+
+
+class StoreError(Exception):
+    """A problem a user can act on: unreachable database, unknown session, schema too new."""
+
+
+class SessionNotFound(StoreError, LookupError):
+    pass
+
+
+class TurnExists(StoreError):
+    """That turn of that session is already stored (a retried write whose first try had committed)."""
+
+
+# --------------------------------------------------------------------------- schema
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out; stored as naive UTC on every backend."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+
+metadata = MetaData()
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("trainee", String(200), nullable=False),
+    Column("scenario_id", String(200), nullable=False),
+    Column("scenario_version", Integer, nullable=False),
+    Column("rubric_version", Integer, nullable=False, server_default=text("1")),
+    Column("seed", Integer, nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("started", UTCDateTime, nullable=False),
+    Column("updated", UTCDateTime, nullable=False),
+    Column("ended", UTCDateTime, nullable=True),
+    Column("n_turns", Integer, nullable=False, server_default=text("0")),
+    Column("outcome_id", String(100), nullable=True),
+    Column("outcome_label", String(300), nullable=True),
+    Column("outcome_result", String(40), nullable=True),
+    Column("empathy", Float, nullable=True),
+    Column("deescalation", Float, nullable=True),
+    Column("expectations_met", Float, nullable=True),
+    Column("overall", Float, nullable=True),
+    Column("compliance_passed", Boolean, nullable=True),
+    Column("passed", Boolean, nullable=True),
+    Column("violations", Integer, nullable=False, server_default=text("0")),
+    Column("n_reviews", Integer, nullable=False, server_default=text("0")),
+    Column("review_score", Float, nullable=True),  # the latest reviewer override, beside `overall`
+    # The large JSON last: SQLite walks a row's overflow pages to reach any column stored after them.
+    # (A database created at schema 0001 keeps its older column order; only the speed differs.)
+    Column("state", JSONType, nullable=True),  # Call.state() without "turns"
+    Column("record", JSONType, nullable=True),  # Call.record() without "turns"
+    Index("ix_sessions_started", "started"),
+    Index("ix_sessions_trainee_started", "trainee", "started"),
+    Index("ix_sessions_scenario_started", "scenario_id", "started"),
+    Index("ix_sessions_passed_started", "passed", "started"),
+    Index("ix_sessions_trainee_ended", "trainee", "ended"),
+)
+
+turns = Table(
+    "turns",
+    metadata,
+    Column("session_id", String(16), ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("idx", Integer, primary_key=True),
+    Column("taken", UTCDateTime, nullable=False),
+    Column("node", String(200), nullable=False),
+    Column("reply", Text, nullable=False),
+    Column("debtor", Text, nullable=False),
+    Column("empathy", Float, nullable=True),
+    Column("deescalation", Float, nullable=True),
+    Column("violations", Integer, nullable=False, server_default=text("0")),
+    Column("data", JSONType, nullable=False),  # the turn dict from Call.respond()
+)
+
+reviews = Table(
+    "reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", String(16), ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    Column("reviewer", String(200), nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("override_score", Float, nullable=True),
+    Column("reason", Text, nullable=True),
+    Index("ix_reviews_session", "session_id"),
+)
+
+OUR_TABLES = ("sessions", "turns", "reviews")
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One session as listed: who, what, when, and (once finished) how it went."""
+
+    id: str
+    trainee: str
+    scenario_id: str
+    scenario_version: int
+    seed: int
+    mode: str
+    started: datetime
+    ended: datetime | None
+    outcome_id: str | None
+    outcome_label: str | None
+    outcome_result: str | None
+    empathy: float | None
+    deescalation: float | None
+    overall: float | None
+    compliance_passed: bool | None
+    passed: bool | None
+    n_turns: int
+    violations: int
+    rubric_version: int = 1
+    expectations_met: float | None = None
+    updated: datetime | None = None
+    n_reviews: int = 0
+    review_score: float | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.ended is not None
+
+    @property
+    def status(self) -> str:
+        """``passed``, ``failed`` or ``unfinished``."""
+        if self.ended is None:
+            return "unfinished"
+        return "passed" if self.passed else "failed"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: datetimes as ISO 8601 UTC strings."""
+        out: dict[str, Any] = {}
+        for f in fields(SessionSummary):
+            v = getattr(self, f.name)
+            out[f.name] = _iso(v) if isinstance(v, datetime) else v
+        out["status"] = self.status
+        return out
+
+
+@dataclass(frozen=True)
+class Review:
+    id: int
+    session_id: str
+    created: datetime
+    reviewer: str
+    comment: str
+    override_score: float | None
+    reason: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["created"] = _iso(self.created)
+        return d
+
+
+@dataclass(frozen=True)
+class SessionDetail(SessionSummary):
+    """A session with everything: its turns, the call record (when finished) and reviews."""
+
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    record: dict[str, Any] | None = None
+    reviews: list[Review] = field(default_factory=list)
+    state: dict[str, Any] | None = None
+
+    @property
+    def summary(self) -> SessionSummary:
+        return SessionSummary(**{f.name: getattr(self, f.name) for f in fields(SessionSummary)})
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.summary.to_dict()
+        out["turns"] = self.turns
+        out["record"] = self.record
+        out["reviews"] = [r.to_dict() for r in self.reviews]
+        return out
+
+
+def _iso(dt: datetime | None) -> str | None:
+    if dt is None:
+        return None
+    return dt.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def new_session_id() -> str:
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+
+
+# --------------------------------------------------------------------------- the store
+
+_SUMMARY_COLUMNS = [sessions.c[f.name] for f in fields(SessionSummary)]  # in field order: SessionSummary(*row)
+
+
+def default_url() -> str:
+    """``CALLSIM_DATABASE_URL``, else the SQLite file in callsim's data folder."""
+    env = os.environ.get(ENV_URL, "").strip()
+    if env:
+        return env
+    from callsim.core.library import home
+
+    return f"sqlite:///{home() / DB_FILENAME}"
+
+
+def normalise_url(url: str) -> URL:
+    """A SQLAlchemy URL. A bare path means a SQLite file; ``postgresql://`` uses psycopg 3."""
+    if "://" not in url:
+        url = f"sqlite:///{Path(url).expanduser()}"
+    u = make_url(url)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    return u
+
+
+def safe_url(url: URL | str) -> str:
+    """The URL with any password masked, for messages."""
+    u = url if isinstance(url, URL) else make_url(url)
+    return u.render_as_string(hide_password=True)
+
+
+class Store:
+    """Sessions, turns and reviews in one database. Thread-safe; one per process is plenty."""
+
+    def __init__(self, engine: Engine, clock: Callable[[], datetime] | None = None) -> None:
+        self.engine = engine
+        self.url = engine.url
+        self._writer = engine.execution_options(callsim_write=True)
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    # ---- opening ------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, url: str | None = None, *, clock: Callable[[], datetime] | None = None,
+             migrate: bool = True) -> Store:
+        """Open (and create or upgrade) the store at ``url``, ``CALLSIM_DATABASE_URL`` or the default file."""
+        u = normalise_url(url or default_url())
+        engine = _make_engine(u)
+        store = cls(engine, clock)
+        try:
+            if migrate:
+                store._ensure_schema()
+        except SQLAlchemyError as e:  # unreachable, refused, no permission to create tables, ...
+            engine.dispose()
+            raise StoreError(f"cannot open the session database {safe_url(u)}: {_reason(e)}") from None
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def describe(self) -> str:
+        return safe_url(self.url)
+
+    def schema_version(self) -> str | None:
+        with self.engine.connect() as conn:
+            return _version(conn)
+
+    def _ensure_schema(self) -> None:
+        with self.engine.connect() as conn:
+            current = _version(conn)
+        if current == HEAD:
+            return
+        if current is not None and current not in REVISIONS:
+            raise StoreError(
+                f"the session database {self.describe()} has schema version {current}, newer than this "
+                f"callsim knows ({HEAD}). Upgrade callsim; nothing was changed."
+            )
+        if current is not None:
+            self._backup_before_upgrade(current)
+        with self._writer.begin() as conn:
+            _lock_schema(conn)
+            current = _version(conn)  # another process may have done it while we waited
+            if current == HEAD:
+                return
+            if current is None:
+                clash = [t for t in OUR_TABLES if inspect(conn).has_table(t)]
+                if clash:
+                    raise StoreError(
+                        f"the database {self.describe()} already has table(s) {', '.join(clash)} that callsim "
+                        "did not create. Give callsim a database (or schema) of its own."
+                    )
+                metadata.create_all(conn)
+                _stamp(conn, HEAD)
+            else:
+                run_migrations(conn, HEAD)
+
+    def _backup_before_upgrade(self, current: str) -> None:
+        """A SQLite file is copied (with SQLite's online backup) before its schema is upgraded."""
+        if self.backend != "sqlite" or not self.url.database or self.url.database == ":memory:":
+            return
+        src = Path(self.url.database)
+        dest = src.with_name(f"{src.name}.schema-{current}.bak")
+        if dest.exists():
+            return
+        import sqlite3
+
+        a, b = sqlite3.connect(src, timeout=BUSY_TIMEOUT_S), sqlite3.connect(dest)
+        try:
+            a.backup(b)
+        finally:
+            b.close()
+            a.close()
+
+    # ---- recording a call ---------------------------------------------------------------------
+    def start_session(self, *, trainee: str, scenario_id: str, scenario_version: int, seed: int,
+                      mode: str = "coaching", rubric_version: int = 1,
+                      state: Mapping[str, Any] | None = None) -> str:
+        """Create a session and return its id. ``state`` (optional) is the call's state before any reply."""
+        trainee = trainee.strip()
+        if not trainee:
+            raise StoreError("a session needs a trainee name")
+        if not mode or len(mode) > 20:
+            raise StoreError(f"a session mode is a short word such as {', '.join(MODES)}, not '{mode}'")
+        now = self._clock()
+        row = {
+            "trainee": trainee[:200], "scenario_id": scenario_id, "scenario_version": int(scenario_version),
+            "rubric_version": int(rubric_version), "seed": int(seed), "mode": mode, "started": now,
+            "updated": now, "n_turns": 0, "violations": 0, "n_reviews": 0,
+            "state": _without_turns(state) if state is not None else None,
+        }
+        for _ in range(5):
+            sid = new_session_id()
+            try:
+                with self._writer.begin() as conn:
+                    conn.execute(sessions.insert().values(id=sid, **row))
+                return sid
+            except IntegrityError:  # an id collision: astronomically rare, but cheap to handle
+                continue
+        raise StoreError("could not allocate a session id")
+
+    def record_turn(self, session_id: str, turn: Mapping[str, Any], state: Mapping[str, Any]) -> None:
+        """Store one turn (from ``Call.respond``) and the call's state after it. Committed on return."""
+        idx = int(turn["index"])
+        scores = turn.get("scores") or {}
+        now = self._clock()
+        try:
+            with self._writer.begin() as conn:  # both statements or neither
+                done = conn.execute(
+                    sessions.update()
+                    .where(sessions.c.id == session_id, sessions.c.ended.is_(None))
+                    .values(state=_without_turns(state), updated=now,
+                            n_turns=case((sessions.c.n_turns > idx, sessions.c.n_turns), else_=idx))
+                )
+                if done.rowcount != 1:
+                    self._explain_unwritable(conn, session_id)
+                conn.execute(turns.insert().values(**_turn_row(session_id, turn, now, scores)))
+        except IntegrityError:
+            raise TurnExists(f"turn {idx} of session {session_id} is already recorded") from None
+
+    def finish_session(self, session_id: str, record: Mapping[str, Any]) -> None:
+        """Mark the session finished with its call record (``Call.record()``).
+
+        Turns in the record that were never stored (a write that failed earlier) are stored now."""
+        now = self._clock()
+        scores = record.get("scores") or {}
+        outcome = record.get("outcome") or {}
+        compliance = record.get("compliance") or {}
+        record_turns = list(record.get("turns") or [])
+        with self._writer.begin() as conn:
+            have = set(conn.execute(select(turns.c.idx).where(turns.c.session_id == session_id)).scalars())
+            old_state = conn.execute(select(sessions.c.state).where(sessions.c.id == session_id)).scalar()
+            n_turns = max(have | {int(t["index"]) for t in record_turns}, default=0)
+            done = conn.execute(
+                sessions.update()
+                .where(sessions.c.id == session_id, sessions.c.ended.is_(None))
+                .values(
+                    ended=now, updated=now,
+                    n_turns=n_turns, state=_state_from_record(record, old_state),
+                    outcome_id=outcome.get("id"), outcome_label=outcome.get("label"),
+                    outcome_result=outcome.get("result"),
+                    empathy=scores.get("empathy"), deescalation=scores.get("deescalation"),
+                    expectations_met=scores.get("expectations_met"), overall=scores.get("overall"),
+                    compliance_passed=compliance.get("passed"), passed=bool(record.get("passed")),
+                    violations=len(compliance.get("violations") or []),
+                    record=_without_turns(record),
+                )
+            )
+            if done.rowcount != 1:
+                self._explain_unwritable(conn, session_id)
+            missing = [t for t in record_turns if int(t["index"]) not in have]
+            if missing:
+                conn.execute(turns.insert(), [_turn_row(session_id, t, now, t.get("scores") or {})
+                                              for t in missing])
+
+    def _explain_unwritable(self, conn: Connection, session_id: str) -> None:
+        ended = conn.execute(select(sessions.c.ended).where(sessions.c.id == session_id)).first()
+        if ended is None:
+            raise SessionNotFound(f"no session '{session_id}'")
+        raise StoreError(f"session {session_id} has already finished")
+
+    def add_review(self, session_id: str, *, reviewer: str, comment: str,
+                   override_score: float | None = None, reason: str | None = None) -> None:
+        """A team lead's review. An override score needs a reason, and never replaces the machine's score."""
+        reviewer, comment = reviewer.strip(), comment.strip()
+        if not reviewer:
+            raise StoreError("a review needs the reviewer's name")
+        if not comment and override_score is None:
+            raise StoreError("a review needs a comment or an override score")
+        if override_score is not None:
+            if not 0 <= override_score <= 100:
+                raise StoreError(f"an override score is 0-100, not {override_score:g}")
+            if not (reason or "").strip():
+                raise StoreError("an override score needs a reason (why the machine's score is wrong)")
+        sid = self.resolve_id(session_id)
+        now = self._clock()
+        with self._writer.begin() as conn:
+            conn.execute(reviews.insert().values(
+                session_id=sid, created=now, reviewer=reviewer[:200], comment=comment,
+                override_score=override_score, reason=(reason or "").strip() or None,
+            ))
+            values: dict[str, Any] = {"n_reviews": sessions.c.n_reviews + 1}
+            if override_score is not None:
+                values["review_score"] = override_score
+            conn.execute(sessions.update().where(sessions.c.id == sid).values(**values))
+
+    # ---- reading ------------------------------------------------------------------------------
+    def resolve_id(self, ref: str) -> str:
+        """A full session id from an id or a unique prefix of one."""
+        ref = ref.strip().lower()
+        if not re.fullmatch(r"[0-9a-z]+", ref):  # never a LIKE pattern
+            raise SessionNotFound(f"no session '{ref}'")
+        with self.engine.connect() as conn:
+            if conn.execute(select(sessions.c.id).where(sessions.c.id == ref)).first():
+                return ref
+            found = list(conn.execute(
+                select(sessions.c.id).where(sessions.c.id.startswith(ref)).order_by(sessions.c.id).limit(6)
+            ).scalars())
+        if not found:
+            raise SessionNotFound(f"no session '{ref}'. Run `callsim sessions` to see them.")
+        if len(found) > 1:
+            more = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
+            raise SessionNotFound(f"'{ref}' matches several sessions ({more}); type more of the id")
+        return str(found[0])
+
+    def get(self, session_id: str) -> SessionDetail:
+        """Everything about one session (by id or unique prefix)."""
+        sid = self.resolve_id(session_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*_SUMMARY_COLUMNS, sessions.c.state, sessions.c.record)
+                               .where(sessions.c.id == sid)).mappings().one()
+            turn_rows = self._turns(conn, [sid]).get(sid, [])
+            review_rows = [
+                Review(**r) for r in conn.execute(
+                    select(reviews).where(reviews.c.session_id == sid).order_by(reviews.c.created, reviews.c.id)
+                ).mappings()
+            ]
+        return _detail(row, turn_rows, review_rows)
+
+    def resume_state(self, session_id: str) -> dict[str, Any]:
+        """The call's state, for ``CompiledScenario.restore``: the stored state with its turns put back."""
+        sid = self.resolve_id(session_id)
+        with self.engine.connect() as conn:
+            state = conn.execute(select(sessions.c.state).where(sessions.c.id == sid)).scalar()
+            turn_rows = self._turns(conn, [sid]).get(sid, [])
+        if state is None:
+            raise StoreError(f"session {sid} has no turns to resume; start a new call instead")
+        return {**state, "turns": turn_rows}
+
+    def unfinished(self, trainee: str | None = None) -> list[SessionSummary]:
+        """Sessions left unfinished (with at least one turn), most recently active first."""
+        with self.engine.connect() as conn:
+            q = select(*_SUMMARY_COLUMNS).where(sessions.c.ended.is_(None), sessions.c.state.is_not(None))
+            if trainee is not None:
+                q = q.where(sessions.c.trainee == trainee)
+            q = q.order_by(sessions.c.updated.desc(), sessions.c.id)
+            return [SessionSummary(**r) for r in conn.execute(q).mappings()]
+
+    def list_sessions(self, *, trainee: str | None = None, scenario: str | None = None,
+                      since: datetime | None = None, until: datetime | None = None,
+                      passed: bool | None = None, finished: bool | None = None,
+                      limit: int | None = None, offset: int = 0, order: str = "-started") -> list[SessionSummary]:
+        """Sessions matching every filter given. ``order`` is a column name, ``-`` first for descending."""
+        q = select(*_SUMMARY_COLUMNS).where(*_filters(trainee, scenario, since, until, passed, finished))
+        q = q.order_by(*_order(order))
+        if limit is not None:
+            q = q.limit(limit)
+        if offset:
+            q = q.offset(offset)
+        with self.engine.connect() as conn:
+            return [SessionSummary(**r) for r in conn.execute(q).mappings()]
+
+    def count_sessions(self, *, trainee: str | None = None, scenario: str | None = None,
+                       since: datetime | None = None, until: datetime | None = None,
+                       passed: bool | None = None, finished: bool | None = None, **_ignored: Any) -> int:
+        """How many sessions :meth:`list_sessions` would give with the same filters (and no limit)."""
+        q = select(func.count()).select_from(sessions).where(
+            *_filters(trainee, scenario, since, until, passed, finished))
+        with self.engine.connect() as conn:
+            return int(conn.execute(q).scalar_one())
+
+    def iter_sessions(self, *, batch: int = 1000, order: str = "started", **filters: Any) -> Iterator[SessionSummary]:
+        """Every session matching the filters of :meth:`list_sessions`, streamed in batches (for exports)."""
+        return self._iter(False, batch, order, filters)
+
+    def iter_details(self, *, batch: int = 200, order: str = "started", **filters: Any) -> Iterator[SessionDetail]:
+        """Like :meth:`iter_sessions`, with each session's turns, record and reviews."""
+        return self._iter(True, batch, order, filters)  # type: ignore[return-value]
+
+    def _iter(self, details: bool, batch: int, order: str,
+              filters: dict[str, Any]) -> Iterator[SessionSummary | SessionDetail]:
+        unknown = set(filters) - {"trainee", "scenario", "since", "until", "passed", "finished"}
+        if unknown:
+            raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
+        where = _filters(filters.get("trainee"), filters.get("scenario"), filters.get("since"),
+                         filters.get("until"), filters.get("passed"), filters.get("finished"))
+        cols = [*_SUMMARY_COLUMNS, sessions.c.state, sessions.c.record] if details else _SUMMARY_COLUMNS
+        q = select(*cols).where(*where).order_by(*_order(order))
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=batch).execute(q).mappings()
+            for part in result.partitions():
+                if not details:
+                    for r in part:
+                        yield SessionSummary(*r.values())
+                    continue
+                ids = [r["id"] for r in part]
+                by_id = self._turns(conn, ids)
+                revs: dict[str, list[Review]] = {}
+                for rv in conn.execute(select(reviews).where(reviews.c.session_id.in_(ids))
+                                       .order_by(reviews.c.created, reviews.c.id)).mappings():
+                    revs.setdefault(rv["session_id"], []).append(Review(**rv))
+                for r in part:
+                    yield _detail(r, by_id.get(r["id"], []), revs.get(r["id"], []))
+
+    @staticmethod
+    def _turns(conn: Connection, ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        q = select(turns.c.session_id, turns.c.data).where(turns.c.session_id.in_(ids)) \
+            .order_by(turns.c.session_id, turns.c.idx)
+        for sid, data in conn.execute(q):
+            out.setdefault(sid, []).append(data)
+        return out
+
+
+class SessionRecorder:
+    """Records one call as it is played: the session is created at the first turn (so a call abandoned
+    before any reply leaves nothing behind), each turn is committed as it is taken, then the record.
+
+    A write that fails (the database unreachable for longer than the busy timeout, say) does not stop
+    the call: the turn is kept and written with the next one, or with the record at the end.
+    """
+
+    def __init__(self, store: Store, *, trainee: str, scenario_id: str, scenario_version: int, seed: int,
+                 mode: str = "coaching", rubric_version: int = 1, session_id: str | None = None,
+                 warn: Callable[[str], None] | None = None) -> None:
+        self.store = store
+        self.session_id = session_id
+        self._start = {"trainee": trainee, "scenario_id": scenario_id, "scenario_version": scenario_version,
+                       "seed": seed, "mode": mode, "rubric_version": rubric_version}
+        self._pending: list[Mapping[str, Any]] = []
+        self._warn = warn or (lambda msg: None)
+        self.failed = False  # True while some turn is written only in memory
+
+    def turn(self, turn: Mapping[str, Any], state: Mapping[str, Any]) -> None:
+        self._pending.append(turn)
+        try:
+            if self.session_id is None:
+                self.session_id = self.store.start_session(**self._start)  # type: ignore[arg-type]
+            while self._pending:
+                try:
+                    self.store.record_turn(self.session_id, self._pending[0], state)
+                except TurnExists:
+                    pass  # an earlier try committed after all
+                self._pending.pop(0)
+            if self.failed:
+                self._warn("the session store is back: every turn so far is saved")
+            self.failed = False
+        except (StoreError, SQLAlchemyError) as e:
+            if not self.failed:
+                self._warn(f"could not save this turn ({_short(e)}); callsim will try again after the next one")
+            self.failed = True
+
+    def finish(self, record: Mapping[str, Any]) -> None:
+        """Store the record (and any turn not yet saved). Raises StoreError when that fails."""
+        if not record.get("turns") and self.session_id is None:
+            return  # nothing was said: no session
+        try:
+            if self.session_id is None:
+                self.session_id = self.store.start_session(**self._start)  # type: ignore[arg-type]
+            self.store.finish_session(self.session_id, record)
+            self._pending.clear()
+            self.failed = False
+        except SQLAlchemyError as e:
+            raise StoreError(f"could not save the call: {_short(e)}") from None
+
+
+def _short(e: Exception) -> str:
+    return _reason(e) if isinstance(e, SQLAlchemyError) else str(e)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _reason(e: SQLAlchemyError) -> str:
+    orig = getattr(e, "orig", None)
+    msg = str(orig if orig is not None else e).strip().splitlines()
+    return msg[0] if msg else type(e).__name__
+
+
+def _without_turns(d: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if k != "turns"}
+
+
+def _state_from_record(record: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The final state: the keys a state has, taken from the record (which is the state plus scores)."""
+    if old is None:
+        keys = ("format", "scenario", "seed", "node", "mood", "flags", "seen", "disclosed",
+                "budget_disclosed", "last_plan", "outcome")
+        return {k: record[k] for k in keys if k in record} or None
+    return {k: record.get(k, v) for k, v in old.items()}
+
+
+def _turn_row(session_id: str, turn: Mapping[str, Any], now: datetime, scores: Mapping[str, Any]) -> dict[str, Any]:
+    debtor = turn.get("debtor") or {}
+    return {
+        "session_id": session_id, "idx": int(turn["index"]), "taken": now, "node": str(turn.get("node", "")),
+        "reply": str(turn.get("reply", "")), "debtor": str(debtor.get("text", "")),
+        "empathy": scores.get("empathy"), "deescalation": scores.get("deescalation"),
+        "violations": len(scores.get("violations") or []), "data": dict(turn),
+    }
+
+
+def _detail(row: RowMapping, turn_rows: list[dict[str, Any]], review_rows: list[Review]) -> SessionDetail:
+    summary = {f.name: row[f.name] for f in fields(SessionSummary)}
+    record = row.get("record")
+    return SessionDetail(
+        **summary,
+        turns=turn_rows,
+        record={**record, "turns": turn_rows} if record is not None else None,
+        reviews=review_rows,
+        state={**row["state"], "turns": turn_rows} if row.get("state") is not None else None,
+    )
+
+
+def _filters(trainee: str | None, scenario: str | None, since: datetime | None, until: datetime | None,
+             passed: bool | None, finished: bool | None) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if trainee is not None:
+        out.append(sessions.c.trainee == trainee)
+    if scenario is not None:
+        out.append(sessions.c.scenario_id == scenario)
+    if since is not None:
+        out.append(sessions.c.started >= since)
+    if until is not None:
+        out.append(sessions.c.started < until)
+    if passed is not None:
+        if trainee is None and scenario is None:
+            out.append(sessions.c.passed == passed)  # ix_sessions_passed_started
+        else:
+            # The same test, written so that no planner picks the two-valued passed index over the far more
+            # selective trainee or scenario index (SQLite without ANALYZE statistics would, and scan half
+            # the table). coalesce(NULL, not passed) keeps unfinished sessions out, as `passed = x` does.
+            out.append(func.coalesce(sessions.c.passed, not passed) == passed)
+    if finished is True:
+        out.append(sessions.c.ended.is_not(None))
+    elif finished is False:
+        out.append(sessions.c.ended.is_(None))
+    return out
+
+
+def _order(order: str) -> list[Any]:
+    desc = order.startswith("-")
+    name = order.lstrip("-+")
+    if name not in ORDER_COLUMNS:
+        raise StoreError(f"cannot order by '{name}' (choose from {', '.join(ORDER_COLUMNS)})")
+    col = sessions.c[name]
+    return [col.desc() if desc else col.asc(), sessions.c.id.desc() if desc else sessions.c.id.asc()]
+
+
+def _make_engine(u: URL) -> Engine:
+    def dumps(obj: Any) -> str:
+        return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+    if u.get_backend_name() == "sqlite":
+        memory = u.database in (None, "", ":memory:")
+        if not memory:
+            Path(str(u.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            u, json_serializer=dumps,
+            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+            **({"poolclass": StaticPool} if memory else {}),
+        )
+        _sqlite_setup(engine, memory=memory)
+        return engine
+    if u.get_backend_name() == "postgresql":
+        return create_engine(u, json_serializer=dumps, pool_pre_ping=True,
+                             connect_args={"connect_timeout": 10, "application_name": "callsim"})
+    raise StoreError(f"unsupported database '{u.get_backend_name()}': use sqlite:///FILE or postgresql://...")
+
+
+def _sqlite_setup(engine: Engine, *, memory: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        if not memory:
+            cur.execute("PRAGMA journal_mode = WAL")
+        # FULL: a commit is on disk when record_turn returns, even across a power cut.
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # Writers take the write lock up front: a deferred transaction that upgrades from read to write
+        # can fail with SQLITE_BUSY at once (no busy wait) when another process committed in between.
+        immediate = conn.get_execution_options().get("callsim_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _version(conn: Connection) -> str | None:
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    v = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+    return None if v is None else str(v)
+
+
+def _stamp(conn: Connection, revision: str) -> None:
+    version = Table(VERSION_TABLE, MetaData(), Column("version_num", String(32), primary_key=True))
+    version.create(conn, checkfirst=True)
+    conn.execute(version.delete())
+    conn.execute(version.insert().values(version_num=revision))
+
+
+def _lock_schema(conn: Connection) -> None:
+    """One process at a time creates or upgrades the schema (SQLite: BEGIN IMMEDIATE already did)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('callsim-schema'))"))
+
+
+def run_migrations(conn: Connection, revision: str) -> None:
+    """Upgrade the schema on ``conn`` (inside its transaction) to ``revision`` with Alembic."""
+    from alembic import command  # deferred: Alembic costs ~0.3 s to import, and is needed only to upgrade
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    cfg.set_main_option("path_separator", "os")
+    cfg.attributes["connection"] = conn
+    command.upgrade(cfg, revision)
+
+
+__all__ = [
+    "HEAD", "REVISIONS", "Review", "SessionDetail", "SessionNotFound", "SessionRecorder", "SessionSummary", "Store",
+    "StoreError", "TurnExists",
+    "default_url", "metadata", "new_session_id", "normalise_url", "run_migrations", "safe_url",
+]

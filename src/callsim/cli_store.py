@@ -345,6 +345,10 @@ def _plain_transcript(d: SessionDetail) -> str:
 
 
 def cmd_review(a: argparse.Namespace, user_error: ErrorType) -> int:
+    if a.session is None:
+        from callsim.cli_review import open_review_app
+
+        return open_review_app(a, user_error)
     reviewer = a.reviewer or trainee_name(None)
     with _store(a, user_error) as store:
         sid = store.resolve_id(a.session)
@@ -534,8 +538,8 @@ def register(sub: Any, user_error: type[Exception]) -> None:
     _add_filters(s)
     s.set_defaults(func=bind(cmd_export))
 
-    s = sub.add_parser("review", help="add a team lead's review to a session")
-    s.add_argument("session", help="session id (or a unique start of one)")
+    s = sub.add_parser("review", help="review sessions in the app, or add a review to one session")
+    s.add_argument("session", nargs="?", help="session id (or a unique start of one); leave out to open the review app")
     s.add_argument("--reviewer", help="your name (default: CALLSIM_TRAINEE or your user name)")
     s.add_argument("--comment", help="what you want the trainee to know")
     s.add_argument("--score", type=float, help="your score 0-100 where you disagree with the machine's")

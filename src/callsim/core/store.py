@@ -67,7 +67,8 @@ HEAD = REVISIONS[-1]
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case: no i, l, o, u
 ID_LENGTH = 10  # 50 bits: unique enough for millions of calls, short enough to type
 MODES = ("coaching", "assessment", "scripted")  # the modes callsim itself records (others are allowed)
-ORDER_COLUMNS = ("started", "ended", "updated", "overall", "empathy", "deescalation", "trainee", "scenario_id")
+ORDER_COLUMNS = ("started", "ended", "updated", "overall", "empathy", "deescalation", "trainee", "scenario_id",
+                 "passed", "compliance_passed", "outcome_label", "review_score")
 
 
 class StoreError(Exception):

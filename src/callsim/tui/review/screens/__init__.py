@@ -1,0 +1,1 @@
+"""The review app's screens: sessions (the table), session, review dialog, progress, cohort, help."""

@@ -1,0 +1,157 @@
+"""The cohort: the table's filters applied to every finished call, compared by trainee and by scenario,
+with the behaviours most often missed and the violations that recur. Four tabs, one table each; a
+header click sorts a table. The database aggregates; the missed behaviours (the slowest: they read
+every turn) arrive in their own worker, so the other tabs are usable at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from callsim.tui import render
+from callsim.tui.review import keys
+from callsim.tui.review.data import Cohort, CountRow, Filters, GroupRow
+
+if TYPE_CHECKING:
+    from callsim.tui.review.app import ReviewApp
+
+TABS = ("co-trainees", "co-scenarios", "co-missed", "co-violations")
+GROUP_COLUMNS = ("Calls", "Pass", "Score", "Emp", "De-e", "Comp fail", "Reviewed")
+
+
+def group_cells(r: GroupRow) -> list[Text]:
+    return [render.cell(r.key), _num(r.calls), _num(r.pass_rate, "{:.0f}%"), _num(r.overall, "{:.0f}"),
+            _num(r.empathy, "{:.0f}"), _num(r.deescalation, "{:.0f}"), _num(r.compliance_failed),
+            _num(r.reviewed)]
+
+
+def missed_cells(c: Cohort, r: CountRow) -> list[Text]:
+    return [render.cell(r.label), _num(r.calls), _num(c.share(r), "{:.0f}%"), _num(r.times), _num(r.trainees)]
+
+
+def violation_cells(c: Cohort, r: CountRow) -> list[Text]:
+    return [render.cell(r.label), render.cell(r.severity or "-", "bold" if r.severity == "blocker" else ""),
+            _num(r.calls), _num(c.share(r), "{:.0f}%"), _num(r.times), _num(r.trainees)]
+
+
+def _num(v: float, fmt: str = "{:,}") -> Text:
+    return Text(fmt.format(v), no_wrap=True, justify="right")
+
+
+class CohortScreen(Screen[None]):
+    BINDINGS = keys.bindings("Cohort")  # type: ignore[assignment]
+
+    def __init__(self, filters: Filters) -> None:
+        super().__init__()
+        self.filters = filters
+        self.cohort: Cohort | None = None
+        self.missed_loaded = False
+        self._sorted: dict[str, tuple[str, bool]] = {}
+
+    @property
+    def review(self) -> ReviewApp:
+        return cast("ReviewApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._head(None), id="co-head")
+        with TabbedContent(id="co-tabs"):
+            with TabPane("Trainees", id="co-trainees"):
+                yield DataTable(id="co-trainee-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Scenarios", id="co-scenarios"):
+                yield DataTable(id="co-scenario-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Missed behaviours", id="co-missed"):
+                yield DataTable(id="co-missed-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Violations", id="co-violations"):
+                yield DataTable(id="co-violation-table", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def _head(self, c: Cohort | None) -> Content:
+        scope = self.filters.describe(self.review.tz)
+        calls = "counting…" if c is None else f"{c.calls:,} finished call{'s' if c.calls != 1 else ''}"
+        return Content.assemble(("Cohort", "bold $text-primary"), f" · {scope} · ", (calls, "bold"))
+
+    def on_mount(self) -> None:
+        self._columns("#co-trainee-table", ("Trainee", *GROUP_COLUMNS))
+        self._columns("#co-scenario-table", ("Scenario", *GROUP_COLUMNS))
+        self._columns("#co-missed-table", ("Behaviour missed", "Calls", "Share", "Turns", "Trainees"))
+        self._columns("#co-violation-table", ("Violation", "Severity", "Calls", "Share", "Times", "Trainees"))
+        for selector in ("#co-trainee-table", "#co-scenario-table", "#co-missed-table", "#co-violation-table"):
+            self.query_one(selector, DataTable).loading = True
+        self.query_one("#co-trainee-table", DataTable).focus()
+        self.load()
+
+    def _columns(self, selector: str, labels: tuple[str, ...]) -> None:
+        table = self.query_one(selector, DataTable)
+        for i, label in enumerate(labels):
+            table.add_column(label, key=str(i))
+
+    @work(group="cohort", exclusive=True)
+    async def load(self) -> None:
+        filters = self.filters
+        try:
+            c = await self.review.db(lambda d: d.cohort(filters, missed=False))
+        except Exception as e:  # noqa: BLE001
+            self.notify(f"Could not aggregate the cohort: {e}", severity="error", markup=False)
+            return
+        self.cohort = c
+        self.query_one("#co-head", Static).update(self._head(c))
+        self._fill("#co-trainee-table", [group_cells(r) for r in c.trainees])
+        self._fill("#co-scenario-table", [group_cells(r) for r in c.scenarios])
+        self._fill("#co-violation-table", [violation_cells(c, r) for r in c.violations])
+        self.load_missed()
+
+    @work(group="cohort-missed", exclusive=True)
+    async def load_missed(self) -> None:
+        filters = self.filters
+        try:
+            missed = await self.review.db(lambda d: d.missed(filters))
+        except Exception as e:  # noqa: BLE001
+            self.notify(f"Could not count the missed behaviours: {e}", severity="error", markup=False)
+            return
+        assert self.cohort is not None
+        c = self.cohort = Cohort(self.cohort.filters, self.cohort.calls, self.cohort.trainees, self.cohort.scenarios,
+                                 missed, self.cohort.violations)
+        self._fill("#co-missed-table", [missed_cells(c, r) for r in missed])
+        self.missed_loaded = True
+
+    def _fill(self, selector: str, rows: list[list[Text]]) -> None:
+        table = self.query_one(selector, DataTable)
+        table.clear()
+        for i, cells in enumerate(rows):
+            table.add_row(*cells, key=str(i))
+        table.loading = False
+
+    @on(DataTable.HeaderSelected)
+    def _sort(self, event: DataTable.HeaderSelected) -> None:
+        table = event.data_table
+        key = str(event.column_key.value)
+        name = table.id or ""
+        last, desc = self._sorted.get(name, ("", False))
+        desc = not desc if last == key else key != "0"  # numbers: biggest first; names: A to Z
+        self._sorted[name] = (key, desc)
+        sort_key: Callable[[Any], Any] = _sort_value
+        table.sort(key, key=sort_key, reverse=desc)
+
+    def action_next_tab(self) -> None:
+        tabs = self.query_one("#co-tabs", TabbedContent)
+        tabs.active = TABS[(TABS.index(tabs.active) + 1) % len(TABS)] if tabs.active in TABS else TABS[0]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def _sort_value(cell: Any) -> Any:
+    text = cell.plain if isinstance(cell, Text) else str(cell)
+    number = text.replace(",", "").rstrip("%").strip()
+    try:
+        return (0, float(number), "")
+    except ValueError:
+        return (1, 0.0, text.lower())

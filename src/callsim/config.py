@@ -1,0 +1,176 @@
+"""callsim's settings: a YAML file in the data folder, overridden by ``CALLSIM_*`` environment variables.
+
+The file is ``config.yaml`` in :func:`callsim.core.library.home` (or the path in ``CALLSIM_CONFIG``).
+A trainee edits it by hand or lets the app write it (the app asks for the trainee's name once and saves
+it here). Every problem in the file is reported at once, with a "did you mean" for misspelt keys::
+
+    trainee: Sam Patel
+    theme: callsim-dark          # or callsim-light, or any Textual theme
+    feedback: coaching           # or assessment: no feedback until the debrief
+    guided: false                # numbered choices instead of typing
+    keymap:                      # binding id -> key(s); `callsim` F1 lists the ids
+      call.hint: f3
+      call.end: ctrl+x
+
+Environment variables win over the file: ``CALLSIM_TRAINEE``, ``CALLSIM_THEME``, ``CALLSIM_FEEDBACK``,
+``CALLSIM_GUIDED``, ``CALLSIM_CURSOR_BLINK`` and ``CALLSIM_KEYMAP`` (JSON, e.g. ``{"call.hint": "f3"}``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from callsim.core.library import home
+from callsim.core.text import safe_text
+
+FILE_NAME = "config.yaml"
+MAX_TRAINEE_CHARS = 60
+_KEY = re.compile(r"^[a-z0-9_+\-]+(\s*,\s*[a-z0-9_+\-]+)*$")
+
+
+class ConfigError(Exception):
+    """The config file (or an environment variable) has problems; ``problems`` lists every one."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(f"{path}: {len(problems)} problem(s) in the settings:\n"
+                         + "\n".join(f"  - {p}" for p in problems))
+
+
+class Config(BaseSettings):
+    """What a trainee can set. Each field can also come from ``CALLSIM_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="CALLSIM_", extra="forbid", validate_default=True)
+
+    trainee: str | None = Field(
+        None, description="Your name as it appears on your sessions. callsim asks for it once and saves it here."
+    )
+    theme: str = Field("callsim-light", description="Colour theme: callsim-light, callsim-dark or any Textual theme.")
+    feedback: Literal["coaching", "assessment"] = Field(
+        "coaching",
+        description="coaching: feedback after every reply. assessment: nothing until the debrief.",
+    )
+    guided: bool = Field(False, description="Pick numbered replies (keys 1-9) instead of typing your own.")
+    cursor_blink: bool = Field(True, description="Blink the cursor in the reply box.")
+    keymap: dict[str, str] = Field(
+        default_factory=dict,
+        description="Remapped keys: binding id -> key or comma-separated keys, e.g. {call.hint: f3}. "
+        "Press F1 in the app to see every binding id.",
+    )
+
+    @field_validator("trainee")
+    @classmethod
+    def _trainee(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        v = " ".join(safe_text(v).split())
+        if not v:
+            return None
+        if len(v) > MAX_TRAINEE_CHARS:
+            raise ValueError(f"a name of at most {MAX_TRAINEE_CHARS} characters, please")
+        return v
+
+    @field_validator("keymap")
+    @classmethod
+    def _keymap(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = [f"{k}: {keys!r}" for k, keys in v.items() if not _KEY.match(str(keys).strip().lower())]
+        if bad:
+            raise ValueError("keys look like 'f3', 'ctrl+x' or 'ctrl+x,f10'; not " + "; ".join(bad))
+        return {k: str(keys).strip().lower() for k, keys in v.items()}
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # First wins: environment variables, then what load_config read from the YAML file.
+        return env_settings, init_settings
+
+
+FIELDS = tuple(Config.model_fields)
+
+
+def config_path() -> Path:
+    env = os.environ.get("CALLSIM_CONFIG")
+    return Path(env).expanduser() if env else home() / FILE_NAME
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except OSError as e:
+        raise ConfigError(path, [f"cannot read the file: {e.strerror}"]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        raise ConfigError(path, [f"{where}not valid YAML ({getattr(e, 'problem', None) or e})"]) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(path, ["the file should be a mapping of settings (key: value), "
+                                 f"not a {type(data).__name__}"])
+    return {str(k): v for k, v in data.items()}
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The settings, from the file and the environment. Raises :class:`ConfigError` listing every problem."""
+    path = path or config_path()
+    data = _read_file(path)
+    problems: list[str] = []
+    for key in data:
+        if key not in FIELDS:
+            problems.append(f"unknown setting '{key}'.{did_you_mean(key, FIELDS)}"
+                            f" Settings are: {', '.join(FIELDS)}.")
+    known = {k: v for k, v in data.items() if k in FIELDS}
+    try:
+        config = Config(**known)
+    except ValidationError as e:
+        for err in e.errors():
+            loc = ".".join(str(p) for p in err["loc"]) or "(file)"
+            problems.append(f"{loc}: {err['msg']}")
+        config = None
+    if problems or config is None:
+        raise ConfigError(path, problems)
+    return config
+
+
+def save_config(updates: dict[str, Any], path: Path | None = None) -> Path:
+    """Write ``updates`` into the config file, keeping everything else in it. Returns the path."""
+    path = path or config_path()
+    data = _read_file(path)
+    data.update(updates)
+    Config(**{k: v for k, v in data.items() if k in FIELDS})  # refuse to write something we cannot read
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def check_keymap(keymap: dict[str, str], known_ids: Iterable[str]) -> list[str]:
+    """Problems with a keymap's binding ids (the keys themselves are checked by :class:`Config`)."""
+    known = list(known_ids)
+    return [f"keymap: no binding with id '{bid}'.{did_you_mean(bid, known)}" for bid in keymap if bid not in known]

@@ -1,0 +1,439 @@
+"""The callsim app: library -> brief -> call -> debrief, plus My sessions, Help and the command palette.
+
+The app owns what outlives a screen: the settings, the trainee, the scenario catalog, the session store
+(on its own thread, see :mod:`callsim.tui.recorder`) and the feedback mode. Screens call its navigation
+methods; widgets tell their screen what happened with messages.
+
+Startup is kept short: the first frame needs only Textual and this package. The cards come from a
+quick YAML read in a worker; validating scenarios, the engine and the store load after that, off the UI
+thread. The app logs how long it took from launch to the library on screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from callsim.config import Config, check_keymap, did_you_mean, save_config
+from callsim.tui import keys
+from callsim.tui.catalog import Card, Catalog, ScenarioProblem
+from callsim.tui.messages import LibraryShown
+from callsim.tui.recorder import WHAT_IF, Recorder, SessionLog, StoreOpener, default_opener
+from callsim.tui.themes import DARK, LIGHT
+
+if TYPE_CHECKING:
+    from callsim.core.engine import Call, CompiledScenario
+    from callsim.core.models import Scenario
+
+log = logging.getLogger("callsim.tui")
+T = TypeVar("T")
+
+
+class CallsimApp(App[int]):
+    CSS_PATH = "callsim.tcss"
+    TITLE = "callsim"
+    SUB_TITLE = "practise difficult debt-collection calls"
+    BINDINGS = keys.bindings("Everywhere")  # type: ignore[assignment]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    feedback: reactive[str] = reactive("coaching")
+    """coaching (feedback after every reply) or assessment (nothing until the debrief)."""
+    guided: reactive[bool] = reactive(False)
+    """Numbered replies to pick from instead of typing."""
+
+    def __init__(
+        self,
+        settings: Config | None = None,
+        *,
+        trainee: str | None = None,
+        scenario: str | None = None,
+        seed: int = 1,
+        store: StoreOpener | None = None,
+        db: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = datetime.now,
+        launched: float | None = None,
+        feedback: str | None = None,
+        guided: bool | None = None,
+        compiler: Callable[[Scenario], CompiledScenario] | None = None,
+        resume: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings or Config()
+        self.trainee = trainee or self.settings.trainee
+        self.trainee_from_cli = trainee is not None
+        self.requested = scenario
+        self.seed = seed
+        self.clock = clock
+        self.now = now
+        self.launched = launched if launched is not None else time.perf_counter()
+        self.startup_seconds: float | None = None
+        extra = [scenario] if scenario and (scenario.endswith((".yaml", ".yml")) or "/" in scenario) else None
+        self.catalog = Catalog(extra=extra)
+        self.cards_ready = asyncio.Event()
+        self.recorder = Recorder(store or default_opener(db))
+        self.store_failed = False
+        self._compile = compiler
+        self.resume_request = resume  # "" resumes the latest unfinished call, an id that session
+        self.set_reactive(CallsimApp.feedback, feedback or self.settings.feedback)
+        self.set_reactive(CallsimApp.guided, self.settings.guided if guided is None else guided)
+
+    # ------------------------------------------------------------------------------------ startup
+    def on_mount(self) -> None:
+        self.register_theme(LIGHT)
+        self.register_theme(DARK)
+        theme = self.settings.theme
+        if theme not in self.available_themes:
+            self.notify(f"No theme '{theme}'.{did_you_mean(theme, self.available_themes)} Using {LIGHT.name}.",
+                        severity="warning", markup=False)
+            theme = LIGHT.name
+        self.theme = theme
+        for problem in check_keymap(self.settings.keymap, keys.BY_ID):
+            self.notify(problem, severity="warning", markup=False, timeout=10)
+        self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in keys.BY_ID})
+        from callsim.tui.screens.library import LibraryScreen
+
+        self.push_screen(LibraryScreen())
+        self.load_cards()
+        if self.trainee:
+            self.after_trainee()
+        else:
+            from callsim.tui.screens.dialogs import NameDialog
+
+            self.push_screen(NameDialog(), self._got_name)
+
+    @work(thread=True, group="catalog")
+    def load_cards(self) -> None:
+        self.catalog.load_cards()
+        self.call_from_thread(self._cards_loaded)
+        # Warm up what the first call needs, off the UI thread: validation, the engine, the scorer.
+        self.catalog.validate_all()
+        import callsim.core.walkthrough  # noqa: F401  (engine + scorer + transitions: about 60 ms)
+
+    def _cards_loaded(self) -> None:
+        self.cards_ready.set()
+        from callsim.tui.screens.library import LibraryScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.cards = list(self.catalog.cards)
+        self.refresh_best()
+
+    def on_library_shown(self, message: LibraryShown) -> None:
+        if self.startup_seconds is None and message.count:
+            self.startup_seconds = time.perf_counter() - self.launched
+            log.info("startup: library on screen %.3f s after launch (%d scenarios)",
+                     self.startup_seconds, message.count)
+            self.log.info(f"startup: library on screen {self.startup_seconds:.3f} s after launch")
+
+    def _got_name(self, name: str | None) -> None:
+        if not name:
+            self.exit(0)
+            return
+        self.trainee = name
+        self.save_settings(trainee=name)
+        self.after_trainee()
+
+    @work(group="startup")
+    async def after_trainee(self) -> None:
+        """Offer an unfinished call for resume, then open the scenario asked for on the command line."""
+        await self.cards_ready.wait()
+        self.refresh_best()
+        trainee = self.trainee or ""
+        try:
+            unfinished = await self.store(lambda s: s.unfinished(trainee=trainee))
+        except Exception as e:  # noqa: BLE001 - shown to the trainee, the app goes on without resume
+            self.store_problem(e)
+            unfinished = []
+        if self.resume_request is not None:
+            wanted = self.resume_request
+            match = [u for u in unfinished if not wanted or str(u.id).startswith(wanted)]
+            if match:
+                self.resume_session(str(match[0].id), "resume")
+            else:
+                self.notify(f"No unfinished call {wanted} to resume." if wanted else "No unfinished call to resume.",
+                            severity="warning", markup=False)
+                self.open_requested()
+            return
+        if unfinished:
+            from callsim.tui.screens.dialogs import ResumeDialog
+
+            latest = unfinished[0]
+            card = self.catalog.find(str(latest.scenario_id))
+            title = card.title if card else str(latest.scenario_id)
+            self.push_screen(ResumeDialog(latest, title), lambda answer: self._resume_answer(str(latest.id), answer))
+            return
+        self.open_requested()
+
+    def open_requested(self) -> None:
+        if not self.requested:
+            return
+        card = self.catalog.find(self.requested)
+        if card is None:
+            ids = [c.id for c in self.catalog.cards]
+            self.notify(f"No scenario '{self.requested}'.{did_you_mean(self.requested, ids)}",
+                        severity="error", markup=False)
+            return
+        self.open_brief(card)
+
+    def _resume_answer(self, session_id: str, answer: str | None) -> None:
+        if answer in ("resume", "end"):
+            self.resume_session(session_id, answer)
+        else:
+            self.open_requested()
+
+    @work(group="startup")
+    async def resume_session(self, session_id: str, answer: str) -> None:
+        """Resume an unfinished call where it stopped, or end it (scored as ended by the trainee)."""
+        trainee = self.trainee or ""
+        try:
+            summary = await self.store(lambda s: s.get(session_id).summary)
+            sid = str(summary.id)
+            state = await self.store(lambda s: s.resume_state(sid))
+        except Exception as e:  # noqa: BLE001
+            self.store_problem(e)
+            return
+        card = self.catalog.find(str(summary.scenario_id))
+        if card is None:
+            self.notify(f"The scenario '{summary.scenario_id}' of that call is no longer in the library.",
+                        severity="error", markup=False)
+            return
+        try:
+            scenario = await asyncio.to_thread(self.catalog.scenario, card.path)
+            if scenario.version != summary.scenario_version and answer == "resume":
+                raise ValueError(f"it was played on version {summary.scenario_version} of the scenario and "
+                                 f"version {scenario.version} is installed now; end it and start again")
+            call = self.compiled(scenario).restore(state)
+        except Exception as e:  # noqa: BLE001 - a stale save or a changed scenario
+            self.notify(f"Cannot resume that call: {e}", severity="error", markup=False)
+            return
+        sessionlog = SessionLog(self.recorder, trainee=trainee, scenario_id=scenario.id,
+                                scenario_version=scenario.version, seed=call.seed, mode=str(summary.mode),
+                                session_id=sid)
+        if answer == "end":
+            call.end_by_trainee()
+            self.store_task(sessionlog.finish(call.record()), "ending the unfinished call")
+            self.notify("The unfinished call was ended and saved in My sessions.")
+            self.open_requested()
+            return
+        await self.goto_call(call, sessionlog, coaching=summary.mode != "assessment",
+                             note=f"resumed after {len(call.turns)} repl{'y' if len(call.turns) == 1 else 'ies'}")
+
+    def compiled(self, scenario: Scenario) -> CompiledScenario:
+        """The scenario's compiled machine (built once per scenario and shared by its calls)."""
+        if self._compile is not None:
+            return self._compile(scenario)
+        from callsim.core.walkthrough import compiled_for
+
+        return compiled_for(scenario)
+
+    # ------------------------------------------------------------------------------------ store
+    async def store(self, fn: Callable[[Any], T]) -> T:
+        """Run ``fn(store)`` on the store thread and wait for it without blocking the screen."""
+        return await asyncio.wrap_future(self.recorder.submit(fn))
+
+    def store_task(self, future: Future[Any], what: str) -> None:
+        """Watch a store write in a worker; say so (once) if it fails."""
+
+        async def watch() -> None:
+            try:
+                await asyncio.wrap_future(future)
+            except Exception as e:  # noqa: BLE001
+                self.store_problem(e, what)
+
+        self.run_worker(watch(), group="store", exit_on_error=False)
+
+    def store_problem(self, error: BaseException, what: str = "reading your sessions") -> None:
+        log.warning("store problem while %s: %r", what, error)
+        if not self.store_failed:
+            self.store_failed = True
+            self.notify(f"Your sessions are not being saved ({what} failed: {error}). Practice still works.",
+                        severity="error", timeout=10, markup=False)
+
+    @work(group="best", exclusive=True)
+    async def refresh_best(self) -> None:
+        """The trainee's best result per scenario, for the library cards."""
+        if not self.trainee:
+            return
+        trainee = self.trainee
+        try:
+            sessions = await self.store(lambda s: s.list_sessions(trainee=trainee, limit=1000))
+        except Exception as e:  # noqa: BLE001
+            self.store_problem(e)
+            return
+        best: dict[str, tuple[float, bool]] = {}
+        for s in sessions:
+            if s.overall is None or not s.ended or s.mode == WHAT_IF:
+                continue
+            old = best.get(str(s.scenario_id))
+            cand = (float(s.overall), bool(s.passed))
+            if old is None or cand > old:
+                best[str(s.scenario_id)] = cand
+        from callsim.tui.screens.library import LibraryScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen):
+                screen.best = best
+
+    # ------------------------------------------------------------------------------------ navigation
+    async def to_library(self) -> None:
+        """Back to the library, closing everything above it."""
+        from callsim.tui.screens.library import LibraryScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LibraryScreen):
+            await self.pop_screen()
+
+    async def replace_top(self, screen: Screen[Any]) -> None:
+        """Show ``screen`` above the library (a call or its debrief replaces what was there)."""
+        await self.to_library()
+        await self.push_screen(screen)
+
+    def open_brief(self, card: Card) -> None:
+        from callsim.tui.screens.brief import BriefScreen
+
+        self.run_worker(self.replace_top(BriefScreen(card)), group="nav")
+
+    @work(group="open", exclusive=True)
+    async def start_call(self, card: Card) -> None:
+        try:
+            scenario = await asyncio.to_thread(self.catalog.scenario, card.path)
+        except ScenarioProblem as e:
+            self.notify(str(e), severity="error", markup=False, timeout=10)
+            return
+        call = self.compiled(scenario).new_call(self.seed)
+        await self.goto_call(call, self.new_log(scenario, call.seed), coaching=self.feedback == "coaching")
+
+    def new_log(self, scenario: Scenario, seed: int, mode: str | None = None) -> SessionLog:
+        from callsim.core.rubric import load_rubric
+
+        return SessionLog(self.recorder, trainee=self.trainee or "", scenario_id=scenario.id,
+                          scenario_version=scenario.version, seed=seed, mode=mode or self.feedback,
+                          rubric_version=load_rubric().version)
+
+    async def goto_call(self, call: Call, sessionlog: SessionLog, *, coaching: bool, note: str = "") -> None:
+        from callsim.tui.screens.call import CallScreen
+
+        if sessionlog.session_id is None:
+            self.store_task(sessionlog.start(), "starting the session")
+            state = call.state()
+            for turn in call.turns:  # a rewound call: its earlier turns belong to the new session too
+                self.store_task(sessionlog.turn(turn, state), "saving a turn")
+        await self.replace_top(CallScreen(call, sessionlog, coaching=coaching, guided=self.guided, note=note))
+
+    async def show_debrief(self, record: dict[str, Any], scenario: Scenario, *, session_id: str | None,
+                           coaching: bool, replace: bool = True, when: datetime | None = None) -> None:
+        from callsim.tui.screens.debrief import DebriefScreen
+
+        screen = DebriefScreen(record, scenario, session_id=session_id, coaching=coaching,
+                               when=when or self.now(), from_history=not replace)
+        if replace:
+            await self.replace_top(screen)
+        else:
+            await self.push_screen(screen)
+
+    @work(group="open", exclusive=True)
+    async def rewind(self, scenario: Scenario, record: dict[str, Any], index: int) -> None:
+        from callsim.tui.rewind import state_before_turn
+
+        compiled = self.compiled(scenario)
+        try:
+            call = compiled.restore(state_before_turn(compiled, record, index))
+        except Exception as e:  # noqa: BLE001 - e.g. the scenario changed since the call
+            self.notify(f"Cannot go back to turn {index}: {e}", severity="error", markup=False)
+            return
+        await self.goto_call(call, self.new_log(scenario, call.seed, mode=WHAT_IF), coaching=True,
+                             note=f"what if: from turn {index}")
+
+    @work(group="open", exclusive=True)
+    async def retry(self, scenario: Scenario) -> None:
+        call = self.compiled(scenario).new_call(self.seed)
+        await self.goto_call(call, self.new_log(scenario, call.seed), coaching=self.feedback == "coaching")
+
+    # ------------------------------------------------------------------------------------ settings
+    @work(thread=True, group="settings")
+    def save_settings(self, **updates: Any) -> None:
+        try:
+            save_config(updates)
+        except Exception as e:  # noqa: BLE001 - the app goes on; the setting lasts this session only
+            self.call_from_thread(self.notify, f"Could not save your settings: {e}", severity="warning",
+                                  markup=False)
+
+    def action_toggle_feedback(self) -> None:
+        self.feedback = "assessment" if self.feedback == "coaching" else "coaching"
+        what = ("coaching: feedback after every reply" if self.feedback == "coaching"
+                else "assessment: no feedback until the debrief")
+        from callsim.tui.screens.call import CallScreen
+
+        later = " (from the next call)" if isinstance(self.screen, CallScreen) else ""
+        self.notify(f"Mode: {what}{later}.")
+        self.save_settings(feedback=self.feedback)
+
+    def action_toggle_guided(self) -> None:
+        self.guided = not self.guided
+        self.notify("Guided: pick numbered replies (keys 1-9)." if self.guided else "Typing your own replies.")
+        self.save_settings(guided=self.guided)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT.name if self.current_theme.dark else DARK.name
+        self.save_settings(theme=self.theme)
+
+    def action_help(self) -> None:
+        from callsim.tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HelpScreen())
+
+    def action_sessions(self) -> None:
+        from callsim.tui.screens.sessions import SessionsScreen
+
+        if not isinstance(self.screen, SessionsScreen):
+            self.push_screen(SessionsScreen())
+
+    def effective_key(self, binding_id: str) -> str:
+        return self.settings.keymap.get(binding_id, keys.BY_ID[binding_id].key)
+
+    # ------------------------------------------------------------------------------------ palette
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        from callsim.tui.screens.call import CallScreen
+        from callsim.tui.screens.debrief import DebriefScreen
+
+        for card in self.catalog.cards:
+            if not card.broken:
+                yield SystemCommand(f"Open scenario: {card.title}", f"{card.persona} · {card.situation_words}",
+                                    lambda card=card: self.open_brief(card))
+        if isinstance(screen, CallScreen | DebriefScreen):
+            yield SystemCommand("Restart", "Start this scenario again from the beginning", screen.action_restart)
+            yield SystemCommand("Export transcript as Markdown", "Save this call to a .md file",
+                                screen.action_export)
+        other = "assessment" if self.feedback == "coaching" else "coaching"
+        yield SystemCommand(f"Switch to {other} mode", "Toggle coaching/assessment feedback",
+                            self.action_toggle_feedback)
+        yield SystemCommand("Toggle guided replies", "Numbered replies (1-9) or your own words",
+                            self.action_toggle_guided)
+        yield SystemCommand("Switch theme (light/dark)", "Toggle between callsim-light and callsim-dark",
+                            self.action_toggle_theme)
+        yield SystemCommand("My sessions", "Your past calls and your trend", self.action_sessions)
+        yield SystemCommand("Library", "Back to the scenario library",
+                            lambda: self.run_worker(self.to_library(), group="nav"))
+        yield SystemCommand("Help", "Every key", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    # ------------------------------------------------------------------------------------ shutdown
+    async def action_quit(self) -> None:
+        self.exit(0)
+
+    async def flush(self) -> None:
+        """Wait until every store write queued so far has landed."""
+        await self.store(lambda s: None)

@@ -1,0 +1,93 @@
+"""A call as Markdown, for the trainee to keep or share. Nothing here imports Textual."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from callsim.core.library import home
+from callsim.core.models import Scenario
+from callsim.core.money import format_money
+from callsim.core.text import safe_text
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def md_escape(text: str) -> str:
+    """Trainee or author text made inert in Markdown (no headings, links, emphasis or HTML)."""
+    return _MD_SPECIAL.sub(r"\\\1", safe_text(text))
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line if line else ">" for line in md_escape(text).splitlines() or [""])
+
+
+def transcript_markdown(record: dict[str, Any], scenario: Scenario, *, trainee: str | None = None,
+                        when: datetime | None = None, coaching: bool = True) -> str:
+    name = scenario.persona.name
+    first = name.split()[0]
+    d = scenario.debt
+    out = [f"# {md_escape(scenario.title)}", ""]
+    facts = [f"Debtor: {md_escape(name)}", f"Creditor: {md_escape(d.creditor)}",
+             f"Balance: {format_money(d.balance, d.symbol)}", f"Seed: {record.get('seed', 1)}"]
+    if trainee:
+        facts.insert(0, f"Trainee: {md_escape(trainee)}")
+    if when:
+        facts.append(f"Date: {when:%Y-%m-%d %H:%M}")
+    out += [f"- {f}" for f in facts] + ["", "## Transcript", ""]
+    for t in record.get("turns", []):
+        cues = ", ".join(safe_text(c) for c in t["debtor"].get("cues", []))
+        out.append(f"**{md_escape(first)}**" + (f" *({md_escape(cues)})*" if cues else ""))
+        out.append("")
+        out.append(_quote(t["debtor"]["text"]))
+        out.append("")
+        out.append(f"**You** (turn {t['index']})")
+        out.append("")
+        out.append(_quote(t["reply"]))
+        out.append("")
+        if coaching:
+            s = t["scores"]
+            good = [b["label"] for b in s["behaviours"] if b["kind"] == "reward"]
+            bad = [b["label"] for b in s["behaviours"] if b["kind"] == "penalty"]
+            bad += [f"{v['label']} ({v.get('severity', '')})" for v in s["violations"]]
+            line = f"*Empathy {s['empathy']:.0f}, de-escalation {s['deescalation']:.0f}.*"
+            if good:
+                line += " Did well: " + ", ".join(md_escape(g) for g in good) + "."
+            if bad:
+                line += " Hurt the call: " + ", ".join(md_escape(b) for b in bad) + "."
+            out += [line, ""]
+            better = s.get("better")
+            if better and better.get("model_answer"):
+                out += [f"*Better:* {md_escape(better['model_answer'])}", ""]
+    outcome = record.get("outcome")
+    if outcome:
+        out += ["## Result", "", f"- Outcome: {md_escape(outcome['label'])} ({outcome['result']})"]
+        scores = record.get("scores")
+        if scores:
+            verdict = "passed" if record.get("passed") else "did not pass"
+            out += [
+                f"- Overall: {scores['overall']:.0f}/100, {verdict} (pass mark {record.get('pass_mark', 80):g})",
+                f"- Empathy: {scores['empathy']:.0f}/100",
+                f"- De-escalation: {scores['deescalation']:.0f}/100",
+            ]
+        comp = record.get("compliance")
+        if comp:
+            out.append("- Compliance: " + ("passed" if comp["passed"] else
+                                           f"failed ({len(comp['violations'])} violation(s))"))
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def export_path(scenario_id: str, when: datetime) -> Path:
+    return home() / "exports" / f"{scenario_id}-{when:%Y%m%d-%H%M%S}.md"
+
+
+def write_transcript(record: dict[str, Any], scenario: Scenario, *, when: datetime, trainee: str | None = None,
+                     coaching: bool = True) -> Path:
+    path = export_path(scenario.id, when)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(transcript_markdown(record, scenario, trainee=trainee, when=when, coaching=coaching),
+                    encoding="utf-8")
+    return path

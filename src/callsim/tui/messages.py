@@ -1,0 +1,38 @@
+"""The app's messages: small dataclasses, each saying what happened (children post, parents decide)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class ReplySubmitted(Message):
+    """The trainee sent a reply from the reply box (enter, ctrl+s or the Send button)."""
+
+    text: str
+
+
+@dataclass
+class PasteTruncated(Message):
+    """A paste was longer than a reply may be and was cut to fit."""
+
+    original: int
+    kept: int
+
+
+@dataclass
+class TurnScored(Message):
+    """The engine has scored a reply and moved the call on (posted from the scoring worker)."""
+
+    turn: dict[str, Any]
+    state: dict[str, Any]
+
+
+@dataclass
+class LibraryShown(Message):
+    """The library's cards are on screen (used to log the startup time)."""
+
+    count: int

@@ -1,0 +1,196 @@
+"""Turning call data into styled text for the screens.
+
+Everything a trainee or an author wrote goes through :func:`clean` (core ``safe_text``: no escape codes,
+no control characters) and into a Textual :class:`Content` as plain text, never parsed as markup: a reply
+of ``[bold red]x[/]`` shows exactly those characters. Meaning never rests on colour alone: evidence is
+underlined, marks are words or symbols (+, -, !), meters carry numbers and words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from rich.text import Text
+from textual.content import Content
+
+from callsim.core.text import safe_text
+
+GOOD = "bold underline $text-success"
+BAD = "bold reverse $text-error"
+WEAK = "bold underline $text-warning"
+MUTED = "$text-muted"
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def clean(text: str) -> str:
+    return safe_text(text)
+
+
+def plain(text: str, style: str = "") -> Content:
+    return Content.styled(clean(text), style) if style else Content(clean(text))
+
+
+def lines(*parts: Content) -> Content:
+    return Content("\n").join([p for p in parts if p.plain])
+
+
+def debtor(name: str, text: str, cues: Sequence[str]) -> Content:
+    parts: list[str | tuple[str, str] | Content] = [(clean(name), "bold $text-primary")]
+    if cues:
+        parts.append((" (" + ", ".join(clean(c) for c in cues) + ")", "italic $text-muted"))
+    parts.append(": ")
+    parts.append(Content(clean(text)))
+    return Content.assemble(*parts)
+
+
+def _spans(text: str, detections: Iterable[Mapping[str, Any]], style: str) -> list[tuple[int, int, str]]:
+    out = []
+    for d in detections:
+        for e in d.get("evidence", []):
+            start, end = int(e.get("start", -1)), int(e.get("end", -1))
+            if 0 <= start < end <= len(text) and text[start:end] == e.get("text"):
+                out.append((start, end, style))
+    return out
+
+
+def reply(text: str, scores: Mapping[str, Any] | None = None, *, you: str = "You") -> Content:
+    """The trainee's reply; with scores, the evidence for each behaviour is highlighted in it."""
+    body = Content(clean(text))
+    if scores and body.plain == text:  # offsets are only trusted on the exact text that was scored
+        rewards = [b for b in scores.get("behaviours", []) if b.get("kind") == "reward"]
+        penalties = [b for b in scores.get("behaviours", []) if b.get("kind") != "reward"]
+        spans = _spans(text, rewards, GOOD) + _spans(text, penalties, WEAK)
+        spans += _spans(text, scores.get("violations", []), BAD)
+        for start, end, style in spans:
+            body = body.stylize(style, start, end)
+    return Content.assemble((you, "bold $text-accent"), ": ", body)
+
+
+def _quote(d: Mapping[str, Any], n: int = 2) -> str:
+    quotes = [f"\u201c{clean(e['text'])}\u201d" for e in d.get("evidence", [])[:n]]
+    return " ".join(quotes)
+
+
+def feedback(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None) -> Content:
+    """Coaching after a reply: what was detected (with its evidence), violations, the better way."""
+    label_of = label_of or {}
+    out: list[Content] = [Content.assemble(
+        ("Empathy ", MUTED), (f"{scores['empathy']:.0f}", "bold"), (" · De-escalation ", MUTED),
+        (f"{scores['deescalation']:.0f}", "bold"),
+    )]
+    for b in scores.get("behaviours", []):
+        if b.get("kind") == "reward":
+            out.append(Content.assemble(("+ ", "bold $text-success"), (clean(b["label"]), "bold"), " ",
+                                        (_quote(b), "italic")))
+    for b in scores.get("behaviours", []):
+        if b.get("kind") != "reward":
+            out.append(Content.assemble(("- ", "bold $text-warning"), (clean(b["label"]), "bold"), " ",
+                                        (_quote(b), "italic"), (f"  {clean(b.get('why', ''))}", MUTED)))
+    for v in scores.get("violations", []):
+        sev = str(v.get("severity", "")).upper()
+        out.append(Content.assemble(("! ", "bold $text-error"), (f"{sev} ", "bold $text-error"),
+                                    (clean(v["label"]), "bold"), " ", (_quote(v), "italic")))
+        if v.get("why"):
+            out.append(Content.styled("  " + clean(v["why"]), MUTED))
+    better = scores.get("better")
+    if better:
+        missed = [label_of.get(m, m.replace("_", " ")) for m in better.get("missed", [])]
+        if missed:
+            out.append(Content.assemble(("Missed: ", "bold"), ", ".join(clean(m) for m in missed)))
+        tips = better.get("tips", [])
+        if tips:
+            out.append(Content.assemble(("Tip: ", "bold"), clean(tips[0])))
+        if better.get("model_answer"):
+            out.append(Content.assemble(("Better: ", "bold $text-success"),
+                                        (f"\u201c{clean(better['model_answer'])}\u201d", "italic")))
+    return Content("\n").join(out)
+
+
+# ---------------------------------------------------------------------------------------- mood
+
+
+def band(value: float, low: float, high: float) -> str:
+    f = (value - low) / (high - low) if high > low else 0.0
+    return "low" if f < 0.25 else "moderate" if f < 0.5 else "high" if f < 0.75 else "very high"
+
+
+def meter(name: str, value: float, low: float, high: float, before: float | None = None,
+          width: int = 10, label_width: int = 9) -> Content:
+    """``anger    ████░░░░░░  4/10 moderate ▲1``: a bar, the number, a word, and the last change."""
+    f = max(0.0, min(1.0, (value - low) / (high - low) if high > low else 0.0))
+    filled = round(f * width)
+    change = ""
+    if before is not None and abs(value - before) >= 0.05:
+        change = f" {'▲' if value > before else '▼'}{abs(value - before):g}"
+    return Content.assemble(
+        (f"{clean(name):<{label_width}}", "bold"),
+        ("█" * filled, "$text-primary"), ("░" * (width - filled), MUTED),
+        f" {value:g}/{high:g} ", (band(value, low, high), "italic"), (change, "bold"),
+    )
+
+
+def meter_two_lines(name: str, value: float, low: float, high: float, before: float | None = None,
+                    width: int = 20) -> list[Content]:
+    """The narrow form of :func:`meter`: name, number, word and change; then the bar on its own line."""
+    f = max(0.0, min(1.0, (value - low) / (high - low) if high > low else 0.0))
+    bar = max(4, width)
+    filled = round(f * bar)
+    change = ""
+    if before is not None and abs(value - before) >= 0.05:
+        change = f" {'▲' if value > before else '▼'}{abs(value - before):g}"
+    return [
+        Content.assemble((clean(name), "bold"), f" {value:g}/{high:g} ", (band(value, low, high), "italic"),
+                         (change, "bold")),
+        Content.assemble(("█" * filled, "$text-primary"), ("░" * (bar - filled), MUTED)),
+    ]
+
+
+def spark(values: Sequence[float], low: float, high: float) -> str:
+    """A one-line chart on a fixed scale (so 3 -> 4 out of 10 looks small, as it is)."""
+    out = []
+    for v in values:
+        f = max(0.0, min(1.0, (v - low) / (high - low) if high > low else 0.0))
+        out.append(BLOCKS[1 + round(f * (len(BLOCKS) - 2))])  # the lowest value still shows a sliver
+    return "".join(out)
+
+
+def trend_word(first: float, last: float, span: float) -> str:
+    if abs(last - first) < span * 0.05:
+        return "steady"
+    return "rose" if last > first else "fell"
+
+
+def mood_chart(series: Mapping[str, Sequence[float]], bounds: Mapping[str, tuple[float, float]],
+               width: int = 2) -> Content:
+    """One row per mood variable over the call: bars on a fixed scale, then start -> end in numbers."""
+    rows = []
+    label_width = max((len(k) for k in series), default=5) + 1
+    for name, values in series.items():
+        low, high = bounds[name]
+        bars = "".join(ch * width for ch in spark(values, low, high))
+        rows.append(Content.assemble(
+            (f"{clean(name):<{label_width}}", "bold"), (bars, "$text-primary"),
+            f"  {values[0]:g} \u2192 {values[-1]:g} of {high:g} ",
+            (f"({trend_word(values[0], values[-1], high - low)})", "italic"),
+        ))
+    return Content("\n").join(rows)
+
+
+def stars(difficulty: int) -> str:
+    return "\u25cf" * difficulty + "\u25cb" * max(0, 5 - difficulty)
+
+
+def clock(seconds: float) -> str:
+    s = max(0, int(seconds))
+    return f"{s // 60:02d}:{s % 60:02d}"
+
+
+def score_bar(value: float, width: int = 20) -> str:
+    filled = round(max(0.0, min(100.0, value)) / 100 * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def cell(text: str, style: str = "") -> Text:
+    """A table cell that is never read as markup (DataTable parses plain strings as markup)."""
+    return Text(clean(text), style=style, no_wrap=True, overflow="ellipsis")

@@ -1,0 +1,173 @@
+"""The library: every scenario as a card, a search box that filters as you type, and a detail pane."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from callsim.tui import keys, render
+from callsim.tui.catalog import Card
+from callsim.tui.messages import LibraryShown
+
+if TYPE_CHECKING:
+    from callsim.tui.app import CallsimApp
+
+
+def card_content(card: Card, best: tuple[float, bool] | None) -> Content:
+    if card.broken:
+        return Content.assemble((render.clean(card.title), "bold"), "\n",
+                                (f"cannot be opened: {card.broken}", "$text-error"))
+    who = render.clean(card.persona) + (f", {card.age}" if card.age else "")
+    facts = " · ".join(x for x in (who, card.situation_words, card.jurisdiction) if x)
+    if best is None:
+        result = Content.styled("not tried yet", render.MUTED)
+    else:
+        score, passed = best
+        result = Content.assemble("Best ", (f"{score:.0f}/100", "bold"),
+                                  (" passed" if passed else " not passed yet",
+                                   "$text-success" if passed else "$text-warning"))
+    return Content.assemble(
+        (render.clean(card.title), "bold"), "\n",
+        facts, "\n",
+        (f"{render.stars(card.difficulty)} {card.difficulty}/5", "$text-primary"), "  ",
+        (", ".join(render.clean(t) for t in card.tags), "italic $text-muted"), "\n",
+        result,
+    )
+
+
+def detail_content(card: Card, best: tuple[float, bool] | None) -> Content:
+    rows = [
+        Content.styled(render.clean(card.title), "bold"),
+        Content.assemble(("Caller  ", render.MUTED), render.clean(card.persona),
+                         f", {card.age}" if card.age else ""),
+        Content.assemble(("Situation  ", render.MUTED), card.situation_words),
+        Content.assemble(("Difficulty  ", render.MUTED), f"{render.stars(card.difficulty)} {card.difficulty}/5"),
+        Content.assemble(("Jurisdiction  ", render.MUTED), card.jurisdiction),
+        Content.assemble(("Tags  ", render.MUTED), ", ".join(render.clean(t) for t in card.tags) or "none"),
+        Content(""),
+        Content(render.clean(card.summary)),
+        Content(""),
+        Content.styled("Enter opens the brief.", render.MUTED),
+    ]
+    return Content("\n").join(rows)
+
+
+class LibraryScreen(Screen[None]):
+    BINDINGS = keys.bindings("Library")  # type: ignore[assignment]
+
+    cards: reactive[list[Card]] = reactive(list, always_update=True)
+    best: reactive[dict[str, tuple[float, bool]]] = reactive(dict, always_update=True)
+    search_text: reactive[str] = reactive("")
+
+    @property
+    def callsim(self) -> CallsimApp:
+        return cast("CallsimApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="lib-head")
+        yield Input(placeholder="Search: words, d:3 (difficulty), j:uk, tag:health", id="search")
+        with Horizontal(id="lib-body"):
+            yield OptionList(id="cards")
+            with VerticalScroll(id="lib-detail"):
+                yield Static(id="detail")
+        yield Static("Loading scenarios…", id="lib-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#cards", OptionList).focus()
+        self.watch(self.app, "feedback", self._show_head)
+        self.watch(self.app, "guided", self._show_head)
+
+    def on_screen_resume(self) -> None:
+        if self.cards:
+            self.callsim.refresh_best()  # back from a call: its result may be a new best
+
+    def _show_head(self, _: object = None) -> None:
+        app = self.callsim
+        mode = "coaching" if app.feedback == "coaching" else "assessment"
+        entry = "guided (1-9)" if app.guided else "typing"
+        who = render.clean(app.trainee) if app.trainee else "new trainee"
+        self.query_one("#lib-head", Static).update(Content.assemble(
+            ("callsim", "bold $text-primary"), "  ", (f"{who}", "bold"), " · mode ", (mode, "bold"),
+            " (m) · ", (entry, "bold"), " (g) · ", ("s", "bold"), " my sessions · ", ("F1", "bold"), " help",
+        ))
+
+    def visible_cards(self) -> list[Card]:
+        return [c for c in self.cards if c.matches(self.search_text)]
+
+    def watch_cards(self) -> None:
+        self._refill()
+        if self.cards:
+            self.post_message(LibraryShown(len(self.cards)))
+
+    def watch_best(self) -> None:
+        self._refill()
+
+    def watch_search_text(self) -> None:
+        self._refill()
+
+    def _refill(self) -> None:
+        if not self.is_mounted:
+            return
+        self._show_head()
+        options = self.query_one("#cards", OptionList)
+        shown = self.visible_cards()
+        keep = options.highlighted_option.id if options.highlighted_option else None
+        options.clear_options()
+        options.add_options([Option(card_content(c, self.best.get(c.id)), id=str(i))
+                             for i, c in enumerate(shown)])
+        empty = self.query_one("#lib-empty", Static)
+        if shown:
+            ids = [str(i) for i in range(len(shown))]
+            options.highlighted = ids.index(keep) if keep in ids else 0
+            empty.display = False
+        else:
+            empty.display = True
+            empty.update(Content.styled(
+                f"No scenario matches \u201c{render.clean(self.search_text)}\u201d. Esc clears the search."
+                if self.cards else "No scenarios found.", "italic"))
+            self.query_one("#detail", Static).update("")
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self.search_text = event.value
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#cards", OptionList).focus()
+
+    @on(OptionList.OptionHighlighted, "#cards")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        card = self._card(event.option.id)
+        if card:
+            self.query_one("#detail", Static).update(detail_content(card, self.best.get(card.id)))
+
+    @on(OptionList.OptionSelected, "#cards")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        card = self._card(event.option.id)
+        if card and not card.broken:
+            self.callsim.open_brief(card)
+        elif card:
+            self.notify(f"{card.title} cannot be opened: {card.broken}", severity="error", markup=False)
+
+    def _card(self, option_id: str | None) -> Card | None:
+        shown = self.visible_cards()
+        if option_id is None or not option_id.isdigit() or int(option_id) >= len(shown):
+            return None
+        return shown[int(option_id)]
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        self.query_one("#cards", OptionList).focus()

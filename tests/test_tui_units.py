@@ -1,0 +1,250 @@
+"""The app's pieces that need no screen: rewind, export, cards, rendering, the store thread."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from callsim.core.engine import CompiledScenario
+from callsim.core.library import load_library
+from callsim.core.loader import load_text
+from callsim.core.models import Scenario
+from callsim.tui import render
+from callsim.tui.catalog import Card, Catalog, ScenarioProblem, read_card
+from callsim.tui.export import md_escape, transcript_markdown
+from callsim.tui.recorder import Recorder, SessionLog
+from callsim.tui.rewind import state_before_turn
+from tests.test_tui_support import FIXTURE_YAML, GOOD_REPLIES, install_fixture
+
+
+def fixture_scenario() -> Scenario:
+    result = load_text(FIXTURE_YAML, "fixture.yaml", run_walkthroughs=False)
+    assert result.scenario is not None and not result.errors, [d.format() for d in result.errors]
+    return result.scenario
+
+
+def states_before_each_turn(compiled: CompiledScenario, replies: list[str] | tuple[str, ...],
+                            seed: int = 1) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    call = compiled.new_call(seed)
+    before = []
+    for reply in replies:
+        if call.ended:
+            break
+        before.append(json.loads(call.to_json()))
+        call.respond(reply)
+    return before, call.record()
+
+
+# --------------------------------------------------------------------------- rewind
+
+
+def test_rewind_rebuilds_the_exact_state_before_each_turn() -> None:
+    compiled = CompiledScenario(fixture_scenario())
+    before, record = states_before_each_turn(compiled, GOOD_REPLIES)
+    assert len(before) == 3
+    for i, expected in enumerate(before, 1):
+        got = json.loads(json.dumps(state_before_turn(compiled, record, i), sort_keys=True))
+        assert got == expected, f"turn {i}"
+        call = compiled.restore(got)
+        assert call.node_id == record["turns"][i - 1]["node"]
+        assert call.line.text == record["turns"][i - 1]["debtor"]["text"]  # the same words as the first time
+        call._release()
+
+
+def test_rewind_matches_the_engine_on_every_shipped_walkthrough() -> None:
+    """The same property on real scenarios: flags, disclosures, plans, seen behaviours and all."""
+    from callsim.core.walkthrough import compiled_for
+
+    checked = 0
+    for entry in load_library():
+        s = entry.result.scenario
+        if s is None or entry.result.errors:
+            continue
+        compiled = compiled_for(s)
+        for w in s.walkthroughs:
+            before, record = states_before_each_turn(compiled, w.replies, w.seed)
+            for i, expected in enumerate(before, 1):
+                got = json.loads(json.dumps(state_before_turn(compiled, record, i), sort_keys=True))
+                assert got == expected, f"{s.id} / {w.name} / turn {i}"
+                checked += 1
+    assert checked > 0
+
+
+def test_rewound_call_plays_on_like_the_original() -> None:
+    compiled = CompiledScenario(fixture_scenario())
+    _, record = states_before_each_turn(compiled, GOOD_REPLIES)
+    call = compiled.restore(state_before_turn(compiled, record, 2))
+    turn = call.respond(GOOD_REPLIES[1])
+    original = record["turns"][1]
+    assert {k: turn[k] for k in ("node", "next", "mood", "flags", "scores")} == \
+        {k: original[k] for k in ("node", "next", "mood", "flags", "scores")}
+    call._release()
+
+
+def test_rewind_refuses_a_turn_that_does_not_exist() -> None:
+    compiled = CompiledScenario(fixture_scenario())
+    _, record = states_before_each_turn(compiled, GOOD_REPLIES[:1])
+    with pytest.raises(ValueError, match="no turn 5"):
+        state_before_turn(compiled, record, 5)
+
+
+# --------------------------------------------------------------------------- export
+
+
+def test_markdown_export_is_inert_and_complete() -> None:
+    scenario = fixture_scenario()
+    compiled = CompiledScenario(scenario)
+    call = compiled.new_call(1)
+    call.respond("# Heading? *bold* [link](http://x) <b>html</b> \x1b[31mred")
+    call.end_by_trainee()
+    record = call.record()
+    md = transcript_markdown(record, scenario, trainee="Jo *Star*")
+    assert md.startswith("# Fixture: Alex and the water bill\n")
+    assert "- Trainee: Jo \\*Star\\*" in md
+    assert "> \\# Heading? \\*bold\\* \\[link\\](http://x) \\<b\\>html\\</b\\>" in md
+    assert "\x1b" not in md
+    assert "**Alex** *(kids in the background)*" in md
+    assert "> Hello? Who's this? \\[sounds busy\\]" in md
+    assert f"- Outcome: {record['outcome']['label']} ({record['outcome']['result']})" in md
+    assert f"- Overall: {record['scores']['overall']:.0f}/100, did not pass (pass mark 60)" in md
+    assert md_escape("a|b_c`d") == "a\\|b\\_c\\`d"
+
+
+# --------------------------------------------------------------------------- cards
+
+
+def test_cards_read_fast_and_match_queries(tmp_path: Path) -> None:
+    path = install_fixture(tmp_path)
+    card = read_card(path)
+    assert (card.id, card.difficulty, card.jurisdiction, card.situation_words) == \
+        ("tui-fixture", 2, "UK", "job loss")
+    assert card.persona == "Alex Morgan" and card.age == 41 and "water" in card.tags
+    for query, hit in [("", True), ("water", True), ("ALEX", True), ("job loss", True), ("d:2", True),
+                       ("d:3", False), ("j:uk", True), ("j:us", False), ("tag:reduced", True),
+                       ("tag:gambling", False), ("water nonsense", False), ("d:x", False)]:
+        assert card.matches(query) is hit, query
+
+
+def test_broken_files_become_broken_cards(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: [unclosed\n", encoding="utf-8")
+    assert read_card(bad).broken.startswith("cannot read")
+    listy = tmp_path / "list.yaml"
+    listy.write_text("- 1\n", encoding="utf-8")
+    assert "mapping" in read_card(listy).broken
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text("id: invalid\ntitle: Invalid\n", encoding="utf-8")
+    catalog = Catalog(extra=[str(invalid)])
+    catalog.load_cards()
+    card = catalog.find("invalid")
+    assert isinstance(card, Card) and not card.broken
+    with pytest.raises(ScenarioProblem, match="error"):
+        catalog.scenario(card.path)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def test_reply_highlights_evidence_and_never_reads_markup() -> None:
+    text = "[b]I'm so sorry[/b] \x1b[31m"
+    clean = render.clean(text)
+    start = clean.index("sorry")
+    scores = {"behaviours": [{"kind": "reward", "evidence": [{"text": "sorry", "start": start, "end": start + 5}]}],
+              "violations": [{"evidence": [{"text": "nope", "start": 0, "end": 4}]}]}  # wrong offsets: ignored
+    content = render.reply(clean, scores)
+    assert content.plain == f"You: {clean}"
+    assert "\x1b" not in content.plain
+    styled = [(s.start, s.end, str(s.style)) for s in content.spans]
+    assert (start + 5, start + 10, render.GOOD) in styled
+    assert not any(render.BAD == style for *_, style in styled)
+
+
+def test_meters_and_charts_carry_numbers_and_words() -> None:
+    m = render.meter("anger", 7, 0, 10, before=4, width=10)
+    assert m.plain == "anger    ███████░░░ 7/10 high ▲3"
+    assert render.meter("trust", 2, 0, 10, before=2.5).plain.endswith("low ▼0.5")
+    chart = render.mood_chart({"trust": [3, 4, 8], "anger": [4, 4, 4]}, {"trust": (0, 10), "anger": (0, 10)})
+    assert "3 → 8 of 10 (rose)" in chart.plain and "4 → 4 of 10 (steady)" in chart.plain
+    assert render.spark([0, 5, 10], 0, 10) == "▁▅█"
+    assert render.clock(125.9) == "02:05"
+    assert render.band(9.9, 0, 10) == "very high"
+
+
+def test_feedback_names_behaviours_violations_and_the_better_way() -> None:
+    scores = {
+        "empathy": 20.0, "deescalation": 30.0,
+        "behaviours": [{"kind": "reward", "label": "Shows warmth", "evidence": [{"text": "sorry"}]},
+                       {"kind": "penalty", "label": "Orders them about", "why": "It inflames.",
+                        "evidence": [{"text": "calm down"}]}],
+        "violations": [{"label": "Threatens arrest", "severity": "blocker", "why": "Never lawful.",
+                        "evidence": [{"text": "jail"}]}],
+        "better": {"missed": ["exploration"], "tips": ["Ask an open question."], "model_answer": "How are you?"},
+    }
+    text = render.feedback(scores, {"exploration": "Asks about their situation"}).plain
+    for want in ("Empathy 20 · De-escalation 30", "+ Shows warmth \u201csorry\u201d",
+                 "- Orders them about \u201ccalm down\u201d", "! BLOCKER Threatens arrest \u201cjail\u201d",
+                 "Never lawful.", "Missed: Asks about their situation", "Tip: Ask an open question.",
+                 "Better: \u201cHow are you?\u201d"):
+        assert want in text, want
+
+
+# --------------------------------------------------------------------------- the store thread
+
+
+class FakeStore:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, Any]] = []
+        self.threads: set[int] = set()
+        self.closed = False
+
+    def _note(self, name: str, arg: Any) -> None:
+        self.threads.add(threading.get_ident())
+        time.sleep(0.002)
+        self.calls.append((name, arg))
+
+    def start_session(self, **kw: Any) -> str:
+        self._note("start", kw["scenario_id"])
+        return "s1"
+
+    def record_turn(self, sid: str, turn: dict[str, Any], state: dict[str, Any]) -> None:
+        self._note("turn", (sid, turn["index"]))
+
+    def finish_session(self, sid: str, record: dict[str, Any]) -> None:
+        self._note("finish", sid)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_store_writes_run_in_order_on_one_thread_off_the_caller() -> None:
+    store = FakeStore()
+    recorder = Recorder(lambda: store)
+    log = SessionLog(recorder, trainee="t", scenario_id="x", scenario_version=1, seed=1, mode="coaching")
+    futures = [log.start()] + [log.turn({"index": i}, {}) for i in (1, 2, 3)] + [log.finish({})]
+    for f in futures:
+        f.result(timeout=5)
+    assert store.calls == [("start", "x"), ("turn", ("s1", 1)), ("turn", ("s1", 2)), ("turn", ("s1", 3)),
+                           ("finish", "s1")]
+    assert len(store.threads) == 1 and threading.get_ident() not in store.threads
+    recorder.close()
+    assert store.closed
+    with pytest.raises(RuntimeError, match="closed"):
+        recorder.submit(lambda s: None).result(timeout=1)
+
+
+def test_a_failed_store_fails_each_write_not_the_caller() -> None:
+    def broken() -> Any:
+        raise OSError("read-only file system")
+
+    recorder = Recorder(broken)
+    log = SessionLog(recorder, trainee="t", scenario_id="x", scenario_version=1, seed=1, mode="coaching")
+    with pytest.raises(OSError):
+        log.start().result(timeout=5)
+    with pytest.raises(OSError):
+        log.turn({"index": 1}, {}).result(timeout=5)
+    recorder.close()

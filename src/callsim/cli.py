@@ -375,12 +375,18 @@ def cmd_home(a: argparse.Namespace) -> int:
     return cmd_play(ns)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="callsim", description="Practise difficult debt-collection calls.")
+def _top_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="callsim", description="Practise difficult debt-collection calls.",
+                                add_help=add_help)
     p.add_argument("--version", action="version", version=f"callsim {__version__}")
     p.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     p.add_argument("--trainee", help="your name for this run (default: the one saved in the settings)")
     p.set_defaults(func=cmd_home)
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _top_parser()
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("list", help="list the scenarios found")
@@ -462,9 +468,18 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Plain `callsim` (no subcommand) goes straight to the app without building every subcommand:
+    that would import the scenario models and the command modules (~0.1 s) before the first screen."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    quick, rest = _top_parser(add_help=False).parse_known_args(args_list)
+    if not rest and not any(a in ("-h", "--help") for a in args_list):
+        return quick
+    return build_parser().parse_args(args_list)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(argv)
     try:
         return int(args.func(args))
     except UserError as e:

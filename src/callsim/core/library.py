@@ -6,8 +6,10 @@ import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from callsim.core.loader import LoadResult, ScenarioFileError, load_scenario
+if TYPE_CHECKING:  # the loader pulls in pydantic models and the rubric (~0.1 s): only when loading
+    from callsim.core.loader import LoadResult
 
 
 def home() -> Path:
@@ -62,6 +64,8 @@ class Entry:
 
 
 def load_library(extra: list[str] | None = None) -> list[Entry]:
+    from callsim.core.loader import ScenarioFileError, load_scenario
+
     entries = []
     for p in scenario_files(extra):
         try:
@@ -71,12 +75,14 @@ def load_library(extra: list[str] | None = None) -> list[Entry]:
     return entries
 
 
-class NotFound(LookupError):
+class NotFound(LookupError):  # noqa: N818 (reads better at call sites: `except NotFound`)
     pass
 
 
 def resolve(ref: str, extra: list[str] | None = None) -> LoadResult:
     """A scenario by path or by id. Raises :class:`NotFound` or :class:`ScenarioFileError`."""
+    from callsim.core.loader import load_scenario
+
     p = Path(ref)
     if p.suffix in (".yaml", ".yml") or os.sep in ref or p.exists():
         return load_scenario(p, run_walkthroughs=False)

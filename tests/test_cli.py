@@ -212,3 +212,21 @@ def test_graph_other_formats(fmt: str, tmp_path: Path) -> None:
         root = ET.fromstring(text)  # well-formed, standalone SVG
         assert root.tag.endswith("svg")
         assert "Affordable plan agreed" in text and "otherwise" in text
+
+
+def test_plain_mode_records_the_same_trainee_as_the_app(tmp_path: Path) -> None:
+    home = Path(os.environ["CALLSIM_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.yaml").write_text("trainee: Saved Name\n")
+    env_home = {"CALLSIM_HOME": str(home)}
+    for extra in ([], ["--trainee", "Sub"]):
+        p = subprocess.run([sys.executable, "-m", "callsim.cli", "play", SCENARIO, "--plain", *extra],
+                           input="hello\n/end\n", capture_output=True, text=True, cwd=ROOT, timeout=60,
+                           env={**os.environ, **env_home})
+        assert p.returncode == 0, p.stderr
+    p = subprocess.run([sys.executable, "-m", "callsim.cli", "--trainee", "Top", "play", SCENARIO, "--plain"],
+                       input="hello\n/end\n", capture_output=True, text=True, cwd=ROOT, timeout=60,
+                       env={**os.environ, **env_home})
+    assert p.returncode == 0, p.stderr
+    out = run_cli("sessions", "--json").stdout
+    assert sorted(s["trainee"] for s in json.loads(out)["sessions"]) == ["Saved Name", "Sub", "Top"]

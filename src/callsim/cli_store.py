@@ -45,8 +45,9 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def trainee_name(given: str | None = None) -> str:
-    """Who is playing: ``--trainee``, else ``CALLSIM_TRAINEE``, else the operating-system user name."""
-    for candidate in (given, os.environ.get("CALLSIM_TRAINEE")):
+    """Who is playing: ``--trainee``, else ``CALLSIM_TRAINEE``, else the name saved in the app's settings
+    (so the app and plain mode record the same person), else the operating-system user name."""
+    for candidate in (given, os.environ.get("CALLSIM_TRAINEE"), _saved_trainee()):
         name = " ".join(safe_text(candidate or "").split())
         if name:
             return name[:200]
@@ -54,6 +55,15 @@ def trainee_name(given: str | None = None) -> str:
         return getpass.getuser() or "trainee"
     except (KeyError, OSError):  # no entry in the password database (some containers)
         return "trainee"
+
+
+def _saved_trainee() -> str | None:
+    from callsim.config import ConfigError, load_config
+
+    try:
+        return load_config().trainee
+    except ConfigError:  # a broken settings file is the app's to report; plain mode falls back
+        return None
 
 
 def open_store(url: str | None, user_error: ErrorType) -> Store:
@@ -136,7 +146,10 @@ def _add_filters(s: argparse.ArgumentParser) -> None:
 
 def add_store_args(s: argparse.ArgumentParser, resume_help: str) -> None:
     """``--trainee``, ``--resume [ID]`` and ``--db`` for `play` and `run`."""
-    s.add_argument("--trainee", help="your name on the session (default: CALLSIM_TRAINEE, else your user name)")
+    # SUPPRESS keeps a top-level `callsim --trainee X play ...` from being overwritten by this default.
+    s.add_argument("--trainee", default=argparse.SUPPRESS,
+                   help="your name on the session (default: the name saved in the app's settings or "
+                        "CALLSIM_TRAINEE, else your user name)")
     s.add_argument("--resume", nargs="?", const="", metavar="ID", help=resume_help)
     s.add_argument("--db", metavar="URL", help="session database (default: CALLSIM_DATABASE_URL or the local file)")
 

@@ -1,13 +1,16 @@
 """Shared by the review app's tests: a temp SQLite store filled with real calls, and the app on it.
 
-The calls are the shipped scenarios' walkthroughs played through the real engine (each once per test run),
-recorded through the real store API (start_session, record_turn, finish_session) with a clock the test
-sets, so dates, scores, violations and missed behaviours are real and the same on every run.
+The calls are shipped scenarios' walkthroughs played through the real engine, then frozen in
+``tests/fixtures/review/played.json`` so that the review app's tests (and their pictures) change only
+when the review app changes, not whenever the scorer or a scenario is improved. They are recorded through
+the real store API (start_session, record_turn, finish_session) with a clock the test sets.
+Refresh the frozen calls (then check the snapshot diffs): ``.venv/bin/python -m tests.test_review_support``.
 """
 
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -43,12 +46,20 @@ class Played:
 
 
 _PLAYED: dict[tuple[str, int], Played] = {}
+FROZEN = Path(__file__).resolve().parent / "fixtures" / "review" / "played.json"
 
 
-def played(scenario_id: str, walkthrough: int) -> Played:
-    """A walkthrough of a shipped scenario, played through the engine (once per test run)."""
+def _frozen() -> dict[str, Any]:
+    return json.loads(FROZEN.read_text(encoding="utf-8")) if FROZEN.exists() else {}
+
+
+def played(scenario_id: str, walkthrough: int, *, live: bool = False) -> Played:
+    """A walkthrough of a shipped scenario as played through the engine: frozen, or played now if asked."""
     key = (scenario_id, walkthrough)
-    if key not in _PLAYED:
+    frozen = None if live else _frozen().get(f"{scenario_id}:{walkthrough}")
+    if frozen is not None:
+        return Played(**frozen)
+    if key not in _PLAYED or live:
         result = load_scenario(FILES[scenario_id], run_walkthroughs=False)
         assert result.scenario is not None
         s = result.scenario
@@ -209,3 +220,16 @@ def screen_text(pilot: Pilot[Any]) -> str:
     """What is on the terminal right now, as plain text (one line per row)."""
     strips = pilot.app.screen._compositor.render_strips()
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+def freeze() -> None:
+    """Play every walkthrough the review tests use and write them to the frozen fixture."""
+    keys = sorted({GOOD, COLD, HARM, US_GOOD, US_PUSHY, US_HARM})
+    data = {f"{sid}:{i}": played(sid, i, live=True).__dict__ for sid, i in keys}
+    FROZEN.parent.mkdir(parents=True, exist_ok=True)
+    FROZEN.write_text(json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {FROZEN}")
+
+
+if __name__ == "__main__":
+    freeze()

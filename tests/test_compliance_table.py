@@ -221,6 +221,20 @@ VIOLATIONS: dict[str, list[tuple[str, ScoringContext]]] = {
         _c("Nice example you're setting for your children."),
         _c("It's a bit shameful, isn't it?"),
         _c("Shame on you."),
+        _c("Imagine what your daughter would think."),
+    ],
+    "implies_survivor_liability": [
+        _c("As his daughter you're responsible for his debts now."),
+        _c("The family has to pay."),
+        _c("You'll be liable for your late husband's account."),
+        _c("I'm afraid the debt passes to you now he's gone."),
+        _c("His children will need to cover his balance."),
+        _c("You inherited his debts along with the house, didn't you?"),
+        _c("The next of kin are expected to settle it."),
+        _c("Surely you'll want to pay his bills yourself?"),
+        _c("Legally you're now responsible for her debts."),
+        _c("Your family will have to take on the balance, I'm afraid."),
+        _c("You must pay your father's debts, it's the law."),
     ],
 }
 
@@ -337,6 +351,21 @@ COMPLIANT: list[str] = [
     "Your wellbeing matters more than this balance.",
     "If you think it's identity theft, you can report it and we'll stop while it's checked.",
     "Falling behind on a bill isn't a crime, and it isn't fraud either.",
+    # ordinary collector language that was once misread (scenario writers' reports)
+    "A probate attorney can explain the order they're paid in.",
+    "You're not personally responsible for his debts; the estate pays what it can.",
+    "Nobody can make you pay it from your own money.",
+    "The family doesn't have to pay anything out of their own pocket.",
+    "Would you mind if I put a note on your account that money's very tight at home right now?",
+    "If you did want to pay something voluntarily, talk it through with Kerry first.",
+    "Please don't worry, there's no need to pay anything now.",
+    "I'd rather we didn't take any payment today.",
+    "Could you do me a favour and keep the letter by the phone?",
+    "I can hear how worried you are about him.",
+    "It sounds like you've been really worried about him.",
+    "GamCare and the National Gambling Helpline can help, and GamStop can block gambling sites.",
+    "Surviving Economic Abuse and Refuge are there for you too.",
+    "You could talk to a solicitor of your own, or Citizens Advice, if you'd like a second opinion.",
 ]
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from callsim.cli import main
 from callsim.core.eval import (
+    ESCONV_STRATEGIES,
     EvalDataError,
     balanced_accuracy,
     eval_epitome,
@@ -19,9 +20,11 @@ from callsim.core.eval import (
     format_esconv,
     macro_f1,
     precision_recall_f1,
+    primary_act,
     read_rows,
     spearman,
 )
+from callsim.core.scorer import ScoringContext, default_scorer
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "eval"
 EPITOME = FIX / "epitome-tiny.csv"
@@ -132,3 +135,39 @@ def test_cli_eval_errors_are_messages_not_tracebacks(tmp_path: Path, capsys: pyt
     assert "no such file" in err and "Traceback" not in err
     assert main(["eval", "esconv", str(EPITOME)]) == 1
     assert "missing column(s) strategy" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- one main act per reply
+
+
+@pytest.mark.parametrize(("reply", "act"), [
+    ("How have you been coping since you moved?", "Questions"),
+    ("I'm so sorry. How are you holding up?", "Questions"),  # warmth, then the question it leads to
+    ("It sounds like you're exhausted and scared. How are you sleeping?", "Reflection of feelings"),
+    ("You must be feeling really let down by her.", "Reflection of feelings"),
+    ("So you moved here in May and haven't met anyone yet?", "Restatement or Paraphrasing"),
+    ("Have you tried joining a club? It could help you meet people.", "Providing Suggestions"),
+    ("You could try a walking group. What do you think?", "Providing Suggestions"),  # a suggestion, then a check
+    ("I went through the same thing when I lost my job.", "Self-disclosure"),
+    ("I'm sure you'll get through this, you're stronger than you think.", "Affirmation and Reassurance"),
+    ("I understand. That must be hard, but I'm sure things will get better.", "Affirmation and Reassurance"),
+    ("I understand.", "Affirmation and Reassurance"),  # a stock phrase does not describe their feeling
+    ("Hello there!", "Other"),
+])
+def test_primary_act_follows_the_documented_precedence(reply: str, act: str) -> None:
+    score = default_scorer().score(reply, ScoringContext(debtor_line="I moved here in May and feel so alone."))
+    assert primary_act(score, reply) == act
+    assert act in ESCONV_STRATEGIES
+
+
+def test_esconv_report_has_multi_label_and_primary_act_numbers() -> None:
+    r = eval_esconv(ESCONV)
+    primary = r["primary"]
+    assert set(primary["strategies"]) == set(ESCONV_STRATEGIES)
+    assert primary["strategies"]["Questions"]["support"] == 2
+    assert primary["strategies"]["Questions"]["recall"] == 1.0
+    assert primary["strategies"]["Information"]["predicted"] == 0  # no detector: never predicted
+    assert sum(v["predicted"] for v in primary["strategies"].values()) == r["rows"]  # exactly one act per reply
+    assert 0.5 <= primary["accuracy"] <= 1.0
+    text = format_esconv(r)
+    assert "Multi-label" in text and "Primary act" in text

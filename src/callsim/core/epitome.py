@@ -69,8 +69,10 @@ ER_STRONG = _rx(
 ER_WEAK = _rx(
     r"\bsorry (to hear|for your loss|about (your|what|the|that|this|everything|all))\b",
     r"\b(i'?m|i am) sorry\b(?!,? (you feel|you'?re feeling|but|to (bother|interrupt|ask)|for (the|any) (delay|wait)))",
-    rf"\b(that|this|it|which|all that|all of that|all this) {_INTENS}(sounds|sounded|must be|must have been|"
-    rf"is|was|seems|'s)( like)? {_INTENS}(such )?(a |an )?{_INTENS}{_EMO_ADJ}\b",
+    rf"\b(that|this|it|which|all that|all of that|all this)(?: {_INTENS}(sounds|sounded|must be|must have been|"
+    rf"is|was|seems)|'s)( like)? {_INTENS}(such )?(a |an )?{_INTENS}{_EMO_ADJ}\b",
+    # "Not sleeping and carrying this on your own sounds really hard": whatever the subject.
+    rf"\b(sounds|sounded|must be|must have been|must feel) ({_INTENS}|like )(such )?(a |an )?{_INTENS}{_EMO_ADJ}\b",
     rf"\b(been|be|is|was|through|had|having) (such )?(a |an )?{_INTENS}{_EMO_ADJ} (time|few|year|couple|period|"
     r"months|weeks|days|thing|stretch|road|situation|experience|journey|while)\b",
     rf"\b(what|such) an? {_INTENS}{_EMO_ADJ}\b|\bhow {_EMO_ADJ}\b(?! (is|are|was|do|does|did|can|could|would))",
@@ -82,7 +84,8 @@ ER_WEAK = _rx(
     r"a (speedy|quick)|strength|peace)\b|\btake care( of yourself)?\b|\bstay safe\b|\bbe well\b|\bget well\b",
     r"\bhang (in|on) (there|tight)\b|\bstay strong\b|\bkeep (your head up|going|fighting|pushing|strong|it up)\b"
     r"|\bdon'?t give up\b|\bnever give up\b|\bchin up\b",
-    r"\byou('?ve| have)? (got|can do) (this|it)\b|\byou can (do|beat|get through|overcome|make it)\b",
+    r"\byou('?ve| have)? (got|can do) (this|it)\b(?=\s*([.!,;)]|$|-|<|:|\s(and|mate|hun|girl|buddy|man|friend)\b))"
+    r"|\byou can (do|beat|get through|overcome|make it)\b(?! (a |the |that |this )?(payment|transfer|form|online))",
     r"\b(it|things|life|this|everything) (will|'ll|is going to|are going to|gonna|can|does|do) "
     r"(get|be|become) (better|easier|ok|okay|alright|fine)\b|\b(it|things) gets? better\b",
     r"\byou('ll| will| are going to| can) (be (ok|okay|fine|alright|all right)|get through|make it|pull through|"
@@ -102,14 +105,27 @@ ER_WEAK = _rx(
     r"see|know)|that)\b|\bhappy for you\b|\bcongrat\w*",
     r"\byou('re| are) not alone\b|\byou are never alone\b|\bnot the only one\b",
     r"\*hugs?\*|\(hugs?\)|^\W*hugs?\b|\bhugs\W*$|\b(big|virtual|warm|internet|many|a|some) hugs?\b|<3|\u2764|"
-    r"\bxoxo\b|\bi feel for you\b|\bi feel you\b",
+    r"\bxoxo\b|\bi feel for you\b|\bi feel (you|ya)\b",
     r"\bi (really |truly )?(wish|hope) i could (help|do|give|hug|be there|say|take|make)\b|\bi wish (you|things)\b",
     r"\bi know (exactly )?(how you('?re)? feel\w*|the feeling|what you'?re (going through|feeling|dealing with))\b",
     r"\bi can (totally |really |definitely )?relate\b|\b(you did|you'?re doing|you are doing|you tried) your best\b",
+    r"\bhappy (birthday|holidays|new year|christmas)\b|\bmerry christmas\b|\bwelcome (back|to)\b",
+    # reassurance about who they are, and encouragement (ESConv "Affirmation and Reassurance")
+    r"\byou('re| are|r|re) not (useless|worthless|a failure|a burden|stupid|weak|broken|crazy|weird|pathetic|"
+    r"a bad person|"
+    r"to blame|overreacting|being dramatic)\b|\b(be|stay) (strong|positive)\b",
+    r"(^|[.!?]\s+)keep (\w+ing)\b|\bthere'?s (always )?hope\b|\bthere is (always )?hope\b|\btime (will )?heals?\b|"
+    r"\bcan only go up\b",
+    # "Sorry you're going through this", "Hey, sorry things are so blank for you": sympathy without "I'm"
+    r"(?<!\bnot )(?<!\bsay )(?<!\bfeel )(?<!\bi'm )(?<!\bim )(?<!\bi am )(?<!\bwe're )(?<!\bwere )\bsorry\b(?!\W*\?)"
+    r"(?!,? (but|to "
+    r"(bother|interrupt|ask|say)|for (the|any|my|this|that|asking|being|not|taking|keeping)\b|if (i|that|this)|"
+    r"about my|i (didn'?t|"
+    r"couldn'?t|can'?t|missed)|(could|can|would|what|did) you|(can|could|may) i|i'?m late|to keep you|for the (delay|"
+    r"wait|confusion)))",
     r"\b(if you need|let me know if you need|if there'?s) (anything|any help|someone|a friend|me)\b"
     r"|\blet me know if (you need|there'?s anything|i can help)\b",
     r"\b(do|would|if) you (want|wanna|need|would like|'d like) (someone )?to (talk|chat|vent)\b",
-    r"\bhappy (birthday|holidays|new year|christmas)\b|\bmerry christmas\b|\bwelcome (back|to)\b",
     r"\byou('ll| will| are going to) (feel better|get (there|better|through)|be happy|find (happiness|love|peace|"
     r"your way|someone|the right|a way))\b|\b(one day|someday|some day|soon),? (you|it|things|everything)\b",
     r"\bmy condolences\b|\bthinking of you\b|\b(my )?thoughts are with you\b|\bpraying for you\b",
@@ -125,26 +141,50 @@ _FEEL_WORDS = (
     r"ashamed|embarrassed|guilty|confused|depressed|down|low|numb|empty|broken|afraid|panick?y|nervous|"
     r"betrayed|rejected|unappreciated|invisible|worthless|useless|burnt out|burned out|on edge|desperate|"
     r"under (a lot of )?pressure|at a loss|out of your depth|like a failure|like a burden|torn|conflicted|"
-    r"relieved|hurt|disappointed|heartbroken|grieving|in pain|struggling|under strain)"
+    r"relieved|hurt|disappointed|heartbroken|grieving|in pain|struggling|under strain|"
+    # more of the feeling vocabulary, pleasant ones too ("it sounds like you're happy about it")
+    r"happy|excited|glad|proud|hopeful|grateful|thankful|calm|content|pleased|jealous|resentful|bitter|"
+    r"insecure|uneasy|uncertain|unsure|anxious|apprehensive|intimidated|discouraged|defeated|demotivated|"
+    r"unmotivated|hurt|humiliated|let down|taken advantage of|used|ignored|left out|unheard|misunderstood|"
+    r"unsupported|abandoned|bored|restless|furious|mad|irritated|annoyed|fed up|sick of|tired of|"
+    r"emotionally \w+|mentally \w+|shaken|rattled|shocked|blindsided|unsettled|vulnerable|powerless|"
+    r"out of control|heartsick|homesick|miserable|unhappy|blue|gutted|distraught|distressed|troubled|"
+    r"concerned|bothered|disheartened|crushed|at the end of your tether|bad|terrible|awful|horrible|rough|rubbish)"
 )
 IP_STRONG = _rx(
-    r"\b(it |that |this )?(sounds|sounded|seems|seemed|feels|looks) (to me )?(like|as if|as though) "
+    r"\b(it |that |this )?(sounds|sound|sounded|seems|seemed|feels|looks) (to me )?(like|as if|as though) ?[,;]? ?"
     r"(?!(a |an )?(plan|good|great|fun|deal|idea|nice|fair|sensible|lovely|perfect|brilliant|better)\b)\w+",
     r"\bit (sounds|seems) (to me )?(that|you'?re|you are|you have|you'?ve)\b",
-    rf"\byou (must|might|may|probably) (be|feel|have (been|felt)|get) {_INTENS}(feeling )?{_FEEL_WORDS}",
+    rf"\byou {_INTENS}(must|might|may|probably|could) {_INTENS}(be|feel|have (been|felt)|get)( feeling)? {_INTENS}"
+    rf"(pretty |quite |a (bit|little) |rather |kind of |sort of )?{_FEEL_WORDS}",
+    # "You must feel as though she has taken advantage of you", "you must feel like nobody listens"
+    r"\byou (must|might|may|probably) (feel|be feeling|have felt) (like|as though|as if|that)\b",
     rf"\b(that|this|it) {_INTENS}(sounds|sounded|must be|must have been|must feel|seems) {_INTENS}(so |really )?"
     rf"(frightening|scary|terrifying|overwhelming|exhausting|lonely|isolating|stressful|worrying|upsetting|"
     rf"heartbreaking|devastating|painful|draining|distressing|confusing|humiliating|embarrassing|frustrating|"
     rf"infuriating|a lot to (deal with|carry|cope with|take in))\b",
-    rf"\byou (seem|sound|look)( to be)? {_INTENS}{_FEEL_WORDS}",
-    r"\byou('re| are)( (still|clearly|obviously|really|probably|understandably))? (feeling|going through|dealing"
-    r" with|struggling|juggling|carrying|coping with|up against|in a (tough|difficult|hard|bad)|under)\b",
+    rf"\byou (seem|sound|look)( to be)?( (pretty|quite|a (bit|little)|rather|kind of|sort of))? {_INTENS}"
+    rf"(feeling )?{_FEEL_WORDS}",
+    r"\byou (seem|sound|look) (like|as if|as though) (you|the|this|that|it|everything|things|your)\b",
+    r"\byou('re| are)( (still|clearly|obviously|really|probably|understandably|not only|also|just|now))? (feeling|"
+    r"going "
+    r"through|dealing with|struggling|juggling|carrying|coping with|up against|in a (tough|difficult|hard|bad)|under)"
+    r"\b",
+    rf"\byou('re| are|'ve been| have been) having (such )?(a |an )?{_INTENS}(hard|tough|rough|difficult|bad|awful|"
+    rf"horrible|terrible|stressful|lonely|{_EMO_ADJ}) (time|day|week|month|year|few (days|weeks|months)|patch|night)\b",
+    rf"\b(you'?ve|you have) had (such )?(a |an )?{_INTENS}(hard|tough|rough|difficult|bad|awful|horrible|terrible|"
+    rf"stressful|{_EMO_ADJ}) (time|day|week|month|year|few (days|weeks|months)|patch|couple of)\b",
     rf"\byou('re| are) {_INTENS}{_FEEL_WORDS}\b(?! (to|that i))",
     rf"\byou (feel|felt)( like| that| as if)? {_INTENS}(you|like|{_FEEL_WORDS})",
-    rf"\b(it|that|this) (must|would) (be|have been|feel|make you feel) {_INTENS}"
-    rf"(so |really |very )?(a lot|{_EMO_ADJ}|{_FEEL_WORDS}|hard|like)",
+    r"\byou (feel|felt|are feeling|'re feeling|have been feeling|'ve been feeling) (like|that|as if|as though)\b",
+    rf"\b(it|that|this) {_INTENS}(must|would) {_INTENS}(be|have been|feel|make you feel) {_INTENS}"
+    rf"(so |really |very )?(such )?(a |an )?{_INTENS}(a lot|{_EMO_ADJ}|{_FEEL_WORDS}|hard|like)",
     r"\bi can (only )?imagine (how|what|that|it|you)\b|\bi can'?t (even )?(begin to )?imagine\b",
-    r"\bi can (see|tell|hear) (that |how |why )?(you|this|it|that|how much)\b",
+    r"\bi can (see|tell|hear|sense|feel) (from [^.?!,]{3,40} )?(that |why )?(how|what|you|this|it|that|how much)\b",
+    r"\bi (can )?(understand|see|get|know) (how|why) you('re| are| must| might| would)?( be)? ?(feel\w*|felt|"
+    r"upset|angry|worried|scared|frustrated|hurt|sad|stressed|anxious|concerned|disappointed|annoyed)\b",
+    r"\bi (can )?(understand|see|hear|sense|feel) (your|the) (frustration|concern|worry|worries|fear|fears|pain|"
+    r"anger|hurt|sadness|stress|anxiety|disappointment|confusion|grief|loneliness|upset)\b",
     r"\bno wonder (you|it|that)\b|\b(it'?s|it is) (clear|obvious) (that )?(you|this)\b",
     r"\b(you'?ve|you have) (been|had) (through|to deal with|to cope with|a lot|so much|such a)\b",
     r"\bthat('s| is) (a lot|so much|a heavy load|too much) (to (deal with|carry|cope with|handle|take in)|"
@@ -229,13 +269,15 @@ _I_STATEMENT = re.compile(
     r"^\W*(?:(?:yes|yeah|yep|honestly|personally|and|but|so|also|haha|lol|well|same|same here)\W+)*"
     r"(?:i|i'?m|i'?ve|i'?d)\s+(?!((so |really |very |truly )?(sorry|glad|here|happy|proud|afraid|calling|"
     r"ringing|not sure|sure|aware|able|unable|going to|about to|just calling|pleased|delighted)|think|thought|"
-    r"hope|wish you|suggest|recommend|would|will|'ll|can|could|should|"
+    r"hope|wish you|suggest|recommend|would|will|'ll|can|could|should|(still |really |just )?need|"
     r"must|understand|know|see|hear|get (it|that|you|what)|agree|guess|believe|mean|promise|am (so |really )?"
     r"(sorry|glad|here|happy|proud|not sure|afraid|calling|just calling)|appreciate|apologi[sz]e|want(ed)? to "
     r"(help|say|make sure|check|let|talk|know|ask|add|point)|need to (ask|check|confirm|let|say)|have to (ask|say|"
     r"let|admit)|love (that|this|your|how|you)|really (hope|think|feel for)|feel (for you|like you|you)|"
     r"may|might|dont know|don'?t know|don'?t think|do(n'?t)? (believe|agree|understand)|'?m not sure|"
-    r"just want(ed)? to (say|check|let|make)|noticed (that )?you|read|saw your|found this|had a look))"
+    r"just want(ed)? to (say|check|let|make)|noticed (that )?you|read|saw your|found this|had a look|"
+    r"feel (that|like) (you|your|this|it|there|the|being|if|i can|maybe|everyone|we|they|he|she)\b|"
+    r"feel (so |really |very )?(bad|terrible|awful|sorry|sad) (for|about) (you|that|this|what)))"
     r"|^\W*same\b(?!\W+(time|day|thing as|as|goes))",
     re.I,
 )
@@ -296,9 +338,21 @@ def _hits(rx: _Set, text: str, masked: list[tuple[int, int]], negatable: bool = 
     return out
 
 
+# A reflection that names a feeling, or what the situation has done to them or means to them ("turned
+# everything upside down", "has been a real support", "we haven't listened to you"): an interpretation.
+# One that only restates facts ("work has changed your hours") is a paraphrase.
 _FEELING_NAMED = re.compile(rf"\b({_FEEL_WORDS}|{_EMO_ADJ}|feel\w*|felt|emotion\w*|heart|cope|coping|"
                             r"mood|pain|fear\w*|worr\w*|stress\w*|anxi\w*|upset\w*|hurt\w*|angr\w*|frustrat\w*|"
-                            r"sad\w*|scar\w*|lonel\w*|tough|hard|difficult|a lot)\b", re.I)
+                            r"sad\w*|scar\w*|lonel\w*|tough|hard|difficult|a lot|upside down|support\w*|toll|"
+                            r"knock\w*|hit (you|hard)|on your own|by yourself|let (you )?down|listen\w*|heard|"
+                            r"unfair|fault|blame\w*|shock\w*|sinking|weigh\w*|burden\w*|struggl\w*|"
+                            r"through (a lot|so much|the mill|hell)|means? (a lot|so much|everything)|matters?|"
+                            r"important to you|care\w*|love\w*|miss\w*|proud|relie\w*|grief|griev\w*|"
+                            r"hold\w* (it|things|everything|yourself)( all)? together|carr(y|ying|ied)|juggl\w*|"
+                            r"going without|putting (\w+ )?first|keep(ing)? (it|things|everything) going|"
+                            r"(on|by) your own|alone|on top of (everything|it all|all)|stretch\w*|pressure|bad|rough|"
+                            r"raw|toll|"
+                            r"going through|been through)\b", re.I)
 _INTENSE = re.compile(r"\b(so|really|truly|very|deeply|incredibly|genuinely|awfully|terribly|such)\b", re.I)
 _EVALUATIVE = re.compile(r"(that|this|it|which|all that|all of that|all this)\b", re.I)
 _CONDITIONAL_BEFORE = re.compile(r"\b(if|when|whenever|unless|until|once|in case)\b[^.?!,]{0,25}$", re.I)
@@ -313,10 +367,40 @@ def _reflections(text: str, spans: list[tuple[int, int]], masked: list[tuple[int
         s, e = next((x for x in spans if x[0] <= ev.start < x[1]), (0, len(text)))
         if _CONDITIONAL_BEFORE.search(text[max(s, ev.start - 40) : ev.start]):
             continue
-        if "?" in text[s:e] and not _CHECK_START.search(text[s:e]) and not ev.text.lower().startswith(("it ", "that ")):
+        # A question is not a reflection ("Do you feel that ...?"), but a statement said as a check is ("You're
+        # feeling let down, right?", "I imagine you must be feeling pretty bad?"); so is a reflection in a
+        # clause before the question ("I can see that you worry about it, but could you ...?").
+        q = text.find("?", ev.start, e)
+        if q >= 0 and not _CHECK_START.search(text[s:e]) and not ev.text.lower().startswith(("it ", "that ")):
+            sentence = text[s:e]
+            interrogative = bool(_INTERROGATIVE.match(sentence))
+            later_question = bool(_CLAUSE_THEN_Q.search(text[ev.end : q + 1]))
+            if interrogative or not (later_question or _TAG_Q.search(sentence)
+                                     or _DECLARATIVE_CHECK.match(text[ev.start : q + 1])):
+                continue
+        # "I'm glad you're feeling better": a reaction to good news, not a reflection.
+        if _GLAD_BEFORE.search(text[max(s, ev.start - 30) : ev.start]):
             continue
         out.append(ev)
     return out
+
+
+_INTERROGATIVE = re.compile(
+    r"^\W*(?:(?:and|but|so|well|ok|okay|oh|hmm)\W+)*(do|does|did|are|is|was|were|have|has|had|can|"
+    r"could|would|will|should|what|how|why|when|where|who|which)\b",
+    re.I,
+)
+_TAG_Q = re.compile(
+    r",\s*(right|yeah|no|isn'?t it|aren'?t you|don'?t you|is that (right|it|so)|correct)\s*\?+\W*$", re.I
+)
+_CLAUSE_THEN_Q = re.compile(r"(,|;|\bbut\b|\band\b|\bso\b)\s+[^?]*\?", re.I)
+# "You must be feeling pretty bad?", "You're worried he'll leave?": a statement with a question mark.
+_DECLARATIVE_CHECK = re.compile(
+    r"^(you|you'?re|you are|you must|you seem|you sound|you feel|i imagine|i guess|i bet)\b[^?]*\?", re.I
+)
+_GLAD_BEFORE = re.compile(
+    r"\b(glad|happy|pleased|relieved|great|good|nice|lovely|hope|hoping) (to (hear|see|know) )?(that )?$", re.I
+)
 
 
 def _self_disclosure(text: str, spans: list[tuple[int, int]], masked: list[tuple[int, int]]) -> list[Evidence]:

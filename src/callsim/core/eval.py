@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from callsim.core.epitome import IP_WEAK
+from callsim.core.nlp import normalise, sentences
 from callsim.core.scorer import Scorer, ScoringContext, TurnScore, default_scorer
 
 EPITOME_COLUMNS = ("seeker_post", "response_post", "ER", "IP", "EX")
@@ -30,6 +32,76 @@ ESCONV_MAP: dict[str, tuple[str, ...]] = {
     "Affirmation and Reassurance": ("validation", "emotional_reaction"),
     "Providing Suggestions": ("advice",),
 }
+
+
+ESCONV_STRATEGIES = (
+    "Questions", "Reflection of feelings", "Restatement or Paraphrasing", "Affirmation and Reassurance",
+    "Providing Suggestions", "Self-disclosure", "Information", "Other",
+)
+
+# Reassurance and encouragement (ESConv "Affirmation and Reassurance": affirm their strengths, motivation and
+# capabilities, reassure and encourage). A reply that reassures is mainly affirming, even when it also names
+# a feeling ("That must be a lot to manage; I'm sure you're doing a great job").
+REASSURANCE = re.compile(
+    r"\b(you can do (it|this)|you('ll| will) (be (ok|okay|fine|alright)|get through|make it|find|figure)|"
+    r"i('m| am) (so )?sure (you|it|things|that|he|she|they)|i believe (in )?you|you('re| are) (doing (great|well|"
+    r"the right thing|your best|a great job|amazing)|(so |very |really |a )?(strong|brave|capable|resilient|smart|good|"
+    r"amazing|great|wonderful|kind|caring|not alone))|(things|it|everything) (will|'ll|is going to|are going to) "
+    r"(get better|be (ok|okay|fine|alright)|work out|improve)|don'?t worry|(be|stay) (strong|positive)|"
+    r"proud of you|you deserve|good (for you|job|idea|start|choice|decision)|great (job|idea|start|choice|decision|"
+    r"step)|(the|a) (right|good|great|wise) (thing|decision|choice|step|move)|you('ve| have) got this|"
+    r"keep (it up|going|your head up)|that'?s (great|good|wonderful|amazing|awesome|fantastic)|"
+    r"it'?s (ok|okay|normal|natural|understandable) to|not (your fault|alone))\b",
+    re.I,
+)
+_STOCK = [g.rx for g in IP_WEAK.parts]
+
+
+def _stock(text: str) -> bool:
+    """A stock phrase of understanding ("I understand", "I hear you"), not a reflection of their feeling."""
+    return any(rx.fullmatch(text) for rx in _STOCK)
+
+
+def primary_act(score: TurnScore, reply: str) -> str:
+    """The one ESConv strategy a reply mainly performs, from the behaviours the scorer found in it.
+
+    ESConv labels each supporter turn with its main act, while the scorer reports every behaviour a reply
+    shows. Precedence (first that applies):
+
+    1. **Restatement or Paraphrasing**: it checks back their facts (``paraphrase``), even if a question follows.
+    2. **Reflection of feelings**: it names their feeling or what the situation means to them
+       (``interpretation`` beyond a stock "I understand"), and does not go on to reassure them.
+    3. **Questions**: its final sentence is a genuine question about them (``exploration``) and it makes no
+       suggestion anywhere.
+    4. **Providing Suggestions**: it suggests what to do (the scorer's advice signal, including suggestions
+       asked as questions: "Have you tried ...?").
+    5. **Self-disclosure**: it shares the speaker's own experience (``self_disclosure``).
+    6. **Questions**: a genuine question elsewhere in the reply.
+    7. **Affirmation and Reassurance**: reassurance or encouragement, ``validation``, warmth
+       (``emotional_reaction``), or a stock "I understand".
+    8. **Other** (greetings, thanks, small talk). "Information" has no detector and is never predicted.
+    """
+    text = normalise(reply)
+    spans = sentences(text)
+    last = spans[-1] if spans else (0, len(text))
+    ev = {d.id: d.evidence for d in score.behaviours}
+    reassures = bool(REASSURANCE.search(text))
+    reflects = any(not _stock(e.text) for e in ev.get("interpretation", ()))
+    if "paraphrase" in ev:
+        return "Restatement or Paraphrasing"
+    if reflects and not reassures:
+        return "Reflection of feelings"
+    if any(last[0] <= e.start < last[1] for e in ev.get("exploration", ())) and not score.advice:
+        return "Questions"
+    if score.advice:
+        return "Providing Suggestions"
+    if "self_disclosure" in ev:
+        return "Self-disclosure"
+    if "exploration" in ev:
+        return "Questions"
+    if reassures or ev.keys() & {"validation", "emotional_reaction", "interpretation"}:
+        return "Affirmation and Reassurance"
+    return "Other"
 
 
 class EvalDataError(Exception):
@@ -112,7 +184,7 @@ def macro_f1(truth: Sequence[bool], pred: Sequence[bool]) -> float:
     return (pos + neg) / 2
 
 
-def accuracy(truth: Sequence[int], pred: Sequence[int]) -> float:
+def accuracy(truth: Sequence[object], pred: Sequence[object]) -> float:
     return sum(1 for t, p in zip(truth, pred, strict=True) if t == p) / len(truth) if truth else 0.0
 
 
@@ -224,6 +296,16 @@ def eval_esconv(path: str | Path, scorer: Scorer | None = None) -> dict[str, Any
             "recall": _r(r),
             "f1": _r(f),
         }
+    # One main act per reply, compared with ESConv's one label per turn.
+    primary = [primary_act(sc, text) for sc, (text, _) in zip(scores, items, strict=True)]
+    out["primary"] = {"accuracy": _r(accuracy(strategies, primary)), "strategies": {}}
+    for strategy in ESCONV_STRATEGIES:
+        truth = [s == strategy for s in strategies]
+        pred = [p == strategy for p in primary]
+        p, r, f = precision_recall_f1(truth, pred)
+        out["primary"]["strategies"][strategy] = {
+            "support": sum(truth), "predicted": sum(pred), "precision": _r(p), "recall": _r(r), "f1": _r(f),
+        }
     means: dict[str, dict[str, float]] = {}
     for strategy in sorted(set(strategies)):
         vals = [sc.empathy for sc, s in zip(scores, strategies, strict=True) if s == strategy]
@@ -251,10 +333,19 @@ def format_epitome(report: dict[str, Any]) -> str:
 
 def format_esconv(report: dict[str, Any]) -> str:
     lines = [f"ESConv: {report['rows']} supporter turns from {report['file']}", "",
+             "Multi-label: does the reply show the behaviour the strategy stands for (among all it shows)?",
              f"{'strategy':<30} {'behaviour':<34} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>5}"]
     for s, r in report["strategies"].items():
         lines.append(f"{s:<30} {r['behaviour']:<34} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f} "
                      f"{r['support']:>5}")
+    primary = report.get("primary")
+    if primary:
+        lines += ["", f"Primary act: one main act per reply (see callsim.core.eval.primary_act), "
+                      f"accuracy {primary['accuracy']:.3f}",
+                  f"{'strategy':<30} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>5} {'pred':>5}"]
+        for s, r in primary["strategies"].items():
+            lines.append(f"{s:<30} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f} {r['support']:>5} "
+                         f"{r['predicted']:>5}")
     lines += ["", f"{'strategy':<30} {'mean empathy':>12} {'n':>5}"]
     for s, r in report["empathy_by_strategy"].items():
         lines.append(f"{s:<30} {r['mean_empathy']:>12.1f} {r['n']:>5}")

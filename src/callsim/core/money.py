@@ -26,7 +26,9 @@ _MULT = r"k|grand|thousand|hundred|million|m\b"
 _AMOUNT = re.compile(
     rf"(?P<cur>[£$€])\s?(?P<num>{_NUM})\s*(?P<mult>{_MULT})?"
     rf"|(?P<num2>{_NUM})\s*(?P<mult2>k|grand|thousand|hundred)?\s*(?P<unit>pounds?|quid|dollars?|bucks|euros?|p\b|cents?)"
-    rf"|\b(?P<wnum>{_WORDS}|{_NUM})\s+(?P<wmult>grand|thousand|hundred)(?:\s+(?:pounds?|quid|dollars?|bucks))?",
+    rf"|\b(?P<wnum>{_WORDS}|{_NUM})\s+(?P<wmult>grand|thousand|hundred)(?:\s+(?:pounds?|quid|dollars?|bucks))?"
+    rf"|\b(?P<wnum2>(?:{_WORDS}))(?:[\s-]+(?P<wnum3>one|two|three|four|five|six|seven|eight|nine))?\s+"
+    rf"(?P<wunit>pounds?|quid|dollars?|bucks)\b",
     re.IGNORECASE,
 )
 _PERIOD = [
@@ -45,13 +47,50 @@ _OWED_BEFORE = re.compile(
     re.I,
 )
 _OWED_AFTER = re.compile(
-    r"^\W*(?:\w+\W+){0,2}(?:owed?|owing|outstanding|in arrears|overdue|balance|debt|left to pay|still due)\b", re.I
+    r"^\W*(?:\w+\W+){0,2}(?:owed?|owing|outstanding|in arrears|overdue|balance|debt|left to pay|still due)\b"
+    r"|^\s*(?:is |are )?(?:made up of|includes?|including|in total|altogether|all together|all in|at the moment|"
+    r"currently|as of today|right now|as things stand|to clear)\b",
+    re.I,
 )
-_FEE_AFTER = re.compile(r"^\W*(?:\w+\W+){0,2}(?:fees?|charges?|interest|penalty|penalties|surcharge)\b", re.I)
+# Figures of their budget, not a payment: "£34 left", "your energy went up to £310 a month", "you bring home
+# £1,200".
+_BUDGET_AFTER = re.compile(
+    r"^\s*(?:(?:a|per|each|every)\s+(?:week|month|fortnight|year)\s+|monthly\s+|weekly\s+)?"
+    r"(?:left(?! to pay)|spare|to spare|free|coming in|going out|in (?:wages|income|benefits)|income|"
+    r"after (?:bills|rent|essentials|everything))\b",
+    re.I,
+)
+_BUDGET_BEFORE = re.compile(
+    r"\b(after (the |your )?(essentials|bills|rent|everything|outgoings|priority bills)|earn\w*|income|wages?|salary|"
+    r"take home|takes home|bring home|brings? in|comes? in|rent|mortgage|"
+    r"bills?|energy|gas|electric\w*|council tax|childcare|costs?|spend\w*|outgoings|went up|gone up|goes up|"
+    r"rose|risen|increased|left with|benefits?|universal credit|pension|wages)\b",
+    re.I,
+)
+# "Can you do $100?", "Could you find £20?": asking for that amount.
+_ASK_BEFORE = re.compile(r"\b(do|give|find|spare|stretch to|raise|get together|scrape together|manage|offer|go to|"
+                         r"go up to)\s+(?:(?:about|around|maybe|say|just|even|at least)\s+)?$", re.I)
+# "you've got about £83 a month": what they have, not what they pay.
+_GOT_BEFORE = re.compile(r"\b(you'?ve|you have|you'?d have|you'?ll have|there'?s|there is|you'?re left with) (got )?"
+                         r"((only |just )?(about|around|roughly|maybe|only|just|nearly|almost|under|over) )?$", re.I)
+# "a reduced amount inside that sixty pounds": the amount is the limit, not the payment.
+_WITHIN = re.compile(r"\b(inside|within|out of|from|under|below|less than|more than|over|beyond) (that|the|your|those|"
+                     r"this)\s*$", re.I)
+_PAY_VERB = re.compile(r"\b(pay|paying|manage|afford|offer|put|send|do|make|set up|plan|instal?ments?|towards)\b",
+                       re.I)
+# Proposing a different amount: "Could you make it $100 instead?", "How about going up to £30?"
+_REVISION = re.compile(r"\b(make it|instead|go up to|going up to|bring it (up|down) to|increase (it )?to|drop (it )?to|"
+                       r"round (it )?(up|down) to|rather than)\b", re.I)
+# "£60 admin fee", "£42.80 of late payment charges"; not "sixty pounds, with the interest frozen".
+_FEE_AFTER = re.compile(
+    r"^ *(?:(?!(?:with|and|while|but|so|then|if|once|frozen|after|before|plus)\b)[\w'-]+ +){0,3}"
+    r"(?:fees?|charges?|interest|penalty|penalties|surcharge)\b",
+    re.I,
+)
 _FEE_BEFORE = re.compile(r"(?:fee|charge|interest|penalty|surcharge)s?\s+(?:of\s+)?$", re.I)
 _PAY_NEAR = re.compile(
     r"\b(pay|paying|payment|payments|plan|instal?ments?|offer|afford|manage|put|send|set up|arrangement|"
-    r"today|now|tomorrow|friday|deposit|contribute|towards|start with)\b",
+    r"today|now|tomorrow|friday|deposit|contribute|towards|start with|make it|instead|go up to)\b",
     re.I,
 )
 
@@ -93,27 +132,54 @@ def find_amounts(text: str) -> list[Amount]:
             unit = (m.group("unit") or "").lower()
             if unit in ("p", "cent", "cents"):
                 value /= 100
+        elif m.group("wnum2"):
+            value = _to_float(m.group("wnum2"), None) + (_to_float(m.group("wnum3"), None) if m.group("wnum3") else 0)
         else:
             value = _to_float(m.group("wnum"), m.group("wmult"))
         after = text[m.end() : m.end() + 40]
         before = text[max(0, m.start() - 60) : m.start()]
+        # The sentence the amount is in: a payment word in the next sentence is about something else.
+        after_s = re.split(r"[.?!;]", after, maxsplit=1)[0]
+        before_s = re.split(r"[.?!;]", before)[-1]
         period: Period = "once"
         for name, rx in _PERIOD:
             if rx.search(after):
                 period = name  # type: ignore[assignment]
                 break
         role: Role
+        budget = (_BUDGET_BEFORE.search(before_s[-30:]) or _WITHIN.search(before_s[-30:])
+                  or _GOT_BEFORE.search(before_s[-30:]))
+        owed_before = _OWED_BEFORE.search(before)
         if _FEE_AFTER.search(after) or _FEE_BEFORE.search(before):
             role = "fee"
-        elif _OWED_AFTER.search(after) or _OWED_BEFORE.search(before):
+        elif _OWED_AFTER.search(after) or (owed_before and not (budget and owed_before.group(1).lower() == "up to")):
             role = "owed" if period == "once" else "plan"
+        elif _BUDGET_AFTER.search(after) or (budget and not _PAY_VERB.search(before_s[-30:][budget.end() :])):
+            role = "other"
         elif period != "once":
             role = "plan"
-        elif _PAY_NEAR.search(before[-40:] + " " + after[:25]):
+        elif _PAY_NEAR.search(before_s[-40:] + " " + after_s[:25]) or _ASK_BEFORE.search(before_s[-30:]):
             role = "lump_sum"
         else:
             role = "other"
         out.append(Amount(round(value, 2), period, role, m.start(), m.end(), m.group(0)))
+    return out
+
+
+def inherit_period(amounts: list[Amount], text: str, prior: str) -> list[Amount]:
+    """An amount proposed as a change ("Could you make it $100 instead?") takes the period of the last plan
+    amount said before (the debtor's "I can do $50 a month"), and is then a plan, not a one-off."""
+    if not any(a.period == "once" and a.role in ("lump_sum", "other") for a in amounts):
+        return amounts
+    before = [a for a in find_amounts(prior) if a.period != "once"]
+    if not before:
+        return amounts
+    out = []
+    for a in amounts:
+        near = text[max(0, a.start - 30) : a.end + 30]
+        if a.period == "once" and a.role in ("lump_sum", "other") and _REVISION.search(near):
+            a = Amount(a.value, before[-1].period, "plan", a.start, a.end, a.text)
+        out.append(a)
     return out
 
 

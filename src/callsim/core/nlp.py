@@ -104,6 +104,11 @@ _NOT_A_NEGATION = re.compile(
 _SUBJECT = re.compile(r"(i|we|you|they|he|she|i'll|we'll|you'll|they'll|he'll|she'll|it'll|i'd|we'd|"
                       r"they'd|we're|they're|you're|i'm|someone|somebody)", re.I)
 
+# Verbs whose next pronoun is their object ("make you pay", "ask you to"), so it starts no new clause.
+_OBJECT_VERB = re.compile(r"make|makes|made|making|let|lets|help|ask|asking|tell|telling|force|forcing|expect|"
+                          r"expecting|want|need|get|getting|have|pressure|pressuring|push|pushing|chase|chasing|"
+                          r"rush|rushing|hold|holding|require|requiring", re.I)
+
 HEDGES = re.compile(
     r"\b(maybe|perhaps|possibly|probably|might|may|could|kind of|sort of|a bit|a little|i think|i guess|"
     r"i suppose|i feel like|it seems|somewhat|just saying|potentially)\b",
@@ -126,8 +131,10 @@ def negated(text: str, start: int) -> bool:
         return False
     for i, w in enumerate(words):
         if NEGATORS.fullmatch(w) or w.lower().endswith("n't"):
-            # "if you don't pay we'll take ...": a new subject after the negator starts another clause.
-            if not any(_SUBJECT.fullmatch(x) for x in words[i + 1 :]):
+            # "if you don't pay we'll take ...": a new subject after the negator starts another clause;
+            # "nobody can make you pay": a pronoun after "make", "let", "ask" is its object, not a subject.
+            if not any(_SUBJECT.fullmatch(x) and not _OBJECT_VERB.fullmatch(words[j - 1])
+                       for j, x in enumerate(words[i + 1 :], i + 1)):
                 return True
     return False
 
@@ -143,9 +150,8 @@ _QUOTED = re.compile(r'"[^"]{1,400}"|(?<![\w])\'[^\']{6,200}\'(?![\w])')
 REPORTED = re.compile(
     r"\b(some (people|collectors|companies|firms|agencies|lenders)|other (collectors|companies|firms|agencies)|"
     r"people (often |sometimes )?(say|think|worry|tell you|assume|believe|fear)|"
-    r"(you might|you may|you'?ve|you have|you'?d) (have )?(heard|been told|read|worr(y|ied)|think|thought|fear)|"
+    r"(you might|you may|you'?ve|you have|you'?d) (have )?(heard|been told|read|think|thought)|"
     r"(a |the )?(myth|rumou?r)|(is|'s|are) (a )?(myth|not true|untrue|false|wrong)|isn'?t true|aren'?t true|"
-    r"(worr(y|ied|ying)|afraid|scared|frightened|fear(ful)?) (that|about|of) |"
     r"(nobody|no one|we|i)(('ll| will|'re| are)( ever)?| (is|are)) (going to |gonna )?(never )?(threaten|say|tell you)|"
     r"(he|she|they|someone|somebody|your \w+) (said|says|told you|tells you|claimed|threatened)|"
     r"(used to|would) (say|tell)|there'?s no such thing)\b",
@@ -153,11 +159,24 @@ REPORTED = re.compile(
 )
 
 
-def masked_spans(text: str, spans: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
-    """Quoted speech and sentences that report or debunk what others say: not the speaker's own claim."""
+# Naming what someone fears ("You might be worried we'll send the bailiffs") is not threatening it; it is
+# still the speaker's own words, so it is masked for penalties only (not for empathy: "I can hear how
+# worried you are about him" is a reflection).
+FEARED = re.compile(
+    r"\b((you might|you may|you'?ve|you have|you'?d) (have )?(worr(y|ied)|fear(ed)?)|"
+    r"(worr(y|ied|ying)|afraid|scared|frightened|fear(ful)?) (that|about|of) )",
+    re.I,
+)
+
+
+def masked_spans(text: str, spans: list[tuple[int, int]] | None = None, *, feared: bool = True
+                 ) -> list[tuple[int, int]]:
+    """Quoted speech and sentences that report or debunk what others say: not the speaker's own claim.
+    With ``feared`` (the default, for penalties) also sentences that name what someone is afraid of."""
     out = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     for s in spans if spans is not None else sentences(text):
-        if REPORTED.search(text[s[0] : s[1]]):
+        sent = text[s[0] : s[1]]
+        if REPORTED.search(sent) or (feared and FEARED.search(sent)):
             out.append(s)
     return out
 
@@ -180,7 +199,25 @@ SUGGESTION_Q = re.compile(
     r"going|getting|asking|seeing|looking|making|writing|speaking|calling|doing|joining|taking|finding|a |an |"
     r"some )|would you (consider|be (open|willing) to)|(could|can|would) you (try|maybe|perhaps|possibly)|"
     r"(would|could|might) it (help|be (worth|good|helpful|an idea|useful))|"
-    r"(do|don'?t) you think (it|that|you|a)\b[^?]{0,40}\b(help|would|could|should|might|worth|good idea)|"
+    r"(?<!why )(?<!what )(?<!how )(do|don'?t) you think (it|that|you|a)\b(?! (might|may|could|would) be (because|"
+    r"why|the reason|partly|part))[^?]{0,40}\b(help|would|could|should|might|worth|good idea)|"
+    r"what about (something|somewhere|someone|anything|getting|doing) (like|else)|"
+    r"(have|did) you (consulted|contacted|spoken to|talked to|seen|asked) (a|an|your|the) (doctor|gp|therapist|"
+    r"counsell?or|professional|job cent(er|re)|advis[eo]r|coach|lawyer|solicitor)|"
+    r"is (this|that) something (you'?d|you would|you might|you think) (be interested|consider|like|want|try|your)|"
+    r"^\W*(?:(?:so|and|but|then|maybe|perhaps)\W+)*could you (?!(please )?(tell|share|describe|explain|say|remember|"
+    r"recall|think of|talk (to me )?about|help me understand|give me|clarify|expand|elaborate|be|have|confirm|verify|"
+    r"afford|pay|manage|send|give|spell|read|hold|pop|sign|fill|email|post|scan|upload|forward|return|repeat|keep|"
+    r"do me|call (me|us)|ring (me|us)|let (me|us) know|hang on|bear with|speak up|check)\b)\w+|"
+    r"would it be (possible|an option|ok|okay) (for you )?to|are you aware (that|of)|"
+    r"is there (a|any) way (that )?(you|he|she|they|we) (could|can|might)|i wonder if (you|it) (could|can|might|would)|"
+    r"what do you think (about|of) (\w+ing|a |an |some |getting|going)|"
+    r"^\W*(?:(?:or|and|so)\W+)*(maybe|perhaps) (?!(you'?re|you are|it'?s|it is|that'?s|i'?m|he|she|they)\b)\w+|"
+    r"have you (ever )?(practi[cs]ed|had a (talk|conversation|chat|word) with|gotten help|got help|sought|joined|"
+    r"looked (into|for)|reached out|contacted)\b|"
+    r"(do|don'?t) you think (you|they|he|she|it|that|this|doing|making|talking|getting|going)\b[^?]{0,60}\b(could|can|"
+    r"might|would) (help|make|work|be (good|worth|a good|helpful|better))|"
+    r"(do|would) you (want|like) to (try|give|get|go|start|join|look|call|contact|reach|see|use|think about)|"
     r"is it (possible|worth) (to|for you to)|wouldn'?t it be|maybe you|perhaps you)",
     re.I,
 )
@@ -205,12 +242,24 @@ OFFER_Q = re.compile(
     re.I,
 )
 # Checking the facts back ("So you lost your job in May?"), handled as paraphrase, not exploration.
+_LEAD = r"^\W*(?:(?:oh|ah|ok|okay|right|yes|yeah|hmm|i see|alright)\W+)*"
 CHECK_Q = re.compile(
     r"(^\W*(is|does|would|will|did) (that|this|it) (sound )?(ok|okay|alright|all right|fine|work|suit|sound|"
     r"make sense|help)\b(?! (for|with) (you|your) (to|when|at))|"
-    r"\b(is|was) (that|this) (right|correct|true|accurate)\b|\bhave i got (that|this|it) right\b|"
-    r"\bdid i get (that|this|it) right\b|^\W*so,? (you|your|it sounds|you'?re|you'?ve)\b|"
-    r"^\W*(it|that) (sounds|seems) like\b|\bam i (right|correct)\b)",
+    r"\b(is|was) (that|this) (right|correct|true|accurate|fair|a fair|an accurate|about right|how you (feel|see it)|"
+    r"what you (mean|meant|feel|are feeling|'re feeling))\b|\b(have|do|did) i (got|have|get|understand) (that|this|"
+    r"it|you)"
+    r" right\b|\bam i (right|correct|understanding)\b|\bcorrect me if\b|"
+    r"\bdoes (that|this) (sound|seem) (right|accurate|fair|about right|like (a )?(fair|reasonable|accurate))\b|"
+    rf"{_LEAD}so,? (you|your|it sounds|you'?re|you'?ve|the|it|things|that|he|she|they|there|this|it'?s|that'?s|"
+    r"he'?s|she'?s|they'?re|what i'?m hearing)\b(?! (do|did|have|are|were|would|will|can|could) you\b)|"
+    rf"{_LEAD}(it|that) (sounds|seems) (like|as if|as though|that)\b|"
+    r"\b(just so i understand|if i understand( you)?( correctly| right)?|(i'?m )?hearing you say|i hear you saying|"
+    r"what i'?m hearing)\b|"
+    # a statement said as a question: "I imagine you must be feeling pretty bad?", "You're worried he'll leave?"
+    rf"{_LEAD}(i (imagine|guess|bet|suppose|take it) )?(you'?re|you are|you must|you seem|you sound|you feel|"
+    rf"you'?ve been)"
+    r"\b(?![^?]*\b(or not|or what)\b))",
     re.I,
 )
 # Procedural questions on a collections call: identity, payment and process, not the person's experience.
@@ -222,8 +271,28 @@ PROCEDURAL_Q = re.compile(
     r"which (one )?(would )?(suits?|works?)|which would|(is|would) (it|that)( be)? (ok|okay|alright|all right|"
     r"fine) (if|with you if|for me to) (i|we)|do you mind if (i|we)|now (a |an )?(good|ok|okay|convenient|bad|"
     r"better|right) time|a (good|better|convenient) time|call (you )?back|"
-    r"does (that|this) make sense|any questions|can you (hear|see) me|still there)\b",
+    r"does (that|this) make sense|any questions|can you (hear|see) me|still there|"
+    r"(mind|ok|okay|alright|all right|fine|happy|comfortable)( with you)? (if|for) (i|we|me to|us to)|"
+    r"(about|with|on) (the|this|your) (account|debt|arrears))\b|"
+    r"^\W*(sorry|pardon|come again|what was that|say (that )?again|you what|eh)(?=\W*$)",
     re.I,
+)
+# Requests phrased as questions ("Could you give me your date of birth?", "Can you do £50 on Friday?",
+# "Could you do me a favour and keep the letter?"): asking them to do something, not about them.
+REQUEST_Q = re.compile(
+    r"^\W*(?:(?:and|but|so|ok|okay|then|now|just|also)\W+)*(could|can|would|will) (you|u) (please |just |maybe "
+    r"|also )*(give|send|make|do|keep|put|hold|pop|read|spell|check|call|ring|phone|let|hang|bear|wait|note|"
+    r"write|email|post|sign|fill|get|bring|pass|take|leave|set|pay|manage|afford|spare|stretch|go (up|down)|"
+    r"increase|raise|bump|move|change|switch|repeat|say that|speak up|hold on|stay on|look out|forward|scan|"
+    r"return|upload|ask (him|her|them)|have (him|her|them)|put (him|her|them))\b"
+    r"(?![^?]*\b(about|going on|happened|feel\w*|felt|cop(e|ing)|been like|more|details?|examples?|idea of|"
+    r"sense of)\b)",
+    re.I,
+)
+# "Is this Daniel Avery?", "Am I speaking to Mrs Pryce?": checking who is on the line (names are capitalised).
+_NAME_CHECK = re.compile(
+    r"^\W*(?:(?:[Hh]i|[Hh]ello|[Hh]ey|[Ss]orry)\W+)*([Ii]s (this|that|it)|[Aa]re you|[Aa]m I (speaking|talking) "
+    r"(to|with)) (Mr |Mrs |Ms |Miss |Dr )?(?!Ok\b|OK\b|Okay\b|Alright\b|All\b)[A-Z][a-z]+( [A-Z][a-z'-]+)*\W*\?"
 )
 # Questions about feelings and experience (EPITOME's strong explorations).
 _FEELING = re.compile(
@@ -233,7 +302,9 @@ _FEELING = re.compile(
     re.I,
 )
 _GENERIC_Q = re.compile(
-    r"^\W*(how are you( doing)?( today)?|how'?s it going|what'?s up|you ok|are you ok(ay)?)\W*$", re.I
+    r"^\W*(?:(?:hi|hello|hey|hi there|hello there|ok|okay|good|great|thanks)\W+)*"
+    r"(how are you( doing)?( today)?|how'?s it going|what'?s up|you ok|are you ok(ay)?)\W*$",
+    re.I,
 )
 # Requests to tell more, typed without a question mark ("Tell me a bit about what happened.").
 TELL_ME = re.compile(
@@ -251,9 +322,40 @@ _MONEY_TIMING_Q = re.compile(
     r"paying|a job)|be able to pay|pay)\b",
     re.I,
 )
+# Typed chat often drops the '?': an inverted auxiliary and subject ("is she mean to everyone", "has he had
+# problems before"), or a wh-word then an auxiliary ("how many teachers are at your school", "what type of work
+# do you do"), is a question all the same.
 _UNMARKED_Q = re.compile(
-    r"^\W*(?:(?:hi|hello|hey|so|and|but|well|ok|okay)\W+)*((how|what|why|when|where) (are|were|do|did|have|has|is|was)"
-    r" (you|u|your)|(do|did|are|were|have|can|could|would|will) (you|u)|how'?s (it|everything|things|your))\b",
+    r"^(?!.*\b(is|was) (that|because|to)\b)\W*(?:(?:hi|hello|hey|so|and|but|well|ok|okay|wow|oh)\W+)*("
+    r"how (many|much|long|often|old)( [\w']+){0,3}? (are|were|do|did|does|have|has|had|is|was|can|will)\b|"
+    r"(how|what|why|when|where) (are|were|do|did|have|has|is|was) (you|u|your)|"
+    r"(do|did|are|were|have|can|could|would|will) (you|u)|how'?s (it|everything|things|your)|how (is|are) (it|"
+    r"everything|"
+    r"things|you|u|your)|how r u|"
+    r"(is|was|has|does|did|are|were|have|had) (he|she|they|it|there|your|his|her|their|the|this|that)\b(?! (is|was|"
+    r"are)\b)|"
+    r"how (bad|hard|serious|long|far|big|often|well) (is|are|was|were|has|have|did|does)\b|"
+    r"(how (many|much|long|often|old)|what (kind|type|sort)s?( of)?|which|what|when|where|who|why)( [\w']+){0,3}? "
+    r"(are|were|do|"
+    r"did|does|have|has|had|is|was|can|could|would|will|should) (you|u|your|he|she|they|it|there|his|her|their|the|"
+    r"this|"
+    r"that|these|those|things|everything|i)\b|"
+    r"what (is|was|'s) (the|your|causing|making|bothering|on|happening|wrong|up|going on)\b)",
+    re.I,
+)
+# "How can I help you?", "What can I do for you?", "Is there anything you'd like to talk about?": open
+# invitations to say what is on their mind (a generic exploration, not a question about the speaker).
+INVITE_Q = re.compile(
+    r"\b(how (can|may|might|could|else can) (i|we) (help|be of (any )?(service|help|assistance|support)|assist|"
+    r"support)|"
+    r"^\W*(?:(?:hi|hello|hey|ok|okay|thanks|so)\W+)*(can|may|could) (i|we) (help|assist|support)( you)?( with "
+    r"(anything|"
+    r"something))?( else)?( (today|tonight|at all|in any way))?(?=\W*$)|"
+    r"what (can|could|may) (i|we) (help you with|do (to help|for you))|"
+    r"(is there|anything) (anything )?(else )?(that )?(you('?d| would)?|i can) (want|like|wish|need|help)( (me )?to)?"
+    r"( (talk|chat|share|tell|say|know|get off|discuss|help))?|"
+    r"what (would|do) you (like|want) to (talk|chat) about|what('?s| is) (on your mind|been on your mind|troubling you|"
+    r"bothering you))\b",
     re.I,
 )
 # Where the question itself starts in a longer sentence ("..., so before we talk about the balance, can you
@@ -267,6 +369,24 @@ _Q_START = re.compile(
 _SELF_Q = re.compile(r"^\W*((what|how|why|where|when|who|which) (do|did|should|can|could|would|am|have) (i|we)|"
                      r"(am|should|can|could|do|did|have|may|shall) (i|we))\b", re.I)
 _FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|we|us|our)\b", re.I)
+
+
+# Wh-questions ask; they suggest only in these forms ("Why don't you ...?", "How about ...?").
+_WH_SUGGESTS = re.compile(r"\b(why (don'?t|not)|how about|what about|what do you think (about|of))\b", re.I)
+
+
+def is_suggestion_q(body: str) -> bool:
+    """A suggestion in the form of a question ("Have you tried ...?", "Could you meet them outside?"); a
+    wh-question ("What have you tried so far?") asks, unless it is "why don't you", "how about" and the like."""
+    if not SUGGESTION_Q.search(body) or _OFFER_OR_FAVOUR.search(body):
+        return False
+    return not (_WH.search(body) and not _WH_SUGGESTS.search(body))
+
+
+# "Would it help if I emailed you?", "Could you do me a favour ...?": the speaker's offer or request.
+_OFFER_OR_FAVOUR = re.compile(
+    r"\bif (i|we)\b|^\W*(shall|should|can|may|could) (i|we)\b|\b(for me|for us|me a favou?r)\b", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -302,8 +422,9 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None) -> list[Que
             continue
         is_q = "?" in body
         tell = TELL_ME.search(body)
+        invite = INVITE_Q.search(body)
         # Typed chat often drops the '?': "how are you", "do you have anyone to talk to".
-        if not is_q and not tell and not _UNMARKED_Q.search(body):
+        if not is_q and not tell and not invite and not _UNMARKED_Q.search(body):
             continue
         wh = bool(_WH.search(body))
         words = len(body.split())
@@ -317,16 +438,17 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None) -> list[Que
             start=off,
             end=off + len(body),
             text=body,
-            to_you=bool(_YOU.search(body)) or bool(tell),
+            to_you=bool(_YOU.search(body)) or bool(tell) or bool(invite),
             open=situational or bool(tell) or (wh and bool(_YOU.search(body))),
-            suggestion=bool(SUGGESTION_Q.search(body)),
-            offer=bool(OFFER_Q.search(body)),
-            rhetorical=bool(RHETORICAL_Q.search(body)),
+            suggestion=is_suggestion_q(body),
+            offer=bool(OFFER_Q.search(body)) and not invite,
+            rhetorical=bool(RHETORICAL_Q.search(body)) and not invite,
             check=bool(CHECK_Q.search(body)),
-            procedural=bool(PROCEDURAL_Q.search(clause)) or bool(_MONEY_TIMING_Q.search(clause)),
-            self_focused=bool(_SELF_Q.search(clause)) and not tell,
+            procedural=bool(PROCEDURAL_Q.search(clause)) or bool(_MONEY_TIMING_Q.search(clause))
+            or bool(REQUEST_Q.search(clause)) or bool(_NAME_CHECK.search(body)),
+            self_focused=bool(_SELF_Q.search(clause)) and not tell and not invite,
             about_feelings=bool(_FEELING.search(body)),
-            generic=bool(_GENERIC_Q.search(body)),
+            generic=bool(_GENERIC_Q.search(body)) or bool(invite),
         ))
     return out
 
@@ -352,7 +474,13 @@ ADVICE = re.compile(
     r"(talk|speak|reach out|go|turn) to (a|your|an|someone|somebody|a professional|the)\b|"
     r"(see|contact|call|ring|visit) (a|your) (doctor|gp|therapist|counsel\w*|professional)|"
     r"(find|get|seek|look for) (a |some |professional |outside |more )?(help|support|therap\w*|counsel\w*|advice)|"
-    r"if i were you|in your (shoes|position),? i)",
+    r"if i were you|in your (shoes|position),? i|"
+    r"(is|'s|can be|would be|could be|might be) (a |an )?(really |very |so )?(great|good|nice|helpful|useful|healthy) "
+    r"(way|idea|place|thing|option|start|step|outlet)\b|"
+    # "Talking to someone can really help", "that might help you sleep": what would help them, said as a fact
+    r"\b(it|that|this|which|(?!\w*thing\b)\w+ing)( [\w']+){0,4}? (can|could|might|may) (really |also |"
+    r"definitely |actually |"
+    r"honestly )?help (you|with|to|a lot|clear|take|keep|get|make|relieve|ease|reduce|calm)\b)",
     re.I,
 )
 # Advice imperatives at the start of a sentence ("Go for a walk.", "Write it down.").
@@ -372,6 +500,9 @@ def advice_spans(text: str, spans: list[tuple[int, int]] | None = None) -> list[
     for s, e in spans if spans is not None else sentences(text):
         sent = text[s:e]
         m = ADVICE.search(sent) or ADVICE_IMPERATIVE.search(sent)
+        if m is None and "?" in sent and is_suggestion_q(sent.strip()):
+            # A suggestion asked as a question ("Could you meet them outside?", "Is there a way you could ...?").
+            m = SUGGESTION_Q.search(sent.strip())
         if m and not negated(text, s + m.start()):
             lead, trail = len(sent) - len(sent.lstrip()), len(sent) - len(sent.rstrip())
             out.append(Evidence(sent.strip(), s + lead, e - trail))

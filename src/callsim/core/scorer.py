@@ -16,7 +16,7 @@ from typing import Any
 
 from callsim.core.epitome import EpitomeResult, analyse
 from callsim.core.models import Action, Debt, Node, Scenario
-from callsim.core.money import Amount, find_amounts, format_money
+from callsim.core.money import Amount, find_amounts, format_money, inherit_period
 from callsim.core.nlp import (
     Evidence,
     advice_spans,
@@ -195,7 +195,9 @@ _SEVERE_ACTIONS = {Action.legal_action, Action.bailiffs, Action.garnishment, Act
 _THREAT_FRAME = re.compile(
     r"\b(will|'ll|going to|gonna|could|might|may|can|have to|shall|would|next step|end up|risk|possible|"
     r"considering|consider|looking at|escalat\w*)\b|\bunless\b|\bif you (don'?t|do not|can'?t|won'?t|refuse)\b|"
-    r"\bif (this|it|the (debt|balance|account)) (isn'?t|is not|doesn'?t|stays)\b|\?",
+    r"\bif (this|it|the (debt|balance|account)) (isn'?t|is not|doesn'?t|stays)\b|\?|"
+    # an ultimatum: "I need something today or this goes to court", "pay now, otherwise ..."
+    r"\b(or( else)?|otherwise),? (this|it|we|you|they|the (debt|account|matter|balance|case)|i)\b",
     re.I,
 )
 # Saying an action is *not* going to happen, on a condition: "you won't go to court if you pay today" still
@@ -216,23 +218,78 @@ _POLICE = re.compile(
     re.I,
 )
 
+_MONEY_AHEAD = (r"(?! (me|us) (your|the|some|a few|any) )(?=[^.?!]{0,30}(£|\$|€|\d|\b(something|anything|"
+                r"a (bit|little|payment|contribution|token)|more|towards|the (balance|money|amount|arrears|payment|"
+                r"lot|rest)|payments?)\b))")
 _PAYMENT_ASK = re.compile(
-    r"\b((can|could|would|will) you (pay|make (a )?payment|clear|settle|put|send|manage|afford|give|do|find|"
-    r"spare|stretch to)|how much (can|could|would|will) you (pay|put|give|manage|afford|do|offer|spare|send)|"
-    r"(need|want|expect|require|looking for)( you to| to get| to take)?( a| some| the)? (pay(ment)?|something|"
-    r"anything|money|a contribution|the (balance|money|arrears))|"
+    r"\b((can|could|would|will) you (pay|make (a )?payment|clear|settle|afford|spare|stretch to)|"
+    rf"(can|could|would|will) you (manage|find|put|send|give|do|offer)\b{_MONEY_AHEAD}|"
+    r"(can|could|would|will) you (manage|stretch to) (that|it|this)\b|"
+    r"how much (can|could|would|will) you (pay|put|give|manage|afford|do|offer|spare|send)|"
+    r"(i|we)('d| would| really| still| just| do| will)? (need|want|expect|require|like|are looking for|'re looking for)"
+    r"( you to| to get| to take)?( a| some| the)? (pay(ment)?|something|anything|money|a contribution|"
+    r"the (balance|money|arrears))|"
     r"make (a|the) payment|payment (today|now|this week|right away)|"
-    r"pay (it|this|that|something|anything|the (balance|arrears|debt|amount|bill|lot)|today|now|off)|"
+    r"pay (it|this|that|something|anything|(the |your )?(full |whole |entire |total )?(balance|arrears|debt|amount|"
+    r"bill|lot)|today|now|off)|"
     r"set up (a )?(payment|direct debit|plan|arrangement)|take (a )?payment|card details|"
     r"clear (the|this|your) (balance|debt|arrears)|"
     r"(the )?(bill|balance|debt|account|arrears|amount) (still )?(needs?|has|have|must) (to be )?"
     r"(paying|paid|sorted|cleared|settled))\b",
     re.I,
 )
+# "If you did want to pay something voluntarily ...", "whether you pay anything is up to you": their choice,
+# not a request.
+_THEIR_CHOICE = re.compile(
+    r"\b(if|whether|when|once) (or not )?(you|he|she|they) (do |did |ever |really |still |)?(want|wish|choose|decide|"
+    r"prefer|'d like|would like|feel (able|ready)|are ready|'re ready)\b[^.?!;]*$|"
+    r"\bwhether (or not )?(you|he|she|they) [^.?!;]{0,30}$|\bit'?s (entirely |completely )?(up to|your (choice|"
+    r"decision)) [^.?!;]*$",
+    re.I,
+)
+_VOLUNTARY = re.compile(r"^[^.?!;]{0,30}\bvoluntar", re.I)
+
+
+_IF_CLAUSE = re.compile(r"\b(if|unless)\b(?![^.?!,;]*\b(want|wish|rather|prefer|like to|feel (able|ready))\b)"
+                        r"[^.?!,;]*$", re.I)
+_CONSEQUENCE = re.compile(
+    r"^[^.?!]*?\b(we|i|they|you|this|it|the (court|bailiffs?|account|debt))('ll| will| are going to|'re going to|"
+    r" is going to| could| may| might| would)\b[^.?!]*\b(court|bailiffs?|legal|action|sue|solicitors?|lawyers?|"
+    r"attorneys?|default|credit|escalat\w*|pass\w*|chas\w*|charges?|fees?|visit|arrest\w*|police|seiz\w*|"
+    r"repossess\w*|garnish\w*|take (you|it|the|your)|lose|worse|consequences)\b",
+    re.I,
+)
+
+
+def _conditional_threat(text: str, pos: int) -> bool:
+    """Is ``pos`` in the condition of a threat ("If you don't pay the full balance today *we'll* take you to
+    court")? A negation there is part of the condition, not a denial of what follows it."""
+    start = max(text.rfind(c, 0, pos) for c in ".?!\n") + 1
+    return bool(_IF_CLAUSE.search(text[start:pos])) and bool(_CONSEQUENCE.search(text[pos:]))
+
+
+def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list[re.Match[str]]:
+    """Requests for money in the reply: not negated ("you don't need to pay anything today", "nobody can make
+    you pay it"), not their own choice ("if you did want to pay something voluntarily"), not quoted."""
+    out = []
+    for m in _PAYMENT_ASK.finditer(text):
+        if masked and _inside(m.start(), masked):
+            continue
+        if _negated(text, m.start()) and not _conditional_threat(text, m.start()):
+            continue
+        sent_start = max(text.rfind(c, 0, m.start()) for c in ".?!\n") + 1
+        before = text[sent_start : m.start()]
+        if _THEIR_CHOICE.search(before) or _VOLUNTARY.search(text[m.end() :]):
+            continue
+        out.append(m)
+    return out
+
+
 _PRESSING = re.compile(
     r"\b(need|want|expect|must have|have to (get|take)|got to (get|take)|require) (a |some |the |your )?"
     r"(payment|something|anything|money|the (balance|money|arrears))\b"
-    r"|\b(pay|payment|something|anything|money|amount)\b[^.?!]{0,25}\b(today|tonight|right now|now|straight away|"
+    r"|\b(pay|payment|something|anything|money|amount)\b(?!('s| is| was| has been| are| were| has| had)\b)"
+    r"[^.?!]{0,25}\b(today|tonight|right now|now|straight away|"
     r"immediately|this week|by (friday|monday|tomorrow|the end))\b"
     r"|\b(still|at least|surely) (need|want|expect|have to|got to|require|you can|you could)\b"
     r"|\b(i hear you|i understand|i'?m sorry|i know|i get (it|that)|i appreciate (that|it)|that'?s (sad|awful|"
@@ -248,7 +305,17 @@ _PRESSING = re.compile(
 )
 _DEBT_DETAIL = re.compile(
     r"\b(debt|debts|owe|owes|owed|owing|arrears|overdue|outstanding balance|balance of|collections?|"
-    r"missed payments?|in default)\b",
+    r"missed (a |an |the |your |his |her |their |two |three |several |some |\w+ )?(payments?|instal?ments?|bills?)|"
+    r"in default|(payments?|instal?ments?|months?|weeks?|bills?) behind|(fallen|fell|got|gotten|is|are|'s|'re) behind|"
+    r"behind (on|with) (your|his|her|their|the)|late payments?|unpaid (bills?|balance|account))\b",
+    re.I,
+)
+_YOU_PAY = re.compile(r"\byou('ll| will| can| could| would| are going to|'re going to)? (pay|make (a|the) payment|"
+                      r"clear|settle)\b", re.I)
+_MONEY_HINT = re.compile(
+    r"\b(financial (matter|issue|situation|problem)|money (matter|issue|problem)|(a|an|the|his|her|their|some|"
+    r"unpaid|outstanding|overdue) (bills?|payments?|balance|account (of his|of hers|with us))|"
+    r"bills? of (his|hers|theirs)|(his|her|their) (bills?|payments?|finances|balance|card|loan))\b",
     re.I,
 )
 _HARDSHIP = re.compile(
@@ -266,6 +333,24 @@ _VULNERABLE = re.compile(
     r"self[- ]harm|sectioned|breathing space|mental health crisis|crisis team|dementia|confused|"
     r"can'?t (think|remember|understand)|don'?t understand|carer|skipping meals|can'?t feed|food bank|"
     r"domestic abuse|he controls|she controls)\b",
+    re.I,
+)
+# A thank-you that is about what they said ("Thank you, that's really helpful", "Thanks, I appreciate that",
+# "Thanks for letting me know"): thanks for a disclosure when the debtor has just told something personal;
+# a bare "Thanks." is politeness.
+_PLAIN_THANKS = re.compile(
+    r"\bthank(s| you)( so much| very much)? for (that|letting me know|explaining|saying (that|so)|going through|"
+    r"walking me through|telling)\b|"
+    r"\bthank(s| you)( so much| very much)?(,? (?-i:[A-Z][a-z]+))?[,.!]? (that'?s|that is|it'?s|it is) "
+    r"(really |so |very )?(helpful|useful|good to know|clear)\b|"
+    r"\bi (really |do )?appreciate (that|it|you (saying|telling|sharing|explaining))\b",
+    re.I,
+)
+# The debtor talking about their own life (work, health, money at home): a disclosure.
+_PERSONAL = re.compile(
+    r"\b(i|i'?m|i'?ve|i was|i had|my|me|we|we'?ve|we'?re)\b[^.?!]{0,60}\b(job|hours|business|income|wages?|benefits?|"
+    r"baby|health|doctor|hospital|divorce\w*|separat\w*|rent|bills|cancel\w*|lost|broke|died|ill|sick|lonely|"
+    r"scared|worried|struggl\w*|cut|afford|skint|short)\b",
     re.I,
 )
 _STOP_CONTACT = re.compile(
@@ -286,8 +371,14 @@ _FEE_WORDS = re.compile(
     r"(\w+ )?(fees?|charges?|interest|penalt(y|ies))( on| to)?)\b",
     re.I,
 )
-_THEIR_LAWYER = re.compile(r"\b(your|a|an) (own )?(solicitor|lawyer|attorney)\b|\blegal aid\b|\bcourt (fees|costs)\b",
-                           re.I)
+# Their own or an independent lawyer, offered as help: "get your own solicitor", "a probate attorney can
+# explain the order they're paid in".
+_THEIR_LAWYER = re.compile(
+    r"\b(your|a|an|any) (own |independent |\w+ )?(solicitor|lawyer|attorney|legal advis[eo]r)s?\b"
+    r"(?! (will|'ll|is going to|are going to) (be in touch|contact|write|call|start|issue|take|pursue|chase))|"
+    r"\blegal aid\b|\bcourt (fees|costs)\b",
+    re.I,
+)
 _OUR_LEGAL = re.compile(r"\b(we|i|our)\b[^.?!]{0,30}\b(court|sue|legal)", re.I)
 _ADDING_FEE = re.compile(r"\b(add|adding|added|charge|charging|apply|applying|slap|put on|on top|extra|another|"
                          r"new|further|more)\b", re.I)
@@ -341,7 +432,8 @@ class Scorer:
                 for m in rx.finditer(text, lower):
                     if m.end() == m.start():
                         continue
-                    if b.negatable and _negated(text, m.start()):
+                    if b.negatable and _negated(text, m.start()) and not (
+                            b.kind == "penalty" and _conditional_threat(text, m.start())):
                         continue
                     if b.kind == "penalty" and _inside(m.start(), masked):
                         continue
@@ -366,9 +458,19 @@ class Scorer:
         scenario = ctx.scenario
         flags = ctx.flags
 
+        # A plain "thank you" after something personal is a thanks for the disclosure (TEXAS T); after
+        # "yes, that's me" it is ordinary politeness.
+        disclosed = bool(ctx.node and ctx.node.discloses) or bool(_HARDSHIP.search(ctx.debtor_line)
+                                                                  or _VULNERABLE.search(ctx.debtor_line)
+                                                                  or _PERSONAL.search(ctx.debtor_line))
+        if "thanks_for_disclosure" not in found and disclosed:
+            thanks = [m for m in _PLAIN_THANKS.finditer(text) if not _negated(text, m.start())]
+            if thanks:
+                found["thanks_for_disclosure"] = [Evidence(thanks[0].group(0), thanks[0].start(), thanks[0].end())]
+
         # Empathy in EPITOME's terms; the rubric's own patterns for these behaviours are extra evidence.
         extra = {k: found.pop(k) for k in _EPITOME_IDS if k in found}
-        epi = analyse(text, ctx.debtor_line, spans, masked, qs, extra)
+        epi = analyse(text, ctx.debtor_line, spans, masked_spans(text, spans, feared=False), qs, extra)
         hollow = [(e.start, e.end) for e in found.get("false_empathy", [])]
         self._epitome_behaviours(epi, found, hollow, extra)
 
@@ -377,8 +479,10 @@ class Scorer:
             if bid in self.rubric.by_id and bid not in found:
                 found[bid] = [Evidence(text, 0, len(text))]
 
-        amounts = find_amounts(text)
-        ask = _PAYMENT_ASK.search(text)
+        prior = " ".join([*ctx.earlier_replies[-1:], ctx.debtor_line])
+        amounts = inherit_period(find_amounts(text), text, prior)
+        asks = payment_asks(text, masked)
+        ask = asks[0] if asks else None
         plan_or_sum = [a for a in amounts if a.role in ("plan", "lump_sum")]
         asks_payment = bool(ask) or bool(plan_or_sum)
         ask_pos: int | None = None
@@ -432,7 +536,7 @@ class Scorer:
         behaviours.sort(key=lambda d: order[d.id])
         violations.sort(key=lambda d: order[d.id])
 
-        epitome = self._levels(epi, found, ctx)
+        epitome = self._levels(epi, found, ctx, amounts)
         empathy = self._empathy(epitome, found)
         deesc = self._deescalation(found, ask_before_ack)
         turn = TurnScore(
@@ -478,14 +582,23 @@ class Scorer:
         if not keep(epi.reflections) and not keep(epi.self_disclosure) and epi.ip.level and hollow:
             epi.ip.level = 0
 
-    def _levels(self, epi: EpitomeResult, found: Mapping[str, list[Evidence]], ctx: ScoringContext) -> dict[str, int]:
+    def _levels(self, epi: EpitomeResult, found: Mapping[str, list[Evidence]], ctx: ScoringContext,
+                amounts: list[Amount] | None = None) -> dict[str, int]:
         er, ip, ex = epi.er.level, epi.ip.level, epi.ex.level
-        if ip < 2 and ("paraphrase" in found or "validation" in found):
+        text = epi.text
+        # Checking back a payment ("So you'll pay the full £4,318.62 on Monday?") is not understanding them.
+        money_spans = [(a.start, a.end) for a in amounts or [] if a.role in ("plan", "lump_sum")]
+
+        def about_money(e: Evidence) -> bool:
+            s, t = sentence_at(epi.spans, e.start, len(text))
+            return any(s <= a < t for a, _ in money_spans) or bool(payment_asks(text[s:t])) \
+                or bool(_YOU_PAY.search(text[s:t]))
+
+        ev = [e for e in found.get("paraphrase", []) + found.get("validation", []) if not about_money(e)]
+        if ip < 2 and ev:
             # Restating their facts or normalising the feeling shows understanding; strongly so when it
             # picks up their own words ("anyone would struggle to open letters while recovering").
             theirs = content_words(ctx.debtor_line)
-            ev = found.get("paraphrase", []) + found.get("validation", [])
-            text = epi.text
             echoes = any(theirs & content_words(text[e.start : sentence_at(epi.spans, e.start, len(text))[1]])
                          for e in ev)
             ip = 2 if echoes else max(ip, 1)
@@ -671,6 +784,9 @@ class Scorer:
         details: list[Evidence] = [Evidence(a.text, a.start, a.end) for a in amounts]
         if third_party:
             details += [Evidence(m.group(0), m.start(), m.end()) for m in _DEBT_DETAIL.finditer(text)]
+            # To someone else even "a financial matter" or "a bill of his" says too much (FDCPA 1692b).
+            details += [Evidence(m.group(0), m.start(), m.end()) for m in _MONEY_HINT.finditer(text)
+                        if not _negated(text, m.start())]
             creditor = scenario.debt.creditor
             if creditor and creditor.lower() in text.lower():
                 i = text.lower().index(creditor.lower())
@@ -734,7 +850,20 @@ class Scorer:
             missed.append("acknowledge_before_ask")
         if "premature_advice" in shown and "exploration" not in missed:
             missed.append("exploration")
-        weak = bool(missed) or bool(turn.violations) or turn.empathy < 40 or turn.deescalation < 55
+        # Low empathy only makes a turn weak where empathy is called for: the node expects an empathy or
+        # acknowledging behaviour, or (with no expectations) the debtor has just raised a hardship. Verifying
+        # identity at the opening is not weak for being procedural.
+        wants_empathy = any(b in EMPATHY_IDS or b in ACKNOWLEDGING_IDS for b in expected) or (not expected and hardship)
+        low_empathy = wants_empathy and turn.empathy < 40
+        if low_empathy and not any(b in EMPATHY_IDS or b in ACKNOWLEDGING_IDS for b in missed):
+            # Name what would have raised it, weakest mechanism first.
+            levels = turn.epitome
+            for mech, bid in sorted((("ER", "emotional_reaction"), ("IP", "interpretation"), ("EX", "exploration")),
+                                    key=lambda x: levels.get(x[0], 0))[:2]:
+                if levels.get(mech, 0) < 2 and bid not in missed:
+                    missed.append(bid)
+        penalised = any(d.kind == "penalty" for d in turn.behaviours)
+        weak = bool(missed) or bool(turn.violations) or penalised or low_empathy or turn.deescalation < 55
         if not weak:
             return None
         tips: list[str] = []
@@ -745,8 +874,6 @@ class Scorer:
                 tips.append(f"{d.label}: {self.rubric.get(d.id).tip}")
         for bid in missed:
             tips.append(f"{self.rubric.get(bid).label}: {self.rubric.get(bid).tip}")
-        if not tips and turn.empathy < 40:
-            tips.append(f"{self.rubric.get('emotional_reaction').label}: {self.rubric.get('emotional_reaction').tip}")
         answer = ""
         if node and node.model_answers:
             answer = _adapt(self._best_model_answer(tuple(node.model_answers), tuple(missed)), ctx)
@@ -764,10 +891,10 @@ class Scorer:
                 quote = d.evidence[0].text if d.evidence else ""
                 parts.append(f"Avoid: {d.label.lower()}" + (f' ("{_clip(quote)}").' if quote else "."))
         if missed:
-            labels = [self.rubric.get(b).label.lower() for b in missed]
+            labels = [_PLAIN.get(b, self.rubric.get(b).label.lower()) for b in missed]
             parts.append("Missing: " + "; ".join(labels) + ".")
-        if not parts and turn.empathy < 40:
-            parts.append("Missing: warmth for the person, not only the account.")
+        if any(n.startswith("Asked about money") for n in turn.notes) and "acknowledge_before_ask" not in missed:
+            parts.append("Acknowledge what they said before asking about money.")
         return " ".join(parts)
 
     def _best_model_answer(self, answers: tuple[str, ...], missed: tuple[str, ...]) -> str:
@@ -779,6 +906,31 @@ class Scorer:
     @cache  # noqa: B019 (the scorer lives as long as the process; answers are few)
     def _answer_ids(self, answer: str) -> set[str]:
         return self.score(answer).ids
+
+
+# What a missed behaviour is, in the trainee's words (the rubric label where it already reads plainly).
+_PLAIN = {
+    "emotional_reaction": "warmth and concern for them (\"I'm so sorry, that sounds really hard\")",
+    "interpretation": "showing you understood how they feel (\"It sounds like ...\")",
+    "exploration": "an open question about them (\"How have you been coping?\")",
+    "validation": "telling them their reaction is normal (\"Anyone would feel ...\")",
+    "paraphrase": "checking you understood the facts (\"So ..., is that right?\")",
+    "thanks_for_disclosure": "thanking them for telling you",
+    "asks_permission": "asking before you dig in (\"Is it OK if ...?\")",
+    "acknowledge_before_ask": "acknowledging what they said before asking about money",
+    "apology_for_impact": "saying sorry for what this has done to them",
+    "offers_options": "offering a choice, not an ultimatum",
+    "recap_next_steps": "a summary of what happens next",
+    "identifies_self": "saying who you are and why you are calling",
+    "verifies_identity": "checking you are speaking to the right person",
+    "debt_collector_disclosure": "saying this is a debt collector collecting a debt",
+    "affordability_check": "going through what they can afford first",
+    "forbearance_offer": "offering breathing room (a pause, a freeze, a token payment)",
+    "signposts_debt_advice": "pointing them to free, independent advice",
+    "texas_consent": "explaining why you would note it, and asking first",
+    "crisis_response": "checking they are safe and giving a crisis line",
+    "capacity_pause": "slowing down and offering to put it in writing",
+}
 
 
 def _clip(text: str, n: int = 60) -> str:

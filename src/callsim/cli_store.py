@@ -18,7 +18,7 @@ import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
@@ -99,22 +99,15 @@ def _local(dt: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def parse_when(text: str, user_error: ErrorType) -> datetime:
     """``2026-11-01`` (local midnight), an ISO date-time, ``today``, ``yesterday`` or ``7d`` (days ago)."""
-    t = text.strip().lower()
-    now = datetime.now().astimezone()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    if t == "today":
-        return midnight
-    if t == "yesterday":
-        return midnight - timedelta(days=1)
-    m = re.fullmatch(r"(\d+)\s*([dhw])", t)
-    if m:
-        n, unit = int(m.group(1)), m.group(2)
-        return now - {"d": timedelta(days=n), "h": timedelta(hours=n), "w": timedelta(weeks=n)}[unit]
+    from callsim.core.dates import parse_since
+
     try:
-        dt = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise user_error(f"cannot read the date '{text}': use 2026-11-01, 2026-11-01T09:30, today or 7d") from None
-    return dt.astimezone() if dt.tzinfo is None else dt
+        when = parse_since(text, datetime.now().astimezone())
+    except ValueError as e:
+        raise user_error(f"cannot read the date: {e}") from None
+    if when is None:
+        raise user_error("the date is empty: use 2026-11-01, 2026-11-01T09:30, today or 7d")
+    return when
 
 
 def _filters(a: argparse.Namespace, user_error: ErrorType) -> dict[str, Any]:

@@ -73,11 +73,16 @@ WIDGET_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
 BY_ID = {k.id: k for k in KEYS}
 
 
-def bindings(scope: str) -> list[Binding]:
+def make_bindings(keys: tuple[Key, ...], scope: str) -> list[Binding]:
+    """Textual bindings for one scope of a key table (shared with the review app's table)."""
     return [
         Binding(k.key, k.action, k.description, show=k.show, priority=k.priority, tooltip=k.tooltip, id=k.id)
-        for k in KEYS if k.scope == scope
+        for k in keys if k.scope == scope
     ]
+
+
+def bindings(scope: str) -> list[Binding]:
+    return make_bindings(KEYS, scope)
 
 
 def display(key: str) -> str:

@@ -8,21 +8,11 @@ typing in a filter box (which takes letters first) is never taken over; Esc leav
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.binding import Binding
 
+from callsim.tui.keys import Key, display, make_bindings
 
-@dataclass(frozen=True)
-class Key:
-    id: str
-    key: str
-    action: str
-    description: str
-    scope: str
-    show: bool = True
-    priority: bool = False
-    tooltip: str = ""
+__all__ = ["BY_ID", "KEYS", "SCOPES", "WIDGET_KEYS", "Key", "bindings", "display"]
 
 
 SCOPES = ("Everywhere", "Sessions", "Session", "Review", "Progress", "Cohort")
@@ -76,17 +66,4 @@ BY_ID = {k.id: k for k in KEYS}
 
 
 def bindings(scope: str) -> list[Binding]:
-    return [
-        Binding(k.key, k.action, k.description, show=k.show, priority=k.priority, tooltip=k.tooltip, id=k.id)
-        for k in KEYS if k.scope == scope
-    ]
-
-
-def display(key: str) -> str:
-    """A key as people write it: ``slash`` -> ``/``, ``f1`` -> ``F1``; several keys joined by ``or``."""
-    names = {"slash": "/", "question_mark": "?", "escape": "esc"}
-    parts = []
-    for one in key.split(","):
-        one = names.get(one.strip(), one.strip())
-        parts.append(one.upper() if len(one) <= 3 and one.startswith("f") and one[1:].isdigit() else one)
-    return " or ".join(parts)
+    return make_bindings(KEYS, scope)

@@ -230,3 +230,25 @@ def test_plain_mode_records_the_same_trainee_as_the_app(tmp_path: Path) -> None:
     assert p.returncode == 0, p.stderr
     out = run_cli("sessions", "--json").stdout
     assert sorted(s["trainee"] for s in json.loads(out)["sessions"]) == ["Saved Name", "Sub", "Top"]
+
+
+def test_graph_highlights_the_routes_a_stored_call_took(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    replies = tmp_path / "r.txt"
+    replies.write_text("\n".join(GOOD) + "\n")
+    assert main(["run", SCENARIO, "--replies", str(replies), "--trainee", "G"]) == 0
+    capsys.readouterr()  # the debrief `run` printed
+    assert main(["sessions", "--json"]) == 0
+    sid = json.loads(capsys.readouterr().out)["sessions"][0]["id"]
+    assert main(["graph", SCENARIO, "--session", sid]) == 0
+    out = capsys.readouterr().out
+    visited = [line.split()[1] for line in out.splitlines() if line.strip().endswith(" visited")]
+    assert visited == ["opening", "verified", "disclosure"]
+    edges = [line.strip() for line in out.splitlines() if " -->|" in line]
+    (styled,) = [line for line in out.splitlines() if "linkStyle" in line]
+    numbers = [int(n) for n in styled.split()[1].split(",")]
+    taken = [edges[n - 1] for n in numbers]  # edge 0 is the START arrow
+    assert len(taken) == 2
+    assert taken[0].startswith("opening -->") and taken[0].endswith(" verified")
+    assert taken[1].startswith("verified -->") and taken[1].endswith(" disclosure")
+    assert main(["graph", SCENARIO, "--session", "nope"]) == 1
+    assert "no session 'nope'" in capsys.readouterr().err

@@ -179,10 +179,11 @@ def cmd_graph(a: argparse.Namespace) -> int:
 
     scenario = _scenario(a.scenario)
     path: list[str] = []
+    fired: list[tuple[str, int]] = []
     if getattr(a, "session", None):
-        path = _session_path(a.session, scenario.id)
+        path, fired = _session_path(a.session, scenario.id)
     render = {"mermaid": graph.mermaid, "dot": graph.dot, "svg": graph.svg}[a.format]
-    text = render(scenario, path)
+    text = render(scenario, path, fired)
     if a.output:
         Path(a.output).write_text(text, encoding="utf-8")
         print(f"wrote {a.output}", file=sys.stderr)
@@ -191,27 +192,25 @@ def cmd_graph(a: argparse.Namespace) -> int:
     return 0
 
 
-def _session_path(session_id: str, scenario_id: str) -> list[str]:
-    """The nodes a stored call visited, in order, for highlighting."""
+def _session_path(session_id: str, scenario_id: str) -> tuple[list[str], list[tuple[str, int]]]:
+    """The nodes a stored call visited, in order, and the routes it took (node, route index)."""
+    from callsim.core.store import Store, StoreError
+
     try:
-        from callsim.core.store import Store  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        raise UserError("--session needs the session store, which this install does not have") from None
-    store = Store.open()
-    try:
-        detail = store.get(session_id)
-    except KeyError:
-        raise UserError(f"no session '{session_id}'") from None
-    finally:
-        store.close()
-    record: dict[str, Any] = dict(getattr(detail, "record", None) or {})
-    turns = record.get("turns") or list(getattr(detail, "turns", []) or [])
-    if record.get("scenario", {}).get("id", scenario_id) != scenario_id:
-        raise UserError(f"session {session_id} is a call of '{record['scenario']['id']}', not '{scenario_id}'")
+        with Store.open() as store:
+            detail = store.get(session_id)
+    except StoreError as e:
+        raise UserError(str(e)) from None
+    record: dict[str, Any] = dict(detail.record or {})
+    turns: list[dict[str, Any]] = list(record.get("turns") or detail.turns or [])
+    if detail.scenario_id != scenario_id:
+        raise UserError(f"session {detail.id} is a call of '{detail.scenario_id}', not '{scenario_id}'")
     path = [t["node"] for t in turns]
     if turns:
         path.append(turns[-1]["next"])
-    return path
+    fired = [(t["node"], t["route"]["index"]) for t in turns
+             if t.get("route") and t["route"].get("index") is not None]
+    return path, fired
 
 
 def cmd_lint(a: argparse.Namespace) -> int:

@@ -17,10 +17,19 @@ def _label(text: str, limit: int = 48) -> str:
     return text.replace('"', "'").replace("<", "‹").replace(">", "›").replace("|", "/")
 
 
-def mermaid(s: Scenario, path: Iterable[str] = ()) -> str:
-    """A Mermaid flowchart. ``path`` (node ids a real call visited) is highlighted."""
+def _taken(visited: list[str], fired: Iterable[tuple[str, int]], s: Scenario) -> set[tuple[str, int]]:
+    """The routes a call took: exactly the fired ones when known, else every route between visited pairs."""
+    exact = set(fired)
+    if exact:
+        return exact
+    pairs = set(zip(visited, visited[1:], strict=False))
+    return {(nid, i) for nid, n in s.nodes.items() for i, r in enumerate(n.routes) if (nid, r.goto) in pairs}
+
+
+def mermaid(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int]] = ()) -> str:
+    """A Mermaid flowchart. ``path`` (node ids a real call visited) and the routes it took are highlighted."""
     visited = list(path)
-    on_path = set(zip(visited, visited[1:], strict=False))
+    taken = _taken(visited, fired, s)
     lines = ["flowchart TD", f"    %% {s.id} v{s.version}: {_label(s.title, 80)}"]
     for nid, node in s.nodes.items():
         first = node.say[0].text
@@ -32,10 +41,10 @@ def mermaid(s: Scenario, path: Iterable[str] = ()) -> str:
     edge = 1  # START edge is 0
     highlight: list[int] = []
     for nid, node in s.nodes.items():
-        for r in node.routes:
+        for i, r in enumerate(node.routes):
             label = _label(r.when) if r.when else "otherwise"
             lines.append(f'    {nid} -->|"{label}"| {r.goto}')
-            if (nid, r.goto) in on_path:
+            if (nid, i) in taken:
                 highlight.append(edge)
             edge += 1
     for rule in s.end_when:
@@ -57,10 +66,10 @@ def mermaid(s: Scenario, path: Iterable[str] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def dot(s: Scenario, path: Iterable[str] = ()) -> str:
+def dot(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int]] = ()) -> str:
     """Graphviz DOT text (render with `dot -Tsvg` if Graphviz is installed)."""
     visited = list(path)
-    on_path = set(zip(visited, visited[1:], strict=False))
+    taken = _taken(visited, fired, s)
     seen = set(visited)
     fills = {"resolved": "#d8f3dc", "partial": "#fff3bf", "failed": "#ffe3e3"}
 
@@ -80,9 +89,9 @@ def dot(s: Scenario, path: Iterable[str] = ()) -> str:
             attrs += ['color="#1c7ed6"', "penwidth=3"]
         lines.append(f"    {q(nid)} [{', '.join(attrs)}];")
     for nid, node in s.nodes.items():
-        for r in node.routes:
+        for i, r in enumerate(node.routes):
             attrs = [f"label={q(_label(r.when, 40) if r.when else 'otherwise')}"]
-            if (nid, r.goto) in on_path:
+            if (nid, i) in taken:
                 attrs += ['color="#1c7ed6"', "penwidth=3"]
             lines.append(f"    {q(nid)} -> {q(r.goto)} [{', '.join(attrs)}];")
     for rule in s.end_when:
@@ -91,12 +100,12 @@ def dot(s: Scenario, path: Iterable[str] = ()) -> str:
     return "\n".join(lines) + "\n"
 
 
-def svg(s: Scenario, path: Iterable[str] = ()) -> str:
+def svg(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int]] = ()) -> str:
     """A self-contained SVG drawn here (layered layout), so no Graphviz or other system package is needed."""
     from html import escape
 
     visited = list(path)
-    on_path = set(zip(visited, visited[1:], strict=False))
+    taken = _taken(visited, fired, s)
     seen = set(visited)
     # Layers: breadth-first depth from the start; unreachable nodes go to the bottom layer.
     depth: dict[str, int] = {s.start: 0} if s.start in s.nodes else {}
@@ -140,7 +149,7 @@ def svg(s: Scenario, path: Iterable[str] = ()) -> str:
             if r.goto not in pos:
                 continue
             tx, ty = pos[r.goto]
-            hot = (nid, r.goto) in on_path
+            hot = (nid, k) in taken
             colour, width_ = ("#1c7ed6", 3) if hot else ("#868e96", 1.2)
             if r.goto == nid:  # a loop back to the same node
                 d = f"M{x + bw},{y + 12} C{x + bw + 40},{y - 10} {x + bw + 40},{y + bh + 10} {x + bw},{y + bh - 12}"

@@ -93,3 +93,41 @@ def test_keymap_ids_are_checked_against_the_bindings() -> None:
     problems = check_keymap({"call.hnit": "f3", "zzz": "f5"}, keys.BY_ID)
     assert problems[0] == "keymap: no binding with id 'call.hnit'. Did you mean 'call.hint'?"
     assert problems[1] == "keymap: no binding with id 'zzz'."
+
+
+@pytest.mark.parametrize("values", [
+    {},
+    {"trainee": "  Jo \x1b[31m Bloggs\x07 ", "theme": "callsim-dark", "feedback": "assessment", "guided": True,
+     "cursor_blink": False, "keymap": {"call.hint": " F3 ", "call.end": "ctrl+x,f10"}},
+    {"trainee": "   "},
+    {"guided": "yes", "cursor_blink": 0, "theme": "callsim-dark"},  # coerced: pydantic's lax rules
+])
+def test_the_quick_path_agrees_with_the_pydantic_model(values: dict[str, object]) -> None:
+    from dataclasses import asdict
+
+    from callsim.config import settings_model
+
+    assert asdict(Config(**values)) == settings_model()(**values).model_dump()
+
+
+@pytest.mark.parametrize("values", [{"feedback": "loud"}, {"guided": "maybe"}, {"trainee": "x" * 61},
+                                    {"keymap": {"call.hint": "ctrl+enter!"}}, {"theme": 3}])
+def test_anything_the_quick_path_cannot_vouch_for_goes_to_pydantic(values: dict[str, object]) -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Config(**values)
+
+
+def test_a_plain_settings_file_loads_without_pydantic(_isolated_home: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write(_isolated_home, "trainee: Sam\ntheme: callsim-dark\nguided: true\nkeymap: {call.hint: F3}\n")
+    code = ("import sys; from callsim.config import load_config; c = load_config(); "
+            "assert c.keymap == {'call.hint': 'f3'} and c.guided, c; "
+            "assert not any(m.startswith('pydantic') for m in sys.modules), 'pydantic was imported'")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLSIM_")}
+    env["CALLSIM_HOME"] = str(_isolated_home)
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)

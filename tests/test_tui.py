@@ -118,6 +118,35 @@ async def test_startup_time_is_logged(home: Path, caplog: pytest.LogCaptureFixtu
     assert any("startup: library on screen" in r.getMessage() for r in caplog.records)
 
 
+async def test_garbage_collection_paused_for_startup_resumes_with_the_library(home: Path) -> None:
+    import gc
+
+    app = make_app(gc_paused=True)
+    gc.disable()
+    try:
+        async with app.run_test() as pilot:
+            await wait_for(pilot, lambda: app.startup_seconds is not None, "the startup time")
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+async def test_cards_that_come_late_follow_the_loading_message(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import Future
+
+    from callsim.tui.catalog import Catalog
+
+    late: Future[list[Any]] = Future()
+    monkeypatch.setattr(Catalog, "load_cards_in_background", lambda self: late)  # a slow folder
+    app = make_app()
+    async with app.run_test() as pilot:
+        screen = await wait_screen(pilot, LibraryScreen)
+        assert "Loading scenarios" in screen_text(pilot) and app.startup_seconds is None
+        late.set_result(app.catalog.load_cards())
+        await wait_for(pilot, lambda: app.startup_seconds is not None, "the startup time")
+        assert screen.cards and "not tried yet" in screen_text(pilot)
+
+
 # --------------------------------------------------------------------------- whole calls
 
 

@@ -130,6 +130,32 @@ def test_cards_read_fast_and_match_queries(tmp_path: Path) -> None:
         assert card.matches(query) is hit, query
 
 
+def test_cards_from_the_header_equal_cards_from_the_whole_file(tmp_path: Path) -> None:
+    import yaml
+
+    from callsim.core.library import scenario_files
+    from callsim.tui.catalog import CARD_KEYS, card_header
+
+    for path in scenario_files():
+        text = path.read_text(encoding="utf-8")
+        header = card_header(text)
+        assert header is not None and "nodes:" not in header, path
+        whole, part = yaml.safe_load(text), yaml.safe_load(header)
+        assert part == {k: v for k, v in whole.items() if k in CARD_KEYS}, path
+    # Unusual files are read whole, so their cards are still right.
+    odd = {
+        "flow.yaml": "{id: flow, title: Flow, difficulty: 2}\n",
+        "alias.yaml": "ages: &age 33\nid: alias\ntitle: Alias\npersona: {name: Al, age: *age}\n",
+        "text-first.yaml": "just text\n",
+    }
+    for name, text in odd.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert read_card(tmp_path / "flow.yaml").difficulty == 2
+    assert read_card(tmp_path / "alias.yaml").age == 33
+    assert "mapping" in read_card(tmp_path / "text-first.yaml").broken
+    assert card_header("# comment\n---\nid: x\nnodes:\n  a: 1\ntitle: T\n") == "id: x\ntitle: T\n"
+
+
 def test_broken_files_become_broken_cards(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: [unclosed\n", encoding="utf-8")

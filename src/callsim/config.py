@@ -22,19 +22,24 @@ import difflib
 import os
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from callsim.core.library import home
 from callsim.core.text import safe_text
 
+if TYPE_CHECKING:
+    from pydantic_settings import BaseSettings
+
 FILE_NAME = "config.yaml"
 MAX_TRAINEE_CHARS = 60
+ENV_PREFIX = "CALLSIM_"
 _KEY = re.compile(r"^[a-z0-9_+\-]+(\s*,\s*[a-z0-9_+\-]+)*$")
+Feedback = Literal["coaching", "assessment"]
 
 
 class ConfigError(Exception):
@@ -47,61 +52,132 @@ class ConfigError(Exception):
                          + "\n".join(f"  - {p}" for p in problems))
 
 
-class Config(BaseSettings):
-    """What a trainee can set. Each field can also come from ``CALLSIM_<FIELD>``."""
-
-    model_config = SettingsConfigDict(env_prefix="CALLSIM_", extra="forbid", validate_default=True)
-
-    trainee: str | None = Field(
-        None, description="Your name as it appears on your sessions. callsim asks for it once and saves it here."
-    )
-    theme: str = Field("callsim-light", description="Colour theme: callsim-light, callsim-dark or any Textual theme.")
-    feedback: Literal["coaching", "assessment"] = Field(
-        "coaching",
-        description="coaching: feedback after every reply. assessment: nothing until the debrief.",
-    )
-    guided: bool = Field(False, description="Pick numbered replies (keys 1-9) instead of typing your own.")
-    cursor_blink: bool = Field(True, description="Blink the cursor in the reply box.")
-    keymap: dict[str, str] = Field(
-        default_factory=dict,
-        description="Remapped keys: binding id -> key or comma-separated keys, e.g. {call.hint: f3}. "
-        "Press F1 in the app to see every binding id.",
-    )
-
-    @field_validator("trainee")
-    @classmethod
-    def _trainee(cls, v: str | None) -> str | None:
-        if v is None:
-            return None
-        v = " ".join(safe_text(v).split())
-        if not v:
-            return None
-        if len(v) > MAX_TRAINEE_CHARS:
-            raise ValueError(f"a name of at most {MAX_TRAINEE_CHARS} characters, please")
-        return v
-
-    @field_validator("keymap")
-    @classmethod
-    def _keymap(cls, v: dict[str, str]) -> dict[str, str]:
-        bad = [f"{k}: {keys!r}" for k, keys in v.items() if not _KEY.match(str(keys).strip().lower())]
-        if bad:
-            raise ValueError("keys look like 'f3', 'ctrl+x' or 'ctrl+x,f10'; not " + "; ".join(bad))
-        return {k: str(keys).strip().lower() for k, keys in v.items()}
-
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # First wins: environment variables, then what load_config read from the YAML file.
-        return env_settings, init_settings
+def _clean_trainee(v: str | None) -> str | None:
+    if v is None:
+        return None
+    v = " ".join(safe_text(v).split())
+    if not v:
+        return None
+    if len(v) > MAX_TRAINEE_CHARS:
+        raise ValueError(f"a name of at most {MAX_TRAINEE_CHARS} characters, please")
+    return v
 
 
-FIELDS = tuple(Config.model_fields)
+def _clean_keymap(v: dict[str, str]) -> dict[str, str]:
+    bad = [f"{k}: {keys!r}" for k, keys in v.items() if not _KEY.match(str(keys).strip().lower())]
+    if bad:
+        raise ValueError("keys look like 'f3', 'ctrl+x' or 'ctrl+x,f10'; not " + "; ".join(bad))
+    return {k: str(keys).strip().lower() for k, keys in v.items()}
+
+
+DOCS = {  # what each setting does (the pydantic model's field descriptions)
+    "trainee": "Your name as it appears on your sessions. callsim asks for it once and saves it here.",
+    "theme": "Colour theme: callsim-light, callsim-dark or any Textual theme.",
+    "feedback": "coaching: feedback after every reply. assessment: nothing until the debrief.",
+    "guided": "Pick numbered replies (keys 1-9) instead of typing your own.",
+    "cursor_blink": "Blink the cursor in the reply box.",
+    "keymap": "Remapped keys: binding id -> key or comma-separated keys, e.g. {call.hint: f3}. "
+              "Press F1 in the app to see every binding id.",
+}
+
+
+@dataclass(kw_only=True)
+class Config:
+    """What a trainee can set (see :data:`DOCS`). Each field can also come from ``CALLSIM_<FIELD>``.
+
+    ``Config(**values)`` is checked against the pydantic-settings model of :func:`settings_model`, which
+    also reads the ``CALLSIM_*`` environment variables. Importing pydantic and
+    pydantic-settings and building the model costs about 70 ms, which would be a third of the app's
+    startup; so when no ``CALLSIM_<FIELD>`` variable is set and every value already has its field's exact
+    type (what a hand-written settings file gives), the same checks run here without pydantic. Anything
+    else (a value to coerce, a wrong type, an environment variable) goes through the model, which reports
+    every problem.
+    """
+
+    trainee: str | None = None
+    theme: str = "callsim-light"
+    feedback: Feedback = "coaching"
+    guided: bool = False
+    cursor_blink: bool = True
+    keymap: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        given = {f.name: getattr(self, f.name) for f in fields(self)}
+        checked = _quick_check(given) if not _env_settings() else None
+        if checked is None:  # pydantic decides: it coerces what it can and raises ValidationError otherwise
+            checked = settings_model()(**given).model_dump()
+        for name, value in checked.items():
+            setattr(self, name, value)
+
+
+FIELDS = tuple(f.name for f in fields(Config))
+
+
+def _env_settings() -> bool:
+    """Whether any ``CALLSIM_<FIELD>`` environment variable is set (pydantic-settings reads them)."""
+    names = {ENV_PREFIX + f.upper() for f in FIELDS}
+    return any(k.upper() in names for k in os.environ)
+
+
+def _quick_check(values: dict[str, Any]) -> dict[str, Any] | None:
+    """The values, validated and cleaned, when each has its field's exact type; else None (use pydantic).
+
+    For such values pydantic's own checks change nothing, so only the field validators are left to run;
+    a value they refuse also goes to pydantic, for its wording of the problem."""
+    t, theme, fb, keymap = values["trainee"], values["theme"], values["feedback"], values["keymap"]
+    if not (
+        (t is None or type(t) is str) and type(theme) is str and type(fb) is str and fb in get_args(Feedback)
+        and type(values["guided"]) is bool and type(values["cursor_blink"]) is bool and type(keymap) is dict
+        and all(type(k) is str and type(v) is str for k, v in keymap.items())
+    ):
+        return None
+    try:
+        return {**values, "trainee": _clean_trainee(t), "keymap": _clean_keymap(keymap)}
+    except ValueError:
+        return None
+
+
+@cache
+def settings_model() -> type[BaseSettings]:
+    """The settings as a pydantic-settings model: the schema :class:`Config` is checked against.
+
+    Built on first use: pydantic and pydantic-settings take about 70 ms to import."""
+    from pydantic import Field, field_validator
+    from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+    class ConfigModel(BaseSettings):
+        model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True)
+
+        trainee: str | None = Field(None, description=DOCS["trainee"])
+        theme: str = Field("callsim-light", description=DOCS["theme"])
+        feedback: Feedback = Field("coaching", description=DOCS["feedback"])
+        guided: bool = Field(False, description=DOCS["guided"])
+        cursor_blink: bool = Field(True, description=DOCS["cursor_blink"])
+        keymap: dict[str, str] = Field(default_factory=dict, description=DOCS["keymap"])
+
+        @field_validator("trainee")
+        @classmethod
+        def _trainee(cls, v: str | None) -> str | None:
+            return _clean_trainee(v)
+
+        @field_validator("keymap")
+        @classmethod
+        def _keymap(cls, v: dict[str, str]) -> dict[str, str]:
+            return _clean_keymap(v)
+
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            # First wins: environment variables, then what load_config read from the YAML file.
+            return env_settings, init_settings
+
+    return ConfigModel
 
 
 def config_path() -> Path:
@@ -145,13 +221,17 @@ def load_config(path: Path | None = None) -> Config:
             problems.append(f"unknown setting '{key}'.{did_you_mean(key, FIELDS)}"
                             f" Settings are: {', '.join(FIELDS)}.")
     known = {k: v for k, v in data.items() if k in FIELDS}
+    config = None
     try:
         config = Config(**known)
-    except ValidationError as e:
-        for err in e.errors():
+    except ValueError as e:
+        from pydantic import ValidationError  # already imported: only the pydantic path raises
+
+        if not isinstance(e, ValidationError):
+            raise
+        for err in e.errors():  # every problem, one entry each
             loc = ".".join(str(p) for p in err["loc"]) or "(file)"
             problems.append(f"{loc}: {err['msg']}")
-        config = None
     if problems or config is None:
         raise ConfigError(path, problems)
     return config

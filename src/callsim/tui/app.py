@@ -4,18 +4,22 @@ The app owns what outlives a screen: the settings, the trainee, the scenario cat
 (on its own thread, see :mod:`callsim.tui.recorder`) and the feedback mode. Screens call its navigation
 methods; widgets tell their screen what happened with messages.
 
-Startup is kept short: the first frame needs only Textual and this package. The cards come from a
-quick YAML read in a worker; validating scenarios, the engine and the store load after that, off the UI
-thread. The app logs how long it took from launch to the library on screen.
+Startup is kept short: the first frame needs only Textual, this package and the settings (read without
+pydantic). The cards are read from the scenarios' YAML headers on a thread started in ``__init__`` and
+are in the library's first frame. Only once that frame is drawn (Textual's Ready event) does the rest
+start, on other threads: the store (SQLAlchemy), validating every scenario, the engine and the scorer;
+started earlier they would take the GIL from the first frame. The app logs how long it took from launch
+to the library on screen.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -67,6 +71,7 @@ class CallsimApp(App[int]):
         guided: bool | None = None,
         compiler: Callable[[Scenario], CompiledScenario] | None = None,
         resume: str | None = None,
+        gc_paused: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings or Config()
@@ -80,61 +85,101 @@ class CallsimApp(App[int]):
         self.startup_seconds: float | None = None
         extra = [scenario] if scenario and (scenario.endswith((".yaml", ".yml")) or "/" in scenario) else None
         self.catalog = Catalog(extra=extra)
+        self._cards_read = self.catalog.load_cards_in_background()  # about 5 ms; done by the first screen
+        self._cards_in_first_frame = False
         self.cards_ready = asyncio.Event()
+        self.first_frame = asyncio.Event()  # the library with its cards has been drawn once
         self.recorder = Recorder(store or default_opener(db))
         self.store_failed = False
         self._compile = compiler
         self.resume_request = resume  # "" resumes the latest unfinished call, an id that session
+        self._gc_paused = gc_paused  # run_app paused garbage collection until the first frame
         self.set_reactive(CallsimApp.feedback, feedback or self.settings.feedback)
         self.set_reactive(CallsimApp.guided, self.settings.guided if guided is None else guided)
 
     # ------------------------------------------------------------------------------------ startup
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """The library is the first screen (and stays at the bottom of the stack)."""
         self.register_theme(LIGHT)
         self.register_theme(DARK)
         theme = self.settings.theme
         if theme not in self.available_themes:
-            self.notify(f"No theme '{theme}'.{did_you_mean(theme, self.available_themes)} Using {LIGHT.name}.",
-                        severity="warning", markup=False)
+            self.call_later(self.notify, f"No theme '{theme}'.{did_you_mean(theme, self.available_themes)} "
+                            f"Using {LIGHT.name}.", severity="warning", markup=False)
             theme = LIGHT.name
         self.theme = theme
+        from callsim.tui.screens.library import LibraryScreen  # about 4 ms
+
+        # Wait a moment for the cards (read on a thread since __init__, about 5 ms) so the first frame shows
+        # them; a slow folder gets "Loading scenarios…" first and the cards when they come.
+        done, _ = wait([self._cards_read], timeout=0.1)
+        if done:
+            self._cards_read.result()  # a failure to read them stops the app, as in the worker
+            self._cards_in_first_frame = bool(self.catalog.cards)
+            return LibraryScreen(self.catalog.cards)
+        return LibraryScreen()
+
+    def on_mount(self) -> None:
         for problem in check_keymap(self.settings.keymap, keys.BY_ID):
             self.notify(problem, severity="warning", markup=False, timeout=10)
         self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in keys.BY_ID})
-        from callsim.tui.screens.library import LibraryScreen
-
-        self.push_screen(LibraryScreen())
-        self.load_cards()
+        if self._cards_read.done():  # the library was made with the cards: they are in the first frame
+            self._cards_loaded()
+        else:
+            self.load_cards()
         if self.trainee:
             self.after_trainee()
         else:
-            from callsim.tui.screens.dialogs import NameDialog
+            from callsim.tui.screens.dialogs import NameDialog  # about 1 ms; only for a new trainee
 
             self.push_screen(NameDialog(), self._got_name)
 
-    @work(thread=True, group="catalog")
-    def load_cards(self) -> None:
-        self.catalog.load_cards()
-        self.call_from_thread(self._cards_loaded)
-        # Warm up what the first call needs, off the UI thread: validation, the engine, the scorer.
-        self.catalog.validate_all()
-        import callsim.core.walkthrough  # noqa: F401  (engine + scorer + transitions: about 60 ms)
+    @work(group="catalog")
+    async def load_cards(self) -> None:
+        await asyncio.wrap_future(self._cards_read)
+        self._cards_loaded()
 
     def _cards_loaded(self) -> None:
         self.cards_ready.set()
         from callsim.tui.screens.library import LibraryScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen):
+            if isinstance(screen, LibraryScreen) and screen.cards != self.catalog.cards:
                 screen.cards = list(self.catalog.cards)
-        self.refresh_best()
+        if not self.catalog.cards:  # no LibraryShown to wait for: go on with the rest of startup
+            self._after_first_frame()
+
+    def on_ready(self) -> None:
+        """Textual's first frame has been drawn: with the cards in it, when the library was made with them."""
+        if self._cards_in_first_frame:  # else LibraryShown says when they are drawn
+            self._after_first_frame(len(self.catalog.cards))
 
     def on_library_shown(self, message: LibraryShown) -> None:
-        if self.startup_seconds is None and message.count:
+        self._after_first_frame(message.count)
+
+    def _after_first_frame(self, count: int = 0) -> None:
+        """The library has been drawn: log the startup time, then start what the first frame did not need.
+
+        The store (SQLAlchemy: about 0.3 s to import and open) and validating every scenario (pydantic
+        models, about 40 ms a file) run on other threads; started any earlier they would hold the GIL
+        while the first frame is being drawn."""
+        if self.first_frame.is_set():
+            return
+        if count:
             self.startup_seconds = time.perf_counter() - self.launched
-            log.info("startup: library on screen %.3f s after launch (%d scenarios)",
-                     self.startup_seconds, message.count)
+            log.info("startup: library on screen %.3f s after launch (%d scenarios)", self.startup_seconds, count)
             self.log.info(f"startup: library on screen {self.startup_seconds:.3f} s after launch")
+        if self._gc_paused:
+            self._gc_paused = False
+            gc.enable()
+        self.first_frame.set()  # after_trainee goes on: best results, then an unfinished call to resume
+        self.warm_up()
+
+    @work(thread=True, group="catalog")
+    def warm_up(self) -> None:
+        """What the first call needs, off the UI thread: validation, the engine, the scorer."""
+        self.catalog.validate_all()
+        import callsim.core.walkthrough  # noqa: F401  (engine, scorer, models, transitions: about 0.19 s)
 
     def _got_name(self, name: str | None) -> None:
         if not name:
@@ -147,7 +192,7 @@ class CallsimApp(App[int]):
     @work(group="startup")
     async def after_trainee(self) -> None:
         """Offer an unfinished call for resume, then open the scenario asked for on the command line."""
-        await self.cards_ready.wait()
+        await self.first_frame.wait()
         self.refresh_best()
         trainee = self.trainee or ""
         try:
@@ -233,7 +278,7 @@ class CallsimApp(App[int]):
         """The scenario's compiled machine (built once per scenario and shared by its calls)."""
         if self._compile is not None:
             return self._compile(scenario)
-        from callsim.core.walkthrough import compiled_for
+        from callsim.core.walkthrough import compiled_for  # about 0.19 s cold; warm_up loads it first
 
         return compiled_for(scenario)
 
@@ -299,7 +344,7 @@ class CallsimApp(App[int]):
         await self.push_screen(screen)
 
     def open_brief(self, card: Card) -> None:
-        from callsim.tui.screens.brief import BriefScreen
+        from callsim.tui.screens.brief import BriefScreen  # about 1 ms
 
         self.run_worker(self.replace_top(BriefScreen(card)), group="nav")
 
@@ -314,14 +359,14 @@ class CallsimApp(App[int]):
         await self.goto_call(call, self.new_log(scenario, call.seed), coaching=self.feedback == "coaching")
 
     def new_log(self, scenario: Scenario, seed: int, mode: str | None = None) -> SessionLog:
-        from callsim.core.rubric import load_rubric
+        from callsim.core.rubric import load_rubric  # about 70 ms cold; warm_up loads it first
 
         return SessionLog(self.recorder, trainee=self.trainee or "", scenario_id=scenario.id,
                           scenario_version=scenario.version, seed=seed, mode=mode or self.feedback,
                           rubric_version=load_rubric().version)
 
     async def goto_call(self, call: Call, sessionlog: SessionLog, *, coaching: bool, note: str = "") -> None:
-        from callsim.tui.screens.call import CallScreen
+        from callsim.tui.screens.call import CallScreen  # about 9 ms
 
         if sessionlog.session_id is None:
             self.store_task(sessionlog.start(), "starting the session")
@@ -332,7 +377,7 @@ class CallsimApp(App[int]):
 
     async def show_debrief(self, record: dict[str, Any], scenario: Scenario, *, session_id: str | None,
                            coaching: bool, replace: bool = True, when: datetime | None = None) -> None:
-        from callsim.tui.screens.debrief import DebriefScreen
+        from callsim.tui.screens.debrief import DebriefScreen  # about 7 ms
 
         screen = DebriefScreen(record, scenario, session_id=session_id, coaching=coaching,
                                when=when or self.now(), from_history=not replace)
@@ -343,7 +388,7 @@ class CallsimApp(App[int]):
 
     @work(group="open", exclusive=True)
     async def rewind(self, scenario: Scenario, record: dict[str, Any], index: int) -> None:
-        from callsim.tui.rewind import state_before_turn
+        from callsim.tui.rewind import state_before_turn  # the engine: about 0.18 s cold, warm by now
 
         compiled = self.compiled(scenario)
         try:
@@ -388,7 +433,7 @@ class CallsimApp(App[int]):
         self.save_settings(theme=self.theme)
 
     def action_help(self) -> None:
-        from callsim.tui.screens.help import HelpScreen
+        from callsim.tui.screens.help import HelpScreen  # about 1 ms
 
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
@@ -396,7 +441,7 @@ class CallsimApp(App[int]):
             self.push_screen(HelpScreen())
 
     def action_sessions(self) -> None:
-        from callsim.tui.screens.sessions import SessionsScreen
+        from callsim.tui.screens.sessions import SessionsScreen  # about 4 ms
 
         if not isinstance(self.screen, SessionsScreen):
             self.push_screen(SessionsScreen())

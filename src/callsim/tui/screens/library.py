@@ -67,6 +67,10 @@ class LibraryScreen(Screen[None]):
     best: reactive[dict[str, tuple[float, bool]]] = reactive(dict, always_update=True)
     search_text: reactive[str] = reactive("")
 
+    def __init__(self, cards: list[Card] | None = None) -> None:
+        super().__init__()
+        self.set_reactive(LibraryScreen.cards, list(cards or []))  # cards read already: in the first frame
+
     @property
     def callsim(self) -> CallsimApp:
         return cast("CallsimApp", self.app)
@@ -85,6 +89,8 @@ class LibraryScreen(Screen[None]):
         self.query_one("#cards", OptionList).focus()
         self.watch(self.app, "feedback", self._show_head)
         self.watch(self.app, "guided", self._show_head)
+        if self.cards:  # given when the screen was made: in the first frame (the app notes when it is drawn)
+            self._fill()
 
     def on_screen_resume(self) -> None:
         if self.cards:
@@ -105,8 +111,8 @@ class LibraryScreen(Screen[None]):
 
     def watch_cards(self) -> None:
         self._refill()
-        if self.cards:
-            self.post_message(LibraryShown(len(self.cards)))
+        if self.cards:  # tell the app once they have been drawn
+            self.call_after_refresh(self.post_message, LibraryShown(len(self.cards)))
 
     def watch_best(self) -> None:
         self._refill()
@@ -115,8 +121,10 @@ class LibraryScreen(Screen[None]):
         self._refill()
 
     def _refill(self) -> None:
-        if not self.is_mounted:
-            return
+        if self.is_mounted:
+            self._fill()
+
+    def _fill(self) -> None:
         self._show_head()
         options = self.query_one("#cards", OptionList)
         shown = self.visible_cards()

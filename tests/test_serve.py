@@ -311,7 +311,9 @@ def test_a_trainee_plays_a_turn_in_a_browser(served: Served) -> None:
 
         screen.wait_for(lambda s: "Browser Tester" in s and "not tried yet" in s, "the library")
         screen.type("/")
-        screen.wait_for(lambda s: "My sessions" not in s, "the search box to take the keys")
+        # The footer is drawn (with the search box's keys: no "My sessions") once "/" has moved the focus;
+        # keys sent before that would still go to the card list.
+        screen.wait_for(lambda s: "^q Quit" in s and "My sessions" not in s, "the search box to take the keys")
         screen.type("tiny")
         screen.wait_for(lambda s: "Tiny call" in s and "Farhan" not in s, "the search to filter")
         screen.type(Keys.ENTER)  # from the search box to the (filtered) list

@@ -26,7 +26,7 @@ from callsim.core.models import Choice, Line, Node, Outcome, Scenario
 from callsim.core.money import lump_sum as lump_sum_of
 from callsim.core.money import plan_amount
 from callsim.core.rubric import EMPATHY_IDS, load_rubric
-from callsim.core.scorer import _HARDSHIP, Scorer, ScoringContext, TurnScore, default_scorer
+from callsim.core.scorer import HARDSHIP, Scorer, ScoringContext, TurnScore, default_scorer
 
 RECORD_FORMAT = 1
 ENDED_BY_TRAINEE = Outcome(id="ended_by_trainee", label="Call ended by the trainee", result="failed")
@@ -419,7 +419,7 @@ def summarise(call: Call) -> dict[str, Any]:
         # and wherever it was breached; procedural turns (verifying identity, say) do not dilute it.
         expected_empathy = any(b in _CORE_EMPATHY for b in node.expects)
         breached = bool(ids & _EMPATHY_BREACHES)
-        hardship = bool(_HARDSHIP.search(t["debtor"]["text"]))
+        hardship = bool(HARDSHIP.search(t["debtor"]["text"]))
         other_empathy = any(b in EMPATHY_IDS for b in node.expects)
         weights.append(1.0 if expected_empathy or breached else 0.5 if hardship or other_empathy else 0.0)
         emp.append(t["scores"]["empathy"])

@@ -141,21 +141,6 @@ class ScoringContext:
     earlier_replies: tuple[str, ...] = ()
 
 
-# --------------------------------------------------------------------------- text helpers
-# (kept under their old names: other modules and tests import some of them)
-
-_negated = negated
-_inside = inside
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    return sentences(text)
-
-
-def _masked_spans(text: str) -> list[tuple[int, int]]:
-    return masked_spans(text)
-
-
 # --------------------------------------------------------------------------- contextual detectors
 
 ACTION_PATTERNS: dict[Action, re.Pattern[str]] = {
@@ -273,9 +258,9 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
     you pay it"), not their own choice ("if you did want to pay something voluntarily"), not quoted."""
     out = []
     for m in _PAYMENT_ASK.finditer(text):
-        if masked and _inside(m.start(), masked):
+        if masked and inside(m.start(), masked):
             continue
-        if _negated(text, m.start()) and not _conditional_threat(text, m.start()):
+        if negated(text, m.start()) and not _conditional_threat(text, m.start()):
             continue
         sent_start = max(text.rfind(c, 0, m.start()) for c in ".?!\n") + 1
         before = text[sent_start : m.start()]
@@ -318,7 +303,8 @@ _MONEY_HINT = re.compile(
     r"bills? of (his|hers|theirs)|(his|her|their) (bills?|payments?|finances|balance|card|loan))\b",
     re.I,
 )
-_HARDSHIP = re.compile(
+# The debtor spoke of hardship or strong feeling (also read by the engine to weight call-level empathy).
+HARDSHIP = re.compile(
     r"\b(hospital|ill|illness|sick|cancer|surgery|operation|died|passed away|funeral|lost my|laid off|"
     r"redundan\w*|fired|let go|no job|unemployed|baby|kids|can'?t cope|struggling|scared|terrified|worried|"
     r"anxious|depress\w*|stress\w*|overwhelm\w*|crying|can'?t sleep|end it|no point|desperate|broke|skint|"
@@ -402,10 +388,6 @@ _INTENSIFIER = re.compile(r"\b(so|really|truly|very|deeply|incredibly|genuinely|
 _EPITOME_IDS = ("emotional_reaction", "interpretation", "exploration", "self_disclosure")
 
 
-def _content_words(text: str) -> set[str]:
-    return content_words(text)
-
-
 def _span_of(text: str, span: tuple[int, int]) -> Evidence:
     s, e = span
     raw = text[s:e]
@@ -432,10 +414,10 @@ class Scorer:
                 for m in rx.finditer(text, lower):
                     if m.end() == m.start():
                         continue
-                    if b.negatable and _negated(text, m.start()) and not (
+                    if b.negatable and negated(text, m.start()) and not (
                             b.kind == "penalty" and _conditional_threat(text, m.start())):
                         continue
-                    if b.kind == "penalty" and _inside(m.start(), masked):
+                    if b.kind == "penalty" and inside(m.start(), masked):
                         continue
                     before = text[max(0, m.start() - 30) : m.start()]
                     if b.id == "abusive_language" and _NOT_ABUSE_CONTEXT.search(before):
@@ -460,11 +442,11 @@ class Scorer:
 
         # A plain "thank you" after something personal is a thanks for the disclosure (TEXAS T); after
         # "yes, that's me" it is ordinary politeness.
-        disclosed = bool(ctx.node and ctx.node.discloses) or bool(_HARDSHIP.search(ctx.debtor_line)
+        disclosed = bool(ctx.node and ctx.node.discloses) or bool(HARDSHIP.search(ctx.debtor_line)
                                                                   or _VULNERABLE.search(ctx.debtor_line)
                                                                   or _PERSONAL.search(ctx.debtor_line))
         if "thanks_for_disclosure" not in found and disclosed:
-            thanks = [m for m in _PLAIN_THANKS.finditer(text) if not _negated(text, m.start())]
+            thanks = [m for m in _PLAIN_THANKS.finditer(text) if not negated(text, m.start())]
             if thanks:
                 found["thanks_for_disclosure"] = [Evidence(thanks[0].group(0), thanks[0].start(), thanks[0].end())]
 
@@ -494,7 +476,7 @@ class Scorer:
         # Acknowledgement before any request for money.
         ack = [e for bid in ACKNOWLEDGING_IDS for e in found.get(bid, [])]
         first_ack = min((e.start for e in ack), default=None)
-        debtor_hardship = bool(_HARDSHIP.search(ctx.debtor_line))
+        debtor_hardship = bool(HARDSHIP.search(ctx.debtor_line))
         ack_first = first_ack is not None and (ask_pos is None or first_ack < ask_pos)
         if ack_first and (ask_pos is not None or debtor_hardship):
             found.setdefault("acknowledge_before_ask", []).extend(e for e in ack if e.start == first_ack)
@@ -630,11 +612,11 @@ class Scorer:
         time_barred = bool(debt and debt.time_barred)
         for action, rx in ACTION_PATTERNS.items():
             for m in rx.finditer(text):
-                if _inside(m.start(), masked):
+                if inside(m.start(), masked):
                     continue
                 sent = sentence_at(spans, m.start(), len(text))
                 sentence = text[sent[0] : sent[1]]
-                if _negated(text, m.start()) and not _CONDITIONAL_RELIEF.search(sentence):
+                if negated(text, m.start()) and not _CONDITIONAL_RELIEF.search(sentence):
                     continue
                 framed = bool(_THREAT_FRAME.search(sentence))
                 honest = action in intended and (not lawful or action in lawful)
@@ -651,20 +633,20 @@ class Scorer:
                         notes.append(f"No debt facts given: '{m.group(0)}' was treated as not intended.")
         # The police for a debt is a threat of a crime, except when pointing to real safety help.
         for m in _POLICE.finditer(text):
-            if _inside(m.start(), masked):
+            if inside(m.start(), masked):
                 continue
             sent = sentence_at(spans, m.start(), len(text))
             sentence = text[sent[0] : sent[1]]
             if _SAFETY_CONTEXT.search(sentence):
                 continue
-            if _negated(text, m.start()) and not _CONDITIONAL_RELIEF.search(sentence):
+            if negated(text, m.start()) and not _CONDITIONAL_RELIEF.search(sentence):
                 continue
             found.setdefault("threat_arrest_or_crime", []).append(Evidence(m.group(0), m.start(), m.end()))
         # "You won't be arrested if you pay today" still says they could be.
         lower = lowered(text)
         for gate in self.rubric.gated("threat_arrest_or_crime"):
             for m in gate.finditer(text, lower):
-                if _inside(m.start(), masked) or not _negated(text, m.start()):
+                if inside(m.start(), masked) or not negated(text, m.start()):
                     continue
                 sentence = text.__getitem__(slice(*sentence_at(spans, m.start(), len(text))))
                 if _CONDITIONAL_RELIEF.search(sentence):
@@ -690,7 +672,7 @@ class Scorer:
         naming a kind of fee the facts do not have at all is misleading."""
         has_fees = bool(debt.fee_amounts())
         for m in _FEE_WORDS.finditer(text):
-            if _inside(m.start(), masked) or _negated(text, m.start()):
+            if inside(m.start(), masked) or negated(text, m.start()):
                 continue
             adding = bool(_ADDING_FEE.search(text[max(0, m.start() - 40) : m.end()]))
             if has_fees and not adding:
@@ -713,10 +695,10 @@ class Scorer:
         intended = Action.credit_reporting in debt.actions.intended
         rx = _CREDIT_CLEAN if intended else _CREDIT_THREAT
         for m in rx.finditer(text):
-            if _inside(m.start(), masked):
+            if inside(m.start(), masked):
                 continue
             sent = text.__getitem__(slice(*sentence_at(spans, m.start(), len(text))))
-            if not intended and (_negated(text, m.start()) or not _THREAT_FRAME.search(sent)):
+            if not intended and (negated(text, m.start()) or not _THREAT_FRAME.search(sent)):
                 continue
             found.setdefault("false_credit_claim", []).append(Evidence(m.group(0), m.start(), m.end()))
             if intended:
@@ -739,7 +721,7 @@ class Scorer:
         roles: set[str | None] = set()
         if scenario is not None:
             roles = {d.role for f, d in scenario.flags.items() if d and ctx.flags.get(f)}
-        pressing = next((m for m in _PRESSING.finditer(text) if not _negated(text, m.start())
+        pressing = next((m for m in _PRESSING.finditer(text) if not negated(text, m.start())
                          and not re.match(r"(i'?m|i am|we'?re|we are) not", text[max(0, m.start() - 40) : m.start()]
                                           .split(".")[-1].strip(), re.I)), None)
         if not pressing:
@@ -763,7 +745,7 @@ class Scorer:
         if not _STOP_CONTACT.search(ctx.debtor_line):
             return
         for m in _RECONTACT.finditer(text):
-            if _inside(m.start(), masked) or _negated(text, m.start()):
+            if inside(m.start(), masked) or negated(text, m.start()):
                 continue
             found.setdefault("ignores_contact_limits", []).append(Evidence(m.group(0), m.start(), m.end()))
 
@@ -786,7 +768,7 @@ class Scorer:
             details += [Evidence(m.group(0), m.start(), m.end()) for m in _DEBT_DETAIL.finditer(text)]
             # To someone else even "a financial matter" or "a bill of his" says too much (FDCPA 1692b).
             details += [Evidence(m.group(0), m.start(), m.end()) for m in _MONEY_HINT.finditer(text)
-                        if not _negated(text, m.start())]
+                        if not negated(text, m.start())]
             creditor = scenario.debt.creditor
             if creditor and creditor.lower() in text.lower():
                 i = text.lower().index(creditor.lower())
@@ -838,7 +820,7 @@ class Scorer:
         expected = list(node.expects) if node else []
         shown = turn.ids
         missed = [b for b in expected if b in self.rubric.by_id and b not in shown]
-        hardship = bool(_HARDSHIP.search(ctx.debtor_line))
+        hardship = bool(HARDSHIP.search(ctx.debtor_line))
         asked_first = any(n.startswith("Asked about money") for n in turn.notes)
         if not expected:
             # No author's expectations: judge from the moment (a hardship was just raised).

@@ -263,6 +263,31 @@ def test_store_writes_run_in_order_on_one_thread_off_the_caller() -> None:
         recorder.submit(lambda s: None).result(timeout=1)
 
 
+def test_a_turn_whose_write_fails_is_saved_with_the_next_one(tmp_path: Path) -> None:
+    from callsim.core.store import Store, StoreError
+
+    store = Store.open(f"sqlite:///{tmp_path / 'c.db'}")
+    real = store.record_turn
+    fail_once = [True]
+
+    def flaky(sid: str, turn: dict[str, Any], state: dict[str, Any]) -> None:
+        if turn["index"] == 2 and fail_once:
+            fail_once.clear()
+            raise StoreError("database is locked")
+        real(sid, turn, state)
+
+    store.record_turn = flaky  # type: ignore[method-assign]
+    recorder = Recorder(lambda: store)
+    log = SessionLog(recorder, trainee="t", scenario_id="x", scenario_version=1, seed=1, mode="coaching")
+    sid = log.start().result(timeout=5)
+    log.turn({"index": 1}, {}).result(timeout=5)
+    with pytest.raises(RuntimeError, match="database is locked"):  # the app is told...
+        log.turn({"index": 2}, {}).result(timeout=5)
+    log.turn({"index": 3}, {}).result(timeout=5)  # ...and turn 2 is written with turn 3
+    assert [t["index"] for t in store.get(sid).turns] == [1, 2, 3]
+    recorder.close()
+
+
 def test_a_failed_store_fails_each_write_not_the_caller() -> None:
     def broken() -> Any:
         raise OSError("read-only file system")

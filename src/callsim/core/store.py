@@ -649,14 +649,19 @@ class SessionRecorder:
         self._warn = warn or (lambda msg: None)
         self.failed = False  # True while some turn is written only in memory
 
+    def start(self) -> str:
+        """Create the session now (if it is not there yet) and return its id."""
+        if self.session_id is None:
+            self.session_id = self.store.start_session(**self._start)  # type: ignore[arg-type]
+        return self.session_id
+
     def turn(self, turn: Mapping[str, Any], state: Mapping[str, Any]) -> None:
         self._pending.append(turn)
         try:
-            if self.session_id is None:
-                self.session_id = self.store.start_session(**self._start)  # type: ignore[arg-type]
+            sid = self.start()
             while self._pending:
                 try:
-                    self.store.record_turn(self.session_id, self._pending[0], state)
+                    self.store.record_turn(sid, self._pending[0], state)
                 except TurnExists:
                     pass  # an earlier try committed after all
                 self._pending.pop(0)
@@ -673,9 +678,7 @@ class SessionRecorder:
         if not record.get("turns") and self.session_id is None:
             return  # nothing was said: no session
         try:
-            if self.session_id is None:
-                self.session_id = self.store.start_session(**self._start)  # type: ignore[arg-type]
-            self.store.finish_session(self.session_id, record)
+            self.store.finish_session(self.start(), record)
             self._pending.clear()
             self.failed = False
         except SQLAlchemyError as e:

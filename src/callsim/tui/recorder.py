@@ -11,7 +11,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from callsim.core.store import SessionRecorder
 
 T = TypeVar("T")
 WHAT_IF = "what-if"  # the mode of a call rewound to a turn: kept out of trends and best results
@@ -67,39 +70,46 @@ class Recorder:
 
 
 class SessionLog:
-    """One call's session in the store. Start, then one write per turn, then the record."""
+    """One call's session in the store, on the store thread: start, one write per turn, then the record.
+
+    The writing itself is the store's :class:`~callsim.core.store.SessionRecorder` (the one plain mode uses),
+    so a turn whose write fails is kept and written with the next one; the failure still reaches the app
+    (the future raises) so the trainee is told once."""
 
     def __init__(self, recorder: Recorder, *, trainee: str, scenario_id: str, scenario_version: int, seed: int,
                  mode: str, session_id: str | None = None, rubric_version: int = 1) -> None:
         self.recorder = recorder
-        self.trainee = trainee
-        self.scenario_id = scenario_id
-        self.scenario_version = scenario_version
-        self.seed = seed
-        self.mode = mode
         self.session_id = session_id
-        self.rubric_version = rubric_version
         self.finished = False
+        self._details = {"trainee": trainee, "scenario_id": scenario_id, "scenario_version": scenario_version,
+                         "seed": seed, "mode": mode, "rubric_version": rubric_version}
+        self._writer: SessionRecorder | None = None
+        self._problem = ""
 
-    def start(self) -> Future[str]:
-        def run(store: Any) -> str:
-            if self.session_id is None:
-                self.session_id = str(store.start_session(
-                    trainee=self.trainee, scenario_id=self.scenario_id, scenario_version=self.scenario_version,
-                    seed=self.seed, mode=self.mode, rubric_version=self.rubric_version,
-                ))
-            return self.session_id
+    def _run(self, fn: Callable[[SessionRecorder], T]) -> Future[T]:
+        def run(store: Any) -> T:
+            if self._writer is None:
+                from callsim.core.store import SessionRecorder
+
+                self._writer = SessionRecorder(store, session_id=self.session_id, warn=self._note,
+                                               **self._details)  # type: ignore[arg-type]
+            result = fn(self._writer)
+            self.session_id = self._writer.session_id
+            if self._writer.failed:
+                raise RuntimeError(self._problem or "the turn is kept and will be saved with the next one")
+            return result
 
         return self.recorder.submit(run)
 
-    def _need_id(self) -> str:
-        if self.session_id is None:
-            raise RuntimeError("the session was never started in the store")
-        return self.session_id
+    def _note(self, problem: str) -> None:
+        self._problem = problem
+
+    def start(self) -> Future[str]:
+        return self._run(lambda w: w.start())
 
     def turn(self, turn: dict[str, Any], state: dict[str, Any]) -> Future[None]:
-        return self.recorder.submit(lambda store: store.record_turn(self._need_id(), turn, state))
+        return self._run(lambda w: w.turn(turn, state))
 
     def finish(self, record: dict[str, Any]) -> Future[None]:
         self.finished = True
-        return self.recorder.submit(lambda store: store.finish_session(self._need_id(), record))
+        return self._run(lambda w: w.finish(record))

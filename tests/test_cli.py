@@ -252,3 +252,9 @@ def test_graph_highlights_the_routes_a_stored_call_took(tmp_path: Path, capsys: 
     assert taken[1].startswith("verified -->") and taken[1].endswith(" disclosure")
     assert main(["graph", SCENARIO, "--session", "nope"]) == 1
     assert "no session 'nope'" in capsys.readouterr().err
+
+
+def test_test_command_says_when_a_path_is_missing(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["test", "/no/such/folder"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL /no/such/folder" in out and "no such file" in out

@@ -214,17 +214,10 @@ def _session_path(session_id: str, scenario_id: str) -> tuple[list[str], list[tu
 
 
 def cmd_lint(a: argparse.Namespace) -> int:
-    from callsim.core.library import scenario_files
+    from callsim.core.library import files_in
     from callsim.core.loader import ScenarioFileError, load_scenario
 
-    files: list[Path] = []
-    for p in a.paths:
-        path = Path(p)
-        if path.is_dir():
-            files.extend(scenario_files.__wrapped__([p]) if hasattr(scenario_files, "__wrapped__") else
-                         sorted(x for x in path.glob("*.y*ml") if x.suffix in (".yaml", ".yml")))
-        else:
-            files.append(path)
+    files = files_in(a.paths)
     if not files:
         raise UserError("no scenario files to lint")
     errors = warnings = 0
@@ -251,14 +244,11 @@ def cmd_lint(a: argparse.Namespace) -> int:
 
 
 def cmd_test(a: argparse.Namespace) -> int:
-    from callsim.core.library import scenario_files
+    from callsim.core.library import files_in, scenario_files
     from callsim.core.loader import ScenarioFileError, load_scenario
     from callsim.core.walkthrough import run_all
 
-    files = scenario_files(a.paths) if not a.paths else [
-        f for p in a.paths for f in ([Path(p)] if Path(p).is_file() else
-                                     sorted(x for x in Path(p).glob("*.y*ml") if x.suffix in (".yaml", ".yml")))
-    ]
+    files = files_in(a.paths) if a.paths else scenario_files()
     passed = failed = 0
     for f in files:
         try:

@@ -34,15 +34,21 @@ def user_dir() -> Path:
     return home() / "scenarios"
 
 
+def files_in(paths: list[str | Path], *, keep_missing: bool = True) -> list[Path]:
+    """The scenario files these paths name: folders give their .yaml/.yml files; a path that is neither
+    a file nor a folder is kept (so the loader can say it is missing) unless ``keep_missing`` is false."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(x for x in p.glob("*.y*ml") if x.suffix in (".yaml", ".yml")))
+        elif p.is_file() or keep_missing:
+            out.append(p)
+    return out
+
+
 def scenario_files(extra: list[str] | None = None) -> list[Path]:
     """Scenario files: shipped, then the user folder, then any files or folders given."""
-    out: list[Path] = []
-    roots = [shipped_dir(), user_dir(), *(Path(p) for p in (extra or []))]
-    for root in roots:
-        if root.is_file():
-            out.append(root)
-        elif root.is_dir():
-            out.extend(sorted(p for p in root.glob("*.y*ml") if p.suffix in (".yaml", ".yml")))
+    out = files_in([shipped_dir(), user_dir(), *(extra or [])], keep_missing=False)
     seen: set[Path] = set()
     unique = []
     for p in out:

@@ -238,3 +238,18 @@ def test_violation_is_recorded_with_turn_and_fails_compliance(compiled: Compiled
     v = rec["compliance"]["violations"][0]
     assert v["id"] == "threat_unintended_action" and v["turn"] == 2 and v["severity"] == "blocker"
     assert rec["passed"] is False
+
+
+def test_compiled_machines_are_reused_and_bounded() -> None:
+    from callsim.core import walkthrough
+
+    first = load_text(MINI, "mini.yaml", run_walkthroughs=False).scenario
+    assert first is not None
+    assert walkthrough.compiled_for(first) is walkthrough.compiled_for(first)
+    kept = []
+    for _ in range(walkthrough._KEEP + 10):  # reloads, as a preview does
+        s = load_text(MINI, "mini.yaml", run_walkthroughs=False).scenario
+        assert s is not None
+        kept.append(s)
+        walkthrough.compiled_for(s)
+    assert len(walkthrough._COMPILED) <= walkthrough._KEEP

@@ -18,12 +18,15 @@ class WalkthroughResult:
 
 
 _COMPILED: dict[int, tuple[Scenario, CompiledScenario]] = {}
+_KEEP = 64  # compiled machines kept; a preview that reloads a file all day must not grow without bound
 
 
 def compiled_for(scenario: Scenario) -> CompiledScenario:
     """One compiled machine per scenario object, reused across walkthroughs and calls."""
     hit = _COMPILED.get(id(scenario))
     if hit is None or hit[0] is not scenario:
+        while len(_COMPILED) >= _KEEP:
+            del _COMPILED[next(iter(_COMPILED))]  # the oldest
         hit = _COMPILED[id(scenario)] = (scenario, CompiledScenario(scenario))
     return hit[1]
 

@@ -71,6 +71,52 @@ def test_suggestion_questions_are_not_the_exploration_behaviour() -> None:
     assert s.advice
 
 
+@pytest.mark.parametrize(("text", "level"), [
+    ("Hopefully things settle down for you soon.", 1),
+    ("I know what you mean.", 1),
+    ("Want to talk about it?", 1),
+    ("Hopefully you can pay the balance by Friday.", 0),  # hope about the money is not warmth
+])
+def test_hope_and_solidarity_are_emotional_reactions(text: str, level: int) -> None:
+    assert _s(text).epitome["ER"] == level
+
+
+def test_the_speakers_own_hard_time_is_not_a_reaction_to_theirs() -> None:
+    own = _s("I never go to class. It sucks how my anxiety ruins everything.")
+    theirs = _s("It sucks that you've been left to deal with this.")
+    knowing = _s("I know it's hard.")
+    assert own.epitome["ER"] == 0
+    assert theirs.epitome["ER"] >= 1
+    assert knowing.epitome["ER"] >= 1  # "I know ..." is about them
+
+
+@pytest.mark.parametrize(("text", "debtor"), [
+    ("Cheating on you?", "My partner has been cheating on me."),
+    ("With her cousin??", "She moved in with her cousin."),
+    ("You said the letters stopped?", "The letters stopped in May."),
+    ("I take it you two were close?", "We were close for years."),
+])
+def test_an_echo_of_their_words_checks_back_and_does_not_explore(text: str, debtor: str) -> None:
+    s = _s(text, debtor)
+    assert "exploration" not in s.behaviour_ids
+    assert "paraphrase" in s.behaviour_ids
+
+
+def test_a_short_question_of_ones_own_still_explores() -> None:
+    debtor = "My partner has been cheating on me."
+    assert "exploration" in _s("Anyone you can lean on?", debtor).behaviour_ids
+    assert "exploration" in _s("How long has this been going on?", debtor).behaviour_ids
+
+
+@pytest.mark.parametrize("text", [
+    "Would you like to talk about it?",
+    "Do you want to go into what happened?",
+    "Do you consider that there might be another way through this?",
+])
+def test_invitations_and_opinion_questions_explore(text: str) -> None:
+    assert "exploration" in _s(text).behaviour_ids
+
+
 def test_every_level_carries_its_evidence_span() -> None:
     text = "I'm really sorry. It sounds like you've been carrying this alone. How are you holding up?"
     s = _s(text)

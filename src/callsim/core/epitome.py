@@ -132,6 +132,12 @@ ER_WEAK = _rx(
     r"\b(i'?m|i am) (really |so |very )?(sorry|sad) (that )?(this|that|it|you)\b",
     r"\bthat('?s| is) (not|never) (ok|okay|fair|right|your fault)\b|\bit('?s| is) not your fault\b",
     r"\bdon'?t (be (so )?hard on yourself|blame yourself|beat yourself up)\b",
+    # hope and solidarity ("Hopefully things settle soon", "I know what you mean", "Want to talk?")
+    r"\bhopefully\b(?![^.!?]*\b(pay|payment|money|balance|arrears|owe|debt|instal\w*)\b)|"
+    r"\bi hope (the best|for the best)\b",
+    r"\b(your|ur|youre|u r) not alone\b|\bi know what you mean\b|\b(i'?m|i am) (right |all )?with you\b",
+    r"(^|[.!?,]\s*|\bif (you|u) )(want|wanna) (to )?(talk|chat|vent)\b|"
+    r"\b(i'?ll|i will|i'?d be (happy|glad|willing) to) (hear you out|listen)\b",
 )
 
 # ---- Interpretations ---------------------------------------------------------------------------
@@ -319,6 +325,7 @@ class EpitomeResult:
     self_disclosure: list[Evidence]  # shared experience (behaviour: self_disclosure)
     explorations: list[Evidence]  # genuine questions about them (behaviour: exploration)
     restatements: list[Evidence] = field(default_factory=list)  # reflections of content (behaviour: paraphrase)
+    checks: list[Evidence] = field(default_factory=list)  # their words checked back as a question (paraphrase)
     text: str = ""
     spans: list[tuple[int, int]] = field(default_factory=list)
 
@@ -357,6 +364,23 @@ _INTENSE = re.compile(r"\b(so|really|truly|very|deeply|incredibly|genuinely|awfu
 _EVALUATIVE = re.compile(r"(that|this|it|which|all that|all of that|all this)\b", re.I)
 _CONDITIONAL_BEFORE = re.compile(r"\b(if|when|whenever|unless|until|once|in case)\b[^.?!,]{0,25}$", re.I)
 _CHECK_START = re.compile(r"^\W*(so,? |it sounds|that sounds|it seems|sounds like)", re.I)
+
+
+# First person that tells the speaker's story; "I know / I can imagine / I'm sure it's hard" is about them.
+_ME = re.compile(r"\b(i|i'?m|i'?ve|i'?d|me|my|mine|myself)\b(?! (really |can |can only |do |totally |completely )?"
+                 r"(know|understand|imagine|see|tell|hear|appreciate|get|realise|realize|bet|think|guess|believe|"
+                 r"sure|sorry|expect|suspect|gather|feel for)\b)", re.I)
+_YOU_WORD = re.compile(r"\b(you|your|yours|yourself|you'?re|youre|you'?ve|u|ur|ya)\b", re.I)
+_EVALUATES = re.compile(r"(that|this|it|which|all that|all of that|all this|sounds|must)\b", re.I)
+
+
+def _own_experience(text: str, spans: list[tuple[int, int]], ev: Evidence) -> bool:
+    """ "It was hard", "it sucks" in a sentence about the speaker alone ("I never go to class. It sucks how my
+    anxiety ruins it"): the speaker's own story, not a reaction to theirs."""
+    if not _EVALUATES.match(ev.text):
+        return False
+    s, e = next((x for x in spans if x[0] <= ev.start < x[1]), (0, len(text)))
+    return bool(_ME.search(text[s:e])) and not _YOU_WORD.search(text[s:e])
 
 
 def _reflections(text: str, spans: list[tuple[int, int]], masked: list[tuple[int, int]]) -> list[Evidence]:
@@ -437,7 +461,8 @@ def analyse(
 
     # ER
     strong = _hits(ER_STRONG, text, masked)
-    weak = _hits(ER_WEAK, text, masked) + list(extra.get("emotional_reaction", []))
+    weak = [e for e in _hits(ER_WEAK, text, masked) if not _own_experience(text, spans, e)]
+    weak += list(extra.get("emotional_reaction", []))
     er = Mechanism()
     if strong or weak:
         kinds = {e.start for e in strong + weak}
@@ -477,6 +502,12 @@ def analyse(
         else:
             content.append(ev)
 
+    # "So you lost your job in May?", "Cheating on you?": a question that checks their own words back is a
+    # restatement of content.
+    # (Reported as paraphrase; on the human labels such checks are not interpretations, so they raise no level.)
+    checks = [Evidence(q.text, q.start, q.end) for q in qs if q.check and theirs & content_words(q.text)
+              and not any(c.start <= q.start < c.end for c in content + feeling)]
+
     # EX
     explore = [Evidence(q.text, q.start, q.end) for q in qs if q.explores]
     explore += [e for e in extra.get("exploration", []) if not any(q.start <= e.start < q.end for q in qs
@@ -504,6 +535,7 @@ def analyse(
         ex=Mechanism(ex.level, dedup(ex.evidence)),
         reflections=dedup(feeling),
         restatements=dedup(content),
+        checks=dedup(checks),
         self_disclosure=dedup(shared),
         explorations=dedup(explore),
         text=text,

@@ -195,7 +195,8 @@ _AUX_FIRST = re.compile(
 # A question that is really a suggestion ("Have you tried ...?", "Why don't you ...?").
 SUGGESTION_Q = re.compile(
     r"\b(have you (ever )?(tried|thought (about|of)|considered|looked (in)?to|reached out|consider)|"
-    r"(did|do) you (ever )?(try|consider)|why (don'?t|not) you|why not\b|how about|what about (trying|talking|"
+    r"(did|do) you (ever )?(try|consider)(?! that| whether| if)|why (don'?t|not) you|why not\b|how about|"
+    r"what about (trying|talking|"
     r"going|getting|asking|seeing|looking|making|writing|speaking|calling|doing|joining|taking|finding|a |an |"
     r"some )|would you (consider|be (open|willing) to)|(could|can|would) you (try|maybe|perhaps|possibly)|"
     r"(would|could|might) it (help|be (worth|good|helpful|an idea|useful))|"
@@ -355,7 +356,9 @@ INVITE_Q = re.compile(
     r"(is there|anything) (anything )?(else )?(that )?(you('?d| would)?|i can) (want|like|wish|need|help)( (me )?to)?"
     r"( (talk|chat|share|tell|say|know|get off|discuss|help))?|"
     r"what (would|do) you (like|want) to (talk|chat) about|what('?s| is) (on your mind|been on your mind|troubling you|"
-    r"bothering you))\b",
+    r"bothering you)|"
+    r"(do|would) (you|u) (want|like|wanna|care) to (talk|chat|go|say (a bit )?more|tell me)( \w+)? "
+    r"(about|into|through) (it|this|that|what|anything|things|how))\b",
     re.I,
 )
 # Where the question itself starts in a longer sentence ("..., so before we talk about the balance, can you
@@ -412,8 +415,24 @@ class Question:
                     or self.self_focused)
 
 
-def questions(text: str, spans: list[tuple[int, int]] | None = None) -> list[Question]:
-    """The questions in a reply: sentences ending in '?' and requests to tell more."""
+# An echo: a short question with no question word or verb first that hands their own words back ("Cheating on
+# you?", "With her cousin??", "Just ok?"), or one led by "you said" / "I take it": checking, not exploring.
+_ECHO_LEAD = re.compile(rf"{_LEAD}(so )?(you said|you mean|i take it|so i hear|so what i'?m (hearing|understanding))\b",
+                        re.I)
+
+
+def _echo(body: str, theirs: set[str]) -> bool:
+    if _ECHO_LEAD.search(body):
+        return True
+    if not theirs or _WH.search(body) or _AUX_FIRST.search(body) or len(body.split()) > 6:
+        return False
+    return bool(theirs & content_words(body))
+
+
+def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str = "") -> list[Question]:
+    """The questions in a reply: sentences ending in '?' and requests to tell more. ``other`` is what the other
+    person said, to tell an echo of their words ("Cheating on you?") from a question."""
+    theirs = content_words(other) if other else set()
     out: list[Question] = []
     for s, e in spans if spans is not None else sentences(text):
         raw = text[s:e]
@@ -440,10 +459,10 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None) -> list[Que
             text=body,
             to_you=bool(_YOU.search(body)) or bool(tell) or bool(invite),
             open=situational or bool(tell) or (wh and bool(_YOU.search(body))),
-            suggestion=is_suggestion_q(body),
+            suggestion=is_suggestion_q(body) and not invite,
             offer=bool(OFFER_Q.search(body)) and not invite,
             rhetorical=bool(RHETORICAL_Q.search(body)) and not invite,
-            check=bool(CHECK_Q.search(body)),
+            check=bool(CHECK_Q.search(body)) or (is_q and not tell and not invite and _echo(body, theirs)),
             procedural=bool(PROCEDURAL_Q.search(clause)) or bool(_MONEY_TIMING_Q.search(clause))
             or bool(REQUEST_Q.search(clause)) or bool(_NAME_CHECK.search(body)),
             self_focused=bool(_SELF_Q.search(clause)) and not tell and not invite,

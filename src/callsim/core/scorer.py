@@ -434,7 +434,7 @@ class Scorer:
         text = normalise(reply)
         spans = sentences(text)
         masked = masked_spans(text, spans)
-        qs = questions(text, spans)
+        qs = questions(text, spans, ctx.debtor_line)
         found = self._detect_patterns(text, masked)
         notes: list[str] = []
         scenario = ctx.scenario
@@ -555,7 +555,7 @@ class Scorer:
         er = keep(epi.er.evidence) if epi.er.level else []
         pairs = (("emotional_reaction", er), ("interpretation", keep(epi.reflections)),
                  ("exploration", epi.explorations), ("self_disclosure", keep(epi.self_disclosure)),
-                 ("paraphrase", epi.restatements))
+                 ("paraphrase", epi.restatements + epi.checks))
         for bid, ev in pairs:
             if ev and bid in self.rubric.by_id:
                 found.setdefault(bid, []).extend(ev)
@@ -576,7 +576,9 @@ class Scorer:
             return any(s <= a < t for a, _ in money_spans) or bool(payment_asks(text[s:t])) \
                 or bool(_YOU_PAY.search(text[s:t]))
 
-        ev = [e for e in found.get("paraphrase", []) + found.get("validation", []) if not about_money(e)]
+        checks = {(e.start, e.end) for e in epi.checks}
+        ev = [e for e in found.get("paraphrase", []) + found.get("validation", [])
+              if not about_money(e) and (e.start, e.end) not in checks]
         if ip < 2 and ev:
             # Restating their facts or normalising the feeling shows understanding; strongly so when it
             # picks up their own words ("anyone would struggle to open letters while recovering").

@@ -117,6 +117,15 @@ def test_invitations_and_opinion_questions_explore(text: str) -> None:
     assert "exploration" in _s(text).behaviour_ids
 
 
+@pytest.mark.parametrize("text", [
+    "Why am I so unlucky?",
+    "But what good will that do me?",
+    "Do your best.",  # not "do you ..."
+])
+def test_questions_about_the_speaker_or_commands_do_not_explore(text: str) -> None:
+    assert _s(text).epitome["EX"] == 0
+
+
 def test_every_level_carries_its_evidence_span() -> None:
     text = "I'm really sorry. It sounds like you've been carrying this alone. How are you holding up?"
     s = _s(text)

@@ -330,7 +330,7 @@ _UNMARKED_Q = re.compile(
     r"^(?!.*\b(is|was) (that|because|to)\b)\W*(?:(?:hi|hello|hey|so|and|but|well|ok|okay|wow|oh)\W+)*("
     r"how (many|much|long|often|old)( [\w']+){0,3}? (are|were|do|did|does|have|has|had|is|was|can|will)\b|"
     r"(how|what|why|when|where) (are|were|do|did|have|has|is|was) (you|u|your)|"
-    r"(do|did|are|were|have|can|could|would|will) (you|u)|how'?s (it|everything|things|your)|how (is|are) (it|"
+    r"(do|did|are|were|have|can|could|would|will) (you|u)\b|how'?s (it|everything|things|your)|how (is|are) (it|"
     r"everything|"
     r"things|you|u|your)|how r u|"
     r"(is|was|has|does|did|are|were|have|had) (he|she|they|it|there|your|his|her|their|the|this|that)\b(?! (is|was|"
@@ -465,7 +465,9 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str 
             check=bool(CHECK_Q.search(body)) or (is_q and not tell and not invite and _echo(body, theirs)),
             procedural=bool(PROCEDURAL_Q.search(clause)) or bool(_MONEY_TIMING_Q.search(clause))
             or bool(REQUEST_Q.search(clause)) or bool(_NAME_CHECK.search(body)),
-            self_focused=bool(_SELF_Q.search(clause)) and not tell and not invite,
+            # about the speaker: "What should I say?", or first person with no "you" ("Why am I so unlucky?")
+            self_focused=(bool(_SELF_Q.search(clause)) or (bool(_FIRST_PERSON.search(body)) and not _YOU.search(body)))
+            and not tell and not invite,
             about_feelings=bool(_FEELING.search(body)),
             generic=bool(_GENERIC_Q.search(body)) or bool(invite),
         ))

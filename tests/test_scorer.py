@@ -3,9 +3,6 @@ advice, the two scores, feedback that teaches, and speed."""
 
 from __future__ import annotations
 
-import statistics
-import time
-
 import pytest
 
 from callsim.core.models import Node, Scenario
@@ -276,19 +273,14 @@ def test_good_turn_has_no_better_alternative() -> None:
     assert s.better is None
 
 
-# --------------------------------------------------------------------------- speed
+# --------------------------------------------------------------------------- scale
+# Speed is measured in bench/bench_scorer.py (numbers in docs/scoring.md), not asserted here.
 
 
-def test_scoring_is_fast() -> None:
-    replies = [
-        "I'm really sorry to hear that, it sounds like a lot. How have you been coping since the job went?",
-        "You owe £642.80 and I need it today or we'll send the bailiffs.",
-        "So after the essentials you've got about £35 left, is that right? We could set up a small plan.",
-    ] * 40
-    score_reply(replies[0])
-    times = []
-    for r in replies:
-        t = time.perf_counter()
-        score_reply(r, ScoringContext(debtor_line="I lost my job and I'm scared."))
-        times.append(time.perf_counter() - t)
-    assert statistics.median(times) < 0.005
+def test_a_huge_paste_is_scored_whole_and_the_same_every_time() -> None:
+    reply = ("I'm really sorry to hear that, it sounds like a lot. How have you been coping since the job went? "
+             * 400)
+    first = score_reply(reply, ScoringContext(debtor_line="I lost my job and I'm scared."))
+    again = score_reply(reply, ScoringContext(debtor_line="I lost my job and I'm scared."))
+    assert first.as_dict() == again.as_dict()
+    assert first.epitome == {"ER": 2, "IP": 2, "EX": 2}

@@ -171,3 +171,44 @@ def test_esconv_report_has_multi_label_and_primary_act_numbers() -> None:
     assert 0.5 <= primary["accuracy"] <= 1.0
     text = format_esconv(r)
     assert "Multi-label" in text and "Primary act" in text
+
+
+# --------------------------------------------------------------------------- the ESConv ceiling bench
+
+
+def _ceiling():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    path = Path(__file__).parent.parent / "bench" / "esconv_ceiling.py"
+    spec = importlib.util.spec_from_file_location("esconv_ceiling", path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_ceiling_curve_points_read_precision_and_recall_off_the_ranking() -> None:
+    import numpy as np
+
+    bench = _ceiling()
+    y = np.array([1, 0, 1, 0, 0, 1, 0, 0], dtype=np.float32)
+    scores = np.array([8, 7, 6, 5, 4, 3, 2, 1], dtype=np.float32)
+    best_f1, p_at_half, r_at_40 = bench.curve_points(scores, y)
+    # top 3 = 1,0,1: P 0.667 R 0.667; top 6 = all three positives: P 0.5 R 1.0 (F1 0.667)
+    assert best_f1 == pytest.approx(2 / 3)
+    assert p_at_half == pytest.approx(2 / 3)  # the top one alone has recall 1/3; the top 3 are the first past 0.5
+    assert r_at_40 == pytest.approx(1.0)  # all three are in by the 6th, at precision 0.5
+
+
+def test_ceiling_bench_learns_a_separable_label_and_runs_on_the_fixture(capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    bench = _ceiling()
+    texts = [f"how are you {i}?" for i in range(20)] + [f"that is sad number {i}" for i in range(20)]
+    x = bench._features(texts)
+    y = np.array([1] * 20 + [0] * 20, dtype=np.float32)
+    best_f1, _, _ = bench.curve_points(bench.cross_validated(x, y, 4, 0), y)
+    assert best_f1 == pytest.approx(1.0)
+    assert bench.main([str(ESCONV), "--folds", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "Reflection of feelings" in out and "trained" in out and "callsim" in out

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from callsim.core.nlp import Evidence, Gated, Question, content_words, lowered, negated
+from callsim.core.nlp import YOU, Evidence, Gated, Question, content_words, lowered, negated
 
 
 class _Set:
@@ -370,7 +370,6 @@ _CHECK_START = re.compile(r"^\W*(so,? |it sounds|that sounds|it seems|sounds lik
 _ME = re.compile(r"\b(i|i'?m|i'?ve|i'?d|me|my|mine|myself)\b(?! (really |can |can only |do |totally |completely )?"
                  r"(know|understand|imagine|see|tell|hear|appreciate|get|realise|realize|bet|think|guess|believe|"
                  r"sure|sorry|expect|suspect|gather|feel for)\b)", re.I)
-_YOU_WORD = re.compile(r"\b(you|your|yours|yourself|you'?re|youre|you'?ve|u|ur|ya)\b", re.I)
 _EVALUATES = re.compile(r"(that|this|it|which|all that|all of that|all this|sounds|must)\b", re.I)
 
 
@@ -380,7 +379,7 @@ def _own_experience(text: str, spans: list[tuple[int, int]], ev: Evidence) -> bo
     if not _EVALUATES.match(ev.text):
         return False
     s, e = next((x for x in spans if x[0] <= ev.start < x[1]), (0, len(text)))
-    return bool(_ME.search(text[s:e])) and not _YOU_WORD.search(text[s:e])
+    return bool(_ME.search(text[s:e])) and not YOU.search(text[s:e])
 
 
 def _reflections(text: str, spans: list[tuple[int, int]], masked: list[tuple[int, int]]) -> list[Evidence]:

@@ -183,7 +183,8 @@ def masked_spans(text: str, spans: list[tuple[int, int]] | None = None, *, feare
 
 # --------------------------------------------------------------------------- questions
 
-_YOU = re.compile(r"\b(you|your|yours|yourself|you'?re|you'?ve|you'?d|you'?ll|u|ur|ya)\b", re.I)
+# Second person ("you", "your", chat "u", "ur", "ya").
+YOU = re.compile(r"\b(you|your|yours|yourself|you'?re|you'?ve|you'?d|you'?ll|u|ur|ya)\b", re.I)
 _WH = re.compile(r"^\W*(?:(?:and|but|so|well|ok|okay|oh|hi|hello|hey|also|then|now|out of curiosity|just curious)\W+)*"
                  r"(what|what'?s|how|how'?s|why|where|when|who|which|whose)\b", re.I)
 _AUX_FIRST = re.compile(
@@ -457,8 +458,8 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str 
             start=off,
             end=off + len(body),
             text=body,
-            to_you=bool(_YOU.search(body)) or bool(tell) or bool(invite),
-            open=situational or bool(tell) or (wh and bool(_YOU.search(body))),
+            to_you=bool(YOU.search(body)) or bool(tell) or bool(invite),
+            open=situational or bool(tell) or (wh and bool(YOU.search(body))),
             suggestion=is_suggestion_q(body) and not invite,
             offer=bool(OFFER_Q.search(body)) and not invite,
             rhetorical=bool(RHETORICAL_Q.search(body)) and not invite,
@@ -466,7 +467,7 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str 
             procedural=bool(PROCEDURAL_Q.search(clause)) or bool(_MONEY_TIMING_Q.search(clause))
             or bool(REQUEST_Q.search(clause)) or bool(_NAME_CHECK.search(body)),
             # about the speaker: "What should I say?", or first person with no "you" ("Why am I so unlucky?")
-            self_focused=(bool(_SELF_Q.search(clause)) or (bool(_FIRST_PERSON.search(body)) and not _YOU.search(body)))
+            self_focused=(bool(_SELF_Q.search(clause)) or (bool(_FIRST_PERSON.search(body)) and not YOU.search(body)))
             and not tell and not invite,
             about_feelings=bool(_FEELING.search(body)),
             generic=bool(_GENERIC_Q.search(body)) or bool(invite),

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from callsim.core.nlp import YOU, Evidence, Gated, Question, content_words, lowered, negated
+from callsim.core.nlp import YOU, Evidence, Gated, Question, content_words, lowered, negated, sentence_at
 
 
 class _Set:
@@ -378,7 +378,7 @@ def _own_experience(text: str, spans: list[tuple[int, int]], ev: Evidence) -> bo
     anxiety ruins it"): the speaker's own story, not a reaction to theirs."""
     if not _EVALUATES.match(ev.text):
         return False
-    s, e = next((x for x in spans if x[0] <= ev.start < x[1]), (0, len(text)))
+    s, e = sentence_at(spans, ev.start, len(text))
     return bool(_ME.search(text[s:e])) and not YOU.search(text[s:e])
 
 
@@ -387,7 +387,7 @@ def _reflections(text: str, spans: list[tuple[int, int]], masked: list[tuple[int
     unless it checks back: "It sounds like you're exhausted?")."""
     out = []
     for ev in _hits(IP_STRONG, text, masked):
-        s, e = next((x for x in spans if x[0] <= ev.start < x[1]), (0, len(text)))
+        s, e = sentence_at(spans, ev.start, len(text))
         if _CONDITIONAL_BEFORE.search(text[max(s, ev.start - 40) : ev.start]):
             continue
         # A question is not a reflection ("Do you feel that ...?"), but a statement said as a check is ("You're
@@ -502,8 +502,8 @@ def analyse(
             content.append(ev)
 
     # "So you lost your job in May?", "Cheating on you?": a question that checks their own words back is a
-    # restatement of content.
-    # (Reported as paraphrase; on the human labels such checks are not interpretations, so they raise no level.)
+    # restatement of content, reported as paraphrase; on the human labels it is not an interpretation, so it
+    # raises no IP level (see Scorer._levels).
     checks = [Evidence(q.text, q.start, q.end) for q in qs if q.check and theirs & content_words(q.text)
               and not any(c.start <= q.start < c.end for c in content + feeling)]
 

@@ -16,8 +16,9 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
-from callsim.core.store import Store
+from callsim.core.store import Store, StoreError
 
 from .conftest import ROOT
 from .fixtures.store.calls import SCENARIO, Played, reference_record
@@ -28,7 +29,9 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSI
 
 WORKER = """
 import json, sys
-from callsim.core.store import Store
+from sqlalchemy.exc import OperationalError
+
+from callsim.core.store import Store, StoreError
 url, data_path, name, sessions = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 data = json.load(open(data_path, encoding="utf-8"))
 store = Store.open(url)
@@ -157,3 +160,58 @@ def test_play_killed_mid_call_resumes_with_nothing_committed_lost(db_url: str, p
         d = store.get(left.id)
         assert d.finished and d.record == expected and d.turns == expected["turns"]
         assert store.unfinished("Kit") == []
+
+
+# --------------------------------------------------------------------------- "database is locked" at once
+
+
+def _locked(msg: str = "database is locked") -> OperationalError:
+    return OperationalError("SELECT version_num FROM alembic_version", {}, sqlite3.OperationalError(msg))
+
+
+def test_opening_waits_out_a_lock_sqlite_reports_without_waiting(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # SQLite can answer "database is locked" at once, busy timeout or not (a read that must upgrade to a
+    # write, another process's WAL recovery): several processes opening one new file together met it.
+    real = Store._ensure_schema
+    calls: list[int] = []
+
+    def flaky(self: Store) -> None:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise _locked()
+        real(self)
+
+    monkeypatch.setattr(Store, "_ensure_schema", flaky)
+    with Store.open(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        assert store.schema_version() is not None
+    assert len(calls) == 3
+
+
+def test_a_lock_that_never_clears_ends_in_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import callsim.core.store as store_mod
+
+    monkeypatch.setattr(store_mod, "BUSY_TIMEOUT_S", 0.2)
+    calls: list[int] = []
+
+    def always(self: Store) -> None:
+        calls.append(1)
+        raise _locked()
+
+    monkeypatch.setattr(Store, "_ensure_schema", always)
+    with pytest.raises(StoreError, match="cannot open the session database .*database is locked"):
+        Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    assert 1 < len(calls) < 10  # tried again with a growing pause, then gave up
+
+
+def test_other_database_errors_are_not_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def broken(self: Store) -> None:
+        calls.append(1)
+        raise _locked("disk I/O error")
+
+    monkeypatch.setattr(Store, "_ensure_schema", broken)
+    with pytest.raises(StoreError, match="disk I/O error"):
+        Store.open(f"sqlite:///{tmp_path / 'store.db'}")
+    assert calls == [1]

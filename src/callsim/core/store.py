@@ -8,7 +8,8 @@ stamped), so an upgrade of callsim never drops a record.
 Durability: each turn is written and committed by :meth:`Store.record_turn` before it returns, so a
 killed process loses at most the turn it was taking. SQLite runs in WAL mode with a busy timeout, and
 every write transaction starts with ``BEGIN IMMEDIATE``: several trainees' processes can write to one file
-at once and none gets "database is locked" half-way through a transaction.
+at once and none gets "database is locked" half-way through a transaction. Opening retries the schema check
+while SQLite reports the file locked without waiting (several processes opening a new file together).
 
 Layout: ``sessions`` holds one row per call (who, which scenario, when, the latest resumable state without
 its turns, and once finished the outcome, scores and the record without its turns); ``turns`` holds one
@@ -22,6 +23,7 @@ import json
 import os
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
@@ -52,7 +54,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, Connection, Engine, RowMapping, make_url
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
@@ -324,7 +326,7 @@ class Store:
         store = cls(engine, clock)
         try:
             if migrate:
-                store._ensure_schema()
+                store._ensure_schema_patiently()
         except SQLAlchemyError as e:  # unreachable, refused, no permission to create tables, ...
             engine.dispose()
             raise StoreError(f"cannot open the session database {safe_url(u)}: {_reason(e)}") from None
@@ -353,6 +355,26 @@ class Store:
     def schema_version(self) -> str | None:
         with self.engine.connect() as conn:
             return _version(conn)
+
+    def _ensure_schema_patiently(self) -> None:
+        """``_ensure_schema``, retried while SQLite says "database is locked".
+
+        SQLite answers SQLITE_BUSY at once, without waiting out the busy timeout, in a few cases (a read
+        transaction that would have to upgrade to a write, WAL recovery in another process); several
+        processes opening a new file together can meet one. Nothing has been written when it does, so the
+        whole check is tried again, with a growing pause, until the busy timeout has passed.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        pause = 0.02
+        while True:
+            try:
+                self._ensure_schema()
+                return
+            except OperationalError as e:
+                if self.backend != "sqlite" or not _BUSY.search(str(e.orig)) or time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
 
     def _ensure_schema(self) -> None:
         with self.engine.connect() as conn:
@@ -690,6 +712,9 @@ def _short(e: Exception) -> str:
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+_BUSY = re.compile(r"database is locked|database table is locked|busy", re.I)
 
 
 def _reason(e: SQLAlchemyError) -> str:

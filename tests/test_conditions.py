@@ -197,3 +197,22 @@ def test_the_dunder_name_is_just_a_name() -> None:
 def test_unknown_names_are_the_callers_business() -> None:
     with pytest.raises(KeyError):
         Condition.parse("nobody").evaluate({})
+
+
+def test_settle_decides_on_what_is_known_and_leaves_the_rest_open() -> None:
+    known: dict[str, float | bool] = {"trust": 3.0, "verified": True}
+
+    def get(name: str) -> float | bool | None:
+        return known.get(name)  # a behaviour of a reply not yet given is not known
+
+    cases = {
+        "trust >= 5 and exploration": False,  # the known half decides an "and"
+        "trust >= 2 or exploration": True,  # ...and an "or"
+        "trust >= 2 and exploration": None,
+        "not exploration": None,
+        "verified and trust + 2 == 5": True,
+        "anger > 1": None,
+        "not (trust < 1)": True,
+    }
+    for text, expected in cases.items():
+        assert Condition.parse(text).settle(get) is expected, text

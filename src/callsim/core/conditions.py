@@ -254,6 +254,15 @@ class Condition:
         get = lookup if callable(lookup) else lookup.__getitem__
         return bool(_eval(self.expr, get))
 
+    def settle(self, lookup: Callable[[str], Value | None]) -> bool | None:
+        """True or False when the known names decide it, None when it hangs on an unknown one.
+
+        ``lookup`` returns None for a name whose value is not known (a behaviour of a reply not yet given,
+        say): ``trust >= 5 and exploration`` is False when trust is 3, and None when trust is 6.
+        """
+        v = _settle(self.expr, lookup)
+        return None if v is None else bool(v)
+
     def __str__(self) -> str:
         return self.source
 
@@ -273,10 +282,14 @@ def _eval(e: Expr, get: Callable[[str], Value]) -> Value:
         if e.op == "and":
             return all(_eval(x, get) for x in e.operands)
         return any(_eval(x, get) for x in e.operands)
-    if isinstance(e, Arith):
-        a, b = _num(_eval(e.left, get)), _num(_eval(e.right, get))
-        return a + b if e.op == "+" else a - b if e.op == "-" else a * b
-    a, b = _num(_eval(e.left, get)), _num(_eval(e.right, get))
+    return _operate(e.op, _eval(e.left, get), _eval(e.right, get))
+
+
+def _operate(op: str, left: Value, right: Value) -> Value:
+    """An arithmetic or comparison operator on two values."""
+    a, b = _num(left), _num(right)
+    if op in ("+", "-", "*"):
+        return a + b if op == "+" else a - b if op == "-" else a * b
     return {
         "==": a == b,
         "!=": a != b,
@@ -284,4 +297,23 @@ def _eval(e: Expr, get: Callable[[str], Value]) -> Value:
         "<=": a <= b,
         ">": a > b,
         ">=": a >= b,
-    }[e.op]
+    }[op]
+
+
+def _settle(e: Expr, get: Callable[[str], Value | None]) -> Value | None:
+    """:func:`_eval` in three values: None is "not known", and ``and``/``or`` decide on what is known."""
+    if isinstance(e, Num | Bool):
+        return e.value
+    if isinstance(e, Name):
+        return get(e.name)
+    if isinstance(e, Not):
+        v = _settle(e.operand, get)
+        return None if v is None else not v
+    if isinstance(e, BoolOp):
+        values = [_settle(x, get) for x in e.operands]
+        decisive = e.op == "or"  # True decides an "or", False decides an "and"
+        if any(v is not None and bool(v) is decisive for v in values):
+            return decisive
+        return None if None in values else not decisive
+    a, b = _settle(e.left, get), _settle(e.right, get)
+    return None if a is None or b is None else _operate(e.op, a, b)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -263,14 +263,18 @@ class Call:
         return get
 
     def _apply_mood(self, changes: dict[str, float], *, cap: bool) -> None:
-        for var, delta in changes.items():
-            decl = self.scenario.mood.get(var)
-            if decl is None:
-                continue
-            if cap:
-                limit = _DEFAULT_CAP * (decl.max - decl.min) / 10
-                delta = max(-limit, min(limit, delta))
-            self.mood[var] = max(decl.min, min(decl.max, self.mood[var] + delta))
+        apply_mood(self.scenario, self.mood, changes, cap=cap)
+
+    def scoring_context(self, counts_as: tuple[str, ...] = ()) -> ScoringContext:
+        """What the scorer knows about a reply given now: the debtor's line, the node, the flags, the replies so far."""
+        return ScoringContext(
+            debtor_line=self._line.text,
+            scenario=self.scenario,
+            node=self.node,
+            flags=dict(self.flags),
+            counts_as=counts_as,
+            earlier_replies=tuple(t["reply"] for t in self.turns),
+        )
 
     def respond(self, text: str, choice: int | None = None) -> dict[str, Any]:
         """Take the trainee's reply (or guided choice number, 0-based) and move the call on."""
@@ -282,15 +286,7 @@ class Call:
             if not 0 <= choice < len(node.choices):
                 raise ValueError(f"choice {choice + 1} does not exist here (1-{len(node.choices)})")
             text, counts_as = node.choices[choice].text, tuple(node.choices[choice].counts_as)
-        ctx = ScoringContext(
-            debtor_line=line.text,
-            scenario=self.scenario,
-            node=node,
-            flags=dict(self.flags),
-            counts_as=counts_as,
-            earlier_replies=tuple(t["reply"] for t in self.turns),
-        )
-        score = self.compiled.scorer.score(text, ctx)
+        score = self.compiled.scorer.score(text, self.scoring_context(counts_as))
         mood_before = dict(self.mood)
         defaults: dict[str, float] = {}
         for bid in score.ids:
@@ -390,6 +386,18 @@ class Call:
     def record(self) -> dict[str, Any]:
         """The call record: the state plus the call-level scores, compliance and pass/fail."""
         return {**self.state(), **summarise(self)}
+
+
+def apply_mood(scenario: Scenario, mood: dict[str, float], changes: Mapping[str, float], *, cap: bool) -> None:
+    """Move ``mood`` by ``changes``, each kept within its range (and, with ``cap``, by at most the default cap)."""
+    for var, delta in changes.items():
+        decl = scenario.mood.get(var)
+        if decl is None:
+            continue
+        if cap:
+            limit = _DEFAULT_CAP * (decl.max - decl.min) / 10
+            delta = max(-limit, min(limit, delta))
+        mood[var] = max(decl.min, min(decl.max, mood[var] + delta))
 
 
 def _round_map(m: dict[str, float]) -> dict[str, float]:

@@ -156,9 +156,15 @@ def line_of(path: Path, needle: str) -> int:
 def test_start_at_a_node_with_settings(scenario_file: Path) -> None:
     preview = Preview(scenario_file)
     assert preview.read()
-    call = preview.start("verified", {"anger": 7.0, "identity_verified": True})
-    assert (call.node_id, call.mood, call.flags) == ("verified", {"trust": 3.0, "anger": 7.0},
-                                                      {"identity_verified": True})
+    call = preview.start("verified")  # the state the first walkthrough has there: identity checked, trust up
+    assert (call.node_id, call.flags, call.disclosed) == ("verified", {"identity_verified": True}, ["hours_cut"])
+    assert call.mood["trust"] > 3.0 and len(call.turns) == 1
+    assert preview.state is not None and preview.state.summary() == (
+        "state at 'verified': as reached by walkthrough 'checks who is on the line, listens, offers options' "
+        "at turn 2: identity_verified")
+    call = preview.start("verified", {"anger": 7.0, "identity_verified": False})  # --set wins over the derived state
+    assert (call.mood["anger"], call.flags) == (7.0, {"identity_verified": False})
+    assert preview.state is not None and preview.state.summary().endswith("set: anger=7, identity_verified=false")
     assert "hours were cut" in call.line.text or "hours got cut" in call.line.text
     with pytest.raises(PreviewError, match="Did you mean 'opens_up'"):
         preview.start("open_up")
@@ -327,7 +333,7 @@ async def test_an_edit_on_disk_reloads_and_keeps_the_place(scenario_file: Path) 
         call = screen.preview.call
         assert call is not None
         assert call.node_id == "opens_up" and call.mood == mood and call.flags == flags
-        assert len(call.turns) == 1  # the reply so far is kept too
+        assert len(call.turns) == 2  # the replies so far are kept too (the walkthrough's that led to 'verified')
         assert "(reloaded preview_fixture.yaml: at node 'opens_up')" in transcript(app)
         assert "I want to sort this, honestly." in transcript(app)  # the edited line, shown at once
         assert "Node  opens_up" in panel(app)

@@ -193,9 +193,8 @@ class PreviewScreen(Screen[None]):
         self.query_one(ProblemsPanel).show(problems, self.preview.file_error, playing=self.preview.call is not None)
         name = render.clean(self.preview.path.name)
         if report.started:
-            where = self.preview.call.node_id if self.preview.call else "?"
-            transcript.add(Content.styled(f"(preview of {name}: starting at node '{where}')", "italic $text-muted"),
-                           "note")
+            transcript.add(Content.styled(f"(preview of {name})", "italic $text-muted"), "note")
+            transcript.add(self._started_at("starting"), "note")
         elif report.loaded:
             where = self.preview.call.node_id if self.preview.call else "?"
             transcript.add(Content.styled(f"(reloaded {name}: at node '{where}')", "italic $text-muted"), "note")
@@ -214,6 +213,14 @@ class PreviewScreen(Screen[None]):
         self._refresh()
 
     # ---------------------------------------------------------------------------------- the call
+    def _started_at(self, verb: str) -> Content:
+        """ "(starting at node 'x'; state at 'x': as reached by walkthrough ... : identity_verified)" """
+        call, state = self.preview.call, self.preview.state
+        where = f"{verb} at node '{call.node_id if call else '?'}'"
+        if call is not None and state is not None and state.node == call.node_id:
+            where += f"; {state.summary()}"
+        return Content.styled(f"({render.clean(where)})", "italic $text-muted")
+
     def _show_call(self, *, force_line: bool = False) -> None:
         call = self.preview.call
         if call is None:
@@ -335,9 +342,7 @@ class PreviewScreen(Screen[None]):
             self.preview.start(node, self.settings)
         except ValueError:
             self.preview.start(node)
-        self.query_one(Transcript).add(Content.styled(f"(restarted at node '{self.preview.call.node_id}')"
-                                                      if self.preview.call else "(restarted)",
-                                                      "italic $text-muted"), "note")
+        self.query_one(Transcript).add(self._started_at("restarted"), "note")
         self._show_call(force_line=True)
         self._refresh()
 

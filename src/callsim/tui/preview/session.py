@@ -5,6 +5,10 @@ positions), the diagnostics of the version on disk, and the call being played. I
 preview screen runs it in thread workers, and the tests drive it directly. Its methods are serialised by
 a lock, so a reload never swaps the call while a reply is being scored.
 
+Starting at a node starts from the state a call has there (:mod:`callsim.core.nodestate`: the first
+walkthrough through the node, else the shortest chain of routes), with the ``--set`` values over it;
+``Preview.state`` says where that state came from. Jumping to a node (F2) keeps the call's own mood and flags.
+
 Reloading keeps the place: the new version's call is restored from the old call's state, at the same
 node with the same mood and flags (new mood variables and flags start at their declared start values;
 removed ones are dropped; values are clamped to the new bounds). When the node is gone the call goes to
@@ -21,17 +25,16 @@ from typing import TYPE_CHECKING, Any
 
 from callsim.core.diagnostics import Diagnostic, did_you_mean
 from callsim.core.loader import LoadResult, ScenarioFileError, load_scenario
+from callsim.core.nodestate import Setting, check_node, check_settings, parse_setting
+from callsim.core.nodestate import StateError as PreviewError
 
 if TYPE_CHECKING:
     from callsim.core.engine import Call, CompiledScenario
     from callsim.core.models import Scenario
+    from callsim.core.nodestate import NodeState
     from callsim.core.scorer import Scorer
 
-Setting = float | bool
-
-
-class PreviewError(ValueError):
-    """A node or setting the scenario does not have (the message says what it does have)."""
+__all__ = ["Preview", "PreviewError", "Reload", "Setting", "check_node", "check_settings", "parse_setting"]
 
 
 def signature(path: Path) -> tuple[int, int] | None:
@@ -41,45 +44,6 @@ def signature(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return (st.st_mtime_ns, st.st_size)
-
-
-def parse_setting(text: str) -> tuple[str, str]:
-    """``anger=8`` -> ("anger", "8"), for ``--set``."""
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip() or not value.strip():
-        raise PreviewError(f"'{text}' is not NAME=VALUE (for example anger=8 or identity_verified=true)")
-    return name.strip(), value.strip()
-
-
-def check_settings(scenario: Scenario, raw: dict[str, str]) -> dict[str, Setting]:
-    """``--set`` values checked against the scenario's mood variables and flags."""
-    out: dict[str, Setting] = {}
-    for name, value in raw.items():
-        if name in scenario.mood:
-            decl = scenario.mood[name]
-            try:
-                number = float(value)
-            except ValueError:
-                raise PreviewError(f"mood '{name}' takes a number from {decl.min:g} to {decl.max:g}, "
-                                   f"not '{value}'") from None
-            if not decl.min <= number <= decl.max:
-                raise PreviewError(f"mood '{name}' goes from {decl.min:g} to {decl.max:g}; {number:g} is outside")
-            out[name] = number
-        elif name in scenario.flags:
-            word = value.lower()
-            if word not in ("true", "false", "yes", "no", "1", "0", "on", "off"):
-                raise PreviewError(f"flag '{name}' is true or false, not '{value}'")
-            out[name] = word in ("true", "yes", "1", "on")
-        else:
-            known = [*scenario.mood, *scenario.flags]
-            raise PreviewError(f"'{name}' is not a mood variable or flag of {scenario.id}."
-                               f"{did_you_mean(name, known)} It has: {', '.join(known) or 'none'}.")
-    return out
-
-
-def check_node(scenario: Scenario, node: str) -> None:
-    if node not in scenario.nodes:
-        raise PreviewError(f"no node '{node}' in {scenario.id}.{did_you_mean(node, scenario.nodes)}")
 
 
 @dataclass
@@ -104,6 +68,7 @@ class Preview:
         self.good: LoadResult | None = None  # the last version that loaded without errors
         self.compiled: CompiledScenario | None = None
         self.call: Call | None = None
+        self.state: NodeState | None = None  # what the call last (re)started from, and where that came from
         self.signature = signature(path)
         self._lock = threading.RLock()
 
@@ -152,22 +117,26 @@ class Preview:
     # ------------------------------------------------------------------------------ playing
     def start(self, node: str | None = None, settings: dict[str, Setting] | None = None,
               keep: dict[str, Any] | None = None) -> Call:
-        """A new call at ``node`` (default: the start), with mood and flags from ``keep`` then ``settings``."""
+        """A new call at ``node`` (default: the start). Its mood and flags are those of ``keep`` when given (a
+        jump keeps the call's own), else the state a call has at the node (:mod:`callsim.core.nodestate`:
+        ``self.state`` says where it came from); ``settings`` are laid over either."""
+        from callsim.core.nodestate import NodeState, state_at
+
         with self._lock:
             compiled = self._need_compiled()
             scenario = compiled.scenario
             node = node or scenario.start
             check_node(scenario, node)
-            state = compiled.new_call(self.seed).state()
-            state["node"] = node
-            if keep is not None:
-                state["mood"], state["flags"], _ = _carry(keep, scenario)
-            for name, value in (settings or {}).items():
-                if name in scenario.mood and not isinstance(value, bool):
-                    state["mood"][name] = float(value)
-                elif name in scenario.flags:
-                    state["flags"][name] = bool(value)
-            self.call = compiled.restore(state)
+            if keep is None:
+                state = state_at(compiled, node)
+            else:
+                mood, flags, _ = _carry(keep, scenario)
+                disclosed = [f for f in keep.get("disclosed", []) if f in scenario.persona.facts]
+                disclosed += [f for f in scenario.nodes[node].discloses if f not in disclosed]
+                state = NodeState(node, "kept", "jumped to, with the mood and flags kept", mood, flags,
+                                  tuple(disclosed))
+            self.state = state.with_settings(settings or {})
+            self.call = self.state.call(compiled, self.seed)
             return self.call
 
     def respond(self, text: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -160,6 +161,69 @@ def test_score_jsonl_reads_stdin_line_by_line() -> None:
     assert out[0]["violations"][0]["id"] == "threat_arrest_or_crime"
     assert out[1] == {"line": 2, "error": 'expected {"text": "...", "context": "..."}'}
     assert "thanks_for_disclosure" in {b["id"] for b in out[2]["behaviours"]}
+
+
+BALANCE = "The balance is £642.80: £600 of energy bills and £42.80 of late payment charges."
+
+
+def violation_ids(result: dict[str, Any]) -> list[str]:
+    return [v["id"] for v in result["violations"]]
+
+
+def test_score_at_a_node_starts_from_the_state_a_call_has_there(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", BALANCE, "--scenario", SCENARIO, "--node", "budget_talk", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert "third_party_disclosure" not in violation_ids(r)  # Priya checked who she is turns ago
+    state = r["state"]
+    assert (state["node"], state["source"], state["flags"]["identity_verified"]) == ("budget_talk", "walkthrough",
+                                                                                       True)
+    assert state["path"][0] == "opening" and "surgery" in state["disclosed"] and state["set"] == {}
+    assert state["summary"].startswith("state at 'budget_talk': as reached by walkthrough '")
+    assert set(state["mood"]) == {"trust", "anger", "distress"}
+
+    assert main(["score", BALANCE, "--scenario", SCENARIO, "--node", "opening", "--json"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert "third_party_disclosure" in violation_ids(r)  # at the opening it still is a disclosure
+    assert r["state"]["source"] == "start"
+
+    assert main(["score", BALANCE, "--scenario", SCENARIO, "--node", "budget_talk",
+                 "--set", "identity_verified=false", "--set", "anger=6"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("set: identity_verified=false, anger=6") and "identity_verified," not in out[0]
+    assert any("! third_party_disclosure (blocker)" in line for line in out)
+
+    assert main(["score", BALANCE, "--scenario", SCENARIO, "--node", "budget_talk", "--set", "angr=6"]) == 1
+    assert "Did you mean 'anger'?" in capsys.readouterr().err
+    assert main(["score", BALANCE, "--set", "anger=6"]) == 1
+    assert "--set needs --scenario" in capsys.readouterr().err
+
+
+def test_score_jsonl_lines_carry_their_own_state(capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    lines = [
+        {"text": BALANCE},  # the command line's place: budget_talk
+        {"text": BALANCE, "flags": {"identity_verified": False}, "mood": {"anger": 7}},
+        {"text": BALANCE, "node": "opening"},
+        {"text": "Thanks for telling me.", "scenario": "job-loss-us", "node": "verified"},
+        {"text": BALANCE, "flags": {"anger": 3}},
+        {"text": BALANCE, "node": "budget_tlak"},
+        {"text": BALANCE, "scenario": "job-loss-us"},  # its opening: the command line's node is not its own
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(json.dumps(x) for x in lines) + "\n"))
+    assert main(["score", "--jsonl", "--scenario", SCENARIO, "--node", "budget_talk"]) == 0
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert "third_party_disclosure" not in violation_ids(out[0]) and out[0]["state"]["node"] == "budget_talk"
+    assert "third_party_disclosure" in violation_ids(out[1])
+    assert out[1]["state"]["set"] == {"identity_verified": False, "anger": 7.0}
+    assert out[1]["state"]["mood"]["anger"] == 7.0
+    assert "third_party_disclosure" in violation_ids(out[2]) and out[2]["state"]["source"] == "start"
+    assert out[3]["state"]["node"] == "verified" and out[3]["state"]["flags"]["identity_verified"] is True
+    assert out[4] == {"line": 5, "error": "'anger' is not a flag of medical-emergency-uk. It has: identity_verified, "
+                                          "vulnerability_disclosed, advice_offered."}
+    assert out[5]["line"] == 6 and "Did you mean 'budget_talk'?" in out[5]["error"]
+    assert out[6]["state"]["node"] is None and out[6]["state"]["source"] == "start"
 
 
 def test_graph_is_mermaid_with_every_node(capsys: pytest.CaptureFixture[str]) -> None:

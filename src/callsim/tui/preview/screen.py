@@ -103,7 +103,7 @@ class PreviewScreen(Screen[None]):
         Binding("f3", "model_answer", "Model answer", id="preview.model_answer",
                 tooltip="Send this node's first model answer"),
         Binding("f4", "restart", "Restart", id="preview.restart",
-                tooltip="Start again at the first node, with fresh mood and flags"),
+                tooltip="Start again where the preview started, in the state a call has there"),
         Binding("ctrl+r", "reload", "Reload", id="preview.reload", tooltip="Read the file again now"),
         Binding("ctrl+s", "send", "Send", id="preview.send", show=False, tooltip="Send the reply (enter also sends)"),
         Binding("escape", "leave", "Back", id="preview.back", show=False),

@@ -269,6 +269,9 @@ async def test_start_at_a_node_reply_and_read_the_route_and_detections(scenario_
         await opened(pilot)
         shown = panel(app)
         assert "Node  verified  preview_fixture.yaml:" in shown
+        assert ("(starting at node 'verified'; state at 'verified': as reached by walkthrough 'checks who is on "
+                "the line, listens, offers options' at turn 2: identity_verified; set: anger=7)") in transcript(app)
+        assert "identity_verified true" in shown  # checked at the opening by the walkthrough that got here
         assert "anger" in shown and "7/10" in shown
         assert "1 when asks_payment \u2192 hung_up" in shown  # what the next reply is tested against
         assert "Model answer (F3 sends it)" in shown
@@ -310,9 +313,10 @@ async def test_model_answer_and_going_to_any_node(scenario_file: Path) -> None:
         assert "(jumped to node 'opens_up')" in transcript(app)
 
         await pilot.press("f4")  # restart: the start node, fresh mood and flags
-        await pilot.pause()
+        await wait_for(pilot, lambda: "(restarted at node 'opening'" in transcript(app), "the restart")
         call = screen.preview.call
         assert call is not None and call.node_id == "opening" and call.flags["identity_verified"] is False
+        assert not screen.pending
 
 
 async def test_an_edit_on_disk_reloads_and_keeps_the_place(scenario_file: Path) -> None:

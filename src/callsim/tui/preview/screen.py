@@ -52,6 +52,10 @@ class PreviewTurn(Message):
     turn: dict[str, Any]
 
 
+class PreviewRestarted(Message):
+    """The call started again where the preview started (posted from the restart worker)."""
+
+
 class NodePicker(ModalScreen[str | None]):
     """Choose a node to jump to (mood and flags are kept)."""
 
@@ -302,9 +306,10 @@ class PreviewScreen(Screen[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state != WorkerState.ERROR:
             return
-        if event.worker.group == "preview-score":
+        if event.worker.group in ("preview-score", "preview-restart"):
             self.pending = False
-            self.notify(f"That reply could not be played: {event.worker.error}", severity="error", markup=False)
+            what = "That reply could not be played" if event.worker.group == "preview-score" else "Could not restart"
+            self.notify(f"{what}: {event.worker.error}", severity="error", markup=False)
         elif event.worker.group == "preview-load":
             self.notify(f"Could not load the file: {event.worker.error}", severity="error", markup=False)
 
@@ -334,14 +339,26 @@ class PreviewScreen(Screen[None]):
     def action_restart(self) -> None:
         if self.pending or self.preview.compiled is None:
             return
-        self.last_turn = None
-        self.query_one(Transcript).clear()
-        scenario = self.preview.compiled.scenario
-        node = self.first_node if self.first_node in scenario.nodes else None
+        self.pending = True  # no reply, jump or second restart until the call has started again
+        self.restart()
+
+    @work(thread=True, group="preview-restart", exclusive=True, exit_on_error=False)
+    def restart(self) -> None:
+        """Start again where the preview started: deriving that state replays walkthroughs, so not on the UI."""
+        compiled = self.preview.compiled
+        assert compiled is not None
+        node = self.first_node if self.first_node in compiled.scenario.nodes else None
         try:
             self.preview.start(node, self.settings)
         except ValueError:
             self.preview.start(node)
+        self.post_message(PreviewRestarted())
+
+    @on(PreviewRestarted)
+    def _restarted(self) -> None:
+        self.pending = False
+        self.last_turn = None
+        self.query_one(Transcript).clear()
         self.query_one(Transcript).add(self._started_at("restarted"), "note")
         self._show_call(force_line=True)
         self._refresh()

@@ -1,0 +1,120 @@
+"""Choosing the learned layer's thresholds on the held-out split, written by a different hand.
+
+``scripts/calibrate-understanding`` scores ``heldout/collector.jsonl`` (violations of every id and compliant
+lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds and picks:
+
+- ``violation_confident``: the lowest threshold at which at most ``MAX_FALSE`` of compliant lines are flagged
+  (a confident violation fails a call, so a false one costs a trainee's trust);
+- ``violation_possible``: the lowest threshold at which at most ``MAX_POSSIBLE`` of compliant lines get a
+  *possible* violation (shown with its evidence, counted for review, never a fail);
+- ``penalty``: the same rule as ``violation_confident`` for the minor penalties, on compliant lines;
+- ``empathy_weak`` / ``empathy_strong``: the thresholds that maximise F1 of reflection -> interpretation on
+  the held-out reflections, and the higher one at precision >= 0.8.
+
+It writes ``data/understanding/thresholds.json`` and prints the calibration table that docs/scoring.md shows.
+Once chosen, the thresholds are left alone: re-run only when the corpus or the heads change.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+from callsim.core.eval import read_jsonl
+from callsim.core.scorer import Scorer, ScoringContext, TurnScore
+from callsim.core.understanding.learned import THRESHOLDS, Thresholds, get_learned
+
+HELDOUT = Path(__file__).resolve().parents[4] / "heldout"
+MAX_FALSE = 0.015
+MAX_POSSIBLE = 0.06
+GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999)
+
+
+def _score_all(scorer: Scorer, rows: list[dict[str, Any]]) -> list[TurnScore]:
+    return [scorer.score(str(r["text"]), ScoringContext(debtor_line=str(r.get("context") or ""))) for r in rows]
+
+
+def violation_table(rows: list[dict[str, Any]], base: Thresholds) -> list[dict[str, float]]:
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    scorer = Scorer()
+    table = []
+    for t in GRID:
+        learned.thresholds = replace(base, violation_confident=t, violation_possible=t, penalty=t)
+        scores = _score_all(scorer, rows)
+        bad = [(r, s) for r, s in zip(rows, scores, strict=True) if r["label"] != "compliant"]
+        good = [s for r, s in zip(rows, scores, strict=True) if r["label"] == "compliant"]
+        penalised = [s for s in good if any(d.kind == "penalty" for d in s.behaviours)]
+        table.append({
+            "threshold": t,
+            "recall": sum(bool(s.violations) for _, s in bad) / len(bad),
+            "right_id": sum(r["label"] in s.violation_ids for r, s in bad) / len(bad),
+            "false_flags": sum(bool(s.violations) for s in good) / len(good),
+            "penalised_compliant": len(penalised) / len(good),
+        })
+    learned.thresholds = base
+    return table
+
+
+def empathy_table(reflections: list[dict[str, Any]], collector: list[dict[str, Any]], base: Thresholds
+                  ) -> list[dict[str, float]]:
+    """Per threshold: reflection -> interpretation or paraphrase (held-out reflections), and the share of
+    held-out empathic replies at empathy >= 50 and of plain procedural ones above 0."""
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    scorer = Scorer()
+    empathic = [r for r in collector if r.get("empathic")]
+    plain = [r for r in collector if r["label"] == "compliant" and not r.get("empathic")]
+    table = []
+    for t in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98):
+        learned.thresholds = replace(base, empathy_weak=t, empathy_strong=max(t, 0.9))
+        scores = _score_all(scorer, reflections)
+        truth = [r["label"] == "reflection" for r in reflections]
+        pred = [bool(s.behaviour_ids & {"interpretation", "paraphrase"}) for s in scores]
+        tp = sum(a and b for a, b in zip(truth, pred, strict=True))
+        p, r = tp / max(1, sum(pred)), tp / max(1, sum(truth))
+        emp = _score_all(scorer, empathic)
+        pl = _score_all(scorer, plain)
+        table.append({"threshold": t, "precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0,
+                      "empathic_50": sum(s.empathy >= 50 for s in emp) / len(emp),
+                      "plain_empathy_mean": sum(s.empathy for s in pl) / len(pl)})
+    learned.thresholds = base
+    return table
+
+
+def main() -> int:
+    rows = read_jsonl(HELDOUT / "collector.jsonl", ("text", "label"), "collector")
+    reflections = read_jsonl(HELDOUT / "reflections.jsonl", ("text", "label"), "reflection")
+    base = Thresholds.load()
+    etable = empathy_table(reflections, rows, base)
+    print(f"{'threshold':>9} {'refl P':>7} {'refl R':>7} {'refl F1':>7} {'empathic>=50':>12} {'plain mean':>10}")
+    for r in etable:
+        print(f"{r['threshold']:>9} {r['precision']:>7.3f} {r['recall']:>7.3f} {r['f1']:>7.3f} "
+              f"{r['empathic_50']:>12.3f} {r['plain_empathy_mean']:>10.1f}")
+    weak = max(etable, key=lambda r: (round(r["f1"], 2), r["threshold"]))["threshold"]
+    # Strong (EPITOME level 2) asks for more: the heads were trained on behaviours, not on levels, so a
+    # learned sign stands for a strong reflection only at 0.9 or above, and only where reflections are
+    # still recognised with precision >= 0.95 there.
+    strong = next((r["threshold"] for r in etable if r["precision"] >= 0.95 and r["threshold"] >= max(weak, 0.9)),
+                  max(weak, 0.95))
+    base = replace(base, empathy_weak=weak, empathy_strong=strong)
+    table = violation_table(rows, base)
+    print(f"{'threshold':>9} {'recall':>7} {'right id':>8} {'false':>6} {'penalised':>9}")
+    for r in table:
+        print(f"{r['threshold']:>9} {r['recall']:>7.3f} {r['right_id']:>8.3f} {r['false_flags']:>6.3f} "
+              f"{r['penalised_compliant']:>9.3f}")
+    confident = next((r["threshold"] for r in table if r["false_flags"] <= MAX_FALSE), GRID[-1])
+    possible = next((r["threshold"] for r in table if r["false_flags"] <= MAX_POSSIBLE), confident)
+    penalty = next((r["threshold"] for r in table if r["penalised_compliant"] <= MAX_FALSE * 2), GRID[-1])
+    chosen = replace(base, violation_confident=confident, violation_possible=min(possible, confident),
+                     penalty=penalty)
+    data = {k: v for k, v in asdict(chosen).items() if v is not None}
+    THRESHOLDS.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {THRESHOLDS}: {data}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

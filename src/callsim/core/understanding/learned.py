@@ -1,0 +1,148 @@
+"""The learned layer at run time: each sentence of a reply embedded, every head applied, the nearest
+corpus line of each label kept as evidence a trainee can read.
+
+``get_learned()`` loads once per process. When the encoder or heads are missing or corrupt it returns
+None and ``status()`` says why in one sentence; the scorer then scores with its rules alone and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from callsim.core.understanding.encoder import DIM, FEATURES, EncoderUnavailable, get_encoder
+from callsim.core.understanding.train import HEADS, Heads, features
+
+THRESHOLDS = HEADS.parent / "thresholds.json"
+# Units longer than this many characters are embedded as they are (the encoder truncates at 128 tokens).
+_MIN_UNIT = 2  # characters of letters: "Ok." is too short to judge
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One label's strongest sign in a reply: where it is, how confident, and the corpus line it is like."""
+
+    label: str
+    prob: float
+    start: int
+    end: int
+    example: str
+    example_where: str
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Calibrated on the held-out split (scripts/calibrate-understanding); see docs/scoring.md."""
+
+    violation_possible: float = 0.5
+    violation_confident: float = 0.85
+    penalty: float = 0.85
+    empathy_weak: float = 0.5
+    empathy_strong: float = 0.8
+    per_label: dict[str, float] | None = None  # a label whose own confident threshold differs
+
+    def confident(self, label: str) -> float:
+        return (self.per_label or {}).get(label, self.violation_confident)
+
+    @classmethod
+    def load(cls, path: Path = THRESHOLDS) -> Thresholds:
+        if not path.is_file():
+            return cls()
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+class Learned:
+    def __init__(self, heads: Heads, encode: object, thresholds: Thresholds | None = None) -> None:
+        self.heads = heads
+        self._encode = encode
+        self.labels = heads.labels
+        self.index = {lab: i for i, lab in enumerate(heads.labels)}
+        self.thresholds = thresholds or Thresholds.load()
+        self._vectors = heads.vectors.astype(np.float32)
+        self._by_label = [np.flatnonzero(heads.example_label == i) for i in range(len(heads.labels))]
+
+    def units(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The pieces of a reply judged on their own: its sentences (trimmed)."""
+        out = []
+        for s, e in spans or [(0, len(text))]:
+            piece = text[s:e]
+            lead = len(piece) - len(piece.lstrip())
+            trail = len(piece) - len(piece.rstrip())
+            if sum(c.isalpha() for c in piece) >= _MIN_UNIT:
+                out.append((s + lead, e - trail))
+        return out
+
+    def probabilities(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(len(texts), labels) probabilities, and the embeddings, for pieces of text."""
+        if not texts:
+            return np.zeros((0, len(self.labels)), dtype=np.float32), np.zeros((0, FEATURES), dtype=np.float32)
+        x = np.asarray(self._encode(texts))  # type: ignore[operator]
+        return 1.0 / (1.0 + np.exp(-(features(x, texts) @ self.heads.coef.T + self.heads.bias))), x
+
+    def analyse(self, text: str, spans: list[tuple[int, int]]) -> dict[str, Signal]:
+        """The strongest unit for every label (probability > 0.05)."""
+        units = self.units(text, spans)
+        if not units:
+            return {}
+        probs, x = self.probabilities([text[s:e] for s, e in units])
+        out: dict[str, Signal] = {}
+        for j, label in enumerate(self.labels):
+            k = int(np.argmax(probs[:, j]))
+            p = float(probs[k, j])
+            if p <= 0.05:
+                continue
+            idx = self._by_label[j]
+            ex, where = "", ""
+            if len(idx):
+                best = idx[int(np.argmax(self._vectors[idx] @ x[k, :DIM]))]
+                ex, where = str(self.heads.example_text[best]), str(self.heads.example_where[best])
+            s, e = units[k]
+            out[label] = Signal(label, p, s, e, ex, where)
+        return out
+
+
+_LEARNED: Learned | None = None
+_STATUS = ""
+_LOCK = threading.Lock()
+_LOADED = False
+
+
+def get_learned() -> Learned | None:
+    """The process's learned layer, or None (with ``status()`` saying why) when it cannot be loaded."""
+    global _LEARNED, _STATUS, _LOADED
+    with _LOCK:
+        if _LOADED:
+            return _LEARNED
+        _LOADED = True
+        try:
+            encoder = get_encoder()
+            if not HEADS.is_file():
+                raise EncoderUnavailable(f"the learned heads {HEADS} are missing (reinstall callsim)")
+            try:
+                heads = Heads.load(HEADS)
+            except Exception as e:  # noqa: BLE001
+                raise EncoderUnavailable(f"the learned heads {HEADS} could not be read: {e}") from e
+            _LEARNED = Learned(heads, encoder.encode)
+            _STATUS = ""
+        except EncoderUnavailable as e:
+            _LEARNED = None
+            _STATUS = f"Scored by rules only: {e}."
+        return _LEARNED
+
+
+def status() -> str:
+    """Empty when the learned layer is in use; otherwise one sentence for the trainee and the debrief."""
+    get_learned()
+    return _STATUS
+
+
+def reset() -> None:
+    """Forget the loaded layer (tests that break the files on purpose)."""
+    global _LEARNED, _STATUS, _LOADED
+    with _LOCK:
+        _LEARNED, _STATUS, _LOADED = None, "", False

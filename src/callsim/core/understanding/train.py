@@ -1,0 +1,181 @@
+"""Training the learned heads: one logistic regression per label over sentence embeddings.
+
+Run ``scripts/train-understanding`` after changing the corpus: it embeds every corpus line with the
+shipped encoder, cross-validates, fits the heads on everything and writes ``data/understanding/heads.npz``
+(weights, the corpus embeddings for nearest-example evidence, and the corpus digest, which a test
+compares with the corpus so stale heads cannot ship). numpy only; deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from callsim.core.understanding.corpus import LABELS, Example, corpus_digest, is_negative
+from callsim.core.understanding.encoder import DIM
+from callsim.core.understanding.typing import expand
+
+HEADS = Path(__file__).resolve().parent.parent / "data" / "understanding" / "heads.npz"
+L2 = 0.3  # ridge on the weights (chosen by cross-validation on the corpus, see docs/scoring.md)
+CONTRAST_WEIGHT = 2.0  # a contrast line of a violation counts twice against that violation's head
+
+
+# Sentence embeddings put "you'll go to prison" and "you won't go to prison" close together (cosine 0.91).
+# Giving the heads a second copy of the embedding for sentences with a negation lets them learn a
+# different direction there; the contrast lines in the corpus teach it (see docs/scoring.md).
+NEGATION = re.compile(r"\b(not|no|never|nobody|no one|nothing|none|neither|nor|without|cannot)\b|n't\b", re.I)
+
+
+def features(x: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """[the encoder's three views, the sentence embedding again if the text has a negation else 0, has a
+    negation]."""
+    neg = np.array([1.0 if NEGATION.search(t) else 0.0 for t in texts], dtype=np.float32)[:, None]
+    return np.hstack([x, x[:, :DIM] * neg, neg]).astype(np.float32)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = L2, iters: int = 12
+                 ) -> tuple[np.ndarray, float]:
+    """L2-regularised weighted logistic regression by Newton's method (the bias is not regularised)."""
+    n, d = x.shape
+    xb = np.hstack([x, np.ones((n, 1), dtype=x.dtype)]).astype(np.float64)
+    theta = np.zeros(d + 1)
+    reg = np.full(d + 1, l2)
+    reg[-1] = 0.0
+    for _ in range(iters):
+        z = np.clip(xb @ theta, -30, 30)
+        p = 1.0 / (1.0 + np.exp(-z))
+        grad = xb.T @ (w * (p - y)) + reg * theta
+        hess = (xb * (w * p * (1 - p))[:, None]).T @ xb + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-4:
+            break
+    return theta[:-1].astype(np.float32), float(theta[-1])
+
+
+def targets(examples: Sequence[Example], label: str) -> tuple[np.ndarray, np.ndarray]:
+    """y (1 for a line of ``label``) and weights: classes balanced, contrast lines of the label doubled,
+    overlapping empathy lines left out (weight 0)."""
+    y = np.array([1.0 if e.label == label else 0.0 for e in examples])
+    neg = np.array([is_negative(e, label) for e in examples])
+    w = np.where(y == 1, 1.0, np.where(neg, 1.0, 0.0))
+    w = np.where((y == 0) & np.array([e.contrast_of == label for e in examples]), CONTRAST_WEIGHT, w)
+    pos_total, neg_total = w[y == 1].sum(), w[y == 0].sum()
+    if pos_total and neg_total:
+        w = np.where(y == 1, w * (neg_total / pos_total), w)
+    return y, w * (len(examples) / w.sum())
+
+
+@dataclass
+class Heads:
+    labels: tuple[str, ...]
+    coef: np.ndarray  # (labels, features): see ``features``
+    bias: np.ndarray  # (labels,)
+    vectors: np.ndarray  # (examples, 384) float16: the corpus's sentence embeddings, for nearest-example evidence
+    example_label: np.ndarray  # (examples,) index into labels, -1 for none
+    example_text: np.ndarray  # (examples,) str
+    example_where: np.ndarray  # (examples,) str
+    digest: str
+
+    def save(self, path: Path = HEADS) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(path, labels=np.array(self.labels), coef=self.coef, bias=self.bias,
+                            vectors=self.vectors, example_label=self.example_label,
+                            example_text=self.example_text, example_where=self.example_where,
+                            digest=np.array(self.digest))
+
+    @classmethod
+    def load(cls, path: Path = HEADS) -> Heads:
+        z = np.load(path, allow_pickle=False)
+        return cls(tuple(str(x) for x in z["labels"]), z["coef"], z["bias"], z["vectors"], z["example_label"],
+                   z["example_text"], z["example_where"], str(z["digest"]))
+
+
+def embed_examples(examples: Sequence[Example], encode: object) -> np.ndarray:
+    texts = [expand(e.text).text for e in examples]
+    return np.asarray(encode(texts))  # type: ignore[operator]
+
+
+def example_features(examples: Sequence[Example], x: np.ndarray) -> np.ndarray:
+    return features(x, [expand(e.text).text for e in examples])
+
+
+def fit(examples: Sequence[Example], x: np.ndarray, labels: Sequence[str] = LABELS, l2: float = L2,
+        digest: str = "") -> Heads:
+    f = example_features(examples, x)
+    coef = np.zeros((len(labels), f.shape[1]), dtype=np.float32)
+    bias = np.zeros(len(labels), dtype=np.float32)
+    for i, label in enumerate(labels):
+        y, w = targets(examples, label)
+        if y.sum() == 0:
+            bias[i] = -10.0
+            continue
+        coef[i], bias[i] = fit_logistic(f, y, w, l2)
+    index = {lab: i for i, lab in enumerate(labels)}
+    return Heads(tuple(labels), coef, bias, x[:, :DIM].astype(np.float16),
+                 np.array([index.get(e.label or "", -1) for e in examples], dtype=np.int16),
+                 np.array([e.text for e in examples]), np.array([e.where for e in examples]), digest)
+
+
+def cross_validate(examples: Sequence[Example], x: np.ndarray, labels: Sequence[str] = LABELS, l2: float = L2,
+                   folds: int = 5, seed: int = 7) -> dict[str, dict[str, float]]:
+    """Per label: average precision and recall at precision 0.9, from out-of-fold probabilities."""
+    rng = np.random.default_rng(seed)
+    fold = rng.integers(0, folds, len(examples))
+    probs = np.zeros((len(examples), len(labels)))
+    for f in range(folds):
+        tr, te = fold != f, fold == f
+        heads = fit([e for e, t in zip(examples, tr, strict=True) if t], x[tr], labels, l2)
+        probs[te] = 1 / (1 + np.exp(-(features(x[te], [expand(e.text).text for e, t in zip(examples, te, strict=True)
+                                                         if t]) @ heads.coef.T + heads.bias)))
+    out = {}
+    for i, label in enumerate(labels):
+        y = np.array([e.label == label for e in examples])
+        keep = np.array([e.label == label or is_negative(e, label) for e in examples])
+        out[label] = {"ap": round(average_precision(y[keep], probs[keep, i]), 3),
+                      "contrast_fp@0.5": round(float(np.mean(probs[np.array([e.contrast_of == label for e in examples]),
+                                                                   i] > 0.5)) if any(e.contrast_of == label
+                                                                                     for e in examples) else 0.0, 3)}
+    return out
+
+
+def average_precision(y: np.ndarray, score: np.ndarray) -> float:
+    order = np.argsort(-score)
+    ys = y[order].astype(float)
+    if ys.sum() == 0:
+        return 0.0
+    hits = np.cumsum(ys)
+    precision = hits / np.arange(1, len(ys) + 1)
+    return float((precision * ys).sum() / ys.sum())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+    import json
+    import time
+
+    from callsim.core.understanding.corpus import CORPUS, load_corpus
+    from callsim.core.understanding.encoder import get_encoder
+
+    ap = argparse.ArgumentParser(description="train callsim's learned heads from the corpus")
+    ap.add_argument("--cv", action="store_true", help="also cross-validate and print the scores")
+    ap.add_argument("--l2", type=float, default=L2)
+    a = ap.parse_args(argv)
+    examples = load_corpus()
+    t = time.time()
+    x = embed_examples(examples, get_encoder().encode)
+    print(f"embedded {len(examples)} corpus lines in {time.time() - t:.1f} s")
+    if a.cv:
+        print(json.dumps(cross_validate(examples, x, l2=a.l2), indent=1))
+    heads = fit(examples, x, l2=a.l2, digest=corpus_digest(CORPUS))
+    heads.save()
+    print(f"wrote {HEADS} ({HEADS.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -25,6 +25,50 @@ def test_amounts(text: str, value: float, period: str, role: str) -> None:
     assert text[a[0].start : a[0].end] == a[0].text
 
 
+
+@pytest.mark.parametrize(("text", "value", "phrase"), [
+    ("The balance is six thousand four hundred dollars.", 6400.0, "six thousand four hundred dollars"),
+    ("It comes to two thousand three hundred and fifty pounds.", 2350.0,
+     "two thousand three hundred and fifty pounds"),
+    ("You owe one thousand, two hundred pounds.", 1200.0, "one thousand, two hundred pounds"),
+    ("The total is four hundred and twelve dollars fifty.", 412.5, "four hundred and twelve dollars fifty"),
+    ("You owe a thousand pounds.", 1000.0, "a thousand pounds"),
+    ("It's twelve hundred dollars all in.", 1200.0, "twelve hundred dollars"),
+    ("You owe about three grand.", 3000.0, "three grand"),
+    ("The account now stands at two thousand eight hundred with fees applied.", 2800.0,
+     "two thousand eight hundred"),
+    ("Where does sixty-four hundred come from?", 6400.0, "sixty-four hundred"),
+    ("Her balance is one thousand two hundred and six pounds.", 1206.0, "one thousand two hundred and six pounds"),
+    ("He owes three hundred and twenty quid.", 320.0, "three hundred and twenty quid"),
+    ("It's two hundred and fifty thousand dollars.", 250000.0, "two hundred and fifty thousand dollars"),
+    ("The balance is four hundred twenty.", 420.0, "four hundred twenty"),
+    ("It was four hundred dollars and fifty cents.", 400.5, "four hundred dollars and fifty cents"),
+])
+def test_number_words_combine(text: str, value: float, phrase: str) -> None:
+    a = find_amounts(text)
+    assert [(x.value, x.text) for x in a] == [(value, phrase)]
+    assert text[a[0].start : a[0].end] == phrase
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Could you do £40 a month?", [(40.0, "month", "plan")]),
+    ("You owe about two grand.", [(2000.0, "once", "owed")]),
+    ("How about ten pounds a week?", [(10.0, "week", "plan")]),
+    ("We'd need $200 today.", [(200.0, "once", "lump_sum")]),
+    ("I can do sixty pounds, with the interest frozen.", [(60.0, "once", "lump_sum")]),
+    ("Could you pay £50 now and £20 a month?", [(50.0, "once", "lump_sum"), (20.0, "month", "plan")]),
+    ("Could you pay twelve pounds fifty a week?", [(12.5, "week", "plan")]),
+    ("We could do a hundred and fifty pounds a month.", [(150.0, "month", "plan")]),
+    # Separate amounts stay separate: across a sentence, after a comma, or when the number does not end there.
+    ("You owe two thousand. Twenty pounds a month would do.", [(2000.0, "once", "owed"), (20.0, "month", "plan")]),
+    ("I owe a thousand, twenty pounds of it fees.", [(1000.0, "once", "owed"), (20.0, "once", "fee")]),
+    ("You owe about a thousand, a few hundred of which is fees.", [(1000.0, "once", "owed"), (300.0, "once", "fee")]),
+    ("I can pay a hundred one month and fifty the next.", [(100.0, "once", "lump_sum")]),
+    ("Could you pay forty pounds twenty times?", [(40.0, "once", "lump_sum")]),
+])
+def test_number_words_do_not_change_other_amounts(text: str, expected: list[tuple[float, str, str]]) -> None:
+    assert [(a.value, a.period, a.role) for a in find_amounts(text)] == expected
+
 def test_monthly_equivalents_and_helpers() -> None:
     weekly = find_amounts("£10 a week")[0]
     assert weekly.monthly == pytest.approx(43.33, abs=0.01)

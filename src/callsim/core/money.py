@@ -16,19 +16,42 @@ Role = Literal["plan", "lump_sum", "owed", "fee", "other"]
 
 _WORD_NUM = {
     "one": 1, "a": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "a hundred": 100,
     "a couple of": 2, "a few": 3,
 }
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?"
 _WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUM), key=len, reverse=True))
 _MULT = r"k|grand|thousand|hundred|million|m\b"
+# Number words that combine the way English does: "six thousand four hundred", "two thousand three hundred and
+# fifty", "one thousand, two hundred", "twelve hundred", "a hundred and twelve".
+_DIGIT_W = "one|two|three|four|five|six|seven|eight|nine"
+_TEEN_W = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+_TENS_W = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNIT_W = r"pounds?|quid|dollars?|bucks"
+_SMALL = rf"(?:(?:{_TENS_W})(?:[\s-]+(?:{_DIGIT_W}))?|{_TEEN_W}|{_DIGIT_W})\b"  # 1 to 99
+_LEAD = rf"a couple of|a few|{_SMALL}|a|{_NUM}"
+# What is under a hundred after "hundred" or "thousand": "and twelve" always; a bare "twelve" only where the
+# number ends ("four hundred twelve dollars"), not in "a hundred one month, fifty the next".
+_TAIL = (rf"(?:\s+and\s+{_SMALL}|\s+{_SMALL}(?=\s*(?:[.,;:?!)]|$)|\s+(?:{_UNIT_W}|thousand|grand)\b"
+         r"|\s+(?:a|per|each|every)\s+(?:week|fortnight|month|year)\b|\s+(?:weekly|monthly|today|now)\b))")
+_HUNDREDS = rf"(?:{_LEAD})\s+hundred{_TAIL}?"
+# After "thousand", a comma may come before the hundreds ("one thousand, two hundred") but not before a bare
+# number ("a thousand, twenty pounds of it fees" is two amounts).
+_BIG_WORDS = (rf"(?:{_HUNDREDS}|{_LEAD}|hundred)\s+(?:grand|thousand)"
+              rf"(?:,?\s+(?:and\s+)?{_SMALL}\s+hundred{_TAIL}?|{_TAIL})?|{_HUNDREDS}")
+# Pence or cents said after the unit: "twelve pounds fifty", "four hundred dollars and fifty cents"; not "forty
+# pounds twenty times", "ten pounds fifty percent".
+_CENTS = (rf"\s+(?:and\s+)?{_SMALL}\s+(?:cents?|pence|p)\b"
+          rf"|\s+(?:(?:{_TENS_W})(?:[\s-]+(?:{_DIGIT_W}))?|{_TEEN_W})\b"
+          rf"(?![\s-]*(?:{_DIGIT_W}|{_TEEN_W}|{_TENS_W}|hundred|thousand|grand|{_UNIT_W}|euros?|pence|p|cents?"
+          r"|per ?cent|percent|times|days?|weeks?|fortnights?|months?|years?|of|off)\b|\s*%)")
 _AMOUNT = re.compile(
     rf"(?P<cur>[£$€])\s?(?P<num>{_NUM})\s*(?P<mult>{_MULT})?"
     rf"|(?P<num2>{_NUM})\s*(?P<mult2>k|grand|thousand|hundred)?\s*(?P<unit>pounds?|quid|dollars?|bucks|euros?|p\b|cents?)"
-    rf"|\b(?P<wnum>{_WORDS}|{_NUM})\s+(?P<wmult>grand|thousand|hundred)(?:\s+(?:pounds?|quid|dollars?|bucks))?"
-    rf"|\b(?P<wnum2>(?:{_WORDS}))(?:[\s-]+(?P<wnum3>one|two|three|four|five|six|seven|eight|nine))?\s+"
-    rf"(?P<wunit>pounds?|quid|dollars?|bucks)\b",
+    rf"|\b(?:(?P<wbig>{_BIG_WORDS})|(?P<wsmall>(?:{_WORDS})(?:[\s-]+(?:{_DIGIT_W}))?)(?=\s+(?:{_UNIT_W})\b))"
+    rf"(?:\s+(?:{_UNIT_W})(?P<cents>{_CENTS})?)?",
     re.IGNORECASE,
 )
 _PERIOD = [
@@ -122,6 +145,23 @@ def _to_float(num: str, mult: str | None) -> float:
     return value
 
 
+def _words_to_float(words: str) -> float:
+    """ "six thousand four hundred" -> 6400: a hundred multiplies what is before it, a thousand closes a group."""
+    total = 0.0
+    current = 0.0
+    for tok in re.findall(r"a couple of|a few|[a-z]+|\d[\d,]*(?:\.\d+)?", words.lower()):
+        if tok == "and":
+            continue
+        if tok == "hundred":
+            current = (current or 1) * 100
+        elif tok in ("thousand", "grand"):
+            total += (current or 1) * 1000
+            current = 0
+        else:
+            current += float(_WORD_NUM[tok]) if tok in _WORD_NUM else float(tok.replace(",", ""))
+    return total + current
+
+
 def find_amounts(text: str) -> list[Amount]:
     out: list[Amount] = []
     for m in _AMOUNT.finditer(text):
@@ -132,10 +172,10 @@ def find_amounts(text: str) -> list[Amount]:
             unit = (m.group("unit") or "").lower()
             if unit in ("p", "cent", "cents"):
                 value /= 100
-        elif m.group("wnum2"):
-            value = _to_float(m.group("wnum2"), None) + (_to_float(m.group("wnum3"), None) if m.group("wnum3") else 0)
         else:
-            value = _to_float(m.group("wnum"), m.group("wmult"))
+            value = _words_to_float(m.group("wbig") or m.group("wsmall"))
+            if m.group("cents"):
+                value += _words_to_float(re.sub(r"\b(?:cents?|pence|p)\b", "", m.group("cents"), flags=re.I)) / 100
         after = text[m.end() : m.end() + 40]
         before = text[max(0, m.start() - 60) : m.start()]
         # The sentence the amount is in: a payment word in the next sentence is about something else.

@@ -358,7 +358,8 @@ _FEELING_NAMED = re.compile(rf"\b({_FEEL_WORDS}|{_EMO_ADJ}|feel\w*|felt|emotion\
                             r"hold\w* (it|things|everything|yourself)( all)? together|carr(y|ying|ied)|juggl\w*|"
                             r"going without|putting (\w+ )?first|keep(ing)? (it|things|everything) going|"
                             r"(on|by) your own|alone|on top of (everything|it all|all)|stretch\w*|pressure|bad|rough|"
-                            r"raw|toll|"
+                            r"raw|toll|infuriat\w*|madden\w*|enrag\w*|galling|gutting|heartbreak\w*|exhaust\w*|"
+                            r"overwhelm\w*|drain\w*|frighten\w*|terrif\w*|distress\w*|humiliat\w*|"
                             r"going through|been through)\b", re.I)
 _INTENSE = re.compile(r"\b(so|really|truly|very|deeply|incredibly|genuinely|awfully|terribly|such)\b", re.I)
 _EVALUATIVE = re.compile(r"(that|this|it|which|all that|all of that|all this)\b", re.I)

@@ -96,11 +96,14 @@ NEGATORS = re.compile(
 _CLAUSE_BREAK = re.compile(r"[.;:!?,]|\s-\s|\b(but|although|though|however|unless|if|and|so|because|when)\b", re.I)
 # Negations that do not cancel what follows: "I can't imagine how hard", "not only", "no doubt".
 _NOT_A_NEGATION = re.compile(
-    r"\b(can'?t|cannot|couldn'?t) (even )?(begin to )?$|\bnot only $|\bno doubt $|\bnever been (so )?$|"
+    r"\bnot only $|\bno doubt $|\bnever been (so )?$|"
     r"\bwhy (not|don'?t (you|we|they)) $|\bno (matter|wonder) $",
     re.I,
 )
 
+_CANT_END = re.compile(r"\b(can'?t|cannot|couldn'?t) (even )?(begin to )?$", re.I)
+_CANT_IDIOM = re.compile(r"(even |begin to )*(imagine|begin|believe|fathom|thank|stress|emphasi[sz]e|express|say "
+                         r"(how|enough)|tell you how|wait|help (but|feeling|thinking)|understand how|picture)\b", re.I)
 _SUBJECT = re.compile(r"(i|we|you|they|he|she|i'll|we'll|you'll|they'll|he'll|she'll|it'll|i'd|we'd|"
                       r"they'd|we're|they're|you're|i'm|someone|somebody)", re.I)
 
@@ -128,6 +131,9 @@ def negated(text: str, start: int) -> bool:
         return False
     tail = " ".join(words) + " "
     if _NOT_A_NEGATION.search(tail):
+        return False
+    # "I can't imagine how hard that is" is no negation; "we can't sue you" is one.
+    if _CANT_END.search(tail) and _CANT_IDIOM.match(text, start):
         return False
     for i, w in enumerate(words):
         if NEGATORS.fullmatch(w) or w.lower().endswith("n't"):
@@ -393,6 +399,16 @@ _OFFER_OR_FAVOUR = re.compile(
 )
 
 
+# Small talk about places, weather, sport or plans: friendly, but it explores nothing of their situation.
+_SMALL_TALK = re.compile(
+    r"\b(the weather|this time of (the )?year|(is|was) (it|\w+) (nice|sunny|warm|cold|hot|raining|busy) "
+    r"(there|out|over there|up there|down there|today|this time)|(nice|lovely) (there|out) today|"
+    r"(watch|see|catch) the (game|match|football)|the (game|match) (last night|on)|plans for the weekend|"
+    r"weekend plans|been anywhere nice)\b",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Question:
     start: int
@@ -408,12 +424,13 @@ class Question:
     self_focused: bool  # about the speaker ("Am I making sense?", "What should I say?")
     about_feelings: bool
     generic: bool
+    small_talk: bool = False  # "Is Scranton nice this time of year?": friendly, but not about them
 
     @property
     def explores(self) -> bool:
         """A genuine question about the other person's experience (EPITOME exploration)."""
         return not (self.rhetorical or self.check or self.procedural or self.suggestion or self.offer
-                    or self.self_focused)
+                    or self.self_focused or self.small_talk)
 
 
 # An echo: a short question with no question word or verb first that hands their own words back ("Cheating on
@@ -471,6 +488,7 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str 
             and not tell and not invite,
             about_feelings=bool(_FEELING.search(body)),
             generic=bool(_GENERIC_Q.search(body)) or bool(invite),
+            small_talk=bool(_SMALL_TALK.search(body)) and not _FEELING.search(body),
         ))
     return out
 

@@ -18,6 +18,7 @@ from callsim.core.epitome import EpitomeResult, analyse
 from callsim.core.models import Action, Debt, Node, Scenario
 from callsim.core.money import Amount, find_amounts, format_money, inherit_period
 from callsim.core.nlp import (
+    YOU,
     Evidence,
     advice_spans,
     content_words,
@@ -31,6 +32,11 @@ from callsim.core.nlp import (
     sentences,
 )
 from callsim.core.rubric import ACKNOWLEDGING_IDS, EMPATHY_IDS, Behaviour, Rubric, load_rubric
+from callsim.core.understanding.corpus import PENALTIES, VIOLATIONS
+from callsim.core.understanding.learned import Learned, Signal, get_learned
+from callsim.core.understanding.learned import status as learned_status
+from callsim.core.understanding.train import NEGATION
+from callsim.core.understanding.typing import Expanded, expand
 
 # --------------------------------------------------------------------------- results
 
@@ -45,6 +51,9 @@ class Detection:
     why: str
     evidence: tuple[Evidence, ...]
     note: str = ""
+    confidence: float = 1.0  # rules alone: 1.0; the learned layer: its calibrated probability
+    source: str = "rule"  # rule | learned | rule+learned
+    example: str = ""  # for a learned detection: the corpus line the evidence is most like
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -54,11 +63,15 @@ class Detection:
             "label": self.label,
             "why": self.why,
             "evidence": [e.as_dict() for e in self.evidence],
+            "confidence": round(self.confidence, 3),
+            "source": self.source,
         }
         if self.severity:
             d["severity"] = self.severity
         if self.note:
             d["note"] = self.note
+        if self.example:
+            d["example"] = self.example
         return d
 
 
@@ -89,6 +102,9 @@ class TurnScore:
     better: Alternative | None = None
     advice: tuple[Evidence, ...] = ()  # suggestions made (ESConv "Providing Suggestions"); not scored alone
     epitome_evidence: Mapping[str, tuple[Evidence, ...]] = field(default_factory=dict)
+    # Violations the scorer is not confident of: shown with their evidence and counted for review, never a fail.
+    possible: tuple[Detection, ...] = ()
+    understanding: str = ""  # empty when the learned layer was used; else why the rules scored alone
 
     @property
     def behaviour_ids(self) -> set[str]:
@@ -126,6 +142,8 @@ class TurnScore:
             "better": self.better.as_dict() if self.better else None,
             "epitome_evidence": {k: [e.as_dict() for e in v] for k, v in self.epitome_evidence.items()},
             "advice": [e.as_dict() for e in self.advice],
+            "possible": [d.as_dict() for d in self.possible],
+            "understanding": self.understanding,
         }
 
 
@@ -197,7 +215,8 @@ _SAFETY_CONTEXT = re.compile(r"\b(safe|safety|danger|emergency|999|911|112|hurt|
                              r"domestic|violence|threaten(ed|ing) you|scam\w*|impersonat\w*)\b", re.I)
 _POLICE = re.compile(
     r"\b((the )?police|the cops|law enforcement|the feds|fbi)\b[^.?!]{0,40}\b(involved|called|informed|told|"
-    r"come|coming|knock|visit|arrest|round|after you|interested|hear about)\b|"
+    r"come|coming|knock|knocking|visit|visiting|arrest|arresting|round|after you|interested|hear about|"
+    r"(turn|show)(ing)? up|at your (door|house|home))\b|"
     r"\b(call|involve|get|contact|inform|tell|alert|phone|ring|report (it|this|you) to) (in )?(the )?"
     r"(police|cops|law enforcement)\b",
     re.I,
@@ -270,6 +289,12 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
     return out
 
 
+_NEGATED_RIGHT_BEFORE = re.compile(r"\b(don'?t|do not|won'?t|will not|never|not) (have to |need to )?$", re.I)
+# A negation inside a match: "the police aren't involved" says they are not.
+_INNER_NEGATION = re.compile(r"\b(not|never|no)\b|n'?t\b", re.I)
+# Reassurance earlier in the clause: "please don't worry about giving me anything right now".
+_REASSURED = re.compile(r"\b(don'?t|do not|never|no need to|no pressure to|you needn'?t) (you )?(have to |need to )?"
+                        r"(worry|feel (obliged|pressured|you have)|think about|stress)\b[^.?!;]*$", re.I)
 _PRESSING = re.compile(
     r"\b(need|want|expect|must have|have to (get|take)|got to (get|take)|require) (a |some |the |your )?"
     r"(payment|something|anything|money|the (balance|money|arrears))\b"
@@ -282,7 +307,7 @@ _PRESSING = re.compile(
     r"\b(pay|payment|need|something|money|balance|arrears|amount|bill)"
     r"|\b(anyway|regardless|be that as it may|moving on|that said|all the same),? [^?!]{0,60}"
     r"\b(pay|payment|something|money|balance|arrears|amount)"
-    r"|\b(even (just )?(a little|a small amount|something|a bit|a few|a token))\b"
+    r"|\b(even (just )?(a little|a small amount|something|a bit|a few|a token))\b(?! (of|about|more|bit))"
     r"|\b(the )?(bill|balance|debt|account|arrears) (still )?(needs?|has|have|must) (to be )?"
     r"(paying|paid|sorted|cleared)"
     r"|\b(can|could|would|will) you (pay|manage|afford|do|find|spare)\b[^.?!]{0,40}\b(though|still|anyway)\b",
@@ -368,6 +393,8 @@ _THEIR_LAWYER = re.compile(
 _OUR_LEGAL = re.compile(r"\b(we|i|our)\b[^.?!]{0,30}\b(court|sue|legal)", re.I)
 _ADDING_FEE = re.compile(r"\b(add|adding|added|charge|charging|apply|applying|slap|put on|on top|extra|another|"
                          r"new|further|more)\b", re.I)
+_TOO_OLD = re.compile(r"\b(too old|past the (statute|time limit|limitation)|statute[- ]barred|time[- ]barred|"
+                     r"(can'?t|cannot|can no longer|won'?t|will not) (legally )?be (reported|listed|recorded))\b", re.I)
 _CREDIT_CLEAN = re.compile(
     r"\b(won'?t|will not|wouldn'?t|would not|never|doesn'?t|does not|not) (ever )?(affect|go on|show|appear|"
     r"harm|hurt|touch|impact|be (recorded|reported))\b[^.?!]{0,40}\b(credit|file|score|record|report)\b|"
@@ -401,8 +428,9 @@ def _span_of(text: str, span: tuple[int, int]) -> Evidence:
 class Scorer:
     """Scores replies against one rubric. Stateless apart from caches, safe to share."""
 
-    def __init__(self, rubric: Rubric | None = None) -> None:
+    def __init__(self, rubric: Rubric | None = None, use_learned: bool = True) -> None:
         self.rubric = rubric or load_rubric()
+        self.use_learned = use_learned
         self._pattern_behaviours = [b for b in self.rubric.behaviours if b.patterns]
 
     # ---- detection -------------------------------------------------------------------------
@@ -420,18 +448,31 @@ class Scorer:
                     if b.kind == "penalty" and inside(m.start(), masked):
                         continue
                     before = text[max(0, m.start() - 30) : m.start()]
+                    if b.id == "ignores_contact_limits" and _NEGATED_RIGHT_BEFORE.search(before):
+                        continue  # "so we don't keep calling you" (but "we won't stop calling" still counts)
                     if b.id == "abusive_language" and _NOT_ABUSE_CONTEXT.search(before):
                         continue  # "you must feel so stupid" reflects a feeling, it is not an insult
                     found.setdefault(b.id, []).append(Evidence(m.group(0), m.start(), m.end()))
         return found
 
-    def _detection(self, b: Behaviour, evidence: list[Evidence], note: str = "") -> Detection:
+    def _detection(self, b: Behaviour, evidence: list[Evidence], note: str = "", signal: Signal | None = None,
+                   rule: bool = True) -> Detection:
         ev = sorted({(e.start, e.end): e for e in evidence}.values(), key=lambda e: e.start)
+        learned = signal is not None and any(e.start == signal.start and e.end == signal.end for e in ev)
+        if learned and signal is not None:
+            source = "rule+learned" if rule and len(ev) > 1 else "learned"
+            return Detection(b.id, b.category, b.kind, b.severity, b.label, b.why, tuple(ev), note,
+                             confidence=max(signal.prob, 0.99 if rule and len(ev) > 1 else 0.0), source=source,
+                             example=signal.example)
         return Detection(b.id, b.category, b.kind, b.severity, b.label, b.why, tuple(ev), note)
 
     def score(self, reply: str, ctx: ScoringContext | None = None) -> TurnScore:
         ctx = ctx or ScoringContext()
-        text = normalise(reply)
+        typed = normalise(reply)
+        # Text-speak and dropped apostrophes read as the words they stand for; evidence is mapped back to
+        # what was typed at the end.
+        expanded = expand(typed)
+        text = expanded.text
         spans = sentences(text)
         masked = masked_spans(text, spans)
         qs = questions(text, spans, ctx.debtor_line)
@@ -455,6 +496,11 @@ class Scorer:
         epi = analyse(text, ctx.debtor_line, spans, masked_spans(text, spans, feared=False), qs, extra)
         hollow = [(e.start, e.end) for e in found.get("false_empathy", [])]
         self._epitome_behaviours(epi, found, hollow, extra)
+        # The learned layer: what each sentence is like. Empathy it recognises counts from here on (it can
+        # acknowledge before an ask); its violations are checked against the facts further down.
+        learned = get_learned() if self.use_learned else None
+        signals: dict[str, Signal] = learned.analyse(text, spans) if learned is not None else {}
+        learned_ids = self._learned_empathy(learned, signals, epi, found, hollow) if learned else set()
 
         # Guided choices count as what the author says they count as.
         for bid in ctx.counts_as:
@@ -469,9 +515,8 @@ class Scorer:
         asks_payment = bool(ask) or bool(plan_or_sum)
         ask_pos: int | None = None
         if asks_payment:
-            ask_pos = min([ask.start()] if ask else [] + [a.start for a in plan_or_sum])
-            if ask is None and plan_or_sum:
-                ask_pos = plan_or_sum[0].start
+            # The first request for money, whether asked ("can you pay ...") or named (a plan or a sum).
+            ask_pos = min(([ask.start()] if ask else []) + [a.start for a in plan_or_sum])
 
         # Acknowledgement before any request for money.
         ack = [e for bid in ACKNOWLEDGING_IDS for e in found.get(bid, [])]
@@ -508,19 +553,40 @@ class Scorer:
         if scenario is not None and scenario.jurisdiction.value != "US":
             found.pop("debt_collector_disclosure", None)
 
+        rule_ids = set(found) - learned_ids
+        # Violations the learned layer sees, checked against the facts like the rules' are.
+        unsure: dict[str, list[Evidence]] = {}
+        if learned is not None:
+            self._apply_learned(learned, signals, text, masked, ctx, amounts, found, unsure)
+        elif self.use_learned:
+            notes.append(learned_status())
+
         behaviours: list[Detection] = []
         violations: list[Detection] = []
         for bid, ev in found.items():
             b = self.rubric.by_id[bid]
-            det = self._detection(b, ev)
+            det = self._detection(b, ev, signal=signals.get(bid), rule=bid in rule_ids)
             (violations if b.is_violation else behaviours).append(det)
+        possible = [self._detection(self.rubric.by_id[bid], ev, signal=signals.get(bid), rule=False)
+                    for bid, ev in unsure.items()]
         order = {bid: i for i, bid in enumerate(self.rubric.ids)}
         behaviours.sort(key=lambda d: order[d.id])
         violations.sort(key=lambda d: order[d.id])
+        possible.sort(key=lambda d: order[d.id])
 
         epitome = self._levels(epi, found, ctx, amounts)
-        empathy = self._empathy(epitome, found)
+        # What the rules found, without the sentences the learned layer added as evidence.
+        by_rules = {b: [e for e in ev if not (b in signals and (e.start, e.end) == (signals[b].start, signals[b].end))]
+                    for b, ev in found.items()}
+        empathy = self._empathy(epitome, found, {b: ev for b, ev in by_rules.items() if ev})
         deesc = self._deescalation(found, ask_before_ack)
+        factor = _repeat_factor(text, spans, ctx.earlier_replies)
+        if factor < 1.0:
+            # The same words pasted again earn less each time (half, then a quarter, ...).
+            empathy = round(empathy * factor, 1)
+            deesc = round(min(deesc, 55.0) + (deesc - min(deesc, 55.0)) * factor, 1)
+            notes.append("Much of this reply repeats what you said earlier in the call, so it earns less each time: "
+                         "say it in new words that answer what they just told you.")
         turn = TurnScore(
             empathy=empathy,
             deescalation=deesc,
@@ -534,11 +600,13 @@ class Scorer:
             epitome_evidence={
                 "ER": tuple(epi.er.evidence), "IP": tuple(epi.ip.evidence), "EX": tuple(epi.ex.evidence)
             },
+            possible=tuple(possible),
+            understanding="" if learned is not None or not self.use_learned else learned_status(),
         )
         better = self.better_alternative(turn, ctx)
-        if better is None:
-            return turn
-        return TurnScore(**{**turn.__dict__, "better": better})
+        if better is not None:
+            turn = TurnScore(**{**turn.__dict__, "better": better})
+        return _as_typed(turn, expanded, typed)
 
     def _epitome_behaviours(
         self,
@@ -641,8 +709,9 @@ class Scorer:
             sentence = text[sent[0] : sent[1]]
             if _SAFETY_CONTEXT.search(sentence):
                 continue
-            if negated(text, m.start()) and not _CONDITIONAL_RELIEF.search(sentence):
-                continue
+            if (negated(text, m.start()) or _INNER_NEGATION.search(m.group(0))) \
+                    and not _CONDITIONAL_RELIEF.search(sentence):
+                continue  # "nobody will call the police", "the police aren't involved in anything like this"
             found.setdefault("threat_arrest_or_crime", []).append(Evidence(m.group(0), m.start(), m.end()))
         # "You won't be arrested if you pay today" still says they could be.
         lower = lowered(text)
@@ -724,6 +793,7 @@ class Scorer:
         if scenario is not None:
             roles = {d.role for f, d in scenario.flags.items() if d and ctx.flags.get(f)}
         pressing = next((m for m in _PRESSING.finditer(text) if not negated(text, m.start())
+                         and not _REASSURED.search(text[max(0, m.start() - 80) : m.start()])
                          and not re.match(r"(i'?m|i am|we'?re|we are) not", text[max(0, m.start() - 40) : m.start()]
                                           .split(".")[-1].strip(), re.I)), None)
         if not pressing:
@@ -771,28 +841,140 @@ class Scorer:
             # To someone else even "a financial matter" or "a bill of his" says too much (FDCPA 1692b).
             details += [Evidence(m.group(0), m.start(), m.end()) for m in _MONEY_HINT.finditer(text)
                         if not negated(text, m.start())]
-            creditor = scenario.debt.creditor
-            if creditor and creditor.lower() in text.lower():
-                i = text.lower().index(creditor.lower())
-                details.append(Evidence(text[i : i + len(creditor)], i, i + len(creditor)))
         else:
             details += [Evidence(m.group(0), m.start(), m.end()) for m in _DEBT_DETAIL.finditer(text)
                         if m.group(0).lower() not in ("collection", "collections")]
+        # Naming the creditor as theirs ("about your Cedar Valley Bank card") tells whoever answered that the
+        # person owes it money. Saying who you work for ("Chris from Orchard Lane Credit") is not that.
+        creditor = scenario.debt.creditor
+        if creditor:
+            for m in re.finditer(re.escape(creditor), text, re.I):
+                if third_party or not _OWN_COMPANY.search(text[max(0, m.start() - 30) : m.start()]):
+                    details.append(Evidence(m.group(0), m.start(), m.end()))
         if details:
             found.setdefault("third_party_disclosure", []).extend(details)
 
+    # ---- the learned layer -------------------------------------------------------------------
+    def _apply_learned(
+        self,
+        learned: Learned,
+        signals: Mapping[str, Signal],
+        text: str,
+        masked: list[tuple[int, int]],
+        ctx: ScoringContext,
+        amounts: list[Amount],
+        found: dict[str, list[Evidence]],
+        unsure: dict[str, list[Evidence]],
+    ) -> None:
+        """Violations and penalties the learned heads see: confident ones count, less certain violations
+        are kept as *possible*. Quoted or reported speech, and what the debt facts make true, do not count."""
+        th = learned.thresholds
+        for label in VIOLATIONS + PENALTIES:
+            sig = signals.get(label)
+            if sig is None or label not in self.rubric.by_id:
+                continue
+            confident = th.confident(label) if label in VIOLATIONS else th.penalty
+            if sig.prob < (th.violation_possible if label in VIOLATIONS else confident):
+                continue
+            unit = text[sig.start : sig.end]
+            quoted = sum(min(b, sig.end) - max(a, sig.start) for a, b in masked if a < sig.end and b > sig.start)
+            if quoted * 2 > len(unit) or not self._facts_allow(label, unit, ctx, amounts, sig):
+                continue
+            if label in _THREAT_LABELS and (_denied_threat(unit) or not _THREAT_FRAME.search(unit)):
+                continue  # "Legally we can't sue you", "losing the truck meant ...": no threat is made
+            if label == "undue_pressure" and unit.rstrip().endswith("?") and not _PRESSURE_FRAME.search(unit):
+                continue  # "What can you pay today?" asks; pressure demands, insists or sets an ultimatum
+            if label == "false_identity_or_authority" and _THEIR_LAWYER.search(unit) and not _OUR_LEGAL.search(unit):
+                continue  # "I'm glad you've got a solicitor on your side" is about their lawyer, not us
+            ev = Evidence(unit, sig.start, sig.end)
+            if sig.prob >= confident:
+                found.setdefault(label, []).append(ev)
+            elif label not in found:
+                unsure[label] = [ev]
+
+    def _learned_empathy(self, learned: Learned, signals: Mapping[str, Signal], epi: EpitomeResult,
+                         found: dict[str, list[Evidence]], hollow: list[tuple[int, int]]) -> set[str]:
+        """Warmth and understanding the heads recognise in words the rules have no pattern for. The rules stay
+        in charge where they are right: a mechanism the rules already scored keeps its level; questions are
+        the rules' (which are about the person, which are procedural, rhetorical or small talk); a thanks is a
+        thanks for a disclosure only after one; a sentence with a negation counts only when the head is sure
+        ("I'm not sorry at all" is no warmth). A mechanism the rules missed becomes weak (1), or strong (2)
+        at the calibrated strong threshold. Nothing inside a hollow "sorry, but" counts."""
+        th = learned.thresholds
+        added: set[str] = set()
+        levels = {"emotional_reaction": epi.er, "apology_for_impact": epi.er, "interpretation": epi.ip,
+                  "validation": epi.ip}
+        missed = {id(m) for m in (epi.er, epi.ip) if m.level == 0}
+        for label, mech in levels.items():
+            sig = signals.get(label)
+            if sig is None or sig.prob < th.empathy_weak or label not in self.rubric.by_id:
+                continue
+            if label in found or id(mech) not in missed:
+                continue  # a mechanism the rules scored keeps its level and its behaviours
+            if any(a <= sig.start < b or sig.start <= a < sig.end for a, b in hollow):
+                continue
+            unit = epi.text[sig.start : sig.end]
+            if NEGATION.search(unit) and sig.prob < th.empathy_strong or _NEGATED_FEELING.search(unit):
+                continue
+            if _OWN_STORY.search(unit) and not YOU.search(unit):
+                continue  # "It sucks how my anxiety ruins everything": the speaker's own story
+            found[label] = [Evidence(unit, sig.start, sig.end)]
+            added.add(label)
+            mech.level = max(mech.level, 2 if sig.prob >= th.empathy_strong else 1)
+            if not any(e.start == sig.start for e in mech.evidence):
+                mech.evidence.append(Evidence(unit, sig.start, sig.end))
+        return added
+
+    def _facts_allow(self, label: str, unit: str, ctx: ScoringContext, amounts: list[Amount], sig: Signal) -> bool:
+        """Where the debt facts decide, a learned sign counts only if the facts make it a violation."""
+        debt = ctx.scenario.debt if ctx.scenario else None
+        if debt is None:
+            return True
+        if label == "threat_unintended_action":
+            intended, lawful = set(debt.actions.intended), set(debt.actions.lawful)
+            named = [a for a, rx in ACTION_PATTERNS.items() if a in _SEVERE_ACTIONS and rx.search(unit)]
+            honest = [a for a in named if a in intended and (not lawful or a in lawful)
+                      and not (a == Action.legal_action and debt.time_barred)]
+            return not named or len(honest) < len(named)
+        if label == "pressure_after_vulnerability":
+            # With the call's facts known, pressing is only "after a vulnerability" once one is known: a flag,
+            # the debtor's last words, or the reply itself naming it.
+            roles = {d.role for f, d in ctx.scenario.flags.items() if d and ctx.flags.get(f)} if ctx.scenario else set()
+            return bool(roles & {"vulnerability", "stop_collection"}) or bool(
+                _VULNERABLE.search(ctx.debtor_line) or HARDSHIP.search(ctx.debtor_line) or _VULNERABLE.search(unit)
+                or HARDSHIP.search(unit))
+        if label == "false_credit_claim" and debt.time_barred and _TOO_OLD.search(unit):
+            return False  # "it's too old to be reported on your credit file" is true of a time-barred debt
+        if label == "false_credit_claim":
+            promise = bool(_CREDIT_CLEAN.search(unit))
+            return promise if Action.credit_reporting in debt.actions.intended else not promise
+        if label == "misstated_balance":
+            inside_unit = [a for a in amounts if sig.start <= a.start < sig.end and a.role in ("owed", "fee")]
+            known = debt.known_amounts() + debt.fee_amounts()
+            accurate = inside_unit and all(any(abs(a.value - k) <= max(1.0, k * 0.01) for k in known)
+                                           for a in inside_unit)
+            return not accurate
+        return True
+
     # ---- scores ----------------------------------------------------------------------------
-    def _empathy(self, epitome: Mapping[str, int], found: Mapping[str, list[Evidence]]) -> float:
-        """0-100: the three EPITOME mechanisms weigh the same (17 per level, so 2/2/2 is full marks); the
+    def _empathy(self, epitome: Mapping[str, int], found: Mapping[str, list[Evidence]],
+                 by_rules: Mapping[str, list[Evidence]] | None = None) -> float:
+        """0-100: the strongest EPITOME mechanism counts 25 per level (one strong one, such as a real
+        reflection of what they said, is 50), the other two 12.5 per level (so 2/2/2 is full marks); the
         other empathy behaviours add 10 each; hollow, minimising or blaming lines take 15 each; contempt or
         shaming sets it to 0."""
-        raw = 17 * (epitome["ER"] + epitome["IP"] + epitome["EX"])
+        levels = (epitome["ER"], epitome["IP"], epitome["EX"])
+        raw = 25 * max(levels) + 12.5 * (sum(levels) - max(levels))
         others = [b for b in ("validation", "paraphrase", "thanks_for_disclosure", "asks_permission") if b in found]
         raw += 10 * len(others)
-        raw -= 15 * sum(1 for b in ("false_empathy", "minimising", "blaming") if b in found)
-        abuse = found.get("abusive_language", [])
-        # Contempt or shaming wipes out empathy, whatever else was said; a stray swear word only dents it.
-        if "coercive_shaming" in found or any(not _PROFANITY.fullmatch(e.text) for e in abuse):
+        rules = found if by_rules is None else by_rules
+        raw -= 15 * sum(1 for b in ("false_empathy", "minimising", "blaming") if b in rules)
+        # Contempt or shaming the rules find wipes out empathy, whatever else was said; a stray swear word only
+        # dents it. What only the learned layer sees (a sentence that reads like contempt, blame, hollow
+        # sympathy) is flagged as such and costs de-escalation, but the empathy score's deductions are the
+        # rules' (on peer-support replies the learned ones cost more agreement with human raters than they add).
+        abuse = rules.get("abusive_language", [])
+        if rules.get("coercive_shaming") or any(not _PROFANITY.fullmatch(e.text) for e in abuse):
             return 0.0
         raw -= 10 * bool(abuse)
         return float(max(0, min(100, raw)))
@@ -977,6 +1159,87 @@ def _compose(missed: list[str], ctx: ScoringContext) -> str:
         wanted.remove("acknowledge_before_ask")
     lines = [_LINES[b].format(name=f", {name}" if name else "", topic=topic) for b in wanted[:3]]
     return " ".join(lines)
+
+
+_WORDS_ONLY = re.compile(r"[^a-z0-9]+")
+
+
+_OWN_COMPANY = re.compile(r"\b(from|at|with|on behalf of|for|work for|here at|calling from) (the )?$", re.I)
+# "I'm not sorry at all", "I don't care how you feel": warmth negated, whatever the sentence looks like.
+_OWN_STORY = re.compile(r"\b(my|mine|myself)\b", re.I)
+_NEGATED_FEELING = re.compile(r"\b(not|never|n't)\s+(\w+\s+)?(sorry|care|caring|bothered|interested|understand|"
+                              r"sympathi[sz]e|sympathy|feel (for|bad|sorry))\b", re.I)
+_PRESSURE_FRAME = re.compile(r"\b(need|needs|must|have to|has to|got to|gotta|require\w*|expect\w*|insist\w*|demand\w*|"
+                             r"otherwise|unless|or (else|we|it|this|you|i)|last chance|final|immediately|right now|"
+                             r"no excuses|surely|really can'?t|why (can'?t|haven'?t|didn'?t|won'?t)|still)\b", re.I)
+_THREAT_LABELS = ("threat_unintended_action", "threat_arrest_or_crime")
+
+
+def _denied_threat(unit: str) -> bool:
+    """A sentence that names court, bailiffs, arrest or the police only to deny them, with no condition
+    attached ("We can't sue you", "Nobody is going to arrest you"): never a threat, whatever it is like."""
+    if _CONDITIONAL_RELIEF.search(unit) or _THREAT_FRAME_NEG.search(unit):
+        return False
+    hits = [m for rx in ACTION_PATTERNS.values() for m in rx.finditer(unit)] + list(_POLICE.finditer(unit))
+    hits += [m for m in _ARREST_WORDS.finditer(unit)]
+    return bool(hits) and all(negated(unit, m.start()) or _INNER_NEGATION.search(m.group(0)) for m in hits)
+
+
+# "... but if you don't ...", "yet": a denial that turns into a threat.
+_THREAT_FRAME_NEG = re.compile(r"\b(but|yet|however)\b[^.?!]*\b(will|could|might|can|may)\b", re.I)
+_ARREST_WORDS = re.compile(r"\b(arrest\w*|prison|jail|gaol|warrant|criminal|prosecut\w*|crime|fraud)\b", re.I)
+
+
+def _repeat_factor(text: str, spans: list[tuple[int, int]], earlier: tuple[str, ...]) -> float:
+    """1.0 for fresh words; for sentences said before in the call, 1/2 per earlier use, weighted by how much
+    of the reply they are. Short sentences ("Okay.", "Thank you.") are not counted as repeats."""
+    if not earlier:
+        return 1.0
+
+    def key(s: str) -> str:
+        return _WORDS_ONLY.sub(" ", s.lower()).strip()
+
+    said: dict[str, int] = {}
+    for reply in earlier:
+        r = expand(normalise(reply)).text
+        for k in {key(r[a:b]) for a, b in sentences(r)}:
+            said[k] = said.get(k, 0) + 1
+    total = repeated = 0.0
+    for a, b in spans:
+        k = key(text[a:b])
+        weight = len(k)
+        total += weight
+        uses = said.get(k, 0) if len(k.split()) >= 4 else 0
+        repeated += weight * (1 - 0.5 ** uses)
+    return 1.0 - repeated / total if total else 1.0
+
+
+def _as_typed(turn: TurnScore, expanded: Expanded, typed: str) -> TurnScore:
+    """Evidence found in the expanded text, pointed back at the words as the trainee typed them."""
+    if expanded.text == typed:
+        return turn
+
+    def ev(e: Evidence) -> Evidence:
+        a, b = expanded.span(e.start, e.end)
+        return Evidence(typed[a:b], a, b)
+
+    def det(d: Detection) -> Detection:
+        return Detection(d.id, d.category, d.kind, d.severity, d.label, d.why, tuple(ev(e) for e in d.evidence),
+                         d.note, d.confidence, d.source, d.example)
+
+    def amount(a: Amount) -> Amount:
+        s, t = expanded.span(a.start, a.end)
+        return Amount(**{**a.__dict__, "start": s, "end": t, "text": typed[s:t]})
+
+    return TurnScore(**{
+        **turn.__dict__,
+        "behaviours": tuple(det(d) for d in turn.behaviours),
+        "violations": tuple(det(d) for d in turn.violations),
+        "possible": tuple(det(d) for d in turn.possible),
+        "amounts": tuple(amount(a) for a in turn.amounts),
+        "advice": tuple(ev(e) for e in turn.advice),
+        "epitome_evidence": {k: tuple(ev(e) for e in v) for k, v in turn.epitome_evidence.items()},
+    })
 
 
 @cache

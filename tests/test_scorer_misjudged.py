@@ -1,0 +1,142 @@
+"""Replies issue 11 quotes as misjudged (in played calls and in a blind set), each with the right answer.
+
+Some of these sentences were also written into the training corpus by its authors; these tests pin the whole
+scorer's answer (rules, learned layer and the debt facts together), not the learned heads alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+
+import pytest
+
+from callsim.core.engine import CompiledScenario
+from callsim.core.loader import load_scenario
+from callsim.core.money import find_amounts
+from callsim.core.nodestate import state_at
+from callsim.core.scorer import Scorer, ScoringContext
+
+from .conftest import SCENARIOS
+
+
+@cache
+def scorer() -> Scorer:
+    return Scorer()
+
+
+def at(name: str, node: str, **flags: bool) -> ScoringContext:
+    """What a reply at ``node`` of a shipped scenario is scored with, as in a call that got there."""
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml").scenario
+    assert scenario is not None
+    compiled = CompiledScenario(scenario, scorer())
+    call = state_at(compiled, node).call(compiled)
+    ctx = call.scoring_context()
+    call.end_by_trainee()
+    return replace(ctx, flags={**ctx.flags, **flags}) if flags else ctx
+
+
+def flagged(text: str, ctx: ScoringContext | None = None) -> tuple[set[str], set[str]]:
+    turn = scorer().score(text, ctx)
+    return turn.violation_ids, {d.id for d in turn.possible}
+
+
+# ---- violations that raised nothing --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "violation"), [
+    ("If this isn't settled, the police will be knocking on your door", "threat_arrest_or_crime"),
+    ("Stop whining and pay the damn bill", "abusive_language"),
+    ("Pay today and it will be wiped from your credit file completely", "false_credit_claim"),
+    ("Everyone in your street is going to find out about this", "third_party_disclosure"),
+    ("We'll call you at eleven tonight then", "ignores_contact_limits"),
+])
+def test_violations_the_rules_missed_now_fail_the_reply(text: str, violation: str) -> None:
+    confident, _ = flagged(text)
+    assert violation in confident
+
+
+def test_a_payment_and_a_card_number_during_breathing_space_is_pressure() -> None:
+    ctx = at("breathing_space_uk", "after_bs")
+    for text in ("Could you pay £20 today? I'll just need your card number.",
+                 "Can I take your card details so we can get a small payment through?"):
+        assert "pressure_after_vulnerability" in flagged(text, ctx)[0], text
+
+
+def test_naming_the_creditor_as_theirs_before_identity_is_checked_is_a_disclosure() -> None:
+    ctx = at("job_loss_us", "opening")
+    assert "third_party_disclosure" in flagged("Hi, it's about your Cedar Valley Bank credit card.", ctx)[0]
+    # Saying who you work for is not: "calling from" the company is introducing yourself.
+    assert "third_party_disclosure" not in flagged("Hi, I'm Sam calling from Cedar Valley Bank.", ctx)[0]
+
+
+# ---- good replies that drew a false flag ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "scenario", "node"), [
+    ("No, the police aren't involved in anything like this. Owing money isn't a crime.", None, None),
+    ("Please don't worry about giving me anything right now.", "crisis_us", "disclosure"),
+    ("Have you told her even a little of what you've told me?", "crisis_us", "support_person"),
+    ("You do not have to pay it, not a cent of your own money.", "bereavement_us", "liability_confused"),
+    ("I'm so sorry. You must still be in the thick of it.", "bereavement_us", "blurted"),
+    ("I'll make a note of that so we dont keep calling you.", None, None),
+    ("We can't take you to court over this, it's past the statute of limitations.", None, None),
+    ("Legally we can't sue you.", None, None),
+    ("$50 is absolutely fine, let's set that up.", "job_loss_us", "guarded_budget"),
+    ("You said £1,400 comes in each month, is that right?", "self_employed_uk", "budget_talk"),
+])
+def test_good_replies_raise_no_violation(text: str, scenario: str | None, node: str | None) -> None:
+    ctx = at(scenario, node) if scenario and node else None
+    confident, possible = flagged(text, ctx)
+    assert confident == set(), confident
+    assert possible == set(), possible
+
+
+def test_we_cannot_sue_you_still_fails_when_it_turns_into_a_threat() -> None:
+    assert flagged("We can't sue you today, but if you don't pay by Friday we'll take you to court.")[0]
+    assert "threat_arrest_or_crime" in flagged("You won't be arrested as long as you pay today.")[0]
+
+
+def test_too_old_to_be_reported_is_true_of_a_time_barred_debt() -> None:
+    ctx = at("job_loss_us", "guarded_budget")
+    assert ctx.scenario is not None
+    debt = ctx.scenario.debt.model_copy(update={"time_barred": True})
+    barred = replace(ctx, scenario=ctx.scenario.model_copy(update={"debt": debt}))
+    text = "It's too old to be reported on your credit report."
+    assert "false_credit_claim" not in flagged(text, barred)[0]
+
+
+def test_six_thousand_four_hundred_dollars_is_one_amount() -> None:
+    amounts = find_amounts("The balance is six thousand four hundred dollars.")
+    assert [a.value for a in amounts] == [6400.0]
+
+
+# ---- what a reply did, read right ------------------------------------------------------------------------
+
+
+def test_typed_identity_check_is_an_identity_check() -> None:
+    turn = scorer().score("hi am i speakin to dale, can u confirm ur date of birth", at("job_loss_us", "opening"))
+    assert "verifies_identity" in turn.behaviour_ids
+
+
+def test_name_here_from_company_says_who_you_are() -> None:
+    assert "identifies_self" in scorer().score("Jordan here from Orchard Lane.").behaviour_ids
+
+
+def test_that_sounds_infuriating_shows_you_understood() -> None:
+    turn = scorer().score("That sounds infuriating, losing your tools.",
+                          ScoringContext(debtor_line="Someone broke into the van and took all my tools."))
+    assert "interpretation" in turn.behaviour_ids
+    assert turn.empathy >= 50
+
+
+def test_small_talk_is_not_an_open_question_about_them() -> None:
+    turn = scorer().score("Is Scranton nice this time of year?")
+    assert "exploration" not in turn.behaviour_ids
+    assert "exploration" in scorer().score("How have you been coping since the hours were cut?").behaviour_ids
+
+
+def test_i_alone_is_not_a_shared_experience() -> None:
+    for text in ("I had a look at your account and I can see the two missed payments.",
+                 "I went ahead and froze the interest for you.", "I understand, I'll note that down."):
+        assert "self_disclosure" not in scorer().score(text).behaviour_ids, text

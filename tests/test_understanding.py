@@ -1,0 +1,294 @@
+"""The learned language layer (callsim.core.understanding): its shipped files, how it reads typed text,
+what happens when it cannot load, and that what it learned from the corpus holds when people type badly.
+
+These tests are written by the same hand as the corpus; they show the layer works on what we thought of.
+How well it generalises is measured on the held-out split and the dev sets (docs/scoring.md), not here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from callsim.core.scorer import Scorer, ScoringContext
+from callsim.core.understanding import encoder as enc
+from callsim.core.understanding import learned as lrn
+from callsim.core.understanding.corpus import LABELS, VIOLATIONS, corpus_digest, load_corpus
+from callsim.core.understanding.train import Heads, fit, fit_logistic
+from callsim.core.understanding.typing import expand
+
+
+@pytest.fixture(scope="module")
+def scorer() -> Scorer:
+    return Scorer()
+
+
+# ---- the shipped files ----------------------------------------------------------------------------------
+
+
+def test_shipped_encoder_files_match_their_checksums() -> None:
+    for name, digest in enc.CHECKSUMS.items():
+        path = enc.DATA / name
+        assert path.is_file(), f"{path} is missing: run scripts/convert-encoder"
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    enc.verify_files()  # raises when a file is missing or changed
+
+
+def test_heads_were_trained_on_the_corpus_as_it_is_now() -> None:
+    heads = Heads.load()
+    assert heads.digest == corpus_digest(), "the corpus changed since training: run scripts/train-understanding"
+    assert heads.labels == LABELS
+    assert heads.coef.shape[0] == len(LABELS)
+    assert len(heads.example_text) == len(load_corpus())
+
+
+def test_encoder_puts_paraphrases_closer_than_unrelated_lines() -> None:
+    e = enc.get_encoder()
+    x = e.encode(["You will be arrested if you don't pay.", "The police will come for you over this debt.",
+                  "Could you tell me how you have been coping?"])[:, : enc.DIM]
+    assert x.shape == (3, enc.DIM)
+    assert np.allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-4)
+    assert float(x[0] @ x[1]) > float(x[0] @ x[2]) + 0.2
+
+
+def test_encoding_is_the_same_alone_and_in_a_batch() -> None:
+    e = enc.get_encoder()
+    texts = ["hi", "I'm so sorry to hear about your mum, that must have been a terrible shock for you all."]
+    batch = e.encode(texts)
+    e._cache.clear()
+    alone = np.vstack([e.encode([t]) for t in texts])
+    assert np.allclose(batch, alone, atol=1e-4)
+
+
+# ---- rules only when the layer cannot load ---------------------------------------------------------------
+
+
+@pytest.fixture
+def broken_encoder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The encoder's directory with its weights file corrupted; the loaded layer forgotten before and after."""
+    for name in enc.CHECKSUMS:
+        shutil.copy(enc.DATA / name, tmp_path / name)
+    weights = tmp_path / enc.WEIGHTS.name
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    monkeypatch.setattr(enc, "DATA", tmp_path)
+    monkeypatch.setattr(enc, "_ENCODER", None)
+    monkeypatch.setattr(enc, "_ENCODER_ERROR", None)
+    lrn.reset()
+    yield tmp_path
+    lrn.reset()
+
+
+def test_corrupt_weights_give_one_clear_message_and_the_rules_still_score(broken_encoder: Path) -> None:
+    assert lrn.get_learned() is None
+    status = lrn.status()
+    assert "corrupt" in status and "checksum" in status and "rules only" in status
+    turn = Scorer().score("If you don't pay today you'll be arrested.")
+    assert "threat_arrest_or_crime" in turn.violation_ids  # the rules still catch the plain one
+    assert turn.understanding == status
+    assert status in turn.notes
+    assert all(v.source == "rule" for v in turn.violations)
+
+
+def test_missing_weights_say_so(broken_encoder: Path) -> None:
+    (broken_encoder / enc.WEIGHTS.name).unlink()
+    assert lrn.get_learned() is None
+    assert "missing" in lrn.status() and enc.WEIGHTS.name in lrn.status()
+
+
+def test_the_debrief_says_when_the_rules_scored_alone(broken_encoder: Path) -> None:
+    from callsim.core import report
+    from callsim.core.engine import CompiledScenario
+    from callsim.core.loader import load_scenario
+
+    from .conftest import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / "job_loss_us.yaml").scenario
+    assert scenario is not None
+    compiled = CompiledScenario(scenario, Scorer())
+    call = compiled.new_call()
+    call.respond("Hi, this is Sam from Orchard Lane. Am I speaking with the account holder?")
+    record = call.record()
+    assert record["understanding"].startswith("Scored by rules only")
+    assert "Scored by rules only" in report.debrief(record, scenario)
+
+
+def test_use_learned_false_scores_with_rules_and_says_nothing() -> None:
+    turn = Scorer(use_learned=False).score("I'm so sorry, that sounds exhausting.")
+    assert turn.understanding == ""
+    assert all(d.source == "rule" for d in turn.behaviours)
+
+
+# ---- how people type -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("typed", "read"), [
+    ("ur speakin to jo, pls confirm u r mr smith", "you're speaking to jo, please confirm you are mr smith"),
+    ("is that ur acct", "is that your account"),
+    ("im so sorry, i dont know how u cope", "I'm so sorry, I don't know how you cope"),
+    ("we r gonna sort this out 2day", "we are going to sort this out today"),
+    ("The U.S. office, Mr R Smith", "The U.S. office, Mr R Smith"),  # capitals are never guessed at
+])
+def test_text_speak_is_read_as_the_words_it_stands_for(typed: str, read: str) -> None:
+    assert expand(typed).text == read
+
+
+def test_expanded_offsets_point_back_at_what_was_typed() -> None:
+    typed = "sry ur gonna get a call 2moro"
+    ex = expand(typed)
+    i = ex.text.index("going to")
+    s, e = ex.span(i, i + len("going to"))
+    assert typed[s:e] == "gonna"
+    j = ex.text.index("tomorrow")
+    assert typed[slice(*ex.span(j, j + len("tomorrow")))] == "2moro"
+    assert len(ex.origin) == len(ex.text) + 1
+
+
+def test_evidence_is_shown_in_the_trainees_own_words(scorer: Scorer) -> None:
+    typed = "if u dont pay 2day ur gonna be arrested"
+    turn = scorer.score(typed)
+    assert "threat_arrest_or_crime" in turn.violation_ids
+    for d in turn.violations:
+        for e in d.evidence:
+            assert typed[e.start:e.end] == e.text
+
+
+def _chat(text: str, rng: random.Random) -> str:
+    """How a hurried trainee types it: lower case, no punctuation, text-speak, a dropped g or apostrophe."""
+    t = text.lower()
+    t = re.sub(r"[.,!?;:\"]", "", t)
+    for a, b in (("you're", "ur"), ("your", "ur"), ("you", "u"), ("please", "pls"), ("don't", "dont"),
+                 ("i'm", "im"), ("can't", "cant"), ("going to", "gonna"), ("today", "2day"),
+                 ("because", "cos"), ("account", "acct")):
+        if rng.random() < 0.8:
+            t = re.sub(rf"\b{re.escape(a)}\b", b, t)
+    t = re.sub(r"\b(speak|call|pay|talk|tak|ask)ing\b", lambda m: m.group(1) + "in", t) if rng.random() < 0.5 else t
+    return t
+
+
+def test_detections_hold_when_the_corpus_is_typed_badly(scorer: Scorer) -> None:
+    """Every 9th line of each violation's corpus, as written and as typed in a hurry: the violations found
+    (confident or possible) in the chat-typed lines are at least nine in ten of those found as written."""
+    rng = random.Random(11)
+    by_label: dict[str, list[str]] = {}
+    for ex in load_corpus():
+        if ex.label in VIOLATIONS and ex.label not in ("misstated_balance", "third_party_disclosure"):
+            by_label.setdefault(ex.label, []).append(ex.text)
+    as_written = as_typed = 0
+    for label, lines in by_label.items():
+        for text in lines[::9][:12]:
+            if label in _flagged(scorer, text):
+                as_written += 1
+                if label in _flagged(scorer, _chat(text, rng)):
+                    as_typed += 1
+    assert as_written >= 100
+    assert as_typed / as_written >= 0.9, (as_typed, as_written)
+
+
+def _flagged(scorer: Scorer, text: str) -> set[str]:
+    turn = scorer.score(text)
+    return turn.violation_ids | {d.id for d in turn.possible}
+
+
+# ---- a learned detection explains itself ------------------------------------------------------------------
+
+
+def test_a_learned_detection_names_its_sentence_and_the_corpus_line_it_is_like(scorer: Scorer) -> None:
+    typed = "Thanks for holding. Everyone in your street is going to find out about this."
+    turn = scorer.score(typed)
+    found = [d for d in (*turn.violations, *turn.possible) if d.source != "rule"]
+    assert found, turn.as_dict()
+    d = found[0]
+    assert d.example  # the nearest corpus line of that violation
+    assert d.evidence[0].text == "Everyone in your street is going to find out about this."
+    assert 0.0 < d.confidence <= 1.0
+
+
+def test_possible_violations_never_fail_and_are_in_the_json(scorer: Scorer) -> None:
+    for text in ("It would be a shame if your neighbours heard about this.",
+                 "Well, it's not like we have forever, is it?"):
+        turn = scorer.score(text)
+        data = turn.as_dict()
+        assert "possible" in data and "understanding" in data
+        assert not ({d.id for d in turn.possible} & turn.violation_ids)
+
+
+# ---- no gaming -------------------------------------------------------------------------------------------
+
+
+def test_the_same_sentence_pasted_again_earns_less_each_time(scorer: Scorer) -> None:
+    line = "I'm so sorry to hear that, it sounds like an incredibly hard few months for you."
+    debtor = "I lost my job in March and I've been struggling ever since."
+    first = scorer.score(line, ScoringContext(debtor_line=debtor))
+    second = scorer.score(line, ScoringContext(debtor_line=debtor, earlier_replies=(line,)))
+    third = scorer.score(line, ScoringContext(debtor_line=debtor, earlier_replies=(line, line)))
+    assert first.empathy > second.empathy > third.empathy
+    assert any("repeats" in n for n in second.notes)
+    fresh = scorer.score("That must have been such a shock, losing the job so suddenly.",
+                         ScoringContext(debtor_line=debtor, earlier_replies=(line,)))
+    assert not any("repeats" in n for n in fresh.notes)
+
+
+# ---- training ----------------------------------------------------------------------------------------------
+
+
+def test_logistic_regression_learns_a_separable_rule() -> None:
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(200, 5)).astype(np.float32)
+    y = (x[:, 0] + 0.5 * x[:, 1] > 0).astype(float)
+    coef, bias = fit_logistic(x, y, np.ones(200), l2=0.01)
+    pred = (x @ coef + bias) > 0
+    assert (pred == (y == 1)).mean() > 0.97
+    assert coef[0] > abs(coef[2]) and coef[0] > abs(coef[3])
+
+
+def test_fit_keeps_the_examples_for_evidence() -> None:
+    from callsim.core.understanding.corpus import Example
+
+    examples = [Example("You will go to prison.", "threat_arrest_or_crime", None, "t.txt:1"),
+                Example("Nobody is going to prison over this.", None, "threat_arrest_or_crime", "c.txt:1"),
+                Example("How are you coping?", "exploration", None, "e.txt:1")]
+    x = enc.get_encoder().encode([e.text for e in examples])
+    heads = fit(examples, x, labels=("threat_arrest_or_crime", "exploration", "validation"), digest="d")
+    assert list(heads.example_label) == [0, -1, 1]
+    assert heads.bias[2] == -10.0  # no examples: never fires
+    assert heads.example_where[1] == "c.txt:1"
+
+
+def test_coaching_shows_possible_violations_and_the_rules_only_note() -> None:
+    from callsim.tui import render
+
+    scores = {"empathy": 10, "deescalation": 40, "behaviours": [], "violations": [],
+              "possible": [{"id": "undue_pressure", "label": "Undue pressure", "confidence": 0.93,
+                            "evidence": [{"text": "Well, it's not like we have forever", "start": 0, "end": 35}],
+                            "example": "We can't wait around forever on this."}],
+              "understanding": "Scored by rules only: the encoder file x is missing (reinstall callsim)."}
+    text = render.feedback(scores).plain
+    assert "POSSIBLE Undue pressure" in text and "93% sure" in text
+    assert "reads like: \u201cWe can't wait around forever on this.\u201d" in text
+    assert "Scored by rules only" in text
+
+
+def test_the_debrief_lists_possible_violations_for_review() -> None:
+    from callsim.core import report
+    from callsim.core.engine import CompiledScenario
+    from callsim.core.loader import load_scenario
+
+    from .conftest import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / "job_loss_us.yaml").scenario
+    assert scenario is not None
+    call = CompiledScenario(scenario, Scorer()).new_call()
+    call.respond("Hi, this is Sam from Orchard Lane. Am I speaking with the account holder?")
+    record = call.record()
+    record["compliance"]["possible"] = [{"turn": 1, "id": "undue_pressure", "label": "Undue pressure",
+                                         "evidence": [{"text": "not like we have forever"}]}]
+    text = report.debrief(record, scenario)
+    assert "turn 1: possible Undue pressure (for review, not a fail)" in text

@@ -89,7 +89,7 @@ def test_run_json_record(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert rec["scenario"] == {"id": SCENARIO, "version": 1}
     assert rec["seed"] == 4
     assert set(rec["scores"]) >= {"empathy", "deescalation", "overall"}
-    assert set(rec["compliance"]) == {"passed", "violations"}
+    assert set(rec["compliance"]) == {"passed", "violations", "possible"}
     assert isinstance(rec["passed"], bool)
     assert len(rec["turns"]) == 2
     for t in rec["turns"]:

@@ -223,7 +223,7 @@ def test_record_has_what_reviewers_need(compiled: CompiledScenario) -> None:
     assert rec["seed"] == 9
     assert rec["outcome"] == {"id": "plan", "label": "Plan agreed", "result": "resolved"}
     assert set(rec["scores"]) >= {"empathy", "deescalation", "overall"}
-    assert rec["compliance"] == {"passed": True, "violations": []}
+    assert rec["compliance"] == {"passed": True, "violations": [], "possible": []}
     t = rec["turns"][0]
     assert set(t) >= {"node", "debtor", "reply", "scores", "route", "mood", "flags"}
     assert t["scores"]["epitome"]["ER"] >= 1

@@ -420,6 +420,8 @@ def summarise(call: Call) -> dict[str, Any]:
     weights, emp, deesc = [], [], []
     expected = met = 0
     violations: list[dict[str, Any]] = []
+    possible: list[dict[str, Any]] = []
+    understanding = ""
     for t in turns:
         node = s.nodes[t["node"]]
         ids = {b["id"] for b in t["scores"]["behaviours"]} | {v["id"] for v in t["scores"]["violations"]}
@@ -437,6 +439,11 @@ def summarise(call: Call) -> dict[str, Any]:
         met += sum(1 for b in exp_ids if b in ids)
         for v in t["scores"]["violations"]:
             violations.append({"turn": t["index"], **v})
+        # Violations the scorer was not sure of: counted for a team lead to review, never a fail.
+        for v in t["scores"].get("possible", []):
+            possible.append({"turn": t["index"], **v})
+        if t["scores"].get("understanding"):
+            understanding = t["scores"]["understanding"]
     if turns and not any(weights):
         weights = [1.0] * len(turns)
     empathy = sum(w * e for w, e in zip(weights, emp, strict=True)) / sum(weights) if turns else 0.0
@@ -476,7 +483,9 @@ def summarise(call: Call) -> dict[str, Any]:
             "expectations_met": round(100 * coverage, 1),
             "overall": round(overall, 1),
         },
-        "compliance": {"passed": compliance_passed, "violations": violations},
+        "compliance": {"passed": compliance_passed, "violations": violations, "possible": possible},
+        # Empty when the learned language layer scored; else why the rules scored alone.
+        "understanding": understanding,
         "pass_mark": s.pass_mark,
         "passed": passed,
         "plan": plan,

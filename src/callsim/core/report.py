@@ -41,6 +41,11 @@ def debrief(record: dict[str, Any], scenario: Scenario) -> str:
             ev = "; ".join(f'"{e["text"]}"' for e in v["evidence"][:2])
             out.append(_wrap(f"turn {v['turn']}: {v['label']} ({v['severity']}): {ev}", "    "))
             out.append(_wrap(f"why: {v['why']}", "      "))
+    for v in comp.get("possible", []):
+        ev = "; ".join(f'"{e["text"]}"' for e in v["evidence"][:1])
+        out.append(_wrap(f"turn {v['turn']}: possible {v['label']} (for review, not a fail): {ev}", "    "))
+    if record.get("understanding"):
+        out.append(_wrap(record["understanding"], ""))
     plan = record.get("plan")
     if plan and plan["agreed"]:
         sym = scenario.debt.symbol

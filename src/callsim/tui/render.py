@@ -93,6 +93,15 @@ def feedback(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = Non
                                     (clean(v["label"]), "bold"), " ", (_quote(v), "italic")))
         if v.get("why"):
             out.append(Content.styled("  " + clean(v["why"]), MUTED))
+    for v in scores.get("possible", []):
+        # Not sure enough to fail the call: shown with its evidence and the corpus line it is most like.
+        pct = f" ({float(v.get('confidence', 0)) * 100:.0f}% sure)" if v.get("confidence") is not None else ""
+        out.append(Content.assemble(("? ", "bold $text-warning"), ("POSSIBLE ", "bold $text-warning"),
+                                    (clean(v["label"]), "bold"), " ", (_quote(v), "italic"), (pct, MUTED)))
+        if v.get("example"):
+            out.append(Content.styled(f"  reads like: \u201c{clean(v['example'])}\u201d", MUTED))
+    if scores.get("understanding"):
+        out.append(Content.styled(clean(scores["understanding"]), MUTED))
     better = scores.get("better")
     if better:
         missed = [label_of.get(m, m.replace("_", " ")) for m in better.get("missed", [])]

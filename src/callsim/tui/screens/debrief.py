@@ -64,6 +64,12 @@ def scores_content(record: dict[str, Any], scenario: Scenario) -> Content:
         for v in comp["violations"]:
             rows.append(Content.assemble(f"  turn {v.get('turn', '?')}: ", (render.clean(v["label"]), "bold"),
                                          f" ({v.get('severity', '')})"))
+    for v in comp.get("possible", []):
+        rows.append(Content.assemble(f"  turn {v.get('turn', '?')}: ", ("possible ", "bold $text-warning"),
+                                     (render.clean(v["label"]), "bold"),
+                                     (" (for review, not a fail)", render.MUTED)))
+    if record.get("understanding"):
+        rows.append(Content.styled(render.clean(record["understanding"]), render.MUTED))
     outcome = record.get("outcome") or {"label": "not finished", "result": "unfinished"}
     rows.append(Content.assemble(("Outcome             ", "bold"), render.clean(outcome["label"]),
                                  (f" [{outcome['result']}]", render.MUTED)))

@@ -166,6 +166,8 @@ def cmd_score(a: argparse.Namespace) -> int:
             print(f"  {'+' if b['kind'] == 'reward' else '-'} {b['id']}: \"{b['evidence'][0]['text']}\"")
         for v in result["violations"]:
             print(f"  ! {v['id']} ({v['severity']}): \"{v['evidence'][0]['text']}\"")
+        for v in result["possible"]:
+            print(f"  ? possible {v['id']} ({v['confidence']:.0%}): \"{v['evidence'][0]['text']}\"")
     return 0
 
 
@@ -247,8 +249,8 @@ class _ScorePlaces:
 
 def _score_json(score: Any) -> dict[str, Any]:
     d: dict[str, Any] = score.as_dict()
-    return {k: d[k] for k in ("empathy", "deescalation", "epitome", "behaviours", "violations", "amounts",
-                              "notes", "better")}
+    return {k: d[k] for k in ("empathy", "deescalation", "epitome", "behaviours", "violations", "possible",
+                              "amounts", "notes", "better")}
 
 
 def cmd_graph(a: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""Measuring the scorer against human labels: EPITOME (empathy levels) and ESConv (supporter strategies).
+"""Measuring the scorer against human labels: EPITOME (empathy levels), ESConv (supporter strategies) and
+AnnoMI (expert-coded reflections and questions in motivational-interviewing sessions).
 
 The metrics are plain Python (no numpy/scipy): balanced accuracy, macro-F1, precision/recall/F1 and
 Spearman's rank correlation with average ranks for ties. The data files are read by path and never
@@ -22,6 +23,12 @@ from callsim.core.scorer import Scorer, ScoringContext, TurnScore, default_score
 
 EPITOME_COLUMNS = ("seeker_post", "response_post", "ER", "IP", "EX")
 ESCONV_COLUMNS = ("strategy", "response", "last_seeker_utterance")
+ANNOMI_COLUMNS = ("id", "behaviour", "mi_quality", "text", "context")
+# AnnoMI behaviour -> the callsim behaviours that stand for it.
+ANNOMI_MAP: dict[str, tuple[str, ...]] = {
+    "reflection": ("interpretation", "paraphrase"),
+    "question": ("exploration",),
+}
 MECHANISMS = ("ER", "IP", "EX")
 
 # ESConv strategy -> the callsim behaviour(s) that stand for it ("advice" is the scorer's advice signal).
@@ -316,6 +323,120 @@ def eval_esconv(path: str | Path, scorer: Scorer | None = None) -> dict[str, Any
     return out
 
 
+def eval_annomi(path: str | Path, scorer: Scorer | None = None) -> dict[str, Any]:
+    """Score each counsellor utterance (``text``) with the client's previous words (``context``): reflections
+    should read as interpretation or paraphrase, questions as exploration, and sessions rated high-quality
+    MI should get a higher mean empathy than low-quality ones (per utterance and per session)."""
+    rows = read_rows(path, ANNOMI_COLUMNS, "AnnoMI")
+    items = [(r["text"], r["context"]) for r in rows]
+    scores, total, median_ms = _timed(scorer or default_scorer(), items)
+    labels = [r["behaviour"].strip() for r in rows]
+    out: dict[str, Any] = {"file": str(path), "rows": len(rows), "behaviours": {}}
+    for label, behaviours in ANNOMI_MAP.items():
+        truth = [lab == label for lab in labels]
+        pred = [_predicted(sc, behaviours) for sc in scores]
+        p, r, f = precision_recall_f1(truth, pred)
+        out["behaviours"][label] = {"callsim": " or ".join(behaviours), "support": sum(truth), "predicted": sum(pred),
+                                    "precision": _r(p), "recall": _r(r), "f1": _r(f)}
+    quality: dict[str, Any] = {}
+    for q in ("high", "low"):
+        vals = [sc.empathy for sc, row in zip(scores, rows, strict=True) if row["mi_quality"].strip() == q]
+        sessions: dict[str, list[float]] = {}
+        for sc, row in zip(scores, rows, strict=True):
+            if row["mi_quality"].strip() == q:
+                sessions.setdefault(row["id"].split("-")[0], []).append(sc.empathy)
+        per_session = [sum(v) / len(v) for v in sessions.values()]
+        quality[q] = {
+            "utterances": len(vals),
+            "sessions": len(sessions),
+            "mean_empathy": round(sum(vals) / len(vals), 1) if vals else 0.0,
+            "mean_session_empathy": round(sum(per_session) / len(per_session), 1) if per_session else 0.0,
+        }
+    out["quality"] = quality
+    out["high_above_low"] = quality["high"]["mean_session_empathy"] > quality["low"]["mean_session_empathy"]
+    out["seconds"] = round(total, 2)
+    out["median_ms"] = round(median_ms, 3)
+    return out
+
+
+def read_jsonl(path: str | Path, required: Sequence[str], what: str) -> list[dict[str, Any]]:
+    """Objects of a JSON-lines file, checking that each has the ``required`` keys."""
+    import json
+
+    p = Path(path)
+    if not p.is_file():
+        raise EvalDataError(f"no such file: {p}")
+    rows = []
+    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise EvalDataError(f"{p}:{n}: not JSON ({e.msg})") from None
+        missing = [k for k in required if k not in row]
+        if not isinstance(row, dict) or missing:
+            raise EvalDataError(f"{p}:{n}: a {what} line needs {', '.join(required)}")
+        rows.append(row)
+    if not rows:
+        raise EvalDataError(f"{p} has no lines")
+    return rows
+
+
+def eval_collector(path: str | Path, scorer: Scorer | None = None) -> dict[str, Any]:
+    """Collector lines labelled with the violation they commit, or ``compliant`` (``{"text", "label",
+    "context", "empathic"}`` per line): is every violation flagged, with the right id; how many compliant
+    lines are falsely flagged; do clearly empathic ones reach empathy 50?"""
+    rows = read_jsonl(path, ("text", "label"), "collector")
+    items = [(str(r["text"]), str(r.get("context") or "")) for r in rows]
+    scores, total, median_ms = _timed(scorer or default_scorer(), items)
+    bad = [(r, sc) for r, sc in zip(rows, scores, strict=True) if r["label"] != "compliant"]
+    good = [(r, sc) for r, sc in zip(rows, scores, strict=True) if r["label"] == "compliant"]
+    empathic = [sc for r, sc in good if r.get("empathic")]
+    per: dict[str, dict[str, Any]] = {}
+    for r, sc in bad:
+        d = per.setdefault(str(r["label"]), {"n": 0, "flagged": 0, "right_id": 0, "possible": 0})
+        d["n"] += 1
+        d["flagged"] += bool(sc.violations)
+        d["right_id"] += r["label"] in sc.violation_ids
+        d["possible"] += bool(sc.possible) and not sc.violations
+    false: dict[str, int] = {}
+    for _row, sc in good:
+        for v in sc.violation_ids:
+            false[v] = false.get(v, 0) + 1
+    return {
+        "file": str(path), "rows": len(rows), "violations": len(bad), "compliant": len(good),
+        "any_violation_recall": _r(sum(bool(sc.violations) for _, sc in bad) / len(bad)) if bad else 0.0,
+        "right_id_recall": _r(sum(r["label"] in sc.violation_ids for r, sc in bad) / len(bad)) if bad else 0.0,
+        "false_flag_rate": _r(sum(bool(sc.violations) for _, sc in good) / len(good)) if good else 0.0,
+        "possible_on_compliant": _r(sum(bool(sc.possible) and not sc.violations for _, sc in good) / len(good))
+        if good else 0.0,
+        "empathic": len(empathic),
+        "empathic_50": _r(sum(sc.empathy >= 50 for sc in empathic) / len(empathic)) if empathic else 0.0,
+        "per_violation": dict(sorted(per.items())),
+        "false_flags_by_id": dict(sorted(false.items(), key=lambda kv: -kv[1])),
+        "seconds": round(total, 2), "median_ms": round(median_ms, 3),
+    }
+
+
+def format_collector(report: dict[str, Any]) -> str:
+    lines = [f"Collector lines: {report['rows']} from {report['file']} ({report['violations']} violations, "
+             f"{report['compliant']} compliant)", "",
+             f"Any violation flagged:      {report['any_violation_recall']:.3f}",
+             f"Flagged with the right id:  {report['right_id_recall']:.3f}",
+             f"Compliant falsely flagged:  {report['false_flag_rate']:.3f}"
+             f"   (shown as possible only: {report['possible_on_compliant']:.3f})",
+             f"Empathic replies >= 50:     {report['empathic_50']:.3f} of {report['empathic']}", "",
+             f"{'violation':<30} {'n':>4} {'flagged':>8} {'right id':>9} {'possible':>9}"]
+    for vid, d in report["per_violation"].items():
+        lines.append(f"{vid:<30} {d['n']:>4} {d['flagged']:>8} {d['right_id']:>9} {d['possible']:>9}")
+    if report["false_flags_by_id"]:
+        lines += ["", "False flags on compliant lines: " + ", ".join(f"{k} {v}" for k, v in
+                                                                 report["false_flags_by_id"].items())]
+    lines += ["", f"Time: {report['seconds']:.2f} s, median {report['median_ms']:.2f} ms per reply"]
+    return "\n".join(lines) + "\n"
+
+
 # --------------------------------------------------------------------------- text reports
 
 
@@ -353,7 +474,25 @@ def format_esconv(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def format_annomi(report: dict[str, Any]) -> str:
+    lines = [f"AnnoMI: {report['rows']} counsellor utterances from {report['file']}", "",
+             f"{'expert label':<14} {'callsim behaviour':<30} {'prec':>6} {'recall':>6} {'F1':>6} {'n':>5} {'pred':>5}"]
+    for label, r in report["behaviours"].items():
+        lines.append(f"{label:<14} {r['callsim']:<30} {r['precision']:>6.3f} {r['recall']:>6.3f} {r['f1']:>6.3f} "
+                     f"{r['support']:>5} {r['predicted']:>5}")
+    lines += ["", f"{'MI quality':<10} {'mean empathy':>12} {'per session':>12} {'utterances':>10} {'sessions':>8}"]
+    for q, r in report["quality"].items():
+        lines.append(f"{q:<10} {r['mean_empathy']:>12.1f} {r['mean_session_empathy']:>12.1f} {r['utterances']:>10} "
+                     f"{r['sessions']:>8}")
+    verdict = "higher" if report["high_above_low"] else "NOT higher"
+    lines += ["", f"High-quality sessions score {verdict} mean empathy than low-quality ones.",
+              f"Time: {report['seconds']:.2f} s, median {report['median_ms']:.2f} ms per reply"]
+    return "\n".join(lines) + "\n"
+
+
 RUNNERS: dict[str, tuple[Callable[..., dict[str, Any]], Callable[[dict[str, Any]], str]]] = {
     "epitome": (eval_epitome, format_epitome),
     "esconv": (eval_esconv, format_esconv),
+    "annomi": (eval_annomi, format_annomi),
+    "collector": (eval_collector, format_collector),
 }

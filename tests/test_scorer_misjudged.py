@@ -140,3 +140,13 @@ def test_i_alone_is_not_a_shared_experience() -> None:
     for text in ("I had a look at your account and I can see the two missed payments.",
                  "I went ahead and froze the interest for you.", "I understand, I'll note that down."):
         assert "self_disclosure" not in scorer().score(text).behaviour_ids, text
+
+
+def test_a_plan_amount_before_the_apology_is_not_acknowledge_before_ask() -> None:
+    """The operator-precedence slip: a plan named before any acknowledgement was rewarded."""
+    debtor = ScoringContext(debtor_line="I lost my job last month and money is really tight.")
+    late = scorer().score("£20 a month would be the plan. I'm so sorry to hear about your job. Can you pay that?",
+                          debtor)
+    first = scorer().score("I'm so sorry to hear about your job. Let's put you on £20 a month to start.", debtor)
+    assert "acknowledge_before_ask" not in late.behaviour_ids
+    assert "acknowledge_before_ask" in first.behaviour_ids

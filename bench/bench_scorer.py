@@ -1,6 +1,10 @@
 """Scoring speed: median milliseconds per reply, and the time for N replies.
 
-    .venv/bin/python bench/bench_scorer.py [--n 1547] [--csv PATH] [--repeat 3]
+    .venv/bin/python bench/bench_scorer.py [--n 1547] [--csv PATH] [--repeat 3] [--rules-only] [--warm]
+
+Each reply is scored as if seen for the first time: the encoder's sentence cache is emptied before every
+reply unless --warm (a trainee never types the same 10 replies 1,547 times). --rules-only leaves the learned
+layer out. The peak resident memory of the process is printed at the end.
 
 Without --csv it scores a built-in mix of collector replies (warm, cold, harmful, long) with a debtor line
 and a scenario, so the compliance checks against debt facts and flags run too. With --csv it scores the
@@ -11,13 +15,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import resource
 import statistics
 import sys
 import time
 from pathlib import Path
 
 from callsim.core.library import load_library
-from callsim.core.scorer import ScoringContext, default_scorer
+from callsim.core.scorer import Scorer, ScoringContext
+from callsim.core.understanding.learned import get_learned
 
 REPLIES = [
     "Hi, my name's Sam, calling from Harbour Recoveries on behalf of Brightwell Energy. Before I go on, can I "
@@ -57,8 +63,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=1547, help="replies per run (default: 1547, EPITOME dev's size)")
     ap.add_argument("--csv", help="score this EPITOME or ESConv CSV's replies instead of the built-in mix")
     ap.add_argument("--repeat", type=int, default=3, help="runs; the best total is reported")
+    ap.add_argument("--rules-only", action="store_true", help="score without the learned layer")
+    ap.add_argument("--warm", action="store_true", help="keep the encoder's sentence cache between replies")
     a = ap.parse_args(argv)
-    scorer = default_scorer()
+    scorer = Scorer(use_learned=not a.rules_only)
+    learned = None if a.rules_only else get_learned()
+    cache = getattr(getattr(learned, "_encode", None), "__self__", None)
+    if not a.rules_only and learned is None:
+        print("the learned layer is not available: scoring with the rules alone")
     entries = [e for e in load_library() if e.result.scenario is not None]
     scenario = entries[0].result.scenario if entries and not a.csv else None
     flags = {"identity_verified": True}
@@ -68,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(a.repeat):
         t0 = time.perf_counter()
         for text, context in items:
+            if cache is not None and not a.warm:
+                cache._cache.clear()
             t = time.perf_counter()
             scorer.score(text, ScoringContext(debtor_line=context, scenario=scenario, flags=flags))
             per.append(time.perf_counter() - t)
@@ -77,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"median {statistics.median(per) * 1000:.2f} ms per reply, p95 "
           f"{sorted(per)[int(len(per) * 0.95)] * 1000:.2f} ms, max {max(per) * 1000:.2f} ms")
     print(f"{len(items)} replies in {min(totals):.2f} s (best of {a.repeat})")
+    print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
     return 0
 
 

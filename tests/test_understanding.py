@@ -292,3 +292,30 @@ def test_the_debrief_lists_possible_violations_for_review() -> None:
                                          "evidence": [{"text": "not like we have forever"}]}]
     text = report.debrief(record, scenario)
     assert "turn 1: possible Undue pressure (for review, not a fail)" in text
+
+
+def test_the_violation_net_reads_words_the_embedding_cannot_see() -> None:
+    """With an embedding that carries nothing, the word features alone must tell the classes apart."""
+    from callsim.core.understanding.violations import fit_net
+
+    threats = [f"the magistrate will hear about this {w}" for w in ("today", "soon", "now", "mate", "ok", "then")]
+    lawful = [f"we can set up a plan {w}" for w in ("today", "soon", "now", "mate", "ok", "then")]
+    texts = threats + lawful
+    y = np.array([0] * len(threats) + [1] * len(lawful))
+    net = fit_net(np.zeros((len(texts), 4), np.float32), texts, y, np.ones(len(texts)), ("threat_arrest_or_crime",),
+                  epochs=60)
+    p = net.probabilities(np.zeros((2, 4), np.float32), ["the magistrate will hear about this", "a plan we can set up"])
+    assert p.shape == (2, 1)
+    assert p[0, 0] > 0.8 > 0.2 > p[1, 0]
+
+
+def test_saved_heads_keep_the_violation_net(tmp_path: Path) -> None:
+    heads = Heads.load()
+    assert heads.net is not None and set(heads.net.labels) == set(VIOLATIONS)
+    heads.save(tmp_path / "h.npz")
+    again = Heads.load(tmp_path / "h.npz")
+    texts = ["Pay today or the police will be round.", "Take all the time you need."]
+    x = enc.get_encoder().encode(texts)
+    assert np.allclose(heads.probabilities(x, texts), again.probabilities(x, texts), atol=1e-3)
+    cols = [heads.labels.index(v) for v in ("threat_arrest_or_crime",)]
+    assert heads.probabilities(x, texts)[0, cols[0]] > 0.5 > heads.probabilities(x, texts)[1, cols[0]]

@@ -29,7 +29,8 @@ from callsim.core.understanding.learned import THRESHOLDS, Thresholds, get_learn
 HELDOUT = Path(__file__).resolve().parents[4] / "heldout"
 MAX_FALSE = 0.015
 MAX_POSSIBLE = 0.06
-GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999)
+GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7,
+        0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999)
 
 
 def _score_all(scorer: Scorer, rows: list[dict[str, Any]]) -> list[TurnScore]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from callsim.core.understanding.encoder import DIM, FEATURES, EncoderUnavailable, get_encoder
-from callsim.core.understanding.train import HEADS, Heads, features
+from callsim.core.understanding.train import HEADS, Heads
 
 THRESHOLDS = HEADS.parent / "thresholds.json"
 # Units longer than this many characters are embedded as they are (the encoder truncates at 128 tokens).
@@ -82,7 +82,7 @@ class Learned:
         if not texts:
             return np.zeros((0, len(self.labels)), dtype=np.float32), np.zeros((0, FEATURES), dtype=np.float32)
         x = np.asarray(self._encode(texts))  # type: ignore[operator]
-        return 1.0 / (1.0 + np.exp(-(features(x, texts) @ self.heads.coef.T + self.heads.bias))), x
+        return self.heads.probabilities(x, texts), x
 
     def analyse(self, text: str, spans: list[tuple[int, int]]) -> dict[str, Signal]:
         """The strongest unit for every label (probability > 0.05)."""

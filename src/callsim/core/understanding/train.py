@@ -1,4 +1,6 @@
-"""Training the learned heads: one logistic regression per label over sentence embeddings.
+"""Training the learned heads: one logistic regression per label over sentence embeddings, and for the
+violations one small network over the embeddings and the words (``violations.py``) that replaces their
+per-label answers.
 
 Run ``scripts/train-understanding`` after changing the corpus: it embeds every corpus line with the
 shipped encoder, cross-validates, fits the heads on everything and writes ``data/understanding/heads.npz``
@@ -12,12 +14,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from callsim.core.understanding.corpus import LABELS, Example, corpus_digest, is_negative
+from callsim.core.understanding.corpus import LABELS, VIOLATIONS, Example, corpus_digest, is_negative
 from callsim.core.understanding.encoder import DIM
 from callsim.core.understanding.typing import expand
+from callsim.core.understanding.violations import ViolationNet, Vocabulary, fit_net
 
 HEADS = Path(__file__).resolve().parent.parent / "data" / "understanding" / "heads.npz"
 L2 = 0.3  # ridge on the weights (chosen by cross-validation on the corpus, see docs/scoring.md)
@@ -80,19 +84,39 @@ class Heads:
     example_text: np.ndarray  # (examples,) str
     example_where: np.ndarray  # (examples,) str
     digest: str
+    net: ViolationNet | None = None  # the violation head (violations.py); None: the per-label heads decide
 
     def save(self, path: Path = HEADS) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        extra: dict[str, Any] = {}
+        if self.net is not None:
+            extra = {"net_labels": np.array(self.net.labels), "net_vocab": np.array(self.net.vocab.words),
+                     "net_w1": self.net.w1.astype(np.float16), "net_b1": self.net.b1,
+                     "net_w2": self.net.w2, "net_b2": self.net.b2}
         np.savez_compressed(path, labels=np.array(self.labels), coef=self.coef, bias=self.bias,
                             vectors=self.vectors, example_label=self.example_label,
                             example_text=self.example_text, example_where=self.example_where,
-                            digest=np.array(self.digest))
+                            digest=np.array(self.digest), **extra)
 
     @classmethod
     def load(cls, path: Path = HEADS) -> Heads:
         z = np.load(path, allow_pickle=False)
+        net = None
+        if "net_w1" in z:
+            vocab = Vocabulary(tuple(str(x) for x in z["net_vocab"]))
+            net = ViolationNet(tuple(str(x) for x in z["net_labels"]), vocab, z["net_w1"].astype(np.float32),
+                               z["net_b1"], z["net_w2"], z["net_b2"])
         return cls(tuple(str(x) for x in z["labels"]), z["coef"], z["bias"], z["vectors"], z["example_label"],
-                   z["example_text"], z["example_where"], str(z["digest"]))
+                   z["example_text"], z["example_where"], str(z["digest"]), net)
+
+    def probabilities(self, x: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), labels): the per-label heads, with the violation head's answer for its labels."""
+        f = features(x, texts)
+        probs = 1.0 / (1.0 + np.exp(-(f @ self.coef.T + self.bias)))
+        if self.net is not None and len(texts):
+            cols = [self.labels.index(lab) for lab in self.net.labels]
+            probs[:, cols] = self.net.probabilities(f, texts)
+        return np.asarray(probs)
 
 
 def embed_examples(examples: Sequence[Example], encode: object) -> np.ndarray:
@@ -104,8 +128,16 @@ def example_features(examples: Sequence[Example], x: np.ndarray) -> np.ndarray:
     return features(x, [expand(e.text).text for e in examples])
 
 
+def net_targets(examples: Sequence[Example], labels: Sequence[str] = VIOLATIONS) -> tuple[np.ndarray, np.ndarray]:
+    """Class indices for the violation head (``len(labels)``: none of them) and weights (a contrast line of a
+    violation counts ``CONTRAST_WEIGHT`` times)."""
+    y = np.array([labels.index(e.label) if e.label in labels else len(labels) for e in examples])
+    w = np.array([CONTRAST_WEIGHT if e.contrast_of in labels else 1.0 for e in examples], dtype=np.float32)
+    return y, w
+
+
 def fit(examples: Sequence[Example], x: np.ndarray, labels: Sequence[str] = LABELS, l2: float = L2,
-        digest: str = "") -> Heads:
+        digest: str = "", net: bool = True) -> Heads:
     f = example_features(examples, x)
     coef = np.zeros((len(labels), f.shape[1]), dtype=np.float32)
     bias = np.zeros(len(labels), dtype=np.float32)
@@ -116,9 +148,14 @@ def fit(examples: Sequence[Example], x: np.ndarray, labels: Sequence[str] = LABE
             continue
         coef[i], bias[i] = fit_logistic(f, y, w, l2)
     index = {lab: i for i, lab in enumerate(labels)}
+    violation_net = None
+    net_labels = tuple(lab for lab in VIOLATIONS if lab in labels)
+    if net and net_labels:
+        y, w = net_targets(examples, net_labels)
+        violation_net = fit_net(f, [expand(e.text).text for e in examples], y, w, net_labels)
     return Heads(tuple(labels), coef, bias, x[:, :DIM].astype(np.float16),
                  np.array([index.get(e.label or "", -1) for e in examples], dtype=np.int16),
-                 np.array([e.text for e in examples]), np.array([e.where for e in examples]), digest)
+                 np.array([e.text for e in examples]), np.array([e.where for e in examples]), digest, violation_net)
 
 
 def cross_validate(examples: Sequence[Example], x: np.ndarray, labels: Sequence[str] = LABELS, l2: float = L2,
@@ -130,8 +167,7 @@ def cross_validate(examples: Sequence[Example], x: np.ndarray, labels: Sequence[
     for f in range(folds):
         tr, te = fold != f, fold == f
         heads = fit([e for e, t in zip(examples, tr, strict=True) if t], x[tr], labels, l2)
-        probs[te] = 1 / (1 + np.exp(-(features(x[te], [expand(e.text).text for e, t in zip(examples, te, strict=True)
-                                                         if t]) @ heads.coef.T + heads.bias)))
+        probs[te] = heads.probabilities(x[te], [expand(e.text).text for e, t in zip(examples, te, strict=True) if t])
     out = {}
     for i, label in enumerate(labels):
         y = np.array([e.label == label for e in examples])

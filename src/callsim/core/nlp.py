@@ -119,6 +119,9 @@ HEDGES = re.compile(
 )
 
 
+_NEGATIVE_SUBJECT = re.compile(r"(nobody|nothing|no one|no-one|none of (us|them))\b", re.I)
+
+
 def negated(text: str, start: int) -> bool:
     """Is there a negator in the same clause, within four words before ``start``?"""
     before = text[max(0, start - 60) : start]
@@ -126,9 +129,15 @@ def negated(text: str, start: int) -> bool:
     for m in _CLAUSE_BREAK.finditer(before):
         cut = m.end()
     window = before[cut:]
-    words = re.findall(r"[\w']+", window)[-4:]
+    clause = re.findall(r"[\w']+", window)
+    words = clause[-4:]
     if not words:
         return False
+    # "Nobody is going to send bailiffs round": a negative subject opens the clause and no other subject
+    # follows it, however many words lie between.
+    if len(clause) <= 10 and _NEGATIVE_SUBJECT.match(" ".join(clause[:2])) and not any(
+            _SUBJECT.fullmatch(x) and not _OBJECT_VERB.fullmatch(clause[j - 1]) for j, x in enumerate(clause[1:], 1)):
+        return True
     tail = " ".join(words) + " "
     if _NOT_A_NEGATION.search(tail):
         return False

@@ -880,8 +880,10 @@ class Scorer:
             quoted = sum(min(b, sig.end) - max(a, sig.start) for a, b in masked if a < sig.end and b > sig.start)
             if quoted * 2 > len(unit) or not self._facts_allow(label, unit, ctx, amounts, sig):
                 continue
-            if label in _THREAT_LABELS and (_denied_threat(unit)):
+            if label in _THREAT_LABELS and (_denied_threat(unit) or not _THREAT_FRAME.search(unit)):
                 continue  # "Legally we can't sue you", "losing the truck meant ...": no threat is made
+            if label == "undue_pressure" and unit.rstrip().endswith("?") and not _PRESSURE_FRAME.search(unit):
+                continue  # "What can you pay today?" asks; pressure demands, insists or sets an ultimatum
             if label == "false_identity_or_authority" and _THEIR_LAWYER.search(unit) and not _OUR_LEGAL.search(unit):
                 continue  # "I'm glad you've got a solicitor on your side" is about their lawyer, not us
             ev = Evidence(unit, sig.start, sig.end)
@@ -1167,6 +1169,9 @@ _OWN_COMPANY = re.compile(r"\b(from|at|with|on behalf of|for|work for|here at|ca
 _OWN_STORY = re.compile(r"\b(my|mine|myself)\b", re.I)
 _NEGATED_FEELING = re.compile(r"\b(not|never|n't)\s+(\w+\s+)?(sorry|care|caring|bothered|interested|understand|"
                               r"sympathi[sz]e|sympathy|feel (for|bad|sorry))\b", re.I)
+_PRESSURE_FRAME = re.compile(r"\b(need|needs|must|have to|has to|got to|gotta|require\w*|expect\w*|insist\w*|demand\w*|"
+                             r"otherwise|unless|or (else|we|it|this|you|i)|last chance|final|immediately|right now|"
+                             r"no excuses|surely|really can'?t|why (can'?t|haven'?t|didn'?t|won'?t)|still)\b", re.I)
 _THREAT_LABELS = ("threat_unintended_action", "threat_arrest_or_crime")
 
 

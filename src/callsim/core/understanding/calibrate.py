@@ -29,6 +29,11 @@ from callsim.core.understanding.learned import THRESHOLDS, Thresholds, get_learn
 HELDOUT = Path(__file__).resolve().parents[4] / "heldout"
 MAX_FALSE = 0.015
 MAX_POSSIBLE = 0.06
+# A confident violation fails a call. Below 0.9 the violation head confidently flags lines the scenario authors
+# wrote as good practice (a mini-Miranda, "I'm calling from ...", "the account can wait"): the shipped model
+# answers and walkthroughs (tests/test_nodestate.py, tests/test_library.py) are a second compliant set the
+# threshold must leave clean, and 0.9 is the lowest grid value that does (measured 2026-12-03, docs/scoring.md).
+MIN_CONFIDENT = 0.9
 GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7,
         0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999)
 
@@ -106,7 +111,8 @@ def main() -> int:
     for r in table:
         print(f"{r['threshold']:>9} {r['recall']:>7.3f} {r['right_id']:>8.3f} {r['false_flags']:>6.3f} "
               f"{r['penalised_compliant']:>9.3f}")
-    confident = next((r["threshold"] for r in table if r["false_flags"] <= MAX_FALSE), GRID[-1])
+    confident = next((r["threshold"] for r in table if r["false_flags"] <= MAX_FALSE and r["threshold"] >= MIN_CONFIDENT),
+                     GRID[-1])
     possible = next((r["threshold"] for r in table if r["false_flags"] <= MAX_POSSIBLE), confident)
     penalty = next((r["threshold"] for r in table if r["penalised_compliant"] <= MAX_FALSE * 2), GRID[-1])
     chosen = replace(base, violation_confident=confident, violation_possible=min(possible, confident),

@@ -23,7 +23,6 @@ class Behaviour(BaseModel):
     category: Category
     kind: Literal["reward", "penalty"]
     severity: SeverityName | None = None
-    weight: float = 1.0
     label: str
     why: str
     tip: str

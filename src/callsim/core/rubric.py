@@ -1,19 +1,45 @@
-"""The rubric: behaviour definitions shipped as data (``data/rubric.yaml``), loaded once."""
+"""The rubric: behaviour definitions shipped as data (``data/rubric.yaml``), loaded once.
+
+``rubric.yaml`` is the registry: one entry per behaviour or violation, with its citation, the code that
+detects it, and the lines that must and must not be detected as it (``tests/test_registry.py`` runs them)."""
 
 from __future__ import annotations
 
 import re
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from callsim.core.nlp import Gated
 
 Category = Literal["empathy", "deescalation", "transparency", "compliance"]
 SeverityName = Literal["blocker", "major", "minor"]
+
+
+class Case(BaseModel):
+    """A registry line: a reply, and the moment it is said in. Written in ``rubric.yaml`` as a plain string
+    (the reply alone) or as a mapping: ``{debtor: ..., reply: ...}``, ``{scenario: ..., flags: [...], reply: ...}``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    reply: str
+    debtor: str = ""  # what the debtor has just said
+    scenario: str = ""  # a shipped scenario, by file name without ".yaml": its debt facts and flags apply
+    flags: tuple[str, ...] = ()  # that scenario's flags that are set; the others are unset
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain(cls, value: Any) -> Any:
+        return {"reply": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _flags_need_a_scenario(self) -> Case:
+        if self.flags and not self.scenario:
+            raise ValueError("flags are a scenario's: give the scenario too")
+        return self
 
 
 class Behaviour(BaseModel):
@@ -23,14 +49,22 @@ class Behaviour(BaseModel):
     category: Category
     kind: Literal["reward", "penalty"]
     severity: SeverityName | None = None
-    weight: float = 1.0
     label: str
     why: str
     tip: str
-    example: str = ""
+    citation: str = ""  # where the rule comes from (every compliance entry has one)
+    detected_by: str = ""  # the code that detects it, in one line
+    examples: list[Case] = Field(default_factory=list)  # must be detected as this id; the first is shown
+    counter_examples: list[Case] = Field(default_factory=list)  # close lines that must not be
     mood: dict[str, float] = Field(default_factory=dict)
     negatable: bool = False
     patterns: list[str] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def example(self) -> str:
+        """The line a trainee is shown: the first of ``examples``."""
+        return self.examples[0].reply if self.examples else ""
 
     @property
     def is_violation(self) -> bool:

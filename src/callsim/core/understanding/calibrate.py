@@ -111,8 +111,8 @@ def main() -> int:
     for r in table:
         print(f"{r['threshold']:>9} {r['recall']:>7.3f} {r['right_id']:>8.3f} {r['false_flags']:>6.3f} "
               f"{r['penalised_compliant']:>9.3f}")
-    confident = next((r["threshold"] for r in table if r["false_flags"] <= MAX_FALSE and r["threshold"] >= MIN_CONFIDENT),
-                     GRID[-1])
+    confident = next((r["threshold"] for r in table
+                      if r["false_flags"] <= MAX_FALSE and r["threshold"] >= MIN_CONFIDENT), GRID[-1])
     possible = next((r["threshold"] for r in table if r["false_flags"] <= MAX_POSSIBLE), confident)
     penalty = next((r["threshold"] for r in table if r["penalised_compliant"] <= MAX_FALSE * 2), GRID[-1])
     chosen = replace(base, violation_confident=confident, violation_possible=min(possible, confident),

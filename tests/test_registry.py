@@ -90,9 +90,6 @@ KNOWN_MISSES = [
                                     scenario="medical_emergency_uk", flags=("identity_verified",))),
     ("accepts_reasonable_offer", False, Case(reply="I'll have to check with my manager whether we can accept that.")),
     ("texas_consent", False, Case(reply="I've put a note on the account.")),
-    ("threat_unintended_action", False, Case(reply="Nobody is going to send bailiffs round.")),
-    ("denies_dispute_rights", False, Case(reply="If you think this isn't yours, you can dispute it and we'll send "
-                                                "you the paperwork.")),
 ]
 
 

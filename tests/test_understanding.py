@@ -201,13 +201,14 @@ def _flagged(scorer: Scorer, text: str) -> set[str]:
 
 
 def test_a_learned_detection_names_its_sentence_and_the_corpus_line_it_is_like(scorer: Scorer) -> None:
-    typed = "Thanks for holding. Everyone in your street is going to find out about this."
+    # (a line no rule pattern matches: "Everyone in your street is going to find out" now has one)
+    typed = "Thanks for holding. We will be letting your neighbours know how much you owe."
     turn = scorer.score(typed)
     found = [d for d in (*turn.violations, *turn.possible) if d.source != "rule"]
     assert found, turn.as_dict()
     d = found[0]
     assert d.example  # the nearest corpus line of that violation
-    assert d.evidence[0].text == "Everyone in your street is going to find out about this."
+    assert d.evidence[0].text == "We will be letting your neighbours know how much you owe."
     assert 0.0 < d.confidence <= 1.0
 
 

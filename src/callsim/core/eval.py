@@ -284,6 +284,12 @@ def _predicted(score: TurnScore, behaviours: tuple[str, ...]) -> bool:
     return any((b == "advice" and bool(score.advice)) or b in ids for b in behaviours)
 
 
+def _agreement(truth: list[bool], pred: list[bool]) -> dict[str, Any]:
+    """Support, predicted count, precision, recall and F1 of one label."""
+    p, r, f = precision_recall_f1(truth, pred)
+    return {"support": sum(truth), "predicted": sum(pred), "precision": _r(p), "recall": _r(r), "f1": _r(f)}
+
+
 def eval_esconv(path: str | Path, scorer: Scorer | None = None) -> dict[str, Any]:
     """Score each supporter ``response`` with the seeker's last words; compare with the strategy."""
     rows = read_rows(path, ESCONV_COLUMNS, "ESConv")
@@ -294,25 +300,13 @@ def eval_esconv(path: str | Path, scorer: Scorer | None = None) -> dict[str, Any
     for strategy, behaviours in ESCONV_MAP.items():
         truth = [s == strategy for s in strategies]
         pred = [_predicted(sc, behaviours) for sc in scores]
-        p, r, f = precision_recall_f1(truth, pred)
-        out["strategies"][strategy] = {
-            "behaviour": " or ".join(behaviours),
-            "support": sum(truth),
-            "predicted": sum(pred),
-            "precision": _r(p),
-            "recall": _r(r),
-            "f1": _r(f),
-        }
+        out["strategies"][strategy] = {"behaviour": " or ".join(behaviours), **_agreement(truth, pred)}
     # One main act per reply, compared with ESConv's one label per turn.
     primary = [primary_act(sc, text) for sc, (text, _) in zip(scores, items, strict=True)]
     out["primary"] = {"accuracy": _r(accuracy(strategies, primary)), "strategies": {}}
     for strategy in ESCONV_STRATEGIES:
-        truth = [s == strategy for s in strategies]
-        pred = [p == strategy for p in primary]
-        p, r, f = precision_recall_f1(truth, pred)
-        out["primary"]["strategies"][strategy] = {
-            "support": sum(truth), "predicted": sum(pred), "precision": _r(p), "recall": _r(r), "f1": _r(f),
-        }
+        out["primary"]["strategies"][strategy] = _agreement([s == strategy for s in strategies],
+                                                            [p == strategy for p in primary])
     means: dict[str, dict[str, float]] = {}
     for strategy in sorted(set(strategies)):
         vals = [sc.empathy for sc, s in zip(scores, strategies, strict=True) if s == strategy]
@@ -333,11 +327,9 @@ def eval_annomi(path: str | Path, scorer: Scorer | None = None) -> dict[str, Any
     labels = [r["behaviour"].strip() for r in rows]
     out: dict[str, Any] = {"file": str(path), "rows": len(rows), "behaviours": {}}
     for label, behaviours in ANNOMI_MAP.items():
-        truth = [lab == label for lab in labels]
-        pred = [_predicted(sc, behaviours) for sc in scores]
-        p, r, f = precision_recall_f1(truth, pred)
-        out["behaviours"][label] = {"callsim": " or ".join(behaviours), "support": sum(truth), "predicted": sum(pred),
-                                    "precision": _r(p), "recall": _r(r), "f1": _r(f)}
+        out["behaviours"][label] = {"callsim": " or ".join(behaviours),
+                                    **_agreement([lab == label for lab in labels],
+                                                 [_predicted(sc, behaviours) for sc in scores])}
     quality: dict[str, Any] = {}
     for q in ("high", "low"):
         vals = [sc.empathy for sc, row in zip(scores, rows, strict=True) if row["mi_quality"].strip() == q]

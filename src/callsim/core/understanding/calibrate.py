@@ -4,7 +4,8 @@
 lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds and picks:
 
 - ``violation_confident``: the lowest threshold at which at most ``MAX_FALSE`` of compliant lines are flagged
-  (a confident violation fails a call, so a false one costs a trainee's trust);
+  (a confident violation fails a call, so a false one costs a trainee's trust) and no shipped model answer is
+  (``confident_floor``);
 - ``violation_possible``: the lowest threshold at which at most ``MAX_POSSIBLE`` of compliant lines get a
   *possible* violation (shown with its evidence, counted for review, never a fail);
 - ``penalty``: the same rule as ``violation_confident`` for the minor penalties, on compliant lines;
@@ -29,11 +30,6 @@ from callsim.core.understanding.learned import THRESHOLDS, Thresholds, get_learn
 HELDOUT = Path(__file__).resolve().parents[4] / "heldout"
 MAX_FALSE = 0.015
 MAX_POSSIBLE = 0.06
-# A confident violation fails a call. Below 0.9 the violation head confidently flags lines the scenario authors
-# wrote as good practice (a mini-Miranda, "I'm calling from ...", "the account can wait"): the shipped model
-# answers and walkthroughs (tests/test_nodestate.py, tests/test_library.py) are a second compliant set the
-# threshold must leave clean, and 0.9 is the lowest grid value that does (measured 2026-12-03, docs/scoring.md).
-MIN_CONFIDENT = 0.9
 GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7,
         0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999)
 
@@ -62,6 +58,44 @@ def violation_table(rows: list[dict[str, Any]], base: Thresholds) -> list[dict[s
         })
     learned.thresholds = base
     return table
+
+
+def model_answers() -> list[tuple[str, ScoringContext]]:
+    """Every shipped scenario's model answers with the context a call at their node scores them in: lines the
+    authors wrote as good practice, a second compliant set (tests/test_nodestate.py holds them to it)."""
+    from callsim.core.library import shipped_dir
+    from callsim.core.loader import load_scenario
+    from callsim.core.nodestate import states
+    from callsim.core.walkthrough import compiled_for
+
+    out: list[tuple[str, ScoringContext]] = []
+    for path in sorted(shipped_dir().glob("*.yaml")):
+        scenario = load_scenario(path, run_walkthroughs=False).scenario
+        if scenario is None:
+            continue
+        compiled = compiled_for(scenario)
+        found = states(compiled)
+        for nid, node in scenario.nodes.items():
+            ctx = found[nid].call(compiled).scoring_context()
+            out.extend((answer, ctx) for answer in node.model_answers)
+    return out
+
+
+def confident_floor(answers: list[tuple[str, ScoringContext]], base: Thresholds) -> float:
+    """The lowest grid threshold from which up no model answer gets a confident violation. Below it the
+    violation head flags what authors wrote as good practice (a mini-Miranda read as false identity, "the
+    account can wait" as pressure)."""
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    scorer = Scorer()
+    floor = GRID[-1]
+    for t in reversed(GRID):
+        learned.thresholds = replace(base, violation_confident=t, violation_possible=t)
+        if any(scorer.score(text, ctx).violations for text, ctx in answers):
+            break
+        floor = t
+    learned.thresholds = base
+    return floor
 
 
 def empathy_table(reflections: list[dict[str, Any]], collector: list[dict[str, Any]], base: Thresholds
@@ -111,8 +145,10 @@ def main() -> int:
     for r in table:
         print(f"{r['threshold']:>9} {r['recall']:>7.3f} {r['right_id']:>8.3f} {r['false_flags']:>6.3f} "
               f"{r['penalised_compliant']:>9.3f}")
-    confident = next((r["threshold"] for r in table
-                      if r["false_flags"] <= MAX_FALSE and r["threshold"] >= MIN_CONFIDENT), GRID[-1])
+    floor = confident_floor(model_answers(), base)
+    print(f"lowest threshold that leaves every shipped model answer clean: {floor}")
+    confident = next((r["threshold"] for r in table if r["false_flags"] <= MAX_FALSE and r["threshold"] >= floor),
+                     GRID[-1])
     possible = next((r["threshold"] for r in table if r["false_flags"] <= MAX_POSSIBLE), confident)
     penalty = next((r["threshold"] for r in table if r["penalised_compliant"] <= MAX_FALSE * 2), GRID[-1])
     chosen = replace(base, violation_confident=confident, violation_possible=min(possible, confident),

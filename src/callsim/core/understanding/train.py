@@ -124,10 +124,6 @@ def embed_examples(examples: Sequence[Example], encode: object) -> np.ndarray:
     return np.asarray(encode(texts))  # type: ignore[operator]
 
 
-def example_features(examples: Sequence[Example], x: np.ndarray) -> np.ndarray:
-    return features(x, [expand(e.text).text for e in examples])
-
-
 def net_targets(examples: Sequence[Example], labels: Sequence[str] = VIOLATIONS) -> tuple[np.ndarray, np.ndarray]:
     """Class indices for the violation head (``len(labels)``: none of them) and weights (a contrast line of a
     violation counts ``CONTRAST_WEIGHT`` times)."""
@@ -138,7 +134,8 @@ def net_targets(examples: Sequence[Example], labels: Sequence[str] = VIOLATIONS)
 
 def fit(examples: Sequence[Example], x: np.ndarray, labels: Sequence[str] = LABELS, l2: float = L2,
         digest: str = "", net: bool = True) -> Heads:
-    f = example_features(examples, x)
+    texts = [expand(e.text).text for e in examples]
+    f = features(x, texts)
     coef = np.zeros((len(labels), f.shape[1]), dtype=np.float32)
     bias = np.zeros(len(labels), dtype=np.float32)
     for i, label in enumerate(labels):
@@ -152,7 +149,7 @@ def fit(examples: Sequence[Example], x: np.ndarray, labels: Sequence[str] = LABE
     net_labels = tuple(lab for lab in VIOLATIONS if lab in labels)
     if net and net_labels:
         y, w = net_targets(examples, net_labels)
-        violation_net = fit_net(f, [expand(e.text).text for e in examples], y, w, net_labels)
+        violation_net = fit_net(f, texts, y, w, net_labels)
     return Heads(tuple(labels), coef, bias, x[:, :DIM].astype(np.float16),
                  np.array([index.get(e.label or "", -1) for e in examples], dtype=np.int16),
                  np.array([e.text for e in examples]), np.array([e.where for e in examples]), digest, violation_net)

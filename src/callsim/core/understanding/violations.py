@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -48,9 +49,9 @@ class Vocabulary:
         counts = Counter(g for t in texts for g in grams(t))
         return cls(tuple(sorted(g for g, c in counts.items() if c >= min_count)))
 
-    @property
+    @cached_property
     def index(self) -> dict[str, int]:
-        return _index(self.words)
+        return {w: i for i, w in enumerate(self.words)}
 
     def ids(self, text: str) -> np.ndarray:
         index = self.index
@@ -61,17 +62,6 @@ class Vocabulary:
         for i, t in enumerate(texts):
             out[i, self.ids(t)] = WORD_SCALE
         return out
-
-
-_INDEX_CACHE: dict[int, tuple[tuple[str, ...], dict[str, int]]] = {}
-
-
-def _index(words: tuple[str, ...]) -> dict[str, int]:
-    hit = _INDEX_CACHE.get(id(words))
-    if hit is None or hit[0] is not words:
-        hit = (words, {w: i for i, w in enumerate(words)})
-        _INDEX_CACHE[id(words)] = hit
-    return hit[1]
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:

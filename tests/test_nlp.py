@@ -15,3 +15,29 @@ from callsim.core.nlp import negated
 ])
 def test_a_negative_subject_negates_its_whole_clause(text: str, word: str, expected: bool) -> None:
     assert negated(text, text.index(word)) is expected
+
+
+@pytest.mark.parametrize(("text", "word", "expected"), [
+    ("Jail isn't something that happens over a gas bill.", "Jail", True),
+    ("Honestly, court action won't come into it.", "court", True),
+    ("The bailiffs are not being sent, I promise.", "bailiffs", True),
+    ("noones sending the bailiffs mate", "bailiffs", True),  # typed without the apostrophe
+    ("Court is not off the table if this carries on.", "Court", False),  # two negatives: still a threat
+    ("Bailiffs don't knock first, they just come in.", "Bailiffs", False),  # a statement, not a denial
+    ("We explained it, but court is next.", "court", False),
+])
+def test_a_thing_named_then_denied_is_negated(text: str, word: str, expected: bool) -> None:
+    assert negated(text, text.index(word)) is expected
+
+
+@pytest.mark.parametrize("text", [
+    "That letter threatening prison didn't come from us, and it sounds like a scam.",
+    "You said they told you you'd be arrested. That's not how this works.",
+    "Is the thought of court what's keeping you up at night?",
+    "I can't promise you it'll never show anywhere, and I can't promise it won't show on your credit file either.",
+    "We won't send anything on a postcard, so nobody at home will see who it's from.",
+])
+def test_reported_feared_and_unpromised_lines_raise_nothing(text: str) -> None:
+    from callsim.core.scorer import Scorer
+
+    assert not Scorer(use_learned=False).score(text).violations

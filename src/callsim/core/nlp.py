@@ -119,7 +119,14 @@ HEDGES = re.compile(
 )
 
 
-_NEGATIVE_SUBJECT = re.compile(r"(nobody|nothing|no one|no-one|none of (us|them))\b", re.I)
+_NEGATIVE_SUBJECT = re.compile(r"(nobody|nothing|no one|no-one|noone|none of (us|them))s?\b", re.I)
+# "Prison isn't on the table", "court action won't happen", "jail's not an option": the thing named opens
+# its clause and the next words deny it.
+_DENIED_AFTER = re.compile(
+    r"[\w-]+(?: [\w-]+){0,2}?(?:'s not|'re not| (?:is|are|was|will|would) (?:not|never)|"
+    r" (?:isn'?t|aren'?t|won'?t|wouldn'?t|wasn'?t))\b(?! (?:be )?(?:off the table|out of the question|ruled out))",
+    re.I)
+_OPENER = re.compile(r"(and |but |so |no,? |honestly,? |look,? )?(the |a |an |any )?$", re.I)
 
 
 def negated(text: str, start: int) -> bool:
@@ -131,6 +138,8 @@ def negated(text: str, start: int) -> bool:
     window = before[cut:]
     clause = re.findall(r"[\w']+", window)
     words = clause[-4:]
+    if _OPENER.fullmatch(window.lstrip()) and _DENIED_AFTER.match(text, start):
+        return True
     if not words:
         return False
     # "Nobody is going to send bailiffs round": a negative subject opens the clause and no other subject
@@ -169,7 +178,9 @@ REPORTED = re.compile(
     r"(a |the )?(myth|rumou?r)|(is|'s|are) (a )?(myth|not true|untrue|false|wrong)|isn'?t true|aren'?t true|"
     r"(nobody|no one|we|i)(('ll| will|'re| are)( ever)?| (is|are)) (going to |gonna )?(never )?(threaten|say|tell you)|"
     r"(he|she|they|someone|somebody|your \w+) (said|says|told you|tells you|claimed|threatened)|"
-    r"(used to|would) (say|tell)|there'?s no such thing)\b",
+    r"(used to|would) (say|tell)|there'?s no such thing|"
+    r"you (mentioned|said) (being told|you were told|they|someone|somebody|that they)|you were told|"
+    r"(didn'?t|did not|doesn'?t|does not) come from us|(sounds|looks) like a scam|(is|was|it'?s) a scam)\b",
     re.I,
 )
 
@@ -179,7 +190,8 @@ REPORTED = re.compile(
 # worried you are about him" is a reflection).
 FEARED = re.compile(
     r"\b((you might|you may|you'?ve|you have|you'?d) (have )?(worr(y|ied)|fear(ed)?)|"
-    r"(worr(y|ied|ying)|afraid|scared|frightened|fear(ful)?) (that|about|of) )",
+    r"(worr(y|ied|ying)|afraid|scared|frightened|fear(ful)?) (that|about|of) |"
+    r"(the )?(idea|thought|prospect|fear) of |(worrying|scaring|frightening) you\b)",
     re.I,
 )
 

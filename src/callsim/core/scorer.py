@@ -387,7 +387,8 @@ _FEE_WORDS = re.compile(
 _THEIR_LAWYER = re.compile(
     r"\b(your|a|an|any) (own |independent |\w+ )?(solicitor|lawyer|attorney|legal advis[eo]r)s?\b"
     r"(?! (will|'ll|is going to|are going to) (be in touch|contact|write|call|start|issue|take|pursue|chase))|"
-    r"\blegal aid\b|\bcourt (fees|costs)\b",
+    r"\blegal aid\b|\bcourt (fees|costs)\b|"
+    r"\b(solicitor|lawyer|attorney)s? (can|could|will|would|may) (help|advise|explain|talk you through|go through)\b",
     re.I,
 )
 _OUR_LEGAL = re.compile(r"\b(we|i|our)\b[^.?!]{0,30}\b(court|sue|legal)", re.I)

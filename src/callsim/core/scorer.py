@@ -960,12 +960,13 @@ class Scorer:
     # ---- scores ----------------------------------------------------------------------------
     def _empathy(self, epitome: Mapping[str, int], found: Mapping[str, list[Evidence]],
                  by_rules: Mapping[str, list[Evidence]] | None = None) -> float:
-        """0-100: the strongest EPITOME mechanism counts 25 per level (one strong one, such as a real
-        reflection of what they said, is 50), the other two 12.5 per level (so 2/2/2 is full marks); the
-        other empathy behaviours add 10 each; hollow, minimising or blaming lines take 15 each; contempt or
-        shaming sets it to 0."""
+        """0-100: the two strongest EPITOME mechanisms count 25 per level (one strong one, such as a real
+        reflection of what they said, is 50, and so are two weak ones, as EPITOME's sum has it), the third
+        12.5 per level (so 2/2/0 is full marks); the other empathy behaviours add 10 each; hollow, minimising
+        or blaming lines take 15 each; contempt or shaming sets it to 0."""
         levels = (epitome["ER"], epitome["IP"], epitome["EX"])
-        raw = 25 * max(levels) + 12.5 * (sum(levels) - max(levels))
+        ranked = sorted(levels, reverse=True)
+        raw = 25 * (ranked[0] + ranked[1]) + 12.5 * ranked[2]
         others = [b for b in ("validation", "paraphrase", "thanks_for_disclosure", "asks_permission") if b in found]
         raw += 10 * len(others)
         rules = found if by_rules is None else by_rules

@@ -274,7 +274,7 @@ def make_app(*, trainee: str | None = "Sam Tester", scenario: str | None = None,
 S = TypeVar("S", bound=Screen[Any])
 
 
-async def wait_for(pilot: Pilot[Any], check: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+async def wait_for(pilot: Pilot[Any], check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
     """Let the app run until ``check()`` holds (workers finish, screens mount), or fail saying what."""
     import time
 

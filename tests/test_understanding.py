@@ -320,3 +320,33 @@ def test_saved_heads_keep_the_violation_net(tmp_path: Path) -> None:
     assert np.allclose(heads.probabilities(x, texts), again.probabilities(x, texts), atol=1e-3)
     cols = [heads.labels.index(v) for v in ("threat_arrest_or_crime",)]
     assert heads.probabilities(x, texts)[0, cols[0]] > 0.5 > heads.probabilities(x, texts)[1, cols[0]]
+
+
+def _split_signals(text: str, shares: tuple[tuple[str, float], ...]) -> dict[str, lrn.Signal]:
+    return {lab: lrn.Signal(lab, p, 0, len(text), "a corpus line", "x.txt:1", shares) for lab, p in shares}
+
+
+class _Stub:
+    thresholds = lrn.Thresholds(violation_possible=0.25, violation_confident=0.7)
+
+
+def _decide(text: str, shares: tuple[tuple[str, float], ...]) -> tuple[dict, dict, dict[str, lrn.Signal]]:
+    found: dict = {}
+    unsure: dict = {}
+    signals = _split_signals(text, shares)
+    Scorer()._apply_learned(_Stub(), signals, text, [], ScoringContext(), [], found, unsure)  # type: ignore[arg-type]
+    return found, unsure, signals
+
+
+def test_a_violation_split_between_close_ids_counts_on_their_sum_and_is_named_by_the_largest() -> None:
+    text = "if this isnt sorted ur neighbours will hear about it"
+    found, unsure, signals = _decide(text, (("third_party_disclosure", 0.39), ("coercive_shaming", 0.36)))
+    assert list(found) == ["third_party_disclosure"] and not unsure
+    assert signals["third_party_disclosure"].prob == pytest.approx(0.75)
+
+
+def test_a_share_the_checks_refuse_does_not_count_towards_the_sum() -> None:
+    # A denied threat is no threat, so only the pressure share is left: possible, not confident.
+    text = "Nobody is going to take you to court over this."
+    found, unsure, _ = _decide(text, (("threat_unintended_action", 0.5), ("undue_pressure", 0.3)))
+    assert not found and list(unsure) == ["undue_pressure"]

@@ -859,7 +859,7 @@ class Scorer:
     def _apply_learned(
         self,
         learned: Learned,
-        signals: Mapping[str, Signal],
+        signals: dict[str, Signal],
         text: str,
         masked: list[tuple[int, int]],
         ctx: ScoringContext,
@@ -868,30 +868,59 @@ class Scorer:
         unsure: dict[str, list[Evidence]],
     ) -> None:
         """Violations and penalties the learned heads see: confident ones count, less certain violations
-        are kept as *possible*. Quoted or reported speech, and what the debt facts make true, do not count."""
+        are kept as *possible*. Quoted or reported speech, and what the debt facts make true, do not count.
+
+        A sentence's violation is decided on the sum of the violation head's shares that survive the checks
+        (its classes compete, so one clear violation can be split between two close ids) and named by the
+        largest; ``signals`` then holds that sum as the named label's confidence."""
         th = learned.thresholds
-        for label in VIOLATIONS + PENALTIES:
+        for label in PENALTIES:
             sig = signals.get(label)
-            if sig is None or label not in self.rubric.by_id:
+            if sig is None or label not in self.rubric.by_id or sig.prob < th.penalty:
                 continue
-            confident = th.confident(label) if label in VIOLATIONS else th.penalty
-            if sig.prob < (th.violation_possible if label in VIOLATIONS else confident):
+            if not self._learned_allowed(label, sig.start, sig.end, text, masked, ctx, amounts):
                 continue
-            unit = text[sig.start : sig.end]
-            quoted = sum(min(b, sig.end) - max(a, sig.start) for a, b in masked if a < sig.end and b > sig.start)
-            if quoted * 2 > len(unit) or not self._facts_allow(label, unit, ctx, amounts, sig):
+            found.setdefault(label, []).append(Evidence(text[sig.start : sig.end], sig.start, sig.end))
+        units: dict[tuple[int, int], tuple[tuple[str, float], ...]] = {}
+        for label in VIOLATIONS:
+            sig = signals.get(label)
+            if sig is not None:
+                units.setdefault((sig.start, sig.end), sig.unit_violations or ((label, sig.prob),))
+        decided: dict[str, Signal] = {}  # per violation, its strongest sentence (one, like the rules' evidence)
+        for (start, end), shares in units.items():
+            kept = tuple((lab, p) for lab, p in shares if lab in self.rubric.by_id
+                         and self._learned_allowed(lab, start, end, text, masked, ctx, amounts))
+            mass = sum(p for _, p in kept)
+            if not kept or mass < th.violation_possible:
                 continue
-            if label in _THREAT_LABELS and (_denied_threat(unit) or not _THREAT_FRAME.search(unit)):
-                continue  # "Legally we can't sue you", "losing the truck meant ...": no threat is made
-            if label == "undue_pressure" and unit.rstrip().endswith("?") and not _PRESSURE_FRAME.search(unit):
-                continue  # "What can you pay today?" asks; pressure demands, insists or sets an ultimatum
-            if label == "false_identity_or_authority" and _THEIR_LAWYER.search(unit) and not _OUR_LEGAL.search(unit):
-                continue  # "I'm glad you've got a solicitor on your side" is about their lawyer, not us
-            ev = Evidence(unit, sig.start, sig.end)
-            if sig.prob >= confident:
+            label = kept[0][0]
+            if label not in decided or mass > decided[label].prob:
+                own = signals.get(label)
+                ex, where = (own.example, own.example_where) if own else ("", "")
+                decided[label] = Signal(label, round(mass, 4), start, end, ex, where, kept)
+        for label, sig in decided.items():
+            ev = Evidence(text[sig.start : sig.end], sig.start, sig.end)
+            if sig.prob >= th.confident(label):
                 found.setdefault(label, []).append(ev)
             elif label not in found:
                 unsure[label] = [ev]
+        signals.update(decided)
+
+    def _learned_allowed(self, label: str, start: int, end: int, text: str, masked: list[tuple[int, int]],
+                         ctx: ScoringContext, amounts: list[Amount]) -> bool:
+        """Whether a learned sign of ``label`` in ``text[start:end]`` may count: not quoted or reported, not
+        made true by the debt facts, and (for threats and pressure) framed as one."""
+        unit = text[start:end]
+        quoted = sum(min(b, end) - max(a, start) for a, b in masked if a < end and b > start)
+        if quoted * 2 > len(unit) or not self._facts_allow(label, unit, ctx, amounts, start, end):
+            return False
+        if label in _THREAT_LABELS and (_denied_threat(unit) or not _THREAT_FRAME.search(unit)):
+            return False  # "Legally we can't sue you", "losing the truck meant ...": no threat is made
+        if label == "undue_pressure" and unit.rstrip().endswith("?") and not _PRESSURE_FRAME.search(unit):
+            return False  # "What can you pay today?" asks; pressure demands, insists or sets an ultimatum
+        # "I'm glad you've got a solicitor on your side" is about their lawyer, not us.
+        return not (label == "false_identity_or_authority" and _THEIR_LAWYER.search(unit)
+                    and not _OUR_LEGAL.search(unit))
 
     def _learned_empathy(self, learned: Learned, signals: Mapping[str, Signal], epi: EpitomeResult,
                          found: dict[str, list[Evidence]], hollow: list[tuple[int, int]]) -> set[str]:
@@ -926,7 +955,8 @@ class Scorer:
                 mech.evidence.append(Evidence(unit, sig.start, sig.end))
         return added
 
-    def _facts_allow(self, label: str, unit: str, ctx: ScoringContext, amounts: list[Amount], sig: Signal) -> bool:
+    def _facts_allow(self, label: str, unit: str, ctx: ScoringContext, amounts: list[Amount], start: int,
+                     end: int) -> bool:
         """Where the debt facts decide, a learned sign counts only if the facts make it a violation."""
         debt = ctx.scenario.debt if ctx.scenario else None
         if debt is None:
@@ -950,7 +980,7 @@ class Scorer:
             promise = bool(_CREDIT_CLEAN.search(unit))
             return promise if Action.credit_reporting in debt.actions.intended else not promise
         if label == "misstated_balance":
-            inside_unit = [a for a in amounts if sig.start <= a.start < sig.end and a.role in ("owed", "fee")]
+            inside_unit = [a for a in amounts if start <= a.start < end and a.role in ("owed", "fee")]
             known = debt.known_amounts() + debt.fee_amounts()
             accurate = inside_unit and all(any(abs(a.value - k) <= max(1.0, k * 0.01) for k in known)
                                            for a in inside_unit)

@@ -32,6 +32,10 @@ class Signal:
     end: int
     example: str
     example_where: str
+    # For a violation: every violation the head gives this unit a share of (most likely first). The head's
+    # classes compete, so close ones split a clear violation ("... ur neighbours will hear about it" is part
+    # disclosure, part threat); what the unit is *like* is their sum.
+    unit_violations: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,8 @@ class Learned:
         if not units:
             return {}
         probs, x = self.probabilities([text[s:e] for s, e in units])
+        net = self.heads.net.labels if self.heads.net is not None else ()
+        cols = [self.index[lab] for lab in net]
         out: dict[str, Signal] = {}
         for j, label in enumerate(self.labels):
             k = int(np.argmax(probs[:, j]))
@@ -102,7 +108,11 @@ class Learned:
                 best = idx[int(np.argmax(self._vectors[idx] @ x[k, :DIM]))]
                 ex, where = str(self.heads.example_text[best]), str(self.heads.example_where[best])
             s, e = units[k]
-            out[label] = Signal(label, p, s, e, ex, where)
+            shares: tuple[tuple[str, float], ...] = ()
+            if label in net:
+                shares = tuple(sorted(((lab, float(probs[k, c])) for lab, c in zip(net, cols, strict=True)
+                                       if probs[k, c] > 0.01), key=lambda t: -t[1]))
+            out[label] = Signal(label, p, s, e, ex, where, shares)
         return out
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from callsim.core.builtin_names import BUILTIN_NAMES
 from callsim.core.conditions import Condition, ConditionError
 from callsim.core.diagnostics import Diagnostic, did_you_mean, sort_key
 from callsim.core.models import SCHEMA_RELATIVE, Scenario
@@ -376,7 +377,6 @@ def _check(s: Scenario, out: _Collector) -> None:
     rubric = load_rubric()
     behaviours = set(rubric.ids)
     node_ids = list(s.nodes)
-    from callsim.core.engine import BUILTIN_NAMES  # late: engine imports the scorer
 
     if s.start not in s.nodes:
         out.add(("start",), "E101", f"start node '{s.start}' does not exist",

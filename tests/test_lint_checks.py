@@ -5,14 +5,21 @@ The diagnostics themselves (codes, messages, positions, hints) are pinned by tes
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any, cast
 
-from callsim.core import builtin_names
+import pytest
+
+from callsim.core import builtin_names, lint
 from callsim.core.builtin_names import BUILTINS, guide_table
 from callsim.core.conditions import Condition
+from callsim.core.diagnostics import CODES
+from callsim.core.loader import FORMAT_CODES
 
-from .conftest import ROOT
+from .conftest import FIXTURES, ROOT
 
 AUTHORING = ROOT / "docs" / "authoring.md"
 
@@ -46,3 +53,60 @@ def test_the_guide_lists_exactly_the_builtin_names() -> None:
         "The table of built-in names in docs/authoring.md must match callsim.core.builtin_names.BUILTINS:\n"
         + guide_table()
     )
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+def test_every_code_is_reported_by_a_check_or_the_format_step() -> None:
+    assert set(CODES) == set(lint.CHECKS) | set(FORMAT_CODES)
+
+
+def test_each_check_is_named_after_its_code() -> None:
+    for code, c in lint.CHECKS.items():
+        assert c.code == code
+        assert c.run.__name__ == CODES[code].name.replace("-", "_"), code
+
+
+def test_only_the_walkthrough_check_plays_calls() -> None:
+    steps = {code: c.step for code, c in lint.CHECKS.items()}
+    assert [code for code, step in steps.items() if step == "walkthroughs"] == ["E201"]
+    assert {code for code, step in steps.items() if step == "document"} == {"W304", "E006", "E102"}
+
+
+def test_a_check_must_name_a_code_of_the_table_and_only_one_check_per_code() -> None:
+    def nothing(_: lint.Lint) -> Iterator[lint.Problem]:
+        yield from ()
+
+    with pytest.raises(ValueError, match="E999 is not in the code table"):
+        lint.check("E999")(nothing)
+    with pytest.raises(ValueError, match="E101 is already checked by undefined_target"):
+        lint.check("E101")(nothing)
+    assert lint.CHECKS["E101"].run.__name__ == "undefined_target"
+
+
+# --------------------------------------------------------------------------- what loading imports
+
+_IMPORTED = (
+    "import sys\n"
+    "{setup}\n"
+    "print(','.join(sorted(m for m in ('callsim.core.engine', 'callsim.core.scorer', 'transitions') "
+    "if m in sys.modules)))\n"
+)
+
+
+def _heavy_modules_after(setup: str) -> str:
+    code = _IMPORTED.format(setup=setup)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_importing_the_loader_and_lint_does_not_import_the_engine_or_scorer() -> None:
+    assert _heavy_modules_after("import callsim.core.loader, callsim.core.lint") == ""
+
+
+def test_loading_and_linting_without_walkthroughs_does_not_import_the_engine_or_scorer() -> None:
+    setup = ("from callsim.core.loader import load_scenario\n"
+             f"r = load_scenario({str(FIXTURES / 'tiny.yaml')!r}, run_walkthroughs=False)\n"
+             f"b = load_scenario({str(FIXTURES / 'broken' / 'many_cross_reference_problems.yaml')!r})\n"
+             "assert r.ok and len(b.diagnostics) == 6")
+    assert _heavy_modules_after(setup) == ""

@@ -21,9 +21,10 @@ from typing import Any, cast
 
 from transitions import EventData, Machine
 
+from callsim.core import builtin_names
+from callsim.core.builtin_names import BUILTIN_NAMES as BUILTIN_NAMES  # the names lint and the guide know
 from callsim.core.conditions import Condition, Value
 from callsim.core.models import Choice, Line, Node, Outcome, Scenario
-from callsim.core.money import lump_sum as lump_sum_of
 from callsim.core.money import plan_amount
 from callsim.core.rubric import EMPATHY_IDS, load_rubric
 from callsim.core.scorer import HARDSHIP, Scorer, ScoringContext, TurnScore, default_scorer
@@ -33,24 +34,6 @@ ENDED_BY_TRAINEE = Outcome(id="ended_by_trainee", label="Call ended by the train
 _EMPATHY_BREACHES = {"false_empathy", "minimising", "blaming", "abusive_language", "coercive_shaming", "commanding"}
 _CORE_EMPATHY = {"emotional_reaction", "interpretation", "exploration", "validation", "thanks_for_disclosure"}
 _DEFAULT_CAP = 2.0  # most a var moves per turn from the rubric's default effects (per 10 of its range)
-
-BUILTIN_NAMES = {
-    "turn": "number of replies so far, this one included",
-    "empathy": "this reply's empathy score, 0-100",
-    "deescalation": "this reply's de-escalation score, 0-100",
-    "er": "EPITOME emotional reactions level of this reply, 0-2",
-    "ip": "EPITOME interpretations level of this reply, 0-2",
-    "ex": "EPITOME explorations level of this reply, 0-2",
-    "violations": "number of compliance violations in this reply",
-    "blocker": "true when this reply has a blocker violation",
-    "asks_payment": "true when this reply asks for money",
-    "plan_amount": "monthly amount of the plan proposed in this reply (0 when none)",
-    "lump_sum": "one-off amount asked for or agreed in this reply (0 when none)",
-    "last_plan": "the most recent monthly plan amount proposed in the call (0 when none)",
-    "balance": "the balance from the debt facts",
-    "affordable": "what the debtor can really pay a month, from the budget",
-    "budget_disclosed": "true once the trainee has asked about income and outgoings",
-}
 
 
 class ScenarioRuntimeError(RuntimeError):
@@ -224,25 +207,8 @@ class Call:
 
     # ---- a turn -------------------------------------------------------------------------------
     def _lookup(self, score: TurnScore | None, extra: dict[str, Value] | None = None) -> Callable[[str], Value]:
-        s = self.scenario
         ids = score.ids if score else set()
-        base: dict[str, Value] = {
-            "turn": float(len(self.turns) + (1 if score else 0)),
-            "balance": s.debt.balance,
-            "affordable": s.budget.affordable_monthly,
-            "budget_disclosed": self.budget_disclosed,
-            "last_plan": self.last_plan,
-            "empathy": score.empathy if score else 0.0,
-            "deescalation": score.deescalation if score else 0.0,
-            "er": float(score.epitome["ER"]) if score else 0.0,
-            "ip": float(score.epitome["IP"]) if score else 0.0,
-            "ex": float(score.epitome["EX"]) if score else 0.0,
-            "violations": float(len(score.violations)) if score else 0.0,
-            "blocker": score.has_blocker if score else False,
-            "asks_payment": score.asks_payment if score else False,
-            "plan_amount": plan_amount(list(score.amounts)) if score else 0.0,
-            "lump_sum": lump_sum_of(list(score.amounts)) if score else 0.0,
-        }
+        base: dict[str, Value] = builtin_names.values(self, score)
         if extra:
             base.update(extra)
         by_id = self.compiled.rubric.by_id

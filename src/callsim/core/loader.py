@@ -3,13 +3,18 @@
 ``load_scenario(path)`` returns a :class:`LoadResult` with the scenario (when it is valid enough to run)
 and every diagnostic found. Nothing here raises on a bad file; only an unreadable path raises
 :class:`ScenarioFileError`.
+
+The steps, in order: read the YAML (E001, E005), the ``document`` checks, validate the format with
+pydantic (E002, E003, E004), the ``scenario`` checks, and with ``run_walkthroughs`` and no errors so
+far, the ``walkthroughs`` step. The checks are named functions in :mod:`callsim.core.lint`; this module
+turns what they find into positions. Only the walkthroughs step imports the engine and the scorer.
 """
 
 from __future__ import annotations
 
 import types
 import typing
-from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,15 +22,14 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from callsim.core.conditions import Condition, ConditionError
+from callsim.core import lint
 from callsim.core.diagnostics import Diagnostic, did_you_mean, sort_key
-from callsim.core.models import SCHEMA_RELATIVE, Scenario
-from callsim.core.money import format_money
-from callsim.core.rubric import load_rubric
+from callsim.core.models import Scenario
 from callsim.core.yamlpos import Path as YPath
-from callsim.core.yamlpos import Positions, UnsafeTagError, load_with_positions
+from callsim.core.yamlpos import Positions, UnsafeTagError, dotted, load_with_positions
 
-SCHEMA_COMMENT = f"# yaml-language-server: $schema={SCHEMA_RELATIVE}"
+FORMAT_CODES = ("E001", "E002", "E003", "E004", "E005")
+"""The codes reported here, while reading the YAML and validating the format; lint.CHECKS report the rest."""
 
 
 class ScenarioFileError(Exception):
@@ -85,18 +89,6 @@ def _model_at(path: YPath) -> type[BaseModel] | None:
             return None
     tp = _unwrap(tp)
     return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
-
-
-def _hint(*parts: str) -> str:
-    """Hint sentences joined by single spaces, skipping empty ones (a did-you-mean that found nothing)."""
-    return " ".join(p.strip() for p in parts if p.strip())
-
-
-def _dotted(path: YPath) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
-    return out or "(top level)"
 
 
 # --------------------------------------------------------------------------- the loader
@@ -160,6 +152,13 @@ class _Collector:
     def at(self, line: int, col: int, code: str, message: str, hint: str = "") -> None:
         self.items.append(Diagnostic(self.file, line, col, code, message, hint))
 
+    def report(self, problems: Iterable[tuple[str, lint.Problem]]) -> None:
+        for code, p in problems:
+            if p.at is not None:
+                self.at(*p.at, code, p.message, p.hint)
+            else:
+                self.add(p.path, code, p.message, p.hint, key=p.key, offset=p.offset)
+
 
 MAX_FILE_BYTES = 2_000_000  # the longest shipped scenario is about 25 kB
 
@@ -213,18 +212,7 @@ def load_text(text: str, file: str = "<text>", *, run_walkthroughs: bool = True)
     except yaml.YAMLError as e:
         return LoadResult(file, None, [Diagnostic(file, 1, 1, "E001", str(e), _yaml_hint(str(e)))])
     out = _Collector(file, positions, text)
-    first = text.lstrip("\ufeff").split("\n", 1)[0].strip()
-    if not first.startswith("# yaml-language-server: $schema="):
-        out.at(1, 1, "W304", "the first line does not point editors at the scenario schema",
-               f"Make the first line: {SCHEMA_COMMENT}")
-    for dup_path, line, col in positions.duplicates:
-        first_line = positions.first_keys.get(dup_path, (line, col))[0]
-        if len(dup_path) == 2 and dup_path[0] == "nodes":
-            out.at(line, col, "E102", f"node '{dup_path[1]}' is defined twice (first on line {first_line})",
-                   "Give each node its own id; the second one silently replaces the first.")
-        else:
-            out.at(line, col, "E006", f"'{_dotted(dup_path)}' is given twice (first on line {first_line})",
-                   "Keep one of them: YAML would silently use the last one.")
+    out.report(lint.run("document", lint.Lint(text, positions)))
     if not isinstance(data, dict):
         what = "the file is empty" if data is None else f"the file holds {_describe(data)}"
         out.at(*positions.values.get((), (1, 1)), "E003",
@@ -237,9 +225,10 @@ def load_text(text: str, file: str = "<text>", *, run_walkthroughs: bool = True)
         _report_validation(e, data, out)
         scenario = None
     if scenario is not None:
-        _check(scenario, out)
+        checks = lint.Lint(text, positions, scenario)
+        out.report(lint.run("scenario", checks))
         if run_walkthroughs and not any(d.is_error for d in out.items):
-            _check_walkthroughs(scenario, out)
+            out.report(lint.run("walkthroughs", checks))
     return LoadResult(file, scenario, sorted(out.items, key=sort_key), positions)
 
 
@@ -331,13 +320,13 @@ def _report_validation(error: ValidationError, data: Any, out: _Collector) -> No
             names = list(model.model_fields) if model else []
             close = did_you_mean(key, names).strip()
             hint = " ".join(x for x in (close, f"Allowed here: {', '.join(names)}." if names else "") if x)
-            out.add(path, "E002", f"unknown key '{key}' in {_dotted(path[:-1])}", hint, key=True)
+            out.add(path, "E002", f"unknown key '{key}' in {dotted(path[:-1])}", hint, key=True)
         elif kind == "missing":
-            where = f"in {_dotted(path[:-1])}" if len(path) > 1 else "at the top level of the file"
+            where = f"in {dotted(path[:-1])}" if len(path) > 1 else "at the top level of the file"
             out.add(path[:-1], "E004", f"'{path[-1]}' is required {where}", f"Add a '{path[-1]}:' line here.",
                     key=True)
         elif key_error:
-            out.add(path, "E003", f"'{path[-1]}' cannot be used as an id in {_dotted(path[:-1])}",
+            out.add(path, "E003", f"'{path[-1]}' cannot be used as an id in {dotted(path[:-1])}",
                     "Ids use lower case letters, digits and underscores, starting with a letter "
                     "(e.g. first_offer).", key=True)
         else:
@@ -366,207 +355,4 @@ def _report_validation(error: ValidationError, data: Any, out: _Collector) -> No
                 hint = "Add at least one entry here."
             if not hint:
                 hint = "docs/authoring.md describes what each key takes."
-            out.add(path, "E003", f"{_dotted(path)}: {msg}", hint, key=value is None)
-
-
-# --------------------------------------------------------------------------- cross-reference checks
-
-
-def _check(s: Scenario, out: _Collector) -> None:
-    rubric = load_rubric()
-    behaviours = set(rubric.ids)
-    node_ids = list(s.nodes)
-    from callsim.core.engine import BUILTIN_NAMES  # late: engine imports the scorer
-
-    if s.start not in s.nodes:
-        out.add(("start",), "E101", f"start node '{s.start}' does not exist",
-                did_you_mean(s.start, node_ids).strip() or f"Nodes: {', '.join(node_ids)}.")
-
-    def check_condition(path: YPath, source: str) -> None:
-        try:
-            cond = Condition.parse(source)
-        except ConditionError as e:
-            out.add(path, "E110", f"cannot read condition '{source}': {e.message}",
-                    "Conditions use names, numbers, and/or/not, comparisons (== != < <= > >=) and brackets.",
-                    offset=e.offset)
-            return
-        for name in cond.names():
-            n = name.name
-            if n in s.mood or n in s.flags or n in BUILTIN_NAMES or n in behaviours:
-                continue
-            if n.startswith("seen.") and n[5:] in behaviours:
-                continue
-            if n.startswith("seen."):
-                out.add(path, "E109", f"unknown behaviour '{n[5:]}' in '{source}'",
-                        did_you_mean(n[5:], behaviours).strip() or "See `callsim rubric` for behaviour ids.",
-                        offset=name.offset + 5)
-                continue
-            close_mood, close_flag, close_b = (did_you_mean(n, s.mood), did_you_mean(n, s.flags),
-                                               did_you_mean(n, behaviours))
-            if close_b and not (close_mood or close_flag):
-                out.add(path, "E109", f"unknown behaviour '{n}' in '{source}'", close_b.strip(),
-                        offset=name.offset)
-            elif close_flag and not close_mood:
-                out.add(path, "E108", f"flag '{n}' is not declared",
-                        _hint(close_flag, "Declare flags under 'flags:'."), offset=name.offset)
-            elif close_mood:
-                out.add(path, "E107", f"mood variable '{n}' is not declared",
-                        _hint(close_mood, "Declare variables under 'mood:'."), offset=name.offset)
-            else:
-                everything = [*s.mood, *s.flags, *BUILTIN_NAMES, *behaviours]
-                out.add(path, "E111", f"'{n}' is not a mood variable, flag, behaviour or built-in name",
-                        did_you_mean(n, everything).strip() or
-                        "Declare it under 'mood:' or 'flags:', or see docs/authoring.md for built-in names.",
-                        offset=name.offset)
-
-    def check_behaviours(path: YPath, ids: list[str]) -> None:
-        for i, b in enumerate(ids):
-            if b not in behaviours:
-                out.add((*path, i), "E109", f"unknown behaviour '{b}'",
-                        did_you_mean(b, behaviours).strip() or "See `callsim rubric` for the behaviour ids.")
-
-    # a declared name that is also a built-in or behaviour id would be shadowed in conditions
-    for section, kind, declared in (("mood", "mood variable", list(s.mood)), ("flags", "flag", list(s.flags))):
-        for n in declared:
-            clash = ("a built-in name" if n in BUILTIN_NAMES else "a behaviour id" if n in behaviours
-                     else "a mood variable" if section == "flags" and n in s.mood else "")
-            if clash:
-                out.add((section, n), "E003", f"{kind} '{n}' has the same name as {clash}, so conditions "
-                        "could not tell them apart", "Rename it, and every condition that uses it.", key=True)
-
-    # debt facts
-    acts = s.debt.actions
-    for i, a in enumerate(acts.intended):
-        if a not in acts.lawful:
-            out.add(("debt", "actions", "intended", i), "E113",
-                    f"'{a.value}' is intended but not listed as lawful",
-                    "Only lawful actions can be intended: add it to 'lawful' or remove it here.")
-    if s.debt.time_barred:
-        for key in ("lawful", "intended"):
-            values = [a.value for a in getattr(acts, key)]
-            if "legal_action" in values:
-                out.add(("debt", "actions", key, values.index("legal_action")), "E113",
-                        f"the debt is time-barred, so legal action cannot be {key}",
-                        "Remove legal_action, or set time_barred: false.")
-    if s.debt.breakdown:
-        total = round(sum(b.amount for b in s.debt.breakdown), 2)
-        if abs(total - s.debt.balance) > 0.01:
-            sym = s.debt.symbol
-            out.add(("debt", "breakdown"), "E113", f"the breakdown adds up to {format_money(total, sym)}, not "
-                    f"the balance {format_money(s.debt.balance, sym)}", "Make the items add up to the balance.")
-
-    # flags with a role are read by the compliance checks
-    for i, rule in enumerate(s.end_when):
-        check_condition(("end_when", i, "when"), rule.when)
-        if rule.goto not in s.nodes:
-            out.add(("end_when", i, "goto"), "E101", f"end_when goes to '{rule.goto}', which does not exist",
-                    did_you_mean(rule.goto, node_ids).strip() or f"Nodes: {', '.join(node_ids)}.")
-
-    outcomes: dict[str, tuple[str, str, YPath]] = {}
-    for nid, node in s.nodes.items():
-        base: YPath = ("nodes", nid)
-        for i, line in enumerate(node.say):
-            if line.when:
-                check_condition((*base, "say", i, "when"), line.when)
-        for i, fact in enumerate(node.discloses):
-            if fact not in s.persona.facts:
-                out.add((*base, "discloses", i), "E112", f"'{fact}' is not one of the persona's facts",
-                        did_you_mean(fact, s.persona.facts).strip() or "Add it under persona.facts.")
-        check_behaviours((*base, "expects"), node.expects)
-        for i, ch in enumerate(node.choices):
-            check_behaviours((*base, "choices", i, "counts_as"), ch.counts_as)
-        if node.is_final:
-            if node.outcome is None:
-                out.add(base, "E105", f"final node '{nid}' has no outcome",
-                        "Add outcome: {id: ..., label: ..., result: resolved|partial|failed}.", key=True)
-            else:
-                prev = outcomes.get(node.outcome.id)
-                if prev and (prev[0], prev[1]) != (node.outcome.label, node.outcome.result):
-                    out.add((*base, "outcome", "id"), "E114",
-                            f"outcome '{node.outcome.id}' is also used by another ending with a different "
-                            "label or result", "Give each different ending its own outcome id.")
-                outcomes.setdefault(node.outcome.id, (node.outcome.label, node.outcome.result, base))
-            if node.routes:
-                out.add((*base, "routes"), "E106", f"node '{nid}' ends the call (it has an outcome) but also "
-                        "has routes", "Remove the routes, or remove the outcome so the call goes on.", key=True)
-            continue
-        if not node.routes:
-            out.add(base, "E103", f"node '{nid}' has no routes, so the call would get stuck here",
-                    "Add routes (with a last one that has no 'when'), or give it an outcome to end the call.",
-                    key=True)
-        else:
-            default_at = next((i for i, r in enumerate(node.routes) if r.when is None), None)
-            if default_at is None:
-                out.add((*base, "routes"), "E104", f"every route out of '{nid}' has a condition",
-                        "Add a last route with no 'when' for replies that match none of them.", key=True)
-            elif default_at < len(node.routes) - 1:
-                out.add((*base, "routes", default_at + 1), "W302",
-                        f"routes after the default route (number {default_at + 1}) never fire",
-                        "Move the route with no 'when' to the end.")
-        for i, r in enumerate(node.routes):
-            rp = (*base, "routes", i)
-            if r.when is not None:
-                check_condition((*rp, "when"), r.when)
-            if r.goto not in s.nodes:
-                out.add((*rp, "goto"), "E101", f"route goes to '{r.goto}', which does not exist",
-                        did_you_mean(r.goto, node_ids).strip() or f"Nodes: {', '.join(node_ids)}.")
-            for var in r.mood:
-                if var not in s.mood:
-                    out.add((*rp, "mood", var), "E107", f"mood variable '{var}' is not declared",
-                            _hint(did_you_mean(var, s.mood), "Declare it under 'mood:'."), key=True)
-            for flag in r.set:
-                if flag not in s.flags:
-                    out.add((*rp, "set", flag), "E108", f"flag '{flag}' is not declared",
-                            _hint(did_you_mean(flag, s.flags), "Declare it under 'flags:'."), key=True)
-        if not node.model_answers:
-            out.add(base, "W303", f"node '{nid}' has no model answer",
-                    "Add model_answers: what a skilled collector would say here. Trainees see it as the "
-                    "better alternative.", key=True)
-        if len(node.say) < 2:
-            out.add((*base, "say"), "W306", f"node '{nid}' has a single line",
-                    "Add a variant or two so replays do not sound canned.", key=True)
-
-    # reachability
-    if s.start in s.nodes:
-        seen = {s.start}
-        queue = deque([s.start])
-        extra = [r.goto for r in s.end_when]
-        seen.update(x for x in extra if x in s.nodes)
-        queue.extend(x for x in extra if x in s.nodes)
-        while queue:
-            for r in s.nodes[queue.popleft()].routes:
-                if r.goto in s.nodes and r.goto not in seen:
-                    seen.add(r.goto)
-                    queue.append(r.goto)
-        for nid in s.nodes:
-            if nid not in seen:
-                out.add(("nodes", nid), "W301", f"node '{nid}' can never be reached",
-                        "Add a route that goes to it, or delete it.", key=True)
-
-    if not s.walkthroughs:
-        out.add(("id",), "W305", "the scenario has no walkthroughs",
-                "Add walkthroughs: replies with the ending they must reach, so `callsim test` checks the "
-                "scenario still plays as written.")
-    for i, w in enumerate(s.walkthroughs):
-        if w.expect.outcome not in s.outcomes:
-            out.add(("walkthroughs", i, "expect", "outcome"), "E202",
-                    f"walkthrough '{w.name}' expects outcome '{w.expect.outcome}', which no ending has",
-                    did_you_mean(w.expect.outcome, s.outcomes).strip() or f"Outcomes: {', '.join(s.outcomes)}.")
-        for j, v in enumerate(w.expect.violations):
-            b = rubric.by_id.get(v)
-            if b is None or not b.is_violation:
-                out.add(("walkthroughs", i, "expect", "violations", j), "E109", f"'{v}' is not a violation id",
-                        _hint(did_you_mean(v, [x.id for x in rubric.behaviours if x.is_violation]),
-                              "Violation ids are the compliance behaviours listed by `callsim rubric`."))
-
-
-def _check_walkthroughs(s: Scenario, out: _Collector) -> None:
-    from callsim.core.walkthrough import run_walkthrough
-
-    for i, w in enumerate(s.walkthroughs):
-        if w.expect.outcome not in s.outcomes:
-            continue
-        result = run_walkthrough(s, w)
-        if not result.passed:
-            out.add(("walkthroughs", i), "E201", f"walkthrough '{w.name}' fails: {'; '.join(result.problems)}",
-                    "Run `callsim test` on this file to see the call turn by turn.")
+            out.add(path, "E003", f"{dotted(path)}: {msg}", hint, key=value is None)

@@ -15,6 +15,14 @@ import yaml
 Path = tuple[str | int, ...]
 
 
+def dotted(path: Path) -> str:
+    """A path as an author reads it: ``nodes.opening.routes[0]``."""
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "(top level)"
+
+
 @dataclass
 class Positions:
     """Where each path in the document starts (1-based line and column)."""

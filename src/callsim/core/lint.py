@@ -1,0 +1,502 @@
+"""Lint: the named checks behind ``callsim lint``, one function per diagnostic code.
+
+:func:`callsim.core.loader.load_text` reads a scenario in steps, and the checks here are three of them:
+
+1. read the YAML (E001, E005), in the loader;
+2. ``document``: checks on the text and its keys, whatever it holds (W304, E006, E102);
+3. the format: pydantic validation mapped to E002, E003, E004, in the loader;
+4. ``scenario``: once the format is right, how the parts fit together (routes, names, behaviours, facts,
+   endings, debt facts, reachability);
+5. ``walkthroughs``: when the caller asks and nothing so far is an error, play each walkthrough (E201).
+   The only step that runs a call, so the only one that imports the engine and the scorer.
+
+A check is a generator decorated with ``@check(code, step)``: ``code`` is a row of the code table in
+diagnostics.py (the function is named after the code's name) and every :class:`Problem` it yields is
+reported with that code, at its path in the document (or its line and column) with a hint. Adding a lint
+rule is one such function here; its code, name and summary are one row of that table.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+from callsim.core.builtin_names import BUILTIN_NAMES
+from callsim.core.conditions import Condition, ConditionError
+from callsim.core.diagnostics import CODES, did_you_mean
+from callsim.core.models import SCHEMA_RELATIVE, Node, Route, Scenario
+from callsim.core.money import format_money
+from callsim.core.rubric import Rubric, load_rubric
+from callsim.core.yamlpos import Path as YPath
+from callsim.core.yamlpos import Positions, dotted
+
+SCHEMA_COMMENT = f"# yaml-language-server: $schema={SCHEMA_RELATIVE}"
+
+Step = Literal["document", "scenario", "walkthroughs"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem a check found: where, what, and what would fix it."""
+
+    path: YPath  # where in the document; reported at the value there (at the key with ``key=True``)
+    message: str
+    hint: str = ""
+    key: bool = False
+    offset: int | None = None  # a character of the text value at ``path`` (a name inside a condition)
+    at: tuple[int, int] | None = None  # a line and column, for document checks that have no path
+
+
+CheckFn = Callable[["Lint"], Iterator[Problem]]
+
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    step: Step
+    run: CheckFn
+
+
+CHECKS: dict[str, Check] = {}
+"""Every check by its code, in the order they are defined (the output is sorted by position anyway)."""
+
+
+def check(code: str, step: Step = "scenario") -> Callable[[CheckFn], CheckFn]:
+    """Register a check for ``code``, a row of the code table in diagnostics.py; one check per code."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        if code not in CODES:
+            raise ValueError(f"{fn.__name__}: {code} is not in the code table (callsim/core/diagnostics.py)")
+        if code in CHECKS:
+            raise ValueError(f"{fn.__name__}: {code} is already checked by {CHECKS[code].run.__name__}")
+        CHECKS[code] = Check(code, step, fn)
+        return fn
+
+    return register
+
+
+def run(step: Step, lint: Lint) -> Iterator[tuple[str, Problem]]:
+    """Every problem the checks of ``step`` find, each with its code."""
+    for c in CHECKS.values():
+        if c.step == step:
+            for problem in c.run(lint):
+                yield c.code, problem
+
+
+# --------------------------------------------------------------------------- what the checks read
+
+
+@dataclass(frozen=True)
+class ConditionAt:
+    path: YPath
+    source: str
+    parsed: Condition | ConditionError
+
+
+@dataclass(frozen=True)
+class UnknownName:
+    """A name in a condition the scenario does not define, and what it most likely was meant to be."""
+
+    path: YPath
+    source: str
+    name: str  # for ``seen.x``, the behaviour id x
+    offset: int  # where ``name`` starts in the condition
+    kind: Literal["behaviour", "flag", "mood", "name"]
+
+
+class Lint:
+    """What the checks read: the document, and (from the ``scenario`` step on) the validated scenario."""
+
+    def __init__(self, text: str, positions: Positions, scenario: Scenario | None = None) -> None:
+        self.text = text
+        self.positions = positions
+        self._scenario = scenario
+
+    @property
+    def scenario(self) -> Scenario:
+        if self._scenario is None:
+            raise RuntimeError("only the scenario and walkthroughs steps read the scenario")
+        return self._scenario
+
+    @cached_property
+    def rubric(self) -> Rubric:
+        return load_rubric()
+
+    @cached_property
+    def behaviours(self) -> set[str]:
+        return set(self.rubric.ids)
+
+    def no_such_node(self, target: str) -> str:
+        """The hint for a node id that does not exist."""
+        node_ids = list(self.scenario.nodes)
+        return did_you_mean(target, node_ids).strip() or f"Nodes: {', '.join(node_ids)}."
+
+    def routes(self) -> Iterator[tuple[YPath, Route]]:
+        """The routes of every node that is not an ending (an ending's routes are reported as E106)."""
+        for nid, node in self.scenario.nodes.items():
+            if not node.is_final:
+                for i, r in enumerate(node.routes):
+                    yield ("nodes", nid, "routes", i), r
+
+    def open_nodes(self) -> Iterator[tuple[YPath, str, Node]]:
+        """Every node that is not an ending."""
+        for nid, node in self.scenario.nodes.items():
+            if not node.is_final:
+                yield ("nodes", nid), nid, node
+
+    @cached_property
+    def conditions(self) -> list[ConditionAt]:
+        """Every condition in the scenario, parsed (or the reason it cannot be), in document order."""
+        s = self.scenario
+        found: list[tuple[YPath, str]] = [(("end_when", i, "when"), r.when) for i, r in enumerate(s.end_when)]
+        for nid, node in s.nodes.items():
+            found += [(("nodes", nid, "say", i, "when"), ln.when) for i, ln in enumerate(node.say) if ln.when]
+            if not node.is_final:
+                found += [(("nodes", nid, "routes", i, "when"), r.when) for i, r in enumerate(node.routes)
+                          if r.when is not None]
+        out = []
+        for path, source in found:
+            try:
+                parsed: Condition | ConditionError = Condition.parse(source)
+            except ConditionError as e:
+                parsed = e
+            out.append(ConditionAt(path, source, parsed))
+        return out
+
+    @cached_property
+    def unknown_names(self) -> list[UnknownName]:
+        """Every name in a condition that is not a mood variable, flag, built-in name or behaviour id.
+
+        Each is put down to the kind of name it is closest to: a behaviour (``seen.x`` always is), a flag,
+        a mood variable, or none of them.
+        """
+        s, behaviours = self.scenario, self.behaviours
+        out: list[UnknownName] = []
+        for c in self.conditions:
+            if not isinstance(c.parsed, Condition):
+                continue
+            for name in c.parsed.names():
+                n = name.name
+                if n in s.mood or n in s.flags or n in BUILTIN_NAMES or n in behaviours:
+                    continue
+                if n.startswith("seen."):
+                    if n[5:] not in behaviours:
+                        out.append(UnknownName(c.path, c.source, n[5:], name.offset + 5, "behaviour"))
+                    continue
+                close_mood, close_flag = did_you_mean(n, s.mood), did_you_mean(n, s.flags)
+                kind: Literal["behaviour", "flag", "mood", "name"] = (
+                    "behaviour" if did_you_mean(n, behaviours) and not (close_mood or close_flag)
+                    else "flag" if close_flag and not close_mood
+                    else "mood" if close_mood
+                    else "name"
+                )
+                out.append(UnknownName(c.path, c.source, n, name.offset, kind))
+        return out
+
+
+def _hint(*parts: str) -> str:
+    """Hint sentences joined by single spaces, skipping empty ones (a did-you-mean that found nothing)."""
+    return " ".join(p.strip() for p in parts if p.strip())
+
+
+# --------------------------------------------------------------------------- document checks
+
+
+@check("E006", "document")
+def duplicate_key(lint: Lint) -> Iterator[Problem]:
+    for path, line, col in lint.positions.duplicates:
+        if not (len(path) == 2 and path[0] == "nodes"):
+            first_line = lint.positions.first_keys.get(path, (line, col))[0]
+            yield Problem(path, f"'{dotted(path)}' is given twice (first on line {first_line})",
+                          "Keep one of them: YAML would silently use the last one.", at=(line, col))
+
+
+@check("E102", "document")
+def duplicate_node(lint: Lint) -> Iterator[Problem]:
+    for path, line, col in lint.positions.duplicates:
+        if len(path) == 2 and path[0] == "nodes":
+            first_line = lint.positions.first_keys.get(path, (line, col))[0]
+            yield Problem(path, f"node '{path[1]}' is defined twice (first on line {first_line})",
+                          "Give each node its own id; the second one silently replaces the first.", at=(line, col))
+
+
+@check("W304", "document")
+def no_schema_comment(lint: Lint) -> Iterator[Problem]:
+    first = lint.text.lstrip("\ufeff").split("\n", 1)[0].strip()
+    if not first.startswith("# yaml-language-server: $schema="):
+        yield Problem((), "the first line does not point editors at the scenario schema",
+                      f"Make the first line: {SCHEMA_COMMENT}", at=(1, 1))
+
+
+# --------------------------------------------------------------------------- scenario checks
+
+
+@check("E003")
+def invalid_value(lint: Lint) -> Iterator[Problem]:
+    """A declared name that is also a built-in or behaviour id would be shadowed in conditions."""
+    s = lint.scenario
+    for section, kind, declared in (("mood", "mood variable", list(s.mood)), ("flags", "flag", list(s.flags))):
+        for n in declared:
+            clash = ("a built-in name" if n in BUILTIN_NAMES else "a behaviour id" if n in lint.behaviours
+                     else "a mood variable" if section == "flags" and n in s.mood else "")
+            if clash:
+                yield Problem((section, n), f"{kind} '{n}' has the same name as {clash}, so conditions could not "
+                              "tell them apart", "Rename it, and every condition that uses it.", key=True)
+
+
+@check("E101")
+def undefined_target(lint: Lint) -> Iterator[Problem]:
+    s = lint.scenario
+    if s.start not in s.nodes:
+        yield Problem(("start",), f"start node '{s.start}' does not exist", lint.no_such_node(s.start))
+    for i, rule in enumerate(s.end_when):
+        if rule.goto not in s.nodes:
+            yield Problem(("end_when", i, "goto"), f"end_when goes to '{rule.goto}', which does not exist",
+                          lint.no_such_node(rule.goto))
+    for path, r in lint.routes():
+        if r.goto not in s.nodes:
+            yield Problem((*path, "goto"), f"route goes to '{r.goto}', which does not exist",
+                          lint.no_such_node(r.goto))
+
+
+@check("E103")
+def no_exit(lint: Lint) -> Iterator[Problem]:
+    for path, nid, node in lint.open_nodes():
+        if not node.routes:
+            yield Problem(path, f"node '{nid}' has no routes, so the call would get stuck here",
+                          "Add routes (with a last one that has no 'when'), or give it an outcome to end the call.",
+                          key=True)
+
+
+def _default_route(node: Node) -> int | None:
+    """The index of the first route with no condition."""
+    return next((i for i, r in enumerate(node.routes) if r.when is None), None)
+
+
+@check("E104")
+def no_default_route(lint: Lint) -> Iterator[Problem]:
+    for path, nid, node in lint.open_nodes():
+        if node.routes and _default_route(node) is None:
+            yield Problem((*path, "routes"), f"every route out of '{nid}' has a condition",
+                          "Add a last route with no 'when' for replies that match none of them.", key=True)
+
+
+@check("E105")
+def final_without_outcome(lint: Lint) -> Iterator[Problem]:
+    for nid, node in lint.scenario.nodes.items():
+        if node.is_final and node.outcome is None:
+            yield Problem(("nodes", nid), f"final node '{nid}' has no outcome",
+                          "Add outcome: {id: ..., label: ..., result: resolved|partial|failed}.", key=True)
+
+
+@check("E106")
+def final_with_routes(lint: Lint) -> Iterator[Problem]:
+    for nid, node in lint.scenario.nodes.items():
+        if node.is_final and node.routes:
+            yield Problem(("nodes", nid, "routes"), f"node '{nid}' ends the call (it has an outcome) but also has "
+                          "routes", "Remove the routes, or remove the outcome so the call goes on.", key=True)
+
+
+@check("E107")
+def undeclared_variable(lint: Lint) -> Iterator[Problem]:
+    mood = lint.scenario.mood
+    for u in lint.unknown_names:
+        if u.kind == "mood":
+            yield Problem(u.path, f"mood variable '{u.name}' is not declared",
+                          _hint(did_you_mean(u.name, mood), "Declare variables under 'mood:'."), offset=u.offset)
+    for path, r in lint.routes():
+        for var in r.mood:
+            if var not in mood:
+                yield Problem((*path, "mood", var), f"mood variable '{var}' is not declared",
+                              _hint(did_you_mean(var, mood), "Declare it under 'mood:'."), key=True)
+
+
+@check("E108")
+def undeclared_flag(lint: Lint) -> Iterator[Problem]:
+    flags = lint.scenario.flags
+    for u in lint.unknown_names:
+        if u.kind == "flag":
+            yield Problem(u.path, f"flag '{u.name}' is not declared",
+                          _hint(did_you_mean(u.name, flags), "Declare flags under 'flags:'."), offset=u.offset)
+    for path, r in lint.routes():
+        for flag in r.set:
+            if flag not in flags:
+                yield Problem((*path, "set", flag), f"flag '{flag}' is not declared",
+                              _hint(did_you_mean(flag, flags), "Declare it under 'flags:'."), key=True)
+
+
+@check("E109")
+def unknown_behaviour(lint: Lint) -> Iterator[Problem]:
+    s, behaviours, rubric = lint.scenario, lint.behaviours, lint.rubric
+    for u in lint.unknown_names:
+        if u.kind == "behaviour":
+            yield Problem(u.path, f"unknown behaviour '{u.name}' in '{u.source}'",
+                          did_you_mean(u.name, behaviours).strip() or "See `callsim rubric` for behaviour ids.",
+                          offset=u.offset)
+    for nid, node in s.nodes.items():
+        lists: list[tuple[YPath, list[str]]] = [(("nodes", nid, "expects"), node.expects)]
+        lists += [(("nodes", nid, "choices", i, "counts_as"), ch.counts_as) for i, ch in enumerate(node.choices)]
+        for path, ids in lists:
+            for i, b in enumerate(ids):
+                if b not in behaviours:
+                    yield Problem((*path, i), f"unknown behaviour '{b}'",
+                                  did_you_mean(b, behaviours).strip() or "See `callsim rubric` for the behaviour ids.")
+    violations = [x.id for x in rubric.behaviours if x.is_violation]
+    for i, w in enumerate(s.walkthroughs):
+        for j, v in enumerate(w.expect.violations):
+            known = rubric.by_id.get(v)
+            if known is None or not known.is_violation:
+                yield Problem(("walkthroughs", i, "expect", "violations", j), f"'{v}' is not a violation id",
+                              _hint(did_you_mean(v, violations),
+                                    "Violation ids are the compliance behaviours listed by `callsim rubric`."))
+
+
+@check("E110")
+def bad_condition(lint: Lint) -> Iterator[Problem]:
+    for c in lint.conditions:
+        if isinstance(c.parsed, ConditionError):
+            yield Problem(c.path, f"cannot read condition '{c.source}': {c.parsed.message}",
+                          "Conditions use names, numbers, and/or/not, comparisons (== != < <= > >=) and brackets.",
+                          offset=c.parsed.offset)
+
+
+@check("E111")
+def unknown_name(lint: Lint) -> Iterator[Problem]:
+    s = lint.scenario
+    everything = [*s.mood, *s.flags, *BUILTIN_NAMES, *lint.behaviours]
+    for u in lint.unknown_names:
+        if u.kind == "name":
+            yield Problem(u.path, f"'{u.name}' is not a mood variable, flag, behaviour or built-in name",
+                          did_you_mean(u.name, everything).strip()
+                          or "Declare it under 'mood:' or 'flags:', or see docs/authoring.md for built-in names.",
+                          offset=u.offset)
+
+
+@check("E112")
+def unknown_fact(lint: Lint) -> Iterator[Problem]:
+    facts = lint.scenario.persona.facts
+    for nid, node in lint.scenario.nodes.items():
+        for i, fact in enumerate(node.discloses):
+            if fact not in facts:
+                yield Problem(("nodes", nid, "discloses", i), f"'{fact}' is not one of the persona's facts",
+                              did_you_mean(fact, facts).strip() or "Add it under persona.facts.")
+
+
+@check("E113")
+def inconsistent_debt(lint: Lint) -> Iterator[Problem]:
+    debt = lint.scenario.debt
+    acts = debt.actions
+    for i, a in enumerate(acts.intended):
+        if a not in acts.lawful:
+            yield Problem(("debt", "actions", "intended", i), f"'{a.value}' is intended but not listed as lawful",
+                          "Only lawful actions can be intended: add it to 'lawful' or remove it here.")
+    if debt.time_barred:
+        for key in ("lawful", "intended"):
+            values = [a.value for a in getattr(acts, key)]
+            if "legal_action" in values:
+                yield Problem(("debt", "actions", key, values.index("legal_action")),
+                              f"the debt is time-barred, so legal action cannot be {key}",
+                              "Remove legal_action, or set time_barred: false.")
+    if debt.breakdown:
+        total = round(sum(b.amount for b in debt.breakdown), 2)
+        if abs(total - debt.balance) > 0.01:
+            sym = debt.symbol
+            yield Problem(("debt", "breakdown"), f"the breakdown adds up to {format_money(total, sym)}, not the "
+                          f"balance {format_money(debt.balance, sym)}", "Make the items add up to the balance.")
+
+
+@check("E114")
+def duplicate_outcome(lint: Lint) -> Iterator[Problem]:
+    first: dict[str, tuple[str, str]] = {}  # outcome id -> the label and result of its first ending
+    for nid, node in lint.scenario.nodes.items():
+        if node.is_final and node.outcome is not None:
+            o = node.outcome
+            if first.setdefault(o.id, (o.label, o.result)) != (o.label, o.result):
+                yield Problem(("nodes", nid, "outcome", "id"), f"outcome '{o.id}' is also used by another ending "
+                              "with a different label or result", "Give each different ending its own outcome id.")
+
+
+@check("E202")
+def walkthrough_bad_outcome(lint: Lint) -> Iterator[Problem]:
+    s = lint.scenario
+    for i, w in enumerate(s.walkthroughs):
+        if w.expect.outcome not in s.outcomes:
+            yield Problem(("walkthroughs", i, "expect", "outcome"),
+                          f"walkthrough '{w.name}' expects outcome '{w.expect.outcome}', which no ending has",
+                          did_you_mean(w.expect.outcome, s.outcomes).strip() or f"Outcomes: {', '.join(s.outcomes)}.")
+
+
+@check("W301")
+def unreachable_node(lint: Lint) -> Iterator[Problem]:
+    s = lint.scenario
+    if s.start not in s.nodes:
+        return  # E101 says so; from nowhere, everything would be unreachable
+    seen = {s.start}
+    queue = deque([s.start])
+    ends = [r.goto for r in s.end_when if r.goto in s.nodes]  # end_when rules reach their nodes from anywhere
+    seen.update(ends)
+    queue.extend(ends)
+    while queue:
+        for r in s.nodes[queue.popleft()].routes:
+            if r.goto in s.nodes and r.goto not in seen:
+                seen.add(r.goto)
+                queue.append(r.goto)
+    for nid in s.nodes:
+        if nid not in seen:
+            yield Problem(("nodes", nid), f"node '{nid}' can never be reached",
+                          "Add a route that goes to it, or delete it.", key=True)
+
+
+@check("W302")
+def routes_after_default(lint: Lint) -> Iterator[Problem]:
+    for path, _, node in lint.open_nodes():
+        default_at = _default_route(node)
+        if default_at is not None and default_at < len(node.routes) - 1:
+            yield Problem((*path, "routes", default_at + 1),
+                          f"routes after the default route (number {default_at + 1}) never fire",
+                          "Move the route with no 'when' to the end.")
+
+
+@check("W303")
+def no_model_answer(lint: Lint) -> Iterator[Problem]:
+    for path, nid, node in lint.open_nodes():
+        if not node.model_answers:
+            yield Problem(path, f"node '{nid}' has no model answer", "Add model_answers: what a skilled collector "
+                          "would say here. Trainees see it as the better alternative.", key=True)
+
+
+@check("W305")
+def no_walkthroughs(lint: Lint) -> Iterator[Problem]:
+    if not lint.scenario.walkthroughs:
+        yield Problem(("id",), "the scenario has no walkthroughs", "Add walkthroughs: replies with the ending they "
+                      "must reach, so `callsim test` checks the scenario still plays as written.")
+
+
+@check("W306")
+def single_variant(lint: Lint) -> Iterator[Problem]:
+    for path, nid, node in lint.open_nodes():
+        if len(node.say) < 2:
+            yield Problem((*path, "say"), f"node '{nid}' has a single line",
+                          "Add a variant or two so replays do not sound canned.", key=True)
+
+
+# --------------------------------------------------------------------------- walkthroughs
+
+
+@check("E201", "walkthroughs")
+def walkthrough_failed(lint: Lint) -> Iterator[Problem]:
+    # Imported here: playing a call needs the engine and the scorer (about 1.5 s to import, measured with
+    # python -X importtime), which no other step needs.
+    from callsim.core.walkthrough import run_walkthrough
+
+    s = lint.scenario
+    for i, w in enumerate(s.walkthroughs):
+        if w.expect.outcome not in s.outcomes:
+            continue  # E202
+        result = run_walkthrough(s, w)
+        if not result.passed:
+            yield Problem(("walkthroughs", i), f"walkthrough '{w.name}' fails: {'; '.join(result.problems)}",
+                          "Run `callsim test` on this file to see the call turn by turn.")

@@ -91,7 +91,7 @@ def test_mood_band_variant_is_chosen_when_its_condition_holds(compiled: Compiled
 def test_first_matching_route_wins_and_applies_mood_and_flags(compiled: CompiledScenario) -> None:
     call = compiled.new_call()
     turn = call.respond("I'm so sorry, that sounds really hard.")
-    assert turn["route"]["index"] == 0
+    assert turn.route is not None and turn.route.index == 0
     assert call.node_id == "told"
     assert call.flags["heard"] is True
     assert call.mood["trust"] > 3  # rubric default (+1, capped) and the route's +2
@@ -101,7 +101,7 @@ def test_first_matching_route_wins_and_applies_mood_and_flags(compiled: Compiled
 def test_default_route_when_nothing_matches(compiled: CompiledScenario) -> None:
     call = compiled.new_call()
     turn = call.respond("Hello, this is Sam.")
-    assert turn["route"]["when"] is None
+    assert turn.route is not None and turn.route.when is None
     assert call.node_id == "told"
     assert call.flags["heard"] is False
 
@@ -109,7 +109,7 @@ def test_default_route_when_nothing_matches(compiled: CompiledScenario) -> None:
 def test_end_when_threshold_ends_the_call(compiled: CompiledScenario) -> None:
     call = compiled.new_call()
     turn = call.respond("Calm down.")
-    assert turn["route"]["note"] == "end_when"
+    assert turn.route is not None and turn.route.note == "end_when"
     assert call.ended
     assert call.outcome is not None and call.outcome.id == "hangup"
     assert call.mood["anger"] == 10  # bounded by max
@@ -122,9 +122,9 @@ def test_guided_choice_counts_as_its_behaviours(compiled: CompiledScenario) -> N
     call.respond("Hello, this is Sam.")
     assert [c.text for c in call.choices][0].startswith("I'm so sorry")
     turn = call.respond("", choice=0)
-    assert turn["reply"] == "I'm so sorry, that sounds really hard."
-    assert turn["choice"] == 1
-    assert "emotional_reaction" in {b["id"] for b in turn["scores"]["behaviours"]}
+    assert turn.reply == "I'm so sorry, that sounds really hard."
+    assert turn.choice == 1
+    assert "emotional_reaction" in {b["id"] for b in turn.scores["behaviours"]}
     with pytest.raises(ValueError, match="choice 9 does not exist"):
         call.respond("", choice=8)
 
@@ -135,7 +135,8 @@ def test_plan_above_budget_is_agreed_but_flagged_unsustainable(compiled: Compile
     call.respond("Could you do £80 a month?")
     rec = call.record()
     assert call.node_id == "plan_bad"
-    assert rec["plan"] == {"monthly": 80.0, "affordable": 50.0, "sustainable": False, "agreed": True}
+    assert rec.plan is not None
+    assert rec.plan.to_json() == {"monthly": 80.0, "affordable": 50.0, "sustainable": False, "agreed": True}
     assert "likely to break" in debrief(rec, call.scenario)
 
 
@@ -144,7 +145,8 @@ def test_plan_within_budget_is_sustainable(compiled: CompiledScenario) -> None:
     call.respond("Hello, this is Sam.")
     call.respond("Would £10 a week work for you?")  # about £43 a month
     assert call.node_id == "plan_ok"
-    assert call.record()["plan"]["sustainable"] is True
+    plan = call.record().plan
+    assert plan is not None and plan.sustainable is True
 
 
 def test_calls_share_one_machine_and_leave_it_when_ended(compiled: CompiledScenario) -> None:
@@ -174,7 +176,7 @@ def test_same_seed_same_replies_same_call_byte_for_byte(path: object) -> None:
             if call.ended:
                 break
             call.respond(reply)
-        return json.dumps(call.record(), sort_keys=True)
+        return json.dumps(call.record().to_json(), sort_keys=True)
 
     assert play() == play()
 
@@ -199,16 +201,16 @@ def test_save_and_restore_mid_call_gives_the_same_call(path: object) -> None:
     for reply in replies[split_at:]:
         if not resumed.ended:
             resumed.respond(reply)
-    assert json.dumps(resumed.record(), sort_keys=True) == json.dumps(whole.record(), sort_keys=True)
+    assert resumed.record().to_json() == whole.record().to_json()
 
 
 def test_restore_refuses_another_scenarios_call(compiled: CompiledScenario) -> None:
     call = compiled.new_call()
-    data = call.state()
+    data = call.state().to_json()
     data["scenario"]["id"] = "other"
     with pytest.raises(ScenarioRuntimeError, match="scenario 'other'"):
         compiled.restore(data)
-    data = call.state()
+    data = call.state().to_json()
     data["node"] = "gone"
     with pytest.raises(ScenarioRuntimeError, match="no longer has"):
         compiled.restore(data)
@@ -218,7 +220,7 @@ def test_record_has_what_reviewers_need(compiled: CompiledScenario) -> None:
     call = compiled.new_call(seed=9)
     call.respond("I'm so sorry, that sounds really hard.")
     call.respond("Could you do £20 a month?")
-    rec = call.record()
+    rec = call.record().to_json()
     assert rec["scenario"] == {"id": "mini", "version": 2}
     assert rec["seed"] == 9
     assert rec["outcome"] == {"id": "plan", "label": "Plan agreed", "result": "resolved"}
@@ -233,7 +235,7 @@ def test_violation_is_recorded_with_turn_and_fails_compliance(compiled: Compiled
     call = compiled.new_call()
     call.respond("Hello, this is Sam.")
     call.respond("Pay £300 today or we'll take you to court.")
-    rec = call.record()
+    rec = call.record().to_json()
     assert not rec["compliance"]["passed"]
     v = rec["compliance"]["violations"][0]
     assert v["id"] == "threat_unintended_action" and v["turn"] == 2 and v["severity"] == "blocker"

@@ -20,6 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from callsim.config import Config
+from callsim.core.record import Turn
 from callsim.tui.preview.app import PreviewApp
 from callsim.tui.preview.panel import DebugPanel, ProblemsPanel
 from callsim.tui.preview.screen import NodePicker, PreviewScreen
@@ -248,7 +249,7 @@ async def opened(pilot: Pilot[Any]) -> PreviewScreen:
     return screen
 
 
-async def reply(pilot: Pilot[Any], text: str) -> dict[str, Any]:
+async def reply(pilot: Pilot[Any], text: str) -> Turn:
     screen = pilot.app.screen
     assert isinstance(screen, PreviewScreen)
     turns = len(screen.preview.call.turns) if screen.preview.call else 0
@@ -256,7 +257,7 @@ async def reply(pilot: Pilot[Any], text: str) -> dict[str, Any]:
     box.focus()
     box.insert(text)
     await pilot.press("enter")
-    await wait_for(pilot, lambda: screen.last_turn is not None and screen.last_turn["index"] == turns + 1,
+    await wait_for(pilot, lambda: screen.last_turn is not None and screen.last_turn.index == turns + 1,
                    "the reply to be played")
     await pilot.pause()
     assert screen.last_turn is not None
@@ -277,7 +278,7 @@ async def test_start_at_a_node_reply_and_read_the_route_and_detections(scenario_
         assert "Model answer (F3 sends it)" in shown
 
         turn = await reply(pilot, WARM)
-        assert turn["route"]["goto"] == "opens_up"
+        assert turn.route is not None and turn.route.goto == "opens_up"
         shown = panel(app)
         line = line_of(scenario_file, "when: emotional_reaction or exploration or interpretation")
         assert f"route 2 of 3 from verified \u2192 opens_up\n    at   preview_fixture.yaml:{line}\n" in shown
@@ -375,7 +376,7 @@ async def test_a_broken_file_shows_its_lint_error_with_file_and_line(scenario_fi
         assert screen.preview.call is old_call  # still playable: the last version that loaded
 
         turn = await reply(pilot, WARM)
-        assert turn["route"]["goto"] == "opens_up"
+        assert turn.route is not None and turn.route.goto == "opens_up"
 
         rewrite(scenario_file, lambda t: t.replace("goto: open_up", "goto: opens_up"))
         await wait_for(pilot, lambda: problems.display is False, "the problems to clear")

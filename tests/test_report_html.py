@@ -8,7 +8,6 @@ quoted in docs/reports.md.
 
 from __future__ import annotations
 
-import copy
 import os
 import random
 import re
@@ -75,9 +74,9 @@ def played(file: str, walkthrough: int = 0, first_reply: str | None = None, seed
         for r in replies:
             if call.ended:
                 break
-            ts.append(call.respond(r))
-            states.append(copy.deepcopy(call.state()))
-        _CALLS[key] = Call(scenario.id, scenario.version, seed, ts, states, call.record())
+            ts.append(call.respond(r).to_json())
+            states.append(call.state().to_json())
+        _CALLS[key] = Call(scenario.id, scenario.version, seed, ts, states, call.record().to_json())
     return _CALLS[key]
 
 

@@ -9,7 +9,6 @@ Refresh the frozen calls (then check the snapshot diffs): ``.venv/bin/python -m 
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,9 +68,9 @@ def played(scenario_id: str, walkthrough: int, *, live: bool = False) -> Played:
         for reply in w.replies:
             if call.ended:
                 break
-            turns.append(call.respond(reply))
-            states.append(copy.deepcopy(call.state()))
-        _PLAYED[key] = Played(s.id, s.version, w.seed, turns, states, call.record())
+            turns.append(call.respond(reply).to_json())
+            states.append(call.state().to_json())
+        _PLAYED[key] = Played(s.id, s.version, w.seed, turns, states, call.record().to_json())
     return _PLAYED[key]
 
 

@@ -70,7 +70,7 @@ def _check_every_session(store: Store, p: Played) -> dict[str, int]:
             assert d.record == p.record and len(idx) == len(p.turns)
             counts["finished"] += 1
         elif idx:
-            assert store.resume_state(d.id) == p.states[len(idx) - 1]
+            assert store.resume_state(d.id).to_json() == p.states[len(idx) - 1]
             counts["unfinished"] += 1
         else:
             counts["empty"] += 1
@@ -147,7 +147,7 @@ def test_play_killed_mid_call_resumes_with_nothing_committed_lost(db_url: str, p
         assert proc.returncode == -signal.SIGKILL
         [left] = store.unfinished("Kit")
         assert left.n_turns == 3
-        assert [t["reply"] for t in store.resume_state(left.id)["turns"]] == played.replies[:3]
+        assert [t.reply for t in store.resume_state(left.id).turns] == played.replies[:3]
 
     resumed = subprocess.run([*cmd[:4], "--plain", "--resume", "--db", db_url, "--trainee", "Kit"],
                              input="\n".join(played.replies[3:]) + "\n", capture_output=True, text=True,

@@ -185,8 +185,8 @@ async def test_a_whole_call_in_coaching_mode_is_shown_and_stored(home: Path) -> 
         debrief = await wait_screen(pilot, DebriefScreen)
         record = debrief.record
         shown = screen_text(pilot)
-        assert ("PASS" in shown) == record["passed"]
-        assert f"{record['scores']['overall']:.0f}/100" in shown
+        assert ("PASS" in shown) == record.passed
+        assert f"{record.scores.overall:.0f}/100" in shown
         assert "Compliance" in shown and "Outcome" in shown and "Something workable agreed" in shown
         assert "Mood over the call" in shown and "3 → " in shown
         table = debrief.query_one("#turns", DataTable)
@@ -197,7 +197,7 @@ async def test_a_whole_call_in_coaching_mode_is_shown_and_stored(home: Path) -> 
         s = sessions[0]
         assert s.scenario_id == FIXTURE_ID and s.ended is not None and s.n_turns == 3
         assert s.mode == "coaching" and s.outcome_id == "agreed"
-        assert s.overall == pytest.approx(record["scores"]["overall"])
+        assert s.overall == pytest.approx(record.scores.overall)
         detail = await store_call(app, lambda st: st.get(s.id))
         assert [t["reply"] for t in detail.turns] == list(GOOD_REPLIES)
 
@@ -241,7 +241,7 @@ async def test_guided_mode_picks_numbered_replies_with_digit_keys(home: Path) ->
         await pilot.press("1")
         await wait_for(pilot, lambda: len(call.call.turns) == 1 and not call.pending, "the choice")
         turn = call.call.turns[0]
-        assert turn["choice"] == 1 and turn["reply"].startswith("Hi, I'm Sam")
+        assert turn.choice == 1 and turn.reply.startswith("Hi, I'm Sam")
         await pilot.press("f3")  # back to typing
         await pilot.pause()
         assert not options.display and call.query_one("#reply-row").display
@@ -259,7 +259,7 @@ async def test_typing_a_reply_key_by_key_and_the_hint_key(home: Path) -> None:
         assert call.query_one(ReplyBox).text == "Hello there"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: len(call.call.turns) == 1 and not call.pending, "the reply")
-        assert call.call.turns[0]["reply"] == "Hello there"
+        assert call.call.turns[0].reply == "Hello there"
         assert call.query_one(ReplyBox).text == ""
 
 
@@ -281,7 +281,7 @@ async def test_end_the_call_at_any_time(home: Path) -> None:
         assert "Call ended by the trainee" in transcript_text(pilot)
         await pilot.press("enter")
         debrief = await wait_screen(pilot, DebriefScreen)
-        assert debrief.record["outcome"]["id"] == "ended_by_trainee"
+        assert debrief.record.outcome is not None and debrief.record.outcome.id == "ended_by_trainee"
         assert "NOT PASSED" in screen_text(pilot)
         sessions = await store_call(app, lambda s: s.list_sessions(trainee="Sam Tester"))
         assert sessions[0].outcome_id == "ended_by_trainee" and sessions[0].ended is not None
@@ -321,18 +321,18 @@ async def test_a_100_kb_paste_is_cut_with_a_message(home: Path) -> None:
         assert any("were kept" in n.message for n in app._notifications)
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(call.call.turns) == 1 and not call.pending, "the long reply")
-        assert len(call.call.turns[0]["reply"]) <= MAX_REPLY_CHARS
+        assert len(call.call.turns[0].reply) <= MAX_REPLY_CHARS
 
 
 async def test_a_multi_line_paste_is_one_reply(home: Path) -> None:
     async with make_app().run_test() as pilot:
         call = await open_call(pilot)
         await paste(pilot, "Hi, I'm Sam from Example Recoveries.\nCan I check I'm speaking to Alex Morgan?\n")
-        assert call.call.turns == []
+        assert call.call.turns == ()
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(call.call.turns) == 1 and not call.pending, "the reply")
-        assert "\n" in call.call.turns[0]["reply"]
-        assert call.call.turns[0]["next"] == "verified"
+        assert "\n" in call.call.turns[0].reply
+        assert call.call.turns[0].next == "verified"
 
 
 # --------------------------------------------------------------------------- resume, retry, rewind
@@ -516,7 +516,7 @@ async def test_palette_restart_and_mode_toggle(home: Path) -> None:
         await say(pilot, GOOD_REPLIES[0])
         call.action_restart()
         await wait_for(pilot, lambda: isinstance(app.screen, CallScreen) and app.screen is not call, "a new call")
-        assert app.screen.call.turns == []  # type: ignore[attr-defined]
+        assert app.screen.call.turns == ()  # type: ignore[attr-defined]
         sessions = await store_call(app, lambda s: s.list_sessions(trainee="Sam Tester", order="started"))
         assert sessions[0].outcome_id == "ended_by_trainee" and sessions[1].ended is None
         app.action_toggle_feedback()

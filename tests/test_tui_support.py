@@ -330,7 +330,7 @@ async def say(pilot: Pilot[Any], text: str) -> dict[str, Any]:
     await pilot.press("enter")
     await wait_for(pilot, lambda: len(screen.call.turns) > before and not screen.pending, "the reply to be scored")
     await pilot.pause()
-    turn: dict[str, Any] = screen.call.turns[-1]
+    turn: dict[str, Any] = screen.call.turns[-1].to_json()
     return turn
 
 

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from callsim.core.engine import CompiledScenario
+from callsim.core.engine import CompiledScenario, state_before_turn
 from callsim.core.library import load_library
 from callsim.core.loader import load_text
 from callsim.core.models import Scenario
+from callsim.core.record import CallRecord, CallState, Turn
 from callsim.tui import render
 from callsim.tui.catalog import Card, Catalog, ScenarioProblem, read_card
 from callsim.tui.export import md_escape, transcript_markdown
 from callsim.tui.recorder import Recorder, SessionLog
-from callsim.tui.rewind import state_before_turn
 from tests.test_tui_support import FIXTURE_YAML, GOOD_REPLIES, install_fixture
 
 
@@ -29,7 +29,7 @@ def fixture_scenario() -> Scenario:
 
 
 def states_before_each_turn(compiled: CompiledScenario, replies: list[str] | tuple[str, ...],
-                            seed: int = 1) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+                            seed: int = 1) -> tuple[list[dict[str, Any]], CallRecord]:
     call = compiled.new_call(seed)
     before = []
     for reply in replies:
@@ -48,11 +48,11 @@ def test_rewind_rebuilds_the_exact_state_before_each_turn() -> None:
     before, record = states_before_each_turn(compiled, GOOD_REPLIES)
     assert len(before) == 3
     for i, expected in enumerate(before, 1):
-        got = json.loads(json.dumps(state_before_turn(compiled, record, i), sort_keys=True))
+        got = json.loads(json.dumps(state_before_turn(compiled.scenario, record, i).to_json(), sort_keys=True))
         assert got == expected, f"turn {i}"
         call = compiled.restore(got)
-        assert call.node_id == record["turns"][i - 1]["node"]
-        assert call.line.text == record["turns"][i - 1]["debtor"]["text"]  # the same words as the first time
+        assert call.node_id == record.turns[i - 1].node
+        assert call.line.text == record.turns[i - 1].debtor.text  # the same words as the first time
         call._release()
 
 
@@ -69,7 +69,7 @@ def test_rewind_matches_the_engine_on_every_shipped_walkthrough() -> None:
         for w in s.walkthroughs:
             before, record = states_before_each_turn(compiled, w.replies, w.seed)
             for i, expected in enumerate(before, 1):
-                got = json.loads(json.dumps(state_before_turn(compiled, record, i), sort_keys=True))
+                got = json.loads(json.dumps(state_before_turn(compiled.scenario, record, i).to_json(), sort_keys=True))
                 assert got == expected, f"{s.id} / {w.name} / turn {i}"
                 checked += 1
     assert checked > 0
@@ -78,9 +78,9 @@ def test_rewind_matches_the_engine_on_every_shipped_walkthrough() -> None:
 def test_rewound_call_plays_on_like_the_original() -> None:
     compiled = CompiledScenario(fixture_scenario())
     _, record = states_before_each_turn(compiled, GOOD_REPLIES)
-    call = compiled.restore(state_before_turn(compiled, record, 2))
-    turn = call.respond(GOOD_REPLIES[1])
-    original = record["turns"][1]
+    call = compiled.rewind(record, 2)
+    turn = call.respond(GOOD_REPLIES[1]).to_json()
+    original = record.turns[1].to_json()
     assert {k: turn[k] for k in ("node", "next", "mood", "flags", "scores")} == \
         {k: original[k] for k in ("node", "next", "mood", "flags", "scores")}
     call._release()
@@ -90,7 +90,7 @@ def test_rewind_refuses_a_turn_that_does_not_exist() -> None:
     compiled = CompiledScenario(fixture_scenario())
     _, record = states_before_each_turn(compiled, GOOD_REPLIES[:1])
     with pytest.raises(ValueError, match="no turn 5"):
-        state_before_turn(compiled, record, 5)
+        compiled.rewind(record, 5)
 
 
 # --------------------------------------------------------------------------- export
@@ -110,8 +110,9 @@ def test_markdown_export_is_inert_and_complete() -> None:
     assert "\x1b" not in md
     assert "**Alex** *(kids in the background)*" in md
     assert "> Hello? Who's this? \\[sounds busy\\]" in md
-    assert f"- Outcome: {record['outcome']['label']} ({record['outcome']['result']})" in md
-    assert f"- Overall: {record['scores']['overall']:.0f}/100, did not pass (pass mark 60)" in md
+    assert record.outcome is not None
+    assert f"- Outcome: {record.outcome.label} ({record.outcome.result})" in md
+    assert f"- Overall: {record.scores.overall:.0f}/100, did not pass (pass mark 60)" in md
     assert md_escape("a|b_c`d") == "a\\|b\\_c\\`d"
 
 
@@ -237,21 +238,32 @@ class FakeStore:
         self._note("start", kw["scenario_id"])
         return "s1"
 
-    def record_turn(self, sid: str, turn: dict[str, Any], state: dict[str, Any]) -> None:
-        self._note("turn", (sid, turn["index"]))
+    def record_turn(self, sid: str, turn: Turn, state: CallState) -> None:
+        self._note("turn", (sid, turn.index))
 
-    def finish_session(self, sid: str, record: dict[str, Any]) -> None:
+    def finish_session(self, sid: str, record: CallRecord) -> None:
         self._note("finish", sid)
 
     def close(self) -> None:
         self.closed = True
 
 
+def played_turns() -> tuple[list[Turn], list[CallState], CallRecord]:
+    """The fixture's call with GOOD_REPLIES: its three turns, the state after each, and its record."""
+    call = CompiledScenario(fixture_scenario()).new_call(1)
+    turns, states = [], []
+    for reply in GOOD_REPLIES:
+        turns.append(call.respond(reply))
+        states.append(call.state())
+    return turns, states, call.record()
+
+
 def test_store_writes_run_in_order_on_one_thread_off_the_caller() -> None:
     store = FakeStore()
     recorder = Recorder(lambda: store)
     log = SessionLog(recorder, trainee="t", scenario_id="x", scenario_version=1, seed=1, mode="coaching")
-    futures = [log.start()] + [log.turn({"index": i}, {}) for i in (1, 2, 3)] + [log.finish({})]
+    turns, states, record = played_turns()
+    futures = [log.start()] + [log.turn(t, s) for t, s in zip(turns, states, strict=True)] + [log.finish(record)]
     for f in futures:
         f.result(timeout=5)
     assert store.calls == [("start", "x"), ("turn", ("s1", 1)), ("turn", ("s1", 2)), ("turn", ("s1", 3)),
@@ -270,8 +282,8 @@ def test_a_turn_whose_write_fails_is_saved_with_the_next_one(tmp_path: Path) -> 
     real = store.record_turn
     fail_once = [True]
 
-    def flaky(sid: str, turn: dict[str, Any], state: dict[str, Any]) -> None:
-        if turn["index"] == 2 and fail_once:
+    def flaky(sid: str, turn: Turn, state: CallState) -> None:
+        if turn.index == 2 and fail_once:
             fail_once.clear()
             raise StoreError("database is locked")
         real(sid, turn, state)
@@ -280,10 +292,11 @@ def test_a_turn_whose_write_fails_is_saved_with_the_next_one(tmp_path: Path) -> 
     recorder = Recorder(lambda: store)
     log = SessionLog(recorder, trainee="t", scenario_id="x", scenario_version=1, seed=1, mode="coaching")
     sid = log.start().result(timeout=5)
-    log.turn({"index": 1}, {}).result(timeout=5)
+    turns, states, _ = played_turns()
+    log.turn(turns[0], states[0]).result(timeout=5)
     with pytest.raises(RuntimeError, match="database is locked"):  # the app is told...
-        log.turn({"index": 2}, {}).result(timeout=5)
-    log.turn({"index": 3}, {}).result(timeout=5)  # ...and turn 2 is written with turn 3
+        log.turn(turns[1], states[1]).result(timeout=5)
+    log.turn(turns[2], states[2]).result(timeout=5)  # ...and turn 2 is written with turn 3
     assert [t["index"] for t in store.get(sid).turns] == [1, 2, 3]
     recorder.close()
 
@@ -296,6 +309,7 @@ def test_a_failed_store_fails_each_write_not_the_caller() -> None:
     log = SessionLog(recorder, trainee="t", scenario_id="x", scenario_version=1, seed=1, mode="coaching")
     with pytest.raises(OSError):
         log.start().result(timeout=5)
+    turns, states, _ = played_turns()
     with pytest.raises(OSError):
-        log.turn({"index": 1}, {}).result(timeout=5)
+        log.turn(turns[0], states[0]).result(timeout=5)
     recorder.close()

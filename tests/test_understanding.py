@@ -116,7 +116,7 @@ def test_the_debrief_says_when_the_rules_scored_alone(broken_encoder: Path) -> N
     call = compiled.new_call()
     call.respond("Hi, this is Sam from Orchard Lane. Am I speaking with the account holder?")
     record = call.record()
-    assert record["understanding"].startswith("Scored by rules only")
+    assert record.understanding.startswith("Scored by rules only")
     assert "Scored by rules only" in report.debrief(record, scenario)
 
 
@@ -288,9 +288,10 @@ def test_the_debrief_lists_possible_violations_for_review() -> None:
     assert scenario is not None
     call = CompiledScenario(scenario, Scorer()).new_call()
     call.respond("Hi, this is Sam from Orchard Lane. Am I speaking with the account holder?")
+    possible = {"turn": 1, "id": "undue_pressure", "label": "Undue pressure",
+                "evidence": [{"text": "not like we have forever"}]}
     record = call.record()
-    record["compliance"]["possible"] = [{"turn": 1, "id": "undue_pressure", "label": "Undue pressure",
-                                         "evidence": [{"text": "not like we have forever"}]}]
+    record = record.model_copy(update={"compliance": record.compliance.model_copy(update={"possible": (possible,)})})
     text = report.debrief(record, scenario)
     assert "turn 1: possible Undue pressure (for review, not a fail)" in text
 

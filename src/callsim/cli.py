@@ -82,7 +82,7 @@ def cmd_play(a: argparse.Namespace) -> int:
 
     call, recorder = plain_call(a, UserError)  # new, or resumed (--resume); recorded into the store
     record = play(call, guided=a.guided, coaching=not a.assessment, recorder=recorder)
-    return 0 if record.get("ended") else 1
+    return 0 if record.ended else 1
 
 
 def cmd_run(a: argparse.Namespace) -> int:
@@ -110,7 +110,7 @@ def cmd_run(a: argparse.Namespace) -> int:
             print(f"callsim: the call is unfinished; continue it with: callsim run --resume {recorder.session_id} "
                   "--replies FILE", file=sys.stderr)
     if a.json:
-        print(json.dumps(record, indent=2, ensure_ascii=False, sort_keys=True))
+        print(json.dumps(record.to_json(), indent=2, ensure_ascii=False, sort_keys=True))
     else:
         from callsim.core.report import debrief
 
@@ -280,15 +280,16 @@ def _session_path(session_id: str, scenario_id: str) -> tuple[list[str], list[tu
             detail = store.get(session_id)
     except StoreError as e:
         raise UserError(str(e)) from None
-    record: dict[str, Any] = dict(detail.record or {})
-    turns: list[dict[str, Any]] = list(record.get("turns") or detail.turns or [])
     if detail.scenario_id != scenario_id:
         raise UserError(f"session {detail.id} is a call of '{detail.scenario_id}', not '{scenario_id}'")
-    path = [t["node"] for t in turns]
+    try:
+        turns = detail.call_turns()
+    except StoreError as e:
+        raise UserError(str(e)) from None
+    path = [t.node for t in turns]
     if turns:
-        path.append(turns[-1]["next"])
-    fired = [(t["node"], t["route"]["index"]) for t in turns
-             if t.get("route") and t["route"].get("index") is not None]
+        path.append(turns[-1].next)
+    fired = [(t.node, t.route.index) for t in turns if t.route is not None and t.route.index is not None]
     return path, fired
 
 
@@ -341,11 +342,11 @@ def cmd_test(a: argparse.Namespace) -> int:
             failed += 1
             continue
         for res in run_all(r.scenario):
-            if res.passed:
+            if res.passed and res.record is not None:
                 passed += 1
-                sc = res.record["scores"]
-                print(f"ok   {r.scenario.id}: {res.name} -> {res.record['outcome']['id']} "
-                      f"(overall {sc['overall']:.0f}, empathy {sc['empathy']:.0f})")
+                sc, outcome = res.record.scores, res.record.outcome
+                print(f"ok   {r.scenario.id}: {res.name} -> {outcome.id if outcome else None} "
+                      f"(overall {sc.overall:.0f}, empathy {sc.empathy:.0f})")
             else:
                 failed += 1
                 print(f"FAIL {r.scenario.id}: {res.name}: {'; '.join(res.problems)}")

@@ -27,6 +27,7 @@ from callsim.core.text import safe_text
 
 if TYPE_CHECKING:
     from callsim.core.engine import Call
+    from callsim.core.record import CallRecord, Turn
     from callsim.core.store import SessionDetail, SessionRecorder, SessionSummary, Store
 
 ErrorType = type[Exception]
@@ -268,10 +269,10 @@ def _cut(text: str, width: int) -> str:
 def cmd_show(a: argparse.Namespace, user_error: ErrorType) -> int:
     with _store(a, user_error) as store:
         d = store.get(a.session)
-    if a.json:
-        print(json.dumps(d.to_dict(), indent=2, ensure_ascii=False))
-        return 0
-    print(render_session(d), end="")
+        if a.json:
+            print(json.dumps(d.to_dict(), indent=2, ensure_ascii=False))
+            return 0
+        print(render_session(d), end="")  # inside: a record callsim cannot read is a message, not a traceback
     return 0
 
 
@@ -287,12 +288,13 @@ def render_session(d: SessionDetail) -> str:
     out.append(f"Started {_local(d.started)}{ended}{took}. Status: {d.status.upper()}. Turns: {d.n_turns}.")
     out.append("")
     body: list[str] = []
+    turns, record = d.call_turns(), d.call_record()
     if scenario is not None:
-        body.append(transcript({"seed": d.seed, "turns": d.turns}, scenario))
-        if d.record is not None:
-            body.append(debrief(d.record, scenario))
+        body.append(transcript(turns, scenario, d.seed))
+        if record is not None:
+            body.append(debrief(record, scenario))
     else:
-        body.append(_plain_transcript(d))
+        body.append(_plain_transcript(d, turns, record))
     out.append("\n".join(body).rstrip() + "\n")
     if d.reviews:
         out.append("Reviews")
@@ -329,20 +331,20 @@ def _installed_scenario(scenario_id: str) -> Any:
     return result.scenario
 
 
-def _plain_transcript(d: SessionDetail) -> str:
+def _plain_transcript(d: SessionDetail, turns: list[Turn], record: CallRecord | None) -> str:
     """When the scenario is no longer installed: the stored words and scores, nothing from the scenario."""
     lines = ["(The scenario is not installed here: transcript and scores from the record.)", ""]
-    for t in d.turns:
-        s = t.get("scores", {})
-        lines.append(f"Debtor: {safe_text(t['debtor']['text'])}")
-        lines.append(f"You: {safe_text(t['reply'])}")
+    for t in turns:
+        s = t.scores
+        lines.append(f"Debtor: {safe_text(t.debtor.text)}")
+        lines.append(f"You: {safe_text(t.reply)}")
         lines.append(f"  [empathy {s.get('empathy', 0):.0f} · de-escalation {s.get('deescalation', 0):.0f}"
                      f"{' · ' + str(len(s.get('violations', []))) + ' violation(s)' if s.get('violations') else ''}]")
         lines.append("")
-    if d.record is not None:
-        sc = d.record.get("scores", {})
-        lines.append(f"Result: {d.status.upper()}  overall {sc.get('overall', 0):.0f}, empathy "
-                     f"{sc.get('empathy', 0):.0f}, de-escalation {sc.get('deescalation', 0):.0f}; outcome: "
+    if record is not None:
+        sc = record.scores
+        lines.append(f"Result: {d.status.upper()}  overall {sc.overall:.0f}, empathy "
+                     f"{sc.empathy:.0f}, de-escalation {sc.deescalation:.0f}; outcome: "
                      f"{safe_text(d.outcome_label or '')}")
     return "\n".join(lines) + "\n"
 

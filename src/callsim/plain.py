@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 from callsim.core.engine import Call
 from callsim.core.models import Scenario
 from callsim.core.money import format_money
+from callsim.core.record import CallRecord, Turn
 from callsim.core.report import debrief
 from callsim.core.text import clean_reply, safe_text
 
@@ -35,7 +36,7 @@ def brief(s: Scenario, out: TextIO) -> None:
 
 
 def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guided: bool = False,
-         coaching: bool = True, recorder: SessionRecorder | None = None) -> dict[str, object]:
+         coaching: bool = True, recorder: SessionRecorder | None = None) -> CallRecord:
     """Play the call to its end (or the end of input). With a ``recorder``, every turn is saved as it is
     taken and the record at the end; a call resumed from the store picks up where it was left."""
     s = call.scenario
@@ -46,8 +47,8 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
     if call.turns:
         _say(out, f"Resuming your call: {len(call.turns)} repl{'y' if len(call.turns) == 1 else 'ies'} so far.")
         for t in call.turns[-2:]:
-            _say(out, f"{name}: {t['debtor']['text']}", "  ")
-            _say(out, f"You: {t['reply']}", "  ")
+            _say(out, f"{name}: {t.debtor.text}", "  ")
+            _say(out, f"You: {t.reply}", "  ")
         _say(out)
     while not call.ended:
         line = call.line
@@ -112,9 +113,8 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
     return record
 
 
-def _coach(turn: dict[str, object], out: TextIO) -> None:
-    scores = turn["scores"]
-    assert isinstance(scores, dict)
+def _coach(turn: Turn, out: TextIO) -> None:
+    scores = turn.scores
     good = [b["label"] for b in scores["behaviours"] if b["kind"] == "reward"]
     bad = [b["label"] for b in scores["behaviours"] if b["kind"] == "penalty"]
     bad += [f"{v['label']} ({v['severity']})" for v in scores["violations"]]

@@ -26,10 +26,23 @@ from callsim.core.builtin_names import BUILTIN_NAMES as BUILTIN_NAMES  # the nam
 from callsim.core.conditions import Condition, Value
 from callsim.core.models import Choice, Line, Node, Outcome, Scenario
 from callsim.core.money import plan_amount
+from callsim.core.record import (
+    RECORD_FORMAT,
+    CallRecord,
+    CallScores,
+    CallState,
+    Compliance,
+    DebtorWords,
+    PlanCheck,
+    RecordFormatError,
+    RouteTaken,
+    ScenarioRef,
+    Turn,
+)
 from callsim.core.rubric import EMPATHY_IDS, load_rubric
 from callsim.core.scorer import HARDSHIP, Scorer, ScoringContext, TurnScore, default_scorer
 
-RECORD_FORMAT = 1
+__all__ = ["RECORD_FORMAT", "Call", "CallRecord", "CallState", "CompiledScenario", "RecordFormatError", "Turn"]
 ENDED_BY_TRAINEE = Outcome(id="ended_by_trainee", label="Call ended by the trainee", result="failed")
 _EMPATHY_BREACHES = {"false_empathy", "minimising", "blaming", "abusive_language", "coercive_shaming", "commanding"}
 _CORE_EMPATHY = {"emotional_reaction", "interpretation", "exploration", "validation", "thanks_for_disclosure"}
@@ -127,14 +140,28 @@ class CompiledScenario:
     def new_call(self, seed: int = 1) -> Call:
         return Call(self, seed)
 
-    def restore(self, data: dict[str, Any] | str) -> Call:
-        return Call.from_state(self, json.loads(data) if isinstance(data, str) else data)
+    def restore(self, data: CallState | Mapping[str, Any] | str) -> Call:
+        """A call taken back from its saved state (:meth:`Call.state`, or its JSON).
+
+        Raises :class:`RecordFormatError` for a state in a format this callsim does not read, and
+        :class:`ScenarioRuntimeError` for a state of another scenario or at a node it no longer has."""
+        if not isinstance(data, CallState):
+            data = CallState.from_json(data)
+        elif isinstance(data, CallRecord):
+            data = data.state
+        return Call.from_state(self, data)
+
+    def rewind(self, record: CallState | Mapping[str, Any], index: int) -> Call:
+        """"What if": the call as it was just before turn ``index`` (1-based) of ``record`` was played."""
+        if not isinstance(record, CallState):
+            record = CallRecord.from_json(record) if "scores" in record else CallState.from_json(record)
+        return self.restore(state_before_turn(self.scenario, record, index))
 
 
 class Call:
     """One call in progress (or finished)."""
 
-    def __init__(self, compiled: CompiledScenario, seed: int = 1, *, _state: dict[str, Any] | None = None) -> None:
+    def __init__(self, compiled: CompiledScenario, seed: int = 1, *, _state: CallState | None = None) -> None:
         self.compiled = compiled
         self.scenario = compiled.scenario
         self.seed = seed
@@ -143,7 +170,7 @@ class Call:
         if _state is None:
             self.mood = {k: float(v.start) for k, v in s.mood.items()}
             self.flags = {k: s.flag_start(k) for k in s.flags}
-            self.turns: list[dict[str, Any]] = []
+            self._turns: list[Turn] = []
             self.seen: Counter[str] = Counter()
             self.disclosed: list[str] = []
             self.budget_disclosed = False
@@ -151,21 +178,26 @@ class Call:
             self.outcome: Outcome | None = None
             node = s.start
         else:
-            self.mood = {k: float(v) for k, v in _state["mood"].items()}
-            self.flags = dict(_state["flags"])
-            self.turns = list(_state["turns"])
-            self.seen = Counter(_state["seen"])
-            self.disclosed = list(_state["disclosed"])
-            self.budget_disclosed = bool(_state["budget_disclosed"])
-            self.last_plan = float(_state["last_plan"])
-            self.outcome = Outcome(**_state["outcome"]) if _state.get("outcome") else None
-            node = _state["node"]
+            self.mood = {k: float(v) for k, v in _state.mood.items()}
+            self.flags = dict(_state.flags)
+            self._turns = list(_state.turns)
+            self.seen = Counter(_state.seen)
+            self.disclosed = list(_state.disclosed)
+            self.budget_disclosed = _state.budget_disclosed
+            self.last_plan = _state.last_plan
+            self.outcome = _state.outcome
+            node = _state.node
         compiled.machine.add_model(self._model, initial=node)
         self._enter(node, fresh=_state is None)
         if self.ended:
             self._release()
 
     # ---- what the debtor says -----------------------------------------------------------------
+    @property
+    def turns(self) -> tuple[Turn, ...]:
+        """The turns so far (only the engine adds to them)."""
+        return tuple(self._turns)
+
     @property
     def node_id(self) -> str:
         return self._model.state
@@ -183,7 +215,7 @@ class Call:
         return pool[rng.randrange(len(pool))]
 
     def _enter(self, node_id: str, *, fresh: bool) -> None:
-        line = self._pick_line(node_id, len(self.turns))
+        line = self._pick_line(node_id, len(self._turns))
         node = self.scenario.nodes[node_id]
         self._line = DebtorLine(node_id, line.text.strip(), tuple(c for c in (line.cue, *node.cues) if c))
         if fresh:
@@ -239,10 +271,10 @@ class Call:
             node=self.node,
             flags=dict(self.flags),
             counts_as=counts_as,
-            earlier_replies=tuple(t["reply"] for t in self.turns),
+            earlier_replies=tuple(t.reply for t in self._turns),
         )
 
-    def respond(self, text: str, choice: int | None = None) -> dict[str, Any]:
+    def respond(self, text: str, choice: int | None = None) -> Turn:
         """Take the trainee's reply (or guided choice number, 0-based) and move the call on."""
         if self.ended:
             raise ScenarioRuntimeError("the call has ended")
@@ -270,13 +302,13 @@ class Call:
         lookup = self._lookup(score)
         self._model.fired = None
         self._model.advance(lookup=lookup)
-        route_info: dict[str, Any] | None = None
+        route_info: RouteTaken | None = None
         if self._model.fired is not None:
             _, i = self._model.fired
             route = node.routes[i]
             self._apply_mood(dict(route.mood), cap=False)
             self.flags.update(route.set)
-            route_info = {"index": i, "when": route.when, "goto": route.goto, "note": route.note}
+            route_info = RouteTaken(index=i, when=route.when, goto=route.goto, note=route.note)
         else:  # lint guarantees a default route; a stale file could still get here
             raise ScenarioRuntimeError(f"no route out of node '{node_id}' fired")
         if not self.scenario.nodes[self.node_id].is_final and self.scenario.end_when:
@@ -284,22 +316,22 @@ class Call:
             self._model.interrupt(lookup=self._lookup(score))
             if self._model.fired is not None:
                 rule = self.scenario.end_when[self._model.fired[1]]
-                route_info = {"index": None, "when": rule.when, "goto": rule.goto, "note": "end_when"}
+                route_info = RouteTaken(index=None, when=rule.when, goto=rule.goto, note="end_when")
 
-        turn = {
-            "index": len(self.turns) + 1,
-            "node": node_id,
-            "debtor": {"text": line.text, "cues": list(line.cues)},
-            "reply": text,
-            "choice": None if choice is None else choice + 1,
-            "scores": _rounded(score.as_dict()),
-            "route": route_info,
-            "mood_before": _round_map(mood_before),
-            "mood": _round_map(self.mood),
-            "flags": dict(self.flags),
-            "next": self.node_id,
-        }
-        self.turns.append(turn)
+        turn = Turn(
+            index=len(self._turns) + 1,
+            node=node_id,
+            debtor=DebtorWords(text=line.text, cues=line.cues),
+            reply=text,
+            choice=None if choice is None else choice + 1,
+            scores=_rounded(score.as_dict()),
+            route=route_info,
+            mood_before=_round_map(mood_before),
+            mood=_round_map(self.mood),
+            flags=dict(self.flags),
+            next=self.node_id,
+        )
+        self._turns.append(turn)
         self._enter(self.node_id, fresh=True)
         if self.ended:
             self._release()
@@ -315,43 +347,117 @@ class Call:
             self.compiled.machine.remove_model(self._model)
 
     # ---- records ------------------------------------------------------------------------------
-    def state(self) -> dict[str, Any]:
+    def state(self) -> CallState:
         """Everything needed to resume this call (see :meth:`CompiledScenario.restore`)."""
-        return {
-            "format": RECORD_FORMAT,
-            "scenario": {"id": self.scenario.id, "version": self.scenario.version},
-            "seed": self.seed,
-            "node": self.node_id,
-            "mood": _round_map(self.mood),
-            "flags": dict(self.flags),
-            "seen": dict(sorted(self.seen.items())),
-            "disclosed": list(self.disclosed),
-            "budget_disclosed": self.budget_disclosed,
-            "last_plan": self.last_plan,
-            "outcome": self.outcome.model_dump() if self.outcome else None,
-            "turns": self.turns,
-        }
+        return CallState(
+            scenario=ScenarioRef(id=self.scenario.id, version=self.scenario.version),
+            seed=self.seed,
+            node=self.node_id,
+            mood=_round_map(self.mood),
+            flags=dict(self.flags),
+            seen=dict(sorted(self.seen.items())),
+            disclosed=tuple(self.disclosed),
+            budget_disclosed=self.budget_disclosed,
+            last_plan=self.last_plan,
+            outcome=self.outcome,
+            turns=tuple(self._turns),
+        )
 
     def to_json(self) -> str:
-        return json.dumps(self.state(), sort_keys=True, ensure_ascii=False)
+        return json.dumps(self.state().to_json(), sort_keys=True, ensure_ascii=False)
 
     @classmethod
-    def from_state(cls, compiled: CompiledScenario, data: dict[str, Any]) -> Call:
-        sid = data.get("scenario", {})
-        if sid.get("id") != compiled.scenario.id:
+    def from_state(cls, compiled: CompiledScenario, state: CallState) -> Call:
+        if state.scenario.id != compiled.scenario.id:
             raise ScenarioRuntimeError(
-                f"this saved call is for scenario '{sid.get('id')}', not '{compiled.scenario.id}'"
+                f"this saved call is for scenario '{state.scenario.id}', not '{compiled.scenario.id}'"
             )
-        if data.get("node") not in compiled.scenario.nodes:
+        if state.node not in compiled.scenario.nodes:
             raise ScenarioRuntimeError(
-                f"this saved call is at node '{data.get('node')}', which scenario version "
+                f"this saved call is at node '{state.node}', which scenario version "
                 f"{compiled.scenario.version} no longer has"
             )
-        return cls(compiled, int(data["seed"]), _state=data)
+        return cls(compiled, state.seed, _state=state)
 
-    def record(self) -> dict[str, Any]:
+    def record(self) -> CallRecord:
         """The call record: the state plus the call-level scores, compliance and pass/fail."""
-        return {**self.state(), **summarise(self)}
+        state = self.state()
+        return CallRecord(**{name: getattr(state, name) for name in CallState.model_fields}, **summarise(self))
+
+
+# --------------------------------------------------------------------------- states derived from others
+
+
+def state_before_turn(scenario: Scenario, record: CallState, index: int) -> CallState:
+    """The state ``record``'s call was in just before turn ``index`` (1-based) was played.
+
+    Rebuilt from the turns (node, mood before and after, flags, scores) and the scenario, exactly as
+    :meth:`Call.state` returned it then, so that :meth:`CompiledScenario.restore` puts the trainee back at
+    that moment to try a different reply."""
+    turns = record.turns
+    if not 1 <= index <= len(turns):
+        raise ValueError(f"there is no turn {index} (the call has {len(turns)})")
+    earlier = turns[: index - 1]
+    target = turns[index - 1]
+    flags = dict(earlier[-1].flags) if earlier else {k: scenario.flag_start(k) for k in scenario.flags}
+    seen: Counter[str] = Counter()
+    disclosed: list[str] = []
+    for node_id in [scenario.start, *(t.next for t in earlier)]:
+        node = scenario.nodes.get(node_id)
+        for fact in node.discloses if node else ():
+            if fact not in disclosed:
+                disclosed.append(fact)
+    last_plan = 0.0
+    budget_disclosed = False
+    for t in earlier:
+        ids = t.ids
+        seen.update(ids)
+        budget_disclosed = budget_disclosed or "affordability_check" in ids
+        if t.plan > 0:
+            last_plan = t.plan
+    return CallState(
+        scenario=ScenarioRef(id=scenario.id, version=scenario.version), seed=record.seed, node=target.node,
+        mood=dict(target.mood_before), flags=flags, seen=dict(sorted(seen.items())), disclosed=tuple(disclosed),
+        budget_disclosed=budget_disclosed, last_plan=last_plan, outcome=None, turns=earlier,
+    )
+
+
+def fit_state(state: CallState, scenario: Scenario, old: Scenario | None = None,
+              node: str | None = None) -> tuple[CallState, list[str]]:
+    """``state`` carried over to ``scenario`` (an edited version of ``old``, or another start), with notes.
+
+    Mood and flags are kept, fitted to the new declarations: new ones start at their start values, ones no
+    longer declared are dropped, values are clamped to the new bounds. Disclosed facts the persona no longer
+    has are dropped. The outcome is cleared (a final node sets it again). ``node`` moves the call (default:
+    where it was). The notes (only when ``old`` is given) say what changed, in words for the author."""
+    notes: list[str] = []
+    mood: dict[str, float] = {}
+    for name, decl in scenario.mood.items():
+        if name in state.mood:
+            value = float(state.mood[name])
+            fitted = max(decl.min, min(decl.max, value))
+            if fitted != value:
+                notes.append(f"Mood '{name}' was {value:g}, outside its new range: now {fitted:g}.")
+            mood[name] = fitted
+        else:
+            mood[name] = float(decl.start)
+            if old is not None:
+                notes.append(f"New mood '{name}' starts at {decl.start:g}.")
+    flags = {name: bool(state.flags.get(name, scenario.flag_start(name))) for name in scenario.flags}
+    if old is not None:
+        gone = [n for n in state.mood if n not in scenario.mood] + [n for n in state.flags if n not in scenario.flags]
+        if gone:
+            notes.append(f"No longer declared, so dropped: {', '.join(gone)}.")
+        notes.extend(f"New flag '{n}' starts {'true' if flags[n] else 'false'}." for n in scenario.flags
+                     if n not in state.flags)
+    disclosed = state.disclosed
+    if scenario.persona.facts:
+        disclosed = tuple(f for f in state.disclosed if f in scenario.persona.facts)
+    fitted_state = state.model_copy(update={
+        "scenario": ScenarioRef(id=scenario.id, version=scenario.version), "node": node or state.node,
+        "mood": mood, "flags": flags, "disclosed": disclosed, "outcome": None,
+    })
+    return fitted_state, notes
 
 
 def apply_mood(scenario: Scenario, mood: dict[str, float], changes: Mapping[str, float], *, cap: bool) -> None:
@@ -380,8 +486,9 @@ def _rounded(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def summarise(call: Call) -> dict[str, Any]:
+    """The call-level parts of :class:`CallRecord` (every field :class:`CallState` does not have)."""
     s = call.scenario
-    turns = call.turns
+    turns = call._turns
     rubric = load_rubric()
     weights, emp, deesc = [], [], []
     expected = met = 0
@@ -389,27 +496,27 @@ def summarise(call: Call) -> dict[str, Any]:
     possible: list[dict[str, Any]] = []
     understanding = ""
     for t in turns:
-        node = s.nodes[t["node"]]
-        ids = {b["id"] for b in t["scores"]["behaviours"]} | {v["id"] for v in t["scores"]["violations"]}
+        node = s.nodes[t.node]
+        ids = t.ids
         # Empathy counts where it was called for (the node expects it, or the debtor spoke of hardship)
         # and wherever it was breached; procedural turns (verifying identity, say) do not dilute it.
         expected_empathy = any(b in _CORE_EMPATHY for b in node.expects)
         breached = bool(ids & _EMPATHY_BREACHES)
-        hardship = bool(HARDSHIP.search(t["debtor"]["text"]))
+        hardship = bool(HARDSHIP.search(t.debtor.text))
         other_empathy = any(b in EMPATHY_IDS for b in node.expects)
         weights.append(1.0 if expected_empathy or breached else 0.5 if hardship or other_empathy else 0.0)
-        emp.append(t["scores"]["empathy"])
-        deesc.append(t["scores"]["deescalation"])
+        emp.append(t.scores["empathy"])
+        deesc.append(t.scores["deescalation"])
         exp_ids = [b for b in node.expects if b in rubric.by_id]
         expected += len(exp_ids)
         met += sum(1 for b in exp_ids if b in ids)
-        for v in t["scores"]["violations"]:
-            violations.append({"turn": t["index"], **v})
+        for v in t.scores["violations"]:
+            violations.append({"turn": t.index, **v})
         # Violations the scorer was not sure of: counted for a team lead to review, never a fail.
-        for v in t["scores"].get("possible", []):
-            possible.append({"turn": t["index"], **v})
-        if t["scores"].get("understanding"):
-            understanding = t["scores"]["understanding"]
+        for v in t.scores.get("possible", []):
+            possible.append({"turn": t.index, **v})
+        if t.scores.get("understanding"):
+            understanding = t.scores["understanding"]
     if turns and not any(weights):
         weights = [1.0] * len(turns)
     empathy = sum(w * e for w, e in zip(weights, emp, strict=True)) / sum(weights) if turns else 0.0
@@ -431,25 +538,24 @@ def summarise(call: Call) -> dict[str, Any]:
     overall = max(0.0, min(100.0, overall)) if turns else 0.0
     compliance_passed = not violations
     passed = outcome is not None and outcome.result != "failed" and overall >= s.pass_mark and not blockers
-    plan = None
+    plan: PlanCheck | None = None
     if call.last_plan > 0:
         affordable = s.budget.affordable_monthly
-        plan = {
-            "monthly": call.last_plan,
-            "affordable": affordable,
-            "sustainable": call.last_plan <= affordable + 0.005,
-            "agreed": bool(outcome and outcome.result != "failed"),
-        }
+        plan = PlanCheck(
+            monthly=call.last_plan,
+            affordable=affordable,
+            sustainable=call.last_plan <= affordable + 0.005,
+            agreed=bool(outcome and outcome.result != "failed"),
+        )
     return {
-        "outcome": outcome.model_dump() if outcome else None,
         "ended": call.ended,
-        "scores": {
-            "empathy": round(empathy, 1),
-            "deescalation": round(deescalation, 1),
-            "expectations_met": round(100 * coverage, 1),
-            "overall": round(overall, 1),
-        },
-        "compliance": {"passed": compliance_passed, "violations": violations, "possible": possible},
+        "scores": CallScores(
+            empathy=round(empathy, 1),
+            deescalation=round(deescalation, 1),
+            expectations_met=round(100 * coverage, 1),
+            overall=round(overall, 1),
+        ),
+        "compliance": Compliance(passed=compliance_passed, violations=tuple(violations), possible=tuple(possible)),
         # Empty when the learned language layer scored; else why the rules scored alone.
         "understanding": understanding,
         "pass_mark": s.pass_mark,

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from callsim.core.conditions import Value
 from callsim.core.diagnostics import did_you_mean
+from callsim.core.record import CallState, ScenarioRef, Turn
 
 if TYPE_CHECKING:
     from callsim.core.engine import Call, CompiledScenario
@@ -121,12 +122,12 @@ class NodeState:
     seen: dict[str, int] = field(default_factory=dict)
     budget_disclosed: bool = False
     last_plan: float = 0.0
-    turns: tuple[dict[str, Any], ...] = ()  # the walkthrough's turns up to here (none for a chain of routes)
+    turns: tuple[Turn, ...] = ()  # the walkthrough's turns up to here (none for a chain of routes)
     settings: dict[str, Setting] = field(default_factory=dict)  # what --set (or a JSON line) laid over it
 
     @property
     def earlier_replies(self) -> tuple[str, ...]:
-        return tuple(str(t["reply"]) for t in self.turns)
+        return tuple(t.reply for t in self.turns)
 
     def with_settings(self, settings: Mapping[str, Setting]) -> NodeState:
         """This state with checked ``--set`` values laid over it (see :func:`check_settings`)."""
@@ -161,25 +162,14 @@ class NodeState:
             "set": {k: v for k, v in self.settings.items()},
         }
 
-    def call_state(self, compiled: CompiledScenario, seed: int = 1) -> dict[str, Any]:
+    def call_state(self, compiled: CompiledScenario, seed: int = 1) -> CallState:
         """A saved call at this state, for :meth:`CompiledScenario.restore`."""
-        from callsim.core.engine import RECORD_FORMAT
-
         s = compiled.scenario
-        return {
-            "format": RECORD_FORMAT,
-            "seed": seed,
-            "outcome": None,
-            "node": self.node,
-            "mood": dict(self.mood),
-            "flags": dict(self.flags),
-            "seen": dict(self.seen),
-            "disclosed": list(self.disclosed),
-            "budget_disclosed": self.budget_disclosed,
-            "last_plan": self.last_plan,
-            "turns": list(self.turns),
-            "scenario": {"id": s.id, "version": s.version},
-        }
+        return CallState(
+            scenario=ScenarioRef(id=s.id, version=s.version), seed=seed, node=self.node, mood=dict(self.mood),
+            flags=dict(self.flags), seen=dict(self.seen), disclosed=self.disclosed,
+            budget_disclosed=self.budget_disclosed, last_plan=self.last_plan, outcome=None, turns=self.turns,
+        )
 
     def call(self, compiled: CompiledScenario, seed: int = 1) -> Call:
         """A call at this node in this state (the debtor's line is chosen as the call would choose it)."""
@@ -253,8 +243,8 @@ def _from_call(call: Call, walkthrough: Walkthrough) -> NodeState:
     return NodeState(
         call.node_id, "walkthrough", f"as reached by walkthrough '{walkthrough.name}' at turn {turn}",
         mood=dict(call.mood), flags=dict(call.flags), disclosed=tuple(call.disclosed),
-        path=tuple(t["node"] for t in call.turns), seen=dict(st["seen"]), budget_disclosed=call.budget_disclosed,
-        last_plan=call.last_plan, turns=tuple(call.turns),
+        path=tuple(t.node for t in call.turns), seen=dict(st.seen), budget_disclosed=call.budget_disclosed,
+        last_plan=call.last_plan, turns=call.turns,
     )
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from collections.abc import Sequence
 
 from callsim.core.models import Scenario
 from callsim.core.money import format_money
+from callsim.core.record import CallRecord, Turn
 from callsim.core.rubric import load_rubric
 from callsim.core.text import safe_text
 
@@ -17,57 +18,57 @@ def _wrap(text: str, indent: str = "  ") -> str:
     return textwrap.fill(safe_text(text), WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
-def debrief(record: dict[str, Any], scenario: Scenario) -> str:
+def debrief(record: CallRecord, scenario: Scenario) -> str:
     rubric = load_rubric()
     out: list[str] = []
-    sc = record["scores"]
-    outcome = record.get("outcome") or {"label": "Not finished", "result": "unfinished"}
-    verdict = "PASS" if record["passed"] else "FAIL"
+    sc = record.scores
+    label, result = (record.outcome.label, record.outcome.result) if record.outcome else ("Not finished", "unfinished")
+    verdict = "PASS" if record.passed else "FAIL"
     out.append("=" * WIDTH)
     out.append(f"DEBRIEF: {scenario.title}")
     out.append("=" * WIDTH)
-    out.append(f"Result:        {verdict} (pass mark {record['pass_mark']:g}, no blocker violations)")
-    out.append(f"Outcome:       {outcome['label']} [{outcome['result']}]")
-    out.append(f"Overall:       {sc['overall']:.0f}/100")
-    out.append(f"Empathy:       {sc['empathy']:.0f}/100")
-    out.append(f"De-escalation: {sc['deescalation']:.0f}/100")
-    out.append(f"Expected behaviours shown: {sc['expectations_met']:.0f}%")
-    comp = record["compliance"]
-    if comp["passed"]:
+    out.append(f"Result:        {verdict} (pass mark {record.pass_mark:g}, no blocker violations)")
+    out.append(f"Outcome:       {label} [{result}]")
+    out.append(f"Overall:       {sc.overall:.0f}/100")
+    out.append(f"Empathy:       {sc.empathy:.0f}/100")
+    out.append(f"De-escalation: {sc.deescalation:.0f}/100")
+    out.append(f"Expected behaviours shown: {sc.expectations_met:.0f}%")
+    comp = record.compliance
+    if comp.passed:
         out.append("Compliance:    passed, no violations")
     else:
-        out.append(f"Compliance:    FAILED, {len(comp['violations'])} violation(s)")
-        for v in comp["violations"]:
+        out.append(f"Compliance:    FAILED, {len(comp.violations)} violation(s)")
+        for v in comp.violations:
             ev = "; ".join(f'"{e["text"]}"' for e in v["evidence"][:2])
             out.append(_wrap(f"turn {v['turn']}: {v['label']} ({v['severity']}): {ev}", "    "))
             out.append(_wrap(f"why: {v['why']}", "      "))
-    for v in comp.get("possible", []):
+    for v in comp.possible:
         ev = "; ".join(f'"{e["text"]}"' for e in v["evidence"][:1])
         out.append(_wrap(f"turn {v['turn']}: possible {v['label']} (for review, not a fail): {ev}", "    "))
-    if record.get("understanding"):
-        out.append(_wrap(record["understanding"], ""))
-    plan = record.get("plan")
-    if plan and plan["agreed"]:
+    if record.understanding:
+        out.append(_wrap(record.understanding, ""))
+    plan = record.plan
+    if plan and plan.agreed:
         sym = scenario.debt.symbol
-        amt, aff = format_money(plan["monthly"], sym), format_money(plan["affordable"], sym)
-        if plan["sustainable"]:
+        amt, aff = format_money(plan.monthly, sym), format_money(plan.affordable, sym)
+        if plan.sustainable:
             out.append(_wrap(f"Plan: {amt} a month, within the {aff} they can afford. Sustainable.", ""))
         else:
             out.append(_wrap(f"Plan: {amt} a month, but they can only afford {aff}. This plan is likely to "
                              "break: agree an amount from their budget, not from the balance.", ""))
-    turns = record["turns"]
+    turns = record.turns
     if turns:
         out.append("")
         out.append("Turn by turn")
         out.append("-" * WIDTH)
     for t in turns:
-        s = t["scores"]
+        s = t.scores
         good = [b["label"] for b in s["behaviours"] if b["kind"] == "reward"]
         bad = [b["label"] for b in s["behaviours"] if b["kind"] == "penalty"] + [v["label"] for v in s["violations"]]
         e = s["epitome"]
-        out.append(f"{t['index']}. empathy {s['empathy']:.0f}, de-escalation {s['deescalation']:.0f} "
+        out.append(f"{t.index}. empathy {s['empathy']:.0f}, de-escalation {s['deescalation']:.0f} "
                    f"(ER {e['ER']} IP {e['IP']} EX {e['EX']})")
-        out.append(_wrap(f"You: {t['reply']}", "   "))
+        out.append(_wrap(f"You: {t.reply}", "   "))
         if good:
             out.append(_wrap("Did well: " + ", ".join(good), "   + "))
         if bad:
@@ -86,12 +87,12 @@ def debrief(record: dict[str, Any], scenario: Scenario) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def transcript(record: dict[str, Any], scenario: Scenario) -> str:
-    lines = [f"{scenario.title} (seed {record['seed']})", ""]
+def transcript(turns: Sequence[Turn], scenario: Scenario, seed: int) -> str:
+    lines = [f"{scenario.title} (seed {seed})", ""]
     name = scenario.persona.name.split()[0]
-    for t in record["turns"]:
-        cues = f" ({', '.join(t['debtor']['cues'])})" if t["debtor"]["cues"] else ""
-        lines.append(_wrap(f"{name}{cues}: {t['debtor']['text']}", ""))
-        lines.append(_wrap(f"You: {t['reply']}", ""))
+    for t in turns:
+        cues = f" ({', '.join(t.debtor.cues)})" if t.debtor.cues else ""
+        lines.append(_wrap(f"{name}{cues}: {t.debtor.text}", ""))
+        lines.append(_wrap(f"You: {t.reply}", ""))
         lines.append("")
     return "\n".join(lines)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -59,6 +59,8 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
+from callsim.core.record import CallRecord, CallState, RecordFormatError, Turn
+
 ENV_URL = "CALLSIM_DATABASE_URL"
 DB_FILENAME = "callsim.db"
 BUSY_TIMEOUT_S = 30.0
@@ -79,6 +81,10 @@ class StoreError(Exception):
 
 class SessionNotFound(StoreError, LookupError):
     pass
+
+
+class UnreadableRecord(StoreError):
+    """A stored call in a record format this callsim cannot read (the message names it and what to do)."""
 
 
 class TurnExists(StoreError):
@@ -137,8 +143,8 @@ sessions = Table(
     Column("review_score", Float, nullable=True),  # the latest reviewer override, beside `overall`
     # The large JSON last: SQLite walks a row's overflow pages to reach any column stored after them.
     # (A database created at schema 0001 keeps its older column order; only the speed differs.)
-    Column("state", JSONType, nullable=True),  # Call.state() without "turns"
-    Column("record", JSONType, nullable=True),  # Call.record() without "turns"
+    Column("state", JSONType, nullable=True),  # CallState.without_turns()
+    Column("record", JSONType, nullable=True),  # CallRecord.without_turns()
     Index("ix_sessions_started", "started"),
     Index("ix_sessions_trainee_started", "trainee", "started"),
     Index("ix_sessions_scenario_started", "scenario_id", "started"),
@@ -158,7 +164,7 @@ turns = Table(
     Column("empathy", Float, nullable=True),
     Column("deescalation", Float, nullable=True),
     Column("violations", Integer, nullable=False, server_default=text("0")),
-    Column("data", JSONType, nullable=False),  # the turn dict from Call.respond()
+    Column("data", JSONType, nullable=False),  # Turn.to_json() (the turn Call.respond() returned)
 )
 
 reviews = Table(
@@ -247,12 +253,31 @@ class Review:
 
 @dataclass(frozen=True)
 class SessionDetail(SessionSummary):
-    """A session with everything: its turns, the call record (when finished) and reviews."""
+    """A session with everything: its turns, the call record (when finished) and reviews.
+
+    ``turns``, ``record`` and ``state`` are the JSON as stored (``record`` and ``state`` with the turns put
+    back), for exports and queries; :meth:`call_turns` and :meth:`call_record` read them as the types."""
 
     turns: list[dict[str, Any]] = field(default_factory=list)
     record: dict[str, Any] | None = None
     reviews: list[Review] = field(default_factory=list)
     state: dict[str, Any] | None = None
+
+    def call_turns(self) -> list[Turn]:
+        """The turns as :class:`~callsim.core.record.Turn` (raises :class:`UnreadableRecord`)."""
+        try:
+            return [Turn.from_json(t) for t in self.turns]
+        except RecordFormatError as e:
+            raise UnreadableRecord(f"session {self.id} cannot be read: {e}") from None
+
+    def call_record(self) -> CallRecord | None:
+        """The call record (None until the call is finished) (raises :class:`UnreadableRecord`)."""
+        if self.record is None:
+            return None
+        try:
+            return CallRecord.from_json(self.record)
+        except RecordFormatError as e:
+            raise UnreadableRecord(f"session {self.id} cannot be read: {e}") from None
 
     @property
     def summary(self) -> SessionSummary:
@@ -425,8 +450,11 @@ class Store:
     # ---- recording a call ---------------------------------------------------------------------
     def start_session(self, *, trainee: str, scenario_id: str, scenario_version: int, seed: int,
                       mode: str = "coaching", rubric_version: int = 1,
-                      state: Mapping[str, Any] | None = None) -> str:
-        """Create a session and return its id. ``state`` (optional) is the call's state before any reply."""
+                      state: CallState | Mapping[str, Any] | None = None) -> str:
+        """Create a session and return its id. ``state`` (optional) is the call's state before any reply.
+
+        Here and in :meth:`record_turn` and :meth:`finish_session`, the call's turn, state and record are the
+        types of :mod:`callsim.core.record` (or their JSON, which is read as the type first)."""
         trainee = trainee.strip()
         if not trainee:
             raise StoreError("a session needs a trainee name")
@@ -437,7 +465,7 @@ class Store:
             "trainee": trainee[:200], "scenario_id": scenario_id, "scenario_version": int(scenario_version),
             "rubric_version": int(rubric_version), "seed": int(seed), "mode": mode, "started": now,
             "updated": now, "n_turns": 0, "violations": 0, "n_reviews": 0,
-            "state": _without_turns(state) if state is not None else None,
+            "state": _read(CallState, state).without_turns() if state is not None else None,
         }
         for _ in range(5):
             sid = new_session_id()
@@ -449,59 +477,56 @@ class Store:
                 continue
         raise StoreError("could not allocate a session id")
 
-    def record_turn(self, session_id: str, turn: Mapping[str, Any], state: Mapping[str, Any]) -> None:
+    def record_turn(self, session_id: str, turn: Turn | Mapping[str, Any],
+                    state: CallState | Mapping[str, Any]) -> None:
         """Store one turn (from ``Call.respond``) and the call's state after it. Committed on return."""
-        idx = int(turn["index"])
-        scores = turn.get("scores") or {}
+        turn, state = _read(Turn, turn), _read(CallState, state)
+        idx = turn.index
         now = self._clock()
         try:
             with self._writer.begin() as conn:  # both statements or neither
                 done = conn.execute(
                     sessions.update()
                     .where(sessions.c.id == session_id, sessions.c.ended.is_(None))
-                    .values(state=_without_turns(state), updated=now,
+                    .values(state=state.without_turns(), updated=now,
                             n_turns=case((sessions.c.n_turns > idx, sessions.c.n_turns), else_=idx))
                 )
                 if done.rowcount != 1:
                     self._explain_unwritable(conn, session_id)
-                conn.execute(turns.insert().values(**_turn_row(session_id, turn, now, scores)))
+                conn.execute(turns.insert().values(**_turn_row(session_id, turn, now)))
         except IntegrityError:
             raise TurnExists(f"turn {idx} of session {session_id} is already recorded") from None
 
-    def finish_session(self, session_id: str, record: Mapping[str, Any]) -> None:
+    def finish_session(self, session_id: str, record: CallRecord | Mapping[str, Any]) -> None:
         """Mark the session finished with its call record (``Call.record()``).
 
         Turns in the record that were never stored (a write that failed earlier) are stored now."""
+        record = _read(CallRecord, record)
         now = self._clock()
-        scores = record.get("scores") or {}
-        outcome = record.get("outcome") or {}
-        compliance = record.get("compliance") or {}
-        record_turns = list(record.get("turns") or [])
+        scores, outcome, compliance = record.scores, record.outcome, record.compliance
         with self._writer.begin() as conn:
             have = set(conn.execute(select(turns.c.idx).where(turns.c.session_id == session_id)).scalars())
-            old_state = conn.execute(select(sessions.c.state).where(sessions.c.id == session_id)).scalar()
-            n_turns = max(have | {int(t["index"]) for t in record_turns}, default=0)
+            n_turns = max(have | {t.index for t in record.turns}, default=0)
             done = conn.execute(
                 sessions.update()
                 .where(sessions.c.id == session_id, sessions.c.ended.is_(None))
                 .values(
                     ended=now, updated=now,
-                    n_turns=n_turns, state=_state_from_record(record, old_state),
-                    outcome_id=outcome.get("id"), outcome_label=outcome.get("label"),
-                    outcome_result=outcome.get("result"),
-                    empathy=scores.get("empathy"), deescalation=scores.get("deescalation"),
-                    expectations_met=scores.get("expectations_met"), overall=scores.get("overall"),
-                    compliance_passed=compliance.get("passed"), passed=bool(record.get("passed")),
-                    violations=len(compliance.get("violations") or []),
-                    record=_without_turns(record),
+                    n_turns=n_turns, state=record.state.without_turns(),
+                    outcome_id=outcome.id if outcome else None, outcome_label=outcome.label if outcome else None,
+                    outcome_result=outcome.result if outcome else None,
+                    empathy=scores.empathy, deescalation=scores.deescalation,
+                    expectations_met=scores.expectations_met, overall=scores.overall,
+                    compliance_passed=compliance.passed, passed=record.passed,
+                    violations=len(compliance.violations),
+                    record=record.without_turns(),
                 )
             )
             if done.rowcount != 1:
                 self._explain_unwritable(conn, session_id)
-            missing = [t for t in record_turns if int(t["index"]) not in have]
+            missing = [t for t in record.turns if t.index not in have]
             if missing:
-                conn.execute(turns.insert(), [_turn_row(session_id, t, now, t.get("scores") or {})
-                                              for t in missing])
+                conn.execute(turns.insert(), [_turn_row(session_id, t, now) for t in missing])
 
     def _explain_unwritable(self, conn: Connection, session_id: str) -> None:
         ended = conn.execute(select(sessions.c.ended).where(sessions.c.id == session_id)).first()
@@ -567,15 +592,20 @@ class Store:
             ]
         return _detail(row, turn_rows, review_rows)
 
-    def resume_state(self, session_id: str) -> dict[str, Any]:
-        """The call's state, for ``CompiledScenario.restore``: the stored state with its turns put back."""
+    def resume_state(self, session_id: str) -> CallState:
+        """The call's state, for ``CompiledScenario.restore``: the stored state with its turns put back.
+
+        Raises :class:`UnreadableRecord` when it is in a record format this callsim does not read."""
         sid = self.resolve_id(session_id)
         with self.engine.connect() as conn:
             state = conn.execute(select(sessions.c.state).where(sessions.c.id == sid)).scalar()
             turn_rows = self._turns(conn, [sid]).get(sid, [])
         if state is None:
             raise StoreError(f"session {sid} has no turns to resume; start a new call instead")
-        return {**state, "turns": turn_rows}
+        try:
+            return CallState.from_json({**state, "turns": turn_rows})
+        except RecordFormatError as e:
+            raise UnreadableRecord(f"session {sid} cannot be read: {e}") from None
 
     def unfinished(self, trainee: str | None = None) -> list[SessionSummary]:
         """Sessions left unfinished (with at least one turn), most recently active first."""
@@ -667,7 +697,7 @@ class SessionRecorder:
         self.session_id = session_id
         self._start = {"trainee": trainee, "scenario_id": scenario_id, "scenario_version": scenario_version,
                        "seed": seed, "mode": mode, "rubric_version": rubric_version}
-        self._pending: list[Mapping[str, Any]] = []
+        self._pending: list[Turn] = []
         self._warn = warn or (lambda msg: None)
         self.failed = False  # True while some turn is written only in memory
 
@@ -677,7 +707,8 @@ class SessionRecorder:
             self.session_id = self.store.start_session(**self._start)  # type: ignore[arg-type]
         return self.session_id
 
-    def turn(self, turn: Mapping[str, Any], state: Mapping[str, Any]) -> None:
+    def turn(self, turn: Turn | Mapping[str, Any], state: CallState | Mapping[str, Any]) -> None:
+        turn = _read(Turn, turn)
         self._pending.append(turn)
         try:
             sid = self.start()
@@ -695,9 +726,10 @@ class SessionRecorder:
                 self._warn(f"could not save this turn ({_short(e)}); callsim will try again after the next one")
             self.failed = True
 
-    def finish(self, record: Mapping[str, Any]) -> None:
+    def finish(self, record: CallRecord | Mapping[str, Any]) -> None:
         """Store the record (and any turn not yet saved). Raises StoreError when that fails."""
-        if not record.get("turns") and self.session_id is None:
+        record = _read(CallRecord, record)
+        if not record.turns and self.session_id is None:
             return  # nothing was said: no session
         try:
             self.store.finish_session(self.start(), record)
@@ -723,26 +755,26 @@ def _reason(e: SQLAlchemyError) -> str:
     return msg[0] if msg else type(e).__name__
 
 
-def _without_turns(d: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if k != "turns"}
+_Rec = TypeVar("_Rec", Turn, CallState, CallRecord)
 
 
-def _state_from_record(record: Mapping[str, Any], old: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The final state: the keys a state has, taken from the record (which is the state plus scores)."""
-    if old is None:
-        keys = ("format", "scenario", "seed", "node", "mood", "flags", "seen", "disclosed",
-                "budget_disclosed", "last_plan", "outcome")
-        return {k: record[k] for k in keys if k in record} or None
-    return {k: record.get(k, v) for k, v in old.items()}
+def _read(kind: type[_Rec], value: _Rec | Mapping[str, Any]) -> _Rec:
+    """``value`` as the type: itself, or its JSON read (a record callsim cannot read is a StoreError)."""
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind.from_json(value)  # type: ignore[arg-type]
+    except RecordFormatError as e:
+        raise UnreadableRecord(str(e)) from None
 
 
-def _turn_row(session_id: str, turn: Mapping[str, Any], now: datetime, scores: Mapping[str, Any]) -> dict[str, Any]:
-    debtor = turn.get("debtor") or {}
+def _turn_row(session_id: str, turn: Turn, now: datetime) -> dict[str, Any]:
+    scores = turn.scores
     return {
-        "session_id": session_id, "idx": int(turn["index"]), "taken": now, "node": str(turn.get("node", "")),
-        "reply": str(turn.get("reply", "")), "debtor": str(debtor.get("text", "")),
+        "session_id": session_id, "idx": turn.index, "taken": now, "node": turn.node,
+        "reply": turn.reply, "debtor": turn.debtor.text,
         "empathy": scores.get("empathy"), "deescalation": scores.get("deescalation"),
-        "violations": len(scores.get("violations") or []), "data": dict(turn),
+        "violations": len(scores.get("violations") or []), "data": turn.to_json(),
     }
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from callsim.core.engine import CompiledScenario
 from callsim.core.models import Scenario, Walkthrough
+from callsim.core.record import CallRecord
 
 
 @dataclass
@@ -14,7 +14,7 @@ class WalkthroughResult:
     name: str
     passed: bool
     problems: list[str] = field(default_factory=list)
-    record: dict[str, Any] = field(default_factory=dict)
+    record: CallRecord | None = None
 
 
 _COMPILED: dict[int, tuple[Scenario, CompiledScenario]] = {}
@@ -46,27 +46,28 @@ def run_walkthrough(scenario: Scenario, walkthrough: Walkthrough) -> Walkthrough
         problems.append(f"the call had not ended after {used} replies (at node '{call.node_id}')")
     elif used < len(walkthrough.replies):
         problems.append(f"the call ended after {used} of {len(walkthrough.replies)} replies")
-    got = record["outcome"]["id"] if record["outcome"] else None
+    got = record.outcome.id if record.outcome else None
     if call.ended and got != exp.outcome:
-        path = " -> ".join(t["node"] for t in record["turns"]) + f" -> {call.node_id}"
+        path = " -> ".join(t.node for t in record.turns) + f" -> {call.node_id}"
         problems.append(f"reached '{got}' instead of '{exp.outcome}' (path: {path})")
-    scores = record["scores"]
+    scores = record.scores
     for key in ("empathy", "deescalation", "overall"):
         lo, hi = getattr(exp, f"min_{key}"), getattr(exp, f"max_{key}")
-        if lo is not None and scores[key] < lo:
-            problems.append(f"{key} {scores[key]} is below {lo}")
-        if hi is not None and scores[key] > hi:
-            problems.append(f"{key} {scores[key]} is above {hi}")
-    if exp.passed is not None and record["passed"] != exp.passed:
+        value = getattr(scores, key)
+        if lo is not None and value < lo:
+            problems.append(f"{key} {value} is below {lo}")
+        if hi is not None and value > hi:
+            problems.append(f"{key} {value} is above {hi}")
+    if exp.passed is not None and record.passed != exp.passed:
         problems.append(f"expected the call to {'pass' if exp.passed else 'fail'}, but it "
-                        f"{'passed' if record['passed'] else 'failed'} (overall {scores['overall']})")
+                        f"{'passed' if record.passed else 'failed'} (overall {scores.overall})")
     if exp.compliance is not None:
-        ok = record["compliance"]["passed"]
+        ok = record.compliance.passed
         if (exp.compliance == "pass") != ok:
-            ids = sorted({v["id"] for v in record["compliance"]["violations"]})
+            ids = sorted({v["id"] for v in record.compliance.violations})
             problems.append(f"expected compliance to {exp.compliance}, got {'pass' if ok else 'fail'}"
                             + (f" ({', '.join(ids)})" if ids else ""))
-    raised = {v["id"] for v in record["compliance"]["violations"]}
+    raised = {v["id"] for v in record.compliance.violations}
     for v in exp.violations:
         if v not in raised:
             problems.append(f"expected violation '{v}' was not raised")

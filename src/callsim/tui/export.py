@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from callsim.core.library import home
 from callsim.core.models import Scenario
 from callsim.core.money import format_money
+from callsim.core.record import CallRecord
 from callsim.core.text import safe_text
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -24,31 +24,31 @@ def _quote(text: str) -> str:
     return "\n".join("> " + line if line else ">" for line in md_escape(text).splitlines() or [""])
 
 
-def transcript_markdown(record: dict[str, Any], scenario: Scenario, *, trainee: str | None = None,
+def transcript_markdown(record: CallRecord, scenario: Scenario, *, trainee: str | None = None,
                         when: datetime | None = None, coaching: bool = True) -> str:
     name = scenario.persona.name
     first = name.split()[0]
     d = scenario.debt
     out = [f"# {md_escape(scenario.title)}", ""]
     facts = [f"Debtor: {md_escape(name)}", f"Creditor: {md_escape(d.creditor)}",
-             f"Balance: {format_money(d.balance, d.symbol)}", f"Seed: {record.get('seed', 1)}"]
+             f"Balance: {format_money(d.balance, d.symbol)}", f"Seed: {record.seed}"]
     if trainee:
         facts.insert(0, f"Trainee: {md_escape(trainee)}")
     if when:
         facts.append(f"Date: {when:%Y-%m-%d %H:%M}")
     out += [f"- {f}" for f in facts] + ["", "## Transcript", ""]
-    for t in record.get("turns", []):
-        cues = ", ".join(safe_text(c) for c in t["debtor"].get("cues", []))
+    for t in record.turns:
+        cues = ", ".join(safe_text(c) for c in t.debtor.cues)
         out.append(f"**{md_escape(first)}**" + (f" *({md_escape(cues)})*" if cues else ""))
         out.append("")
-        out.append(_quote(t["debtor"]["text"]))
+        out.append(_quote(t.debtor.text))
         out.append("")
-        out.append(f"**You** (turn {t['index']})")
+        out.append(f"**You** (turn {t.index})")
         out.append("")
-        out.append(_quote(t["reply"]))
+        out.append(_quote(t.reply))
         out.append("")
         if coaching:
-            s = t["scores"]
+            s = t.scores
             good = [b["label"] for b in s["behaviours"] if b["kind"] == "reward"]
             bad = [b["label"] for b in s["behaviours"] if b["kind"] == "penalty"]
             bad += [f"{v['label']} ({v.get('severity', '')})" for v in s["violations"]]
@@ -61,21 +61,18 @@ def transcript_markdown(record: dict[str, Any], scenario: Scenario, *, trainee: 
             better = s.get("better")
             if better and better.get("model_answer"):
                 out += [f"*Better:* {md_escape(better['model_answer'])}", ""]
-    outcome = record.get("outcome")
+    outcome = record.outcome
     if outcome:
-        out += ["## Result", "", f"- Outcome: {md_escape(outcome['label'])} ({outcome['result']})"]
-        scores = record.get("scores")
-        if scores:
-            verdict = "passed" if record.get("passed") else "did not pass"
-            out += [
-                f"- Overall: {scores['overall']:.0f}/100, {verdict} (pass mark {record.get('pass_mark', 80):g})",
-                f"- Empathy: {scores['empathy']:.0f}/100",
-                f"- De-escalation: {scores['deescalation']:.0f}/100",
-            ]
-        comp = record.get("compliance")
-        if comp:
-            out.append("- Compliance: " + ("passed" if comp["passed"] else
-                                           f"failed ({len(comp['violations'])} violation(s))"))
+        out += ["## Result", "", f"- Outcome: {md_escape(outcome.label)} ({outcome.result})"]
+        scores = record.scores
+        verdict = "passed" if record.passed else "did not pass"
+        out += [
+            f"- Overall: {scores.overall:.0f}/100, {verdict} (pass mark {record.pass_mark:g})",
+            f"- Empathy: {scores.empathy:.0f}/100",
+            f"- De-escalation: {scores.deescalation:.0f}/100",
+        ]
+        comp = record.compliance
+        out.append("- Compliance: " + ("passed" if comp.passed else f"failed ({len(comp.violations)} violation(s))"))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -84,7 +81,7 @@ def export_path(scenario_id: str, when: datetime) -> Path:
     return home() / "exports" / f"{scenario_id}-{when:%Y%m%d-%H%M%S}.md"
 
 
-def write_transcript(record: dict[str, Any], scenario: Scenario, *, when: datetime, trainee: str | None = None,
+def write_transcript(record: CallRecord, scenario: Scenario, *, when: datetime, trainee: str | None = None,
                      coaching: bool = True) -> Path:
     path = export_path(scenario.id, when)
     path.parent.mkdir(parents=True, exist_ok=True)

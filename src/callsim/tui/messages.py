@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from callsim.core.record import CallState, Turn
 
 
 @dataclass
@@ -27,8 +30,8 @@ class PasteTruncated(Message):
 class TurnScored(Message):
     """The engine has scored a reply and moved the call on (posted from the scoring worker)."""
 
-    turn: dict[str, Any]
-    state: dict[str, Any]
+    turn: Turn
+    state: CallState
 
 
 @dataclass

@@ -14,6 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from callsim.core.record import CallRecord, CallState, Turn
     from callsim.core.store import SessionRecorder
 
 T = TypeVar("T")
@@ -107,9 +108,9 @@ class SessionLog:
     def start(self) -> Future[str]:
         return self._run(lambda w: w.start())
 
-    def turn(self, turn: dict[str, Any], state: dict[str, Any]) -> Future[None]:
+    def turn(self, turn: Turn, state: CallState) -> Future[None]:
         return self._run(lambda w: w.turn(turn, state))
 
-    def finish(self, record: dict[str, Any]) -> Future[None]:
+    def finish(self, record: CallRecord) -> Future[None]:
         self.finished = True
         return self._run(lambda w: w.finish(record))

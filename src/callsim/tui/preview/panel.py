@@ -17,6 +17,7 @@ from callsim.tui import render
 
 if TYPE_CHECKING:
     from callsim.core.diagnostics import Diagnostic
+    from callsim.core.record import Turn
     from callsim.tui.preview.session import Preview
 
 HEAD = "bold underline"
@@ -52,7 +53,7 @@ def _detections(scores: Mapping[str, Any]) -> list[Content]:
     return rows
 
 
-def debug_content(preview: Preview, last: Mapping[str, Any] | None, *, width: int = 40) -> Content:
+def debug_content(preview: Preview, last: Turn | None, *, width: int = 40) -> Content:
     """Current node, mood, flags; the last reply's route (its ``when`` and ``note``) and detections;
     the routes the next reply is tested against; the node's model answer."""
     call, scenario = preview.call, preview.scenario
@@ -72,11 +73,11 @@ def debug_content(preview: Preview, last: Mapping[str, Any] | None, *, width: in
         rows.append(Content.styled("  " + render.clean(" · ".join(facts)), render.MUTED))
 
     rows.append(Content.styled("Mood", HEAD))
-    before = last.get("mood_before") if last else None
+    before = last.mood_before if last else None
     label = max((len(k) for k in scenario.mood), default=4) + 3
     bar = max(4, min(10, width - label - 20))
     for name, decl in scenario.mood.items():
-        prev = before.get(name) if isinstance(before, Mapping) else None
+        prev = before.get(name) if before is not None else None
         rows.append(Content.assemble("  ", render.meter(name, call.mood.get(name, decl.start), decl.min, decl.max,
                                                         prev, width=bar, label_width=label - 2)))
     if not scenario.mood:
@@ -92,33 +93,33 @@ def debug_content(preview: Preview, last: Mapping[str, Any] | None, *, width: in
         rows.append(Content.styled("  none declared", render.MUTED))
 
     if last is not None:
-        rows.append(Content.styled(f"Last reply (turn {last['index']})", HEAD))
-        route = last.get("route") or {}
-        if route.get("index") is None and route:
-            rows.append(Content.assemble(("  end_when ended the call \u2192 ", KEY), render.clean(route["goto"])))
-            rows.append(Content.assemble(("    when ", render.MUTED), render.clean(str(route.get("when")))))
-        elif route:
-            i = int(route["index"])
-            src = str(last["node"])
+        rows.append(Content.styled(f"Last reply (turn {last.index})", HEAD))
+        route = last.route
+        if route is not None and route.index is None:
+            rows.append(Content.assemble(("  end_when ended the call \u2192 ", KEY), render.clean(route.goto)))
+            rows.append(Content.assemble(("    when ", render.MUTED), render.clean(str(route.when))))
+        elif route is not None and route.index is not None:
+            i = route.index
+            src = last.node
             total = len(scenario.nodes[src].routes) if src in scenario.nodes else 0
             where = _where(preview, "nodes", src, "routes", i) if src in scenario.nodes else ""
             rows.append(Content.assemble(("  route ", KEY), f"{i + 1}" + (f" of {total}" if total else ""),
                                          " from ", (render.clean(src), KEY), (" \u2192 ", render.MUTED),
-                                         (render.clean(route["goto"]), KEY)))
+                                         (render.clean(route.goto), KEY)))
             if where:
                 rows.append(Content.assemble(("    at   ", render.MUTED), where))
             rows.append(Content.assemble(("    when ", render.MUTED),
-                                         render.clean(route["when"]) if route.get("when")
+                                         render.clean(route.when) if route.when
                                          else Content.styled("(none: the default route)", "italic")))
-            if route.get("note"):
-                rows.append(Content.assemble(("    note ", render.MUTED), render.clean(route["note"])))
+            if route.note:
+                rows.append(Content.assemble(("    note ", render.MUTED), render.clean(route.note)))
             if i > 0:
                 rows.append(Content.styled(f"    routes 1-{i} did not match" if i > 1 else
                                            "    route 1 did not match", render.MUTED))
         rows.append(Content.styled("  Detected", KEY))
-        rows.extend(_detections(last["scores"]))
-        rows.append(Content.assemble(("  empathy ", render.MUTED), f"{last['scores']['empathy']:.0f}",
-                                     ("  de-escalation ", render.MUTED), f"{last['scores']['deescalation']:.0f}"))
+        rows.extend(_detections(last.scores))
+        rows.append(Content.assemble(("  empathy ", render.MUTED), f"{last.scores['empathy']:.0f}",
+                                     ("  de-escalation ", render.MUTED), f"{last.scores['deescalation']:.0f}"))
 
     if call.ended:
         outcome = call.outcome
@@ -175,9 +176,9 @@ class DebugPanel(Static):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name for it
         super().__init__(id=id, markup=False)
-        self._data: tuple[Preview, Mapping[str, Any] | None] | None = None
+        self._data: tuple[Preview, Turn | None] | None = None
 
-    def show(self, preview: Preview, last: Mapping[str, Any] | None) -> None:
+    def show(self, preview: Preview, last: Turn | None) -> None:
         self._data = (preview, last)
         self._draw()
 

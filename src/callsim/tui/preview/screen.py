@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -33,6 +33,7 @@ from callsim.tui.preview.session import Preview, Reload, Setting
 from callsim.tui.widgets import ReplyBox, Transcript
 
 if TYPE_CHECKING:
+    from callsim.core.record import Turn
     from callsim.core.scorer import Scorer
 
 POLL_SECONDS = 0.5
@@ -49,7 +50,7 @@ class PreviewLoaded(Message):
 class PreviewTurn(Message):
     """A reply was scored and the call moved on (posted from the scoring worker)."""
 
-    turn: dict[str, Any]
+    turn: Turn
 
 
 class PreviewRestarted(Message):
@@ -124,7 +125,7 @@ class PreviewScreen(Screen[None]):
         self.poll = poll
         self.pending = False
         self.reading = False
-        self.last_turn: dict[str, Any] | None = None
+        self.last_turn: Turn | None = None
         self._pending_entry: Static | None = None
         self._shown_line: tuple[str, str] | None = None
 
@@ -320,13 +321,14 @@ class PreviewScreen(Screen[None]):
         self.last_turn = turn
         transcript = self.query_one(Transcript)
         if self._pending_entry is not None:
-            self._pending_entry.update(render.reply(turn["reply"], turn["scores"]))
+            self._pending_entry.update(render.reply(turn.reply, turn.scores))
             self._pending_entry = None
-        route = turn.get("route") or {}
-        why = f"when {route['when']}" if route.get("when") else "the default route"
-        if route.get("index") is None and route:
-            why = f"end_when: {route.get('when')}"
-        transcript.add(Content.assemble(("\u2192 ", "bold"), (render.clean(str(route.get("goto", "?"))), "bold"),
+        route = turn.route
+        why = f"when {route.when}" if route is not None and route.when else "the default route"
+        if route is not None and route.index is None:
+            why = f"end_when: {route.when}"
+        goto = route.goto if route is not None else "?"
+        transcript.add(Content.assemble(("\u2192 ", "bold"), (render.clean(goto), "bold"),
                                         (f"  ({render.clean(why)})", render.MUTED)), "note")
         self._show_call()
         self._refresh()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from callsim.core.diagnostics import Diagnostic, did_you_mean
 from callsim.core.loader import LoadResult, ScenarioFileError, load_scenario
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from callsim.core.engine import Call, CompiledScenario
     from callsim.core.models import Scenario
     from callsim.core.nodestate import NodeState
+    from callsim.core.record import CallState, Turn
     from callsim.core.scorer import Scorer
 
 __all__ = ["Preview", "PreviewError", "Reload", "Setting", "check_node", "check_settings", "parse_setting"]
@@ -116,10 +117,11 @@ class Preview:
 
     # ------------------------------------------------------------------------------ playing
     def start(self, node: str | None = None, settings: dict[str, Setting] | None = None,
-              keep: dict[str, Any] | None = None) -> Call:
+              keep: CallState | None = None) -> Call:
         """A new call at ``node`` (default: the start). Its mood and flags are those of ``keep`` when given (a
         jump keeps the call's own), else the state a call has at the node (:mod:`callsim.core.nodestate`:
         ``self.state`` says where it came from); ``settings`` are laid over either."""
+        from callsim.core.engine import fit_state
         from callsim.core.nodestate import NodeState, state_at
 
         with self._lock:
@@ -130,16 +132,16 @@ class Preview:
             if keep is None:
                 state = state_at(compiled, node)
             else:
-                mood, flags, _ = _carry(keep, scenario)
-                disclosed = [f for f in keep.get("disclosed", []) if f in scenario.persona.facts]
+                fitted, _ = fit_state(keep, scenario)
+                disclosed = [f for f in keep.disclosed if f in scenario.persona.facts]
                 disclosed += [f for f in scenario.nodes[node].discloses if f not in disclosed]
-                state = NodeState(node, "kept", "jumped to, with the mood and flags kept", mood, flags,
-                                  tuple(disclosed))
+                state = NodeState(node, "kept", "jumped to, with the mood and flags kept", dict(fitted.mood),
+                                  dict(fitted.flags), tuple(disclosed))
             self.state = state.with_settings(settings or {})
             self.call = self.state.call(compiled, self.seed)
             return self.call
 
-    def respond(self, text: str) -> dict[str, Any]:
+    def respond(self, text: str) -> Turn:
         with self._lock:
             if self.call is None:
                 raise PreviewError("the scenario has not loaded yet")
@@ -152,26 +154,22 @@ class Preview:
             old = self.scenario
             if not self.read():
                 return Reload(False)
+            from callsim.core.engine import fit_state
+
             scenario = self.scenario
             assert scenario is not None and self.compiled is not None
             if before is None:
                 return Reload(True, started=True)
             notes: list[str] = []
-            state = dict(before)
-            state["scenario"] = {"id": scenario.id, "version": scenario.version}
-            moved = before["node"] not in scenario.nodes
+            moved = before.node not in scenario.nodes
             if moved:
-                state["node"] = scenario.start
-                hint = did_you_mean(before["node"], scenario.nodes)
+                hint = did_you_mean(before.node, scenario.nodes)
                 if f"'{scenario.start}'" in hint:
                     hint = ""  # "did you mean" the start node: that is where the call goes anyway
-                notes.append(f"Node '{before['node']}' is no longer in the file: back to the start, "
+                notes.append(f"Node '{before.node}' is no longer in the file: back to the start, "
                              f"'{scenario.start}', with the mood and flags kept.{hint}")
-            state["mood"], state["flags"], changes = _carry(before, scenario, old)
+            state, changes = fit_state(before, scenario, old, node=scenario.start if moved else None)
             notes.extend(changes)
-            if scenario.persona.facts:
-                state["disclosed"] = [f for f in before["disclosed"] if f in scenario.persona.facts]
-            state["outcome"] = None  # a final node sets its (possibly edited) outcome again
             self.call = self.compiled.restore(state)
             return Reload(True, notes, moved=moved)
 
@@ -180,29 +178,3 @@ class Preview:
             raise PreviewError("the scenario has not loaded yet")
         return self.compiled
 
-
-def _carry(state: dict[str, Any], scenario: Scenario,
-           old: Scenario | None = None) -> tuple[dict[str, float], dict[str, bool], list[str]]:
-    """Mood and flags from ``state`` fitted to ``scenario``: new ones at their start, old ones dropped."""
-    notes: list[str] = []
-    mood: dict[str, float] = {}
-    for name, decl in scenario.mood.items():
-        if name in state["mood"]:
-            value = float(state["mood"][name])
-            fitted = max(decl.min, min(decl.max, value))
-            if fitted != value:
-                notes.append(f"Mood '{name}' was {value:g}, outside its new range: now {fitted:g}.")
-            mood[name] = fitted
-        else:
-            mood[name] = float(decl.start)
-            if old is not None:
-                notes.append(f"New mood '{name}' starts at {decl.start:g}.")
-    flags = {name: bool(state["flags"].get(name, scenario.flag_start(name))) for name in scenario.flags}
-    if old is not None:
-        gone = [n for n in state["mood"] if n not in scenario.mood] + [n for n in state["flags"]
-                                                                         if n not in scenario.flags]
-        if gone:
-            notes.append(f"No longer declared, so dropped: {', '.join(gone)}.")
-        notes.extend(f"New flag '{n}' starts {'true' if flags[n] else 'false'}." for n in scenario.flags
-                     if n not in state["flags"])
-    return mood, flags, notes

@@ -10,7 +10,7 @@ mode nothing is shown until the debrief, and the mood meters are hidden too.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +28,7 @@ from callsim.tui.widgets import MoodMeters, PersonaPanel, ReplyBox, Transcript
 
 if TYPE_CHECKING:
     from callsim.core.engine import Call
+    from callsim.core.record import CallRecord
     from callsim.tui.app import CallsimApp
     from callsim.tui.recorder import SessionLog
 
@@ -81,11 +82,11 @@ class CallScreen(Screen[None]):
         if self.note:
             transcript.add(Content.styled(f"({render.clean(self.note)})", "italic $text-muted"), "note")
         for turn in self.call.turns:  # resumed or rewound: show what was said so far
-            transcript.add(render.debtor(self._debtor, turn["debtor"]["text"], turn["debtor"]["cues"]), "debtor")
-            transcript.add(render.reply(turn["reply"], turn["scores"] if self.coaching else None), "reply")
+            transcript.add(render.debtor(self._debtor, turn.debtor.text, turn.debtor.cues), "debtor")
+            transcript.add(render.reply(turn.reply, turn.scores if self.coaching else None), "reply")
             if self.coaching:
-                transcript.add(render.feedback(turn["scores"], self._labels), "coach")
-        last = self.call.turns[-1]["mood_before"] if self.call.turns else None
+                transcript.add(render.feedback(turn.scores, self._labels), "coach")
+        last = self.call.turns[-1].mood_before if self.call.turns else None
         self._show_state(last)
         if self.call.ended:
             self._ended()
@@ -180,10 +181,10 @@ class CallScreen(Screen[None]):
         turn = message.turn
         transcript = self.query_one(Transcript)
         if self.coaching and self._pending_entry is not None:
-            self._pending_entry.update(render.reply(turn["reply"], turn["scores"]))
-            transcript.add(render.feedback(turn["scores"], self._labels), "coach")
+            self._pending_entry.update(render.reply(turn.reply, turn.scores))
+            transcript.add(render.feedback(turn.scores, self._labels), "coach")
         self.callsim.store_task(self.sessionlog.turn(turn, message.state), "saving the turn")
-        self._show_state(turn["mood_before"])
+        self._show_state(turn.mood_before)
         self.pending = False
         if self.call.ended:
             if self.call.node.is_final:
@@ -200,9 +201,8 @@ class CallScreen(Screen[None]):
         record = self.call.record()
         if not self.sessionlog.finished:
             self.callsim.store_task(self.sessionlog.finish(record), "saving the call")
-        outcome = record.get("outcome") or {}
         self.query_one(Transcript).add(Content.assemble(
-            ("Call over: ", "bold"), render.clean(str(outcome.get("label", "ended")))), "note")
+            ("Call over: ", "bold"), render.clean(record.outcome.label if record.outcome else "ended")), "note")
         self.query_one("#choices").display = False
         self.query_one("#reply-row").display = False
         button = self.query_one("#to-debrief", Button)
@@ -275,7 +275,7 @@ class CallScreen(Screen[None]):
         self._export(self.call.record())
 
     @work(thread=True, group="export")
-    def _export(self, record: dict[str, Any]) -> None:
+    def _export(self, record: CallRecord) -> None:
         from callsim.tui.export import write_transcript
 
         path = write_transcript(record, self.call.scenario, when=self.callsim.now(), trainee=self.callsim.trainee,

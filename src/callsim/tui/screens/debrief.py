@@ -6,8 +6,9 @@ to try a different reply from exactly that moment.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,66 +21,64 @@ from callsim.tui import keys, render
 
 if TYPE_CHECKING:
     from callsim.core.models import Scenario
+    from callsim.core.record import CallRecord, Turn
     from callsim.tui.app import CallsimApp
 
 
-def verdict_content(record: dict[str, Any]) -> Content:
-    sc = record.get("scores") or {}
-    overall = float(sc.get("overall", 0))
-    mark = float(record.get("pass_mark", 80))
-    if not record.get("ended", True) and not record.get("outcome"):
+def verdict_content(record: CallRecord) -> Content:
+    overall = record.scores.overall
+    mark = record.pass_mark
+    if not record.ended and record.outcome is None:
         return Content.assemble(("UNFINISHED", "bold reverse $text-warning"), f"  overall so far {overall:.0f}/100")
-    if record.get("passed"):
+    if record.passed:
         head = Content.styled(" PASS \u2713 ", "bold reverse $text-success")
     else:
         head = Content.styled(" NOT PASSED \u2717 ", "bold reverse $text-error")
-    blockers = [v for v in (record.get("compliance") or {}).get("violations", []) if v.get("severity") == "blocker"]
+    blockers = [v for v in record.compliance.violations if v.get("severity") == "blocker"]
     why = ""
-    if not record.get("passed"):
-        outcome = record.get("outcome") or {}
+    if not record.passed:
         if blockers:
             why = " · a blocker violation fails the call"
-        elif outcome.get("result") == "failed":
+        elif record.outcome is not None and record.outcome.result == "failed":
             why = " · the call ended badly"
         elif overall < mark:
             why = f" · {mark - overall:.0f} below the pass mark"
     return Content.assemble(head, "  ", (f"{overall:.0f}/100", "bold"), f" (pass mark {mark:g}){why}")
 
 
-def scores_content(record: dict[str, Any], scenario: Scenario) -> Content:
-    sc = record.get("scores") or {}
+def scores_content(record: CallRecord, scenario: Scenario) -> Content:
     rows: list[Content] = []
     for label, key in (("Empathy", "empathy"), ("De-escalation", "deescalation"),
                        ("Expected behaviours", "expectations_met"), ("Overall", "overall")):
-        v = float(sc.get(key, 0))
-        rows.append(Content.assemble((f"{label:<20}", "bold"), (render.score_bar(v), "$text-primary"),
-                                     f" {v:3.0f}/100"))
-    comp = record.get("compliance") or {"passed": True, "violations": []}
-    if comp["passed"]:
+        value = float(getattr(record.scores, key))
+        rows.append(Content.assemble((f"{label:<20}", "bold"), (render.score_bar(value), "$text-primary"),
+                                     f" {value:3.0f}/100"))
+    comp = record.compliance
+    if comp.passed:
         rows.append(Content.assemble(("Compliance          ", "bold"), ("passed", "$text-success"),
                                      ": no violations"))
     else:
         rows.append(Content.assemble(("Compliance          ", "bold"),
-                                     ("FAILED", "bold $text-error"), f": {len(comp['violations'])} violation(s)"))
-        for v in comp["violations"]:
+                                     ("FAILED", "bold $text-error"), f": {len(comp.violations)} violation(s)"))
+        for v in comp.violations:
             rows.append(Content.assemble(f"  turn {v.get('turn', '?')}: ", (render.clean(v["label"]), "bold"),
                                          f" ({v.get('severity', '')})"))
-    for v in comp.get("possible", []):
+    for v in comp.possible:
         rows.append(Content.assemble(f"  turn {v.get('turn', '?')}: ", ("possible ", "bold $text-warning"),
                                      (render.clean(v["label"]), "bold"),
                                      (" (for review, not a fail)", render.MUTED)))
-    if record.get("understanding"):
-        rows.append(Content.styled(render.clean(record["understanding"]), render.MUTED))
-    outcome = record.get("outcome") or {"label": "not finished", "result": "unfinished"}
-    rows.append(Content.assemble(("Outcome             ", "bold"), render.clean(outcome["label"]),
-                                 (f" [{outcome['result']}]", render.MUTED)))
-    plan = record.get("plan")
-    if plan and plan.get("agreed"):
+    if record.understanding:
+        rows.append(Content.styled(render.clean(record.understanding), render.MUTED))
+    label, result = (record.outcome.label, record.outcome.result) if record.outcome else ("not finished", "unfinished")
+    rows.append(Content.assemble(("Outcome             ", "bold"), render.clean(label),
+                                 (f" [{result}]", render.MUTED)))
+    plan = record.plan
+    if plan and plan.agreed:
         from callsim.core.money import format_money
 
         sym = scenario.debt.symbol
-        amt, aff = format_money(plan["monthly"], sym), format_money(plan["affordable"], sym)
-        if plan["sustainable"]:
+        amt, aff = format_money(plan.monthly, sym), format_money(plan.affordable, sym)
+        if plan.sustainable:
             rows.append(Content.assemble(("Plan                ", "bold"),
                                          f"{amt} a month, within the {aff} they can afford: sustainable"))
         else:
@@ -89,28 +88,28 @@ def scores_content(record: dict[str, Any], scenario: Scenario) -> Content:
     return Content("\n").join(rows)
 
 
-def mood_series(record: dict[str, Any], scenario: Scenario) -> dict[str, list[float]]:
-    turns = record.get("turns") or []
+def mood_series(turns: Sequence[Turn], scenario: Scenario) -> dict[str, list[float]]:
     series: dict[str, list[float]] = {}
     for name, decl in scenario.mood.items():
-        start = float(turns[0]["mood_before"].get(name, decl.start)) if turns else float(decl.start)
-        series[name] = [start] + [float(t["mood"].get(name, decl.start)) for t in turns]
+        start = float(turns[0].mood_before.get(name, decl.start)) if turns else float(decl.start)
+        series[name] = [start] + [float(t.mood.get(name, decl.start)) for t in turns]
     return series
 
 
-def turn_detail(turn: dict[str, Any], labels: dict[str, str]) -> Content:
-    head = Content.styled(f"Turn {turn['index']}", "bold underline")
-    debtor = render.debtor("They said", turn["debtor"]["text"], turn["debtor"].get("cues", []))
-    return Content("\n").join([head, debtor, render.reply(turn["reply"], turn["scores"]),
-                               render.feedback(turn["scores"], labels)])
+def turn_detail(turn: Turn, labels: dict[str, str]) -> Content:
+    head = Content.styled(f"Turn {turn.index}", "bold underline")
+    debtor = render.debtor("They said", turn.debtor.text, turn.debtor.cues)
+    return Content("\n").join([head, debtor, render.reply(turn.reply, turn.scores),
+                               render.feedback(turn.scores, labels)])
 
 
-def transcript_content(record: dict[str, Any], scenario: Scenario) -> Content:
-    name = scenario.persona.name.split()[0]
+def transcript_content(turns: Sequence[Turn], scenario: Scenario | None) -> Content:
+    """The words of the call (without ``scenario``, the debtor is "Debtor")."""
+    name = scenario.persona.name.split()[0] if scenario is not None else "Debtor"
     rows: list[Content] = []
-    for t in record.get("turns") or []:
-        rows.append(render.debtor(name, t["debtor"]["text"], t["debtor"].get("cues", [])))
-        rows.append(render.reply(t["reply"]))
+    for t in turns:
+        rows.append(render.debtor(name, t.debtor.text, t.debtor.cues))
+        rows.append(render.reply(t.reply))
         rows.append(Content(""))
     if not rows:
         rows.append(Content.styled("No replies in this call.", "italic"))
@@ -120,7 +119,7 @@ def transcript_content(record: dict[str, Any], scenario: Scenario) -> Content:
 class DebriefScreen(Screen[None]):
     BINDINGS = keys.bindings("Debrief")  # type: ignore[assignment]
 
-    def __init__(self, record: dict[str, Any], scenario: Scenario, *, session_id: str | None, coaching: bool,
+    def __init__(self, record: CallRecord, scenario: Scenario, *, session_id: str | None, coaching: bool,
                  when: datetime, from_history: bool = False) -> None:
         super().__init__()
         self.record = record
@@ -138,8 +137,8 @@ class DebriefScreen(Screen[None]):
         return cast("CallsimApp", self.app)
 
     @property
-    def turns(self) -> list[dict[str, Any]]:
-        return list(self.record.get("turns") or [])
+    def turns(self) -> tuple[Turn, ...]:
+        return self.record.turns
 
     def compose(self) -> ComposeResult:
         yield Static(verdict_content(self.record), id="verdict")
@@ -151,11 +150,11 @@ class DebriefScreen(Screen[None]):
                 yield DataTable(id="turns", cursor_type="row", zebra_stripes=True)
                 yield Static(id="turn-detail")
             with TabPane("Transcript", id="tab-transcript"), VerticalScroll(id="transcript-body"):
-                yield Static(transcript_content(self.record, self.scenario), id="transcript-text")
+                yield Static(transcript_content(self.record.turns, self.scenario), id="transcript-text")
         yield Footer()
 
     def on_mount(self) -> None:
-        series = mood_series(self.record, self.scenario)
+        series = mood_series(self.record.turns, self.scenario)
         bounds = {k: (v.min, v.max) for k, v in self.scenario.mood.items()}
         chart = Content.styled("Mood over the call (turn by turn, on a fixed scale)", "bold underline")
         if series:
@@ -164,13 +163,13 @@ class DebriefScreen(Screen[None]):
         table = self.query_one("#turns", DataTable)
         table.add_columns("#", "Empathy", "De-esc", "Did well", "Hurt the call")
         for t in self.turns:
-            s = t["scores"]
+            s = t.scores
             good = [b["label"] for b in s["behaviours"] if b["kind"] == "reward"]
             bad = [b["label"] for b in s["behaviours"] if b["kind"] != "reward"]
             bad += [f"! {v['label']}" for v in s["violations"]]
-            table.add_row(render.cell(str(t["index"])), render.cell(f"{s['empathy']:.0f}"),
+            table.add_row(render.cell(str(t.index)), render.cell(f"{s['empathy']:.0f}"),
                           render.cell(f"{s['deescalation']:.0f}"), render.cell(_short(", ".join(good) or "-")),
-                          render.cell(_short(", ".join(bad) or "-")), key=str(t["index"]))
+                          render.cell(_short(", ".join(bad) or "-")), key=str(t.index))
         if self.turns:
             self._detail(self.turns[0])
             table.focus()
@@ -183,7 +182,7 @@ class DebriefScreen(Screen[None]):
         if key and key.isdigit() and 1 <= int(key) <= len(self.turns):
             self._detail(self.turns[int(key) - 1])
 
-    def _detail(self, turn: dict[str, Any]) -> None:
+    def _detail(self, turn: Turn) -> None:
         self.query_one("#turn-detail", Static).update(turn_detail(turn, self._labels))
 
     def selected_turn(self) -> int | None:

@@ -126,12 +126,14 @@ class SessionsScreen(Screen[None]):
         except Exception as e:  # noqa: BLE001
             self.notify(str(e), severity="error", markup=False)
             return
-        record = dict(detail.record) if getattr(detail, "record", None) else None
-        if record is not None:
-            record["turns"] = list(detail.turns)  # the store keeps the turns apart from the record
-        else:
-            state = await app.store(lambda s: s.resume_state(session_id))
-            record = app.compiled(scenario).restore(state).record()
+        try:
+            record = detail.call_record()  # None while the call is unfinished: scored as it stands
+            if record is None:
+                state = await app.store(lambda s: s.resume_state(session_id))
+                record = app.compiled(scenario).restore(state).record()
+        except Exception as e:  # noqa: BLE001 - a record callsim cannot read, or a stale state
+            self.notify(f"Cannot open that call: {e}", severity="error", markup=False)
+            return
         started = summary.started if isinstance(summary.started, datetime) else None
         await app.show_debrief(record, scenario, session_id=session_id, coaching=True, replace=False, when=started)
 

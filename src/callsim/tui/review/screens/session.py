@@ -27,6 +27,7 @@ from callsim.tui.screens.debrief import mood_series, scores_content, transcript_
 
 if TYPE_CHECKING:
     from callsim.core.models import Scenario
+    from callsim.core.record import CallRecord, Turn
     from callsim.tui.review.app import ReviewApp
 
 TABS = ("tab-debrief", "tab-transcript", "tab-reviews")
@@ -87,33 +88,33 @@ def _review(r: Review, d: SessionDetail, when: Any) -> Content:
     return Content("\n").join(lines)
 
 
-def plain_scores(record: dict[str, Any]) -> Content:
+def plain_scores(record: CallRecord) -> Content:
     """The scores of a call whose scenario is not installed: the record's numbers, nothing from the scenario."""
-    sc = record.get("scores") or {}
-    rows = [Content.assemble((f"{label:<20}", "bold"), (render.score_bar(float(sc.get(key, 0))), "$text-primary"),
-                             f" {float(sc.get(key, 0)):3.0f}/100")
+    sc = record.scores
+    rows = [Content.assemble((f"{label:<20}", "bold"), (render.score_bar(float(getattr(sc, key))), "$text-primary"),
+                             f" {float(getattr(sc, key)):3.0f}/100")
             for label, key in (("Empathy", "empathy"), ("De-escalation", "deescalation"),
                                ("Expected behaviours", "expectations_met"), ("Overall", "overall"))]
-    comp = record.get("compliance") or {"passed": True, "violations": []}
-    if comp.get("passed"):
+    comp = record.compliance
+    if comp.passed:
         rows.append(Content.assemble(("Compliance          ", "bold"), "passed: no violations"))
     else:
         rows.append(Content.assemble(("Compliance          ", "bold"), ("FAILED", "bold $text-error"),
-                                     f": {len(comp.get('violations', []))} violation(s)"))
-        for v in comp.get("violations", []):
+                                     f": {len(comp.violations)} violation(s)"))
+        for v in comp.violations:
             rows.append(Content.assemble(f"  turn {v.get('turn', '?')}: ", (render.clean(str(v.get("label"))), "bold"),
                                          f" ({v.get('severity', '')})"))
-    outcome = record.get("outcome") or {"label": "not finished", "result": "unfinished"}
-    rows.append(Content.assemble(("Outcome             ", "bold"), render.clean(str(outcome.get("label"))),
-                                 (f" [{outcome.get('result')}]", render.MUTED)))
+    label, result = (record.outcome.label, record.outcome.result) if record.outcome else ("not finished", "unfinished")
+    rows.append(Content.assemble(("Outcome             ", "bold"), render.clean(str(label)),
+                                 (f" [{result}]", render.MUTED)))
     return Content("\n").join(rows)
 
 
-def plain_transcript(turns: list[dict[str, Any]], name: str = "Debtor") -> Content:
+def plain_transcript(turns: list[Turn], name: str = "Debtor") -> Content:
     rows: list[Content] = []
     for t in turns:
-        rows.append(render.debtor(name, t["debtor"]["text"], t["debtor"].get("cues", [])))
-        rows.append(render.reply(t["reply"]))
+        rows.append(render.debtor(name, t.debtor.text, t.debtor.cues))
+        rows.append(render.reply(t.reply))
         rows.append(Content(""))
     return Content("\n").join(rows) if rows else Content.styled("No replies in this call.", "italic")
 
@@ -127,14 +128,16 @@ class SessionScreen(Screen[None]):
         self.detail: SessionDetail | None = None
         self.scenario: Scenario | None = None
         self._labels: dict[str, str] = {}
+        self._turns: list[Turn] = []
+        self._record: CallRecord | None = None
 
     @property
     def review(self) -> ReviewApp:
         return cast("ReviewApp", self.app)
 
     @property
-    def turns(self) -> list[dict[str, Any]]:
-        return list(self.detail.turns) if self.detail else []
+    def turns(self) -> list[Turn]:
+        return self._turns
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(f"Session {self.session_id}", "bold $text-primary"), id="s-head")
@@ -162,6 +165,7 @@ class SessionScreen(Screen[None]):
         sid = self.session_id
         try:
             detail = await self.review.db(lambda d: d.detail(sid))
+            turns, record = detail.call_turns(), detail.call_record()
         except Exception as e:  # noqa: BLE001 - unknown session, database gone: say so, go back
             self.notify(f"Could not open session {sid}: {e}", severity="error", markup=False, timeout=10)
             if self.is_current:
@@ -176,20 +180,19 @@ class SessionScreen(Screen[None]):
 
             self._labels = {b.id: b.label for b in load_rubric().behaviours}
         self.scenario = scenario
-        self.show(detail)
+        self.show(detail, turns, record)
 
-    def show(self, d: SessionDetail) -> None:
+    def show(self, d: SessionDetail, turns: list[Turn], record: CallRecord | None) -> None:
+        """Show a session: its detail as stored, with its turns and record read (``call_turns``, ``call_record``)."""
         first = self.detail is None
-        self.detail = d
+        self.detail, self._turns, self._record = d, turns, record
         title = self.scenario.title if self.scenario else d.scenario_id
         self.query_one("#s-head", Static).update(Content.assemble(
             (render.clean(d.trainee), "bold $text-primary"), " · ", (render.clean(title), "bold"),
             f" · {self.review.when(d.started)}",
         ))
         self.query_one("#s-score", Static).update(score_line(d))
-        record = dict(d.record) if d.record is not None else None
         if record is not None:
-            record["turns"] = list(d.turns)
             self.query_one("#s-verdict", Static).update(verdict_content(record))
             scores = scores_content(record, self.scenario) if self.scenario else plain_scores(record)
             self.query_one("#s-scores", Static).update(scores)
@@ -201,7 +204,7 @@ class SessionScreen(Screen[None]):
         self._mood(record)
         self._turn_table(first)
         if self.scenario is not None:
-            transcript = transcript_content({"turns": self.turns}, self.scenario)
+            transcript = transcript_content(self.turns, self.scenario)
         else:
             transcript = Content("\n").join([
                 Content.styled("The scenario is not installed here: the words as stored.", "italic"),
@@ -211,12 +214,12 @@ class SessionScreen(Screen[None]):
         tabs = self.query_one("#s-tabs", TabbedContent)
         tabs.get_tab("tab-reviews").label = Content(f"Reviews ({len(d.reviews)})")
 
-    def _mood(self, record: dict[str, Any] | None) -> None:
+    def _mood(self, record: CallRecord | None) -> None:
         mood = self.query_one("#s-mood", Static)
         if record is None or self.scenario is None or not self.turns:
             mood.display = False
             return
-        series = mood_series(record, self.scenario)
+        series = mood_series(self.turns, self.scenario)
         bounds = {k: (v.min, v.max) for k, v in self.scenario.mood.items()}
         head = Content.styled("Mood over the call (turn by turn, on a fixed scale)", "bold underline")
         mood.update(Content("\n").join([head, render.mood_chart(series, bounds)]) if series else head)
@@ -225,13 +228,13 @@ class SessionScreen(Screen[None]):
         table = self.query_one("#s-turns", DataTable)
         table.clear()
         for t in self.turns:
-            s = t.get("scores") or {}
+            s = t.scores
             good = [b["label"] for b in s.get("behaviours", []) if b.get("kind") == "reward"]
             bad = [b["label"] for b in s.get("behaviours", []) if b.get("kind") != "reward"]
             bad += [f"! {v['label']}" for v in s.get("violations", [])]
-            table.add_row(render.cell(str(t["index"])), render.cell(f"{s.get('empathy', 0):.0f}"),
+            table.add_row(render.cell(str(t.index)), render.cell(f"{s.get('empathy', 0):.0f}"),
                           render.cell(f"{s.get('deescalation', 0):.0f}"), render.cell(_short(", ".join(good) or "-")),
-                          render.cell(_short(", ".join(bad) or "-")), key=str(t["index"]))
+                          render.cell(_short(", ".join(bad) or "-")), key=str(t.index))
         detail = self.query_one("#s-turn-detail", Static)
         if self.turns:
             self._detail(self.turns[0])
@@ -243,11 +246,11 @@ class SessionScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#s-turns")
     def _row(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value
-        turn = next((t for t in self.turns if str(t["index"]) == key), None)
+        turn = next((t for t in self.turns if str(t.index) == key), None)
         if turn is not None:
             self._detail(turn)
 
-    def _detail(self, turn: dict[str, Any]) -> None:
+    def _detail(self, turn: Turn) -> None:
         self.query_one("#s-turn-detail", Static).update(turn_detail(turn, self._labels))
 
     # ------------------------------------------------------------------------------------ actions
@@ -284,7 +287,7 @@ class SessionScreen(Screen[None]):
         except Exception as e:  # noqa: BLE001 - a refusal (StoreError) or the database gone: nothing was saved
             self.notify(f"The review was not saved: {e}", severity="error", markup=False, timeout=10)
             return
-        self.show(detail)
+        self.show(detail, self._turns, self._record)  # the same call, one more review
         self.query_one("#s-tabs", TabbedContent).active = "tab-reviews"
         self.notify("Review saved. The machine's score is kept beside it.")
         self.post_message(ReviewAdded(sid))

@@ -351,3 +351,13 @@ def test_a_share_the_checks_refuse_does_not_count_towards_the_sum() -> None:
     text = "Nobody is going to take you to court over this."
     found, unsure, _ = _decide(text, (("threat_unintended_action", 0.5), ("undue_pressure", 0.3)))
     assert not found and list(unsure) == ["undue_pressure"]
+
+
+def test_a_share_spread_thinly_over_many_ids_is_not_a_violation() -> None:
+    # "When do you think you'll be able to pay something towards it?" once read like this: most of the
+    # head's mass on violations, none of them near the others. Only the two largest shares are summed.
+    text = "When will you be able to pay something towards it?"
+    shares = (("denies_dispute_rights", 0.25), ("false_credit_claim", 0.21), ("implies_survivor_liability", 0.11),
+              ("coercive_shaming", 0.1), ("misstated_balance", 0.07))
+    found, unsure, _ = _decide(text, shares)
+    assert not found and list(unsure) == ["denies_dispute_rights"]

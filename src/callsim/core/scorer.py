@@ -870,9 +870,10 @@ class Scorer:
         """Violations and penalties the learned heads see: confident ones count, less certain violations
         are kept as *possible*. Quoted or reported speech, and what the debt facts make true, do not count.
 
-        A sentence's violation is decided on the sum of the violation head's shares that survive the checks
-        (its classes compete, so one clear violation can be split between two close ids) and named by the
-        largest; ``signals`` then holds that sum as the named label's confidence."""
+        A sentence's violation is decided on the sum of the two largest violation shares that survive the
+        checks (the head's classes compete, so one clear violation can be split between two close ids) and
+        named by the largest; ``signals`` then holds that sum as the named label's confidence. Only two: a
+        share spread thinly over many ids is the head not knowing, not a violation."""
         th = learned.thresholds
         for label in PENALTIES:
             sig = signals.get(label)
@@ -890,7 +891,7 @@ class Scorer:
         for (start, end), shares in units.items():
             kept = tuple((lab, p) for lab, p in shares if lab in self.rubric.by_id
                          and self._learned_allowed(lab, start, end, text, masked, ctx, amounts))
-            mass = sum(p for _, p in kept)
+            mass = sum(p for _, p in kept[:2])
             if not kept or mass < th.violation_possible:
                 continue
             label = kept[0][0]

@@ -881,6 +881,9 @@ class Scorer:
                 continue
             if not self._learned_allowed(label, sig.start, sig.end, text, masked, ctx, amounts):
                 continue
+            if label == "minimising" and any(sig.start <= e.start < sig.end for b in ("validation", "interpretation")
+                                             for e in found.get(b, [])):
+                continue  # "it makes sense that it feels big": the rules found it validated, not played down
             found.setdefault(label, []).append(Evidence(text[sig.start : sig.end], sig.start, sig.end))
         units: dict[tuple[int, int], tuple[tuple[str, float], ...]] = {}
         for label in VIOLATIONS:

@@ -218,6 +218,20 @@ def test_asking_for_money_before_acknowledging_is_noted() -> None:
     assert s.deescalation < _s("I'm sorry you've been so unwell. How are you doing now?", debtor).deescalation
 
 
+@pytest.mark.parametrize("asked", ["", " Can you manage that?"])
+@pytest.mark.parametrize("debtor", ["I lost my job last month and I'm really struggling.", ""])
+def test_a_plan_amount_before_the_apology_is_not_acknowledge_before_ask(debtor: str, asked: str) -> None:
+    """Issue 11's operator-precedence slip: a plan amount named before the apology is the first request for
+    money, so the apology after it does not acknowledge first (with or without a hardship just raised), even
+    when the words that ask for it come after the apology (the slip took those as the first request)."""
+    late = _s("£20 a month would work, I'm so sorry to hear that." + asked, debtor)
+    assert late.asks_payment
+    assert "acknowledge_before_ask" not in late.behaviour_ids
+    assert any("before acknowledging" in n for n in late.notes) == bool(debtor)
+    first = _s("I'm so sorry to hear that. £20 a month would work.", debtor)
+    assert "acknowledge_before_ask" in first.behaviour_ids
+
+
 # --------------------------------------------------------------------------- scores
 
 

@@ -1,13 +1,15 @@
 """The scorer: EPITOME levels with evidence, negation, hedging, quoted and reported speech, questions,
-advice, the two scores, feedback that teaches, and speed."""
+advice, the two scores, feedback that teaches, speed, and the named steps of the scoring pipeline."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 
 from callsim.core.models import Node, Scenario
 from callsim.core.nlp import negated, questions, sentences
-from callsim.core.scorer import ScoringContext, TurnScore, default_scorer, score_reply
+from callsim.core.scorer import Scorer, ScoringContext, TurnScore, default_scorer, score_reply
 
 
 def _s(text: str, debtor: str = "", **kw: object) -> TurnScore:
@@ -298,3 +300,19 @@ def test_a_huge_paste_is_scored_whole_and_the_same_every_time() -> None:
     again = score_reply(reply, ScoringContext(debtor_line="I lost my job and I'm scared."))
     assert first.as_dict() == again.as_dict()
     assert first.epitome == {"ER": 2, "IP": 2, "EX": 2}
+
+
+# --------------------------------------------------------------------------- the pipeline
+
+STEPS = ["read_text", "detect_patterns", "thanks_after_disclosure", "epitome", "learned_empathy", "guided_choices",
+         "amounts_and_asks", "acknowledge_before_ask", "premature_advice", "threats", "debt_facts", "pressure",
+         "contact", "disclosure", "jurisdiction", "learned_violations", "detections", "scores", "repeats", "assemble"]
+
+
+def test_score_runs_named_steps_in_order_each_saying_what_it_reads_and_adds() -> None:
+    names = [step.__name__.removeprefix("_step_") for step in Scorer.PIPELINE]
+    assert names == STEPS
+    for step in Scorer.PIPELINE:
+        # One line: what the step reads, then what it adds to the reading (or drops from it, or lowers).
+        assert re.fullmatch(r"Reads [^\n]+; (adds|drops|lowers) [^\n]+\.", (step.__doc__ or "").strip()), step.__name__
+

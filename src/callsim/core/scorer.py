@@ -9,10 +9,10 @@ the facts decide (a threat of court is honest when court action is intended, a v
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from callsim.core.epitome import EpitomeResult, analyse
 from callsim.core.models import Action, Debt, Node, Scenario
@@ -20,6 +20,7 @@ from callsim.core.money import Amount, find_amounts, format_money, inherit_perio
 from callsim.core.nlp import (
     YOU,
     Evidence,
+    Question,
     advice_spans,
     content_words,
     inside,
@@ -426,6 +427,59 @@ def _span_of(text: str, span: tuple[int, int]) -> Evidence:
 # --------------------------------------------------------------------------- the scorer
 
 
+@dataclass
+class _Reading:
+    """One reply on its way through ``Scorer.PIPELINE``. Each step reads fields earlier steps set and adds its
+    own; the fields are grouped below by the step that sets them (``found`` and ``notes`` grow all along)."""
+
+    reply: str
+    ctx: ScoringContext
+    # read_text
+    typed: str = ""
+    expanded: Expanded | None = None
+    text: str = ""
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    masked: list[tuple[int, int]] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    # detect_patterns, then every step that finds or drops a behaviour
+    found: dict[str, list[Evidence]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    # epitome
+    epi: EpitomeResult | None = None
+    hollow: list[tuple[int, int]] = field(default_factory=list)
+    # learned_empathy
+    learned: Learned | None = None
+    signals: dict[str, Signal] = field(default_factory=dict)
+    learned_ids: set[str] = field(default_factory=set)
+    # amounts_and_asks
+    amounts: list[Amount] = field(default_factory=list)
+    ask: re.Match[str] | None = None
+    asks_payment: bool = False
+    ask_pos: int | None = None
+    # acknowledge_before_ask
+    ask_before_ack: bool = False
+    # premature_advice
+    advice: list[Evidence] = field(default_factory=list)
+    # learned_violations
+    rule_ids: set[str] = field(default_factory=set)
+    unsure: dict[str, list[Evidence]] = field(default_factory=dict)
+    # detections
+    behaviours: list[Detection] = field(default_factory=list)
+    violations: list[Detection] = field(default_factory=list)
+    possible: list[Detection] = field(default_factory=list)
+    # scores, repeats
+    epitome: dict[str, int] = field(default_factory=dict)
+    empathy: float = 0.0
+    deescalation: float = 0.0
+    # assemble
+    turn: TurnScore | None = None
+
+    @property
+    def debtor_hardship(self) -> bool:
+        """The debtor's last words speak of hardship or strong feeling."""
+        return bool(HARDSHIP.search(self.ctx.debtor_line))
+
+
 class Scorer:
     """Scores replies against one rubric. Stateless apart from caches, safe to share."""
 
@@ -468,146 +522,236 @@ class Scorer:
         return Detection(b.id, b.category, b.kind, b.severity, b.label, b.why, tuple(ev), note)
 
     def score(self, reply: str, ctx: ScoringContext | None = None) -> TurnScore:
-        ctx = ctx or ScoringContext()
-        typed = normalise(reply)
-        # Text-speak and dropped apostrophes read as the words they stand for; evidence is mapped back to
-        # what was typed at the end.
-        expanded = expand(typed)
-        text = expanded.text
-        spans = sentences(text)
-        masked = masked_spans(text, spans)
-        qs = questions(text, spans, ctx.debtor_line)
-        found = self._detect_patterns(text, masked)
-        notes: list[str] = []
-        scenario = ctx.scenario
-        flags = ctx.flags
+        """Run the reply through ``PIPELINE`` (the order and why it matters are at its definition)."""
+        r = _Reading(reply, ctx or ScoringContext())
+        for step in self.PIPELINE:
+            step(self, r)
+        assert r.turn is not None
+        return r.turn
 
+    # ---- the pipeline: its steps, in the order PIPELINE (below) runs them -------------------
+    def _step_read_text(self, r: _Reading) -> None:
+        """Reads the reply; adds typed, expanded, text (text-speak expanded), spans, masked and questions."""
+        r.typed = normalise(r.reply)
+        # Text-speak and dropped apostrophes read as the words they stand for; evidence is mapped back to
+        # what was typed at the end (assemble).
+        r.expanded = expand(r.typed)
+        r.text = r.expanded.text
+        r.spans = sentences(r.text)
+        r.masked = masked_spans(r.text, r.spans)
+        r.questions = questions(r.text, r.spans, r.ctx.debtor_line)
+
+    def _step_detect_patterns(self, r: _Reading) -> None:
+        """Reads text, masked; adds found: every rubric behaviour whose patterns match (not negated, not quoted)."""
+        r.found = self._detect_patterns(r.text, r.masked)
+
+    def _step_thanks_after_disclosure(self, r: _Reading) -> None:
+        """Reads ctx, text, found; adds thanks_for_disclosure for a plain thanks after something personal."""
         # A plain "thank you" after something personal is a thanks for the disclosure (TEXAS T); after
         # "yes, that's me" it is ordinary politeness.
+        ctx, text = r.ctx, r.text
         disclosed = bool(ctx.node and ctx.node.discloses) or bool(HARDSHIP.search(ctx.debtor_line)
                                                                   or _VULNERABLE.search(ctx.debtor_line)
                                                                   or _PERSONAL.search(ctx.debtor_line))
-        if "thanks_for_disclosure" not in found and disclosed:
+        if "thanks_for_disclosure" not in r.found and disclosed:
             thanks = [m for m in _PLAIN_THANKS.finditer(text) if not negated(text, m.start())]
             if thanks:
-                found["thanks_for_disclosure"] = [Evidence(thanks[0].group(0), thanks[0].start(), thanks[0].end())]
+                r.found["thanks_for_disclosure"] = [Evidence(thanks[0].group(0), thanks[0].start(), thanks[0].end())]
 
+    def _step_epitome(self, r: _Reading) -> None:
+        """Reads text, ctx, spans, questions, found; adds epi, hollow and the EPITOME behaviours to found."""
         # Empathy in EPITOME's terms; the rubric's own patterns for these behaviours are extra evidence.
-        extra = {k: found.pop(k) for k in _EPITOME_IDS if k in found}
-        epi = analyse(text, ctx.debtor_line, spans, masked_spans(text, spans, feared=False), qs, extra)
-        hollow = [(e.start, e.end) for e in found.get("false_empathy", [])]
-        self._epitome_behaviours(epi, found, hollow, extra)
+        extra = {k: r.found.pop(k) for k in _EPITOME_IDS if k in r.found}
+        r.epi = analyse(r.text, r.ctx.debtor_line, r.spans, masked_spans(r.text, r.spans, feared=False), r.questions,
+                        extra)
+        r.hollow = [(e.start, e.end) for e in r.found.get("false_empathy", [])]
+        self._epitome_behaviours(r.epi, r.found, r.hollow, extra)
+
+    def _step_learned_empathy(self, r: _Reading) -> None:
+        """Reads text, spans, epi, found, hollow; adds learned, signals, learned_ids and the empathy they add."""
         # The learned layer: what each sentence is like. Empathy it recognises counts from here on (it can
-        # acknowledge before an ask); its violations are checked against the facts further down.
+        # acknowledge before an ask); its violations are checked against the facts in learned_violations.
+        assert r.epi is not None
         learned = get_learned() if self.use_learned else None
-        signals: dict[str, Signal] = learned.analyse(text, spans) if learned is not None else {}
-        learned_ids = self._learned_empathy(learned, signals, epi, found, hollow) if learned else set()
+        r.learned = learned
+        r.signals = learned.analyse(r.text, r.spans) if learned is not None else {}
+        r.learned_ids = self._learned_empathy(learned, r.signals, r.epi, r.found, r.hollow) if learned else set()
 
+    def _step_guided_choices(self, r: _Reading) -> None:
+        """Reads ctx.counts_as, text, found; adds the behaviours a guided choice stands for."""
         # Guided choices count as what the author says they count as.
-        for bid in ctx.counts_as:
-            if bid in self.rubric.by_id and bid not in found:
-                found[bid] = [Evidence(text, 0, len(text))]
+        for bid in r.ctx.counts_as:
+            if bid in self.rubric.by_id and bid not in r.found:
+                r.found[bid] = [Evidence(r.text, 0, len(r.text))]
 
-        prior = " ".join([*ctx.earlier_replies[-1:], ctx.debtor_line])
-        amounts = inherit_period(find_amounts(text), text, prior)
-        asks = payment_asks(text, masked)
-        ask = asks[0] if asks else None
-        plan_or_sum = [a for a in amounts if a.role in ("plan", "lump_sum")]
-        asks_payment = bool(ask) or bool(plan_or_sum)
-        ask_pos: int | None = None
-        if asks_payment:
+    def _step_amounts_and_asks(self, r: _Reading) -> None:
+        """Reads text, masked, ctx; adds amounts, ask (the first request for money), asks_payment, ask_pos."""
+        prior = " ".join([*r.ctx.earlier_replies[-1:], r.ctx.debtor_line])
+        r.amounts = inherit_period(find_amounts(r.text), r.text, prior)
+        asks = payment_asks(r.text, r.masked)
+        ask = r.ask = asks[0] if asks else None
+        plan_or_sum = [a for a in r.amounts if a.role in ("plan", "lump_sum")]
+        r.asks_payment = bool(ask) or bool(plan_or_sum)
+        if r.asks_payment:
             # The first request for money, whether asked ("can you pay ...") or named (a plan or a sum).
-            ask_pos = min(([ask.start()] if ask else []) + [a.start for a in plan_or_sum])
+            r.ask_pos = min(([ask.start()] if ask else []) + [a.start for a in plan_or_sum])
 
-        # Acknowledgement before any request for money.
-        ack = [e for bid in ACKNOWLEDGING_IDS for e in found.get(bid, [])]
+    def _step_acknowledge_before_ask(self, r: _Reading) -> None:
+        """Reads found, asks_payment, ask_pos, ctx; adds acknowledge_before_ask, or ask_before_ack and a note."""
+        # Acknowledgement before any request for money (a plan or a sum named first is a request too).
+        ack = [e for bid in ACKNOWLEDGING_IDS for e in r.found.get(bid, [])]
         first_ack = min((e.start for e in ack), default=None)
-        debtor_hardship = bool(HARDSHIP.search(ctx.debtor_line))
+        ask_pos = r.ask_pos
         ack_first = first_ack is not None and (ask_pos is None or first_ack < ask_pos)
-        if ack_first and (ask_pos is not None or debtor_hardship):
-            found.setdefault("acknowledge_before_ask", []).extend(e for e in ack if e.start == first_ack)
-        ask_before_ack = asks_payment and debtor_hardship and (first_ack is None or (ask_pos or 0) < first_ack)
-        if ask_before_ack:
-            notes.append("Asked about money before acknowledging what the debtor had just said.")
+        if ack_first and (ask_pos is not None or r.debtor_hardship):
+            r.found.setdefault("acknowledge_before_ask", []).extend(e for e in ack if e.start == first_ack)
+        r.ask_before_ack = r.asks_payment and r.debtor_hardship and (first_ack is None or (ask_pos or 0) < first_ack)
+        if r.ask_before_ack:
+            r.notes.append("Asked about money before acknowledging what the debtor had just said.")
 
+    def _step_premature_advice(self, r: _Reading) -> None:
+        """Reads text, spans, ctx, found; adds advice, and premature_advice before exploring a fresh hardship."""
         # Advice before any exploration of a hardship the debtor has just raised.
-        advice = advice_spans(text, spans)
-        explored_before = any("?" in r for r in ctx.earlier_replies)
-        if (advice and debtor_hardship and not explored_before and "exploration" not in found
-                and not any(b in found for b in ACKNOWLEDGING_IDS)):
-            found.setdefault("premature_advice", []).extend(advice[:1])
+        r.advice = advice_spans(r.text, r.spans)
+        explored_before = any("?" in reply for reply in r.ctx.earlier_replies)
+        if (r.advice and r.debtor_hardship and not explored_before and "exploration" not in r.found
+                and not any(b in r.found for b in ACKNOWLEDGING_IDS)):
+            r.found.setdefault("premature_advice", []).extend(r.advice[:1])
 
-        self._check_threats(text, spans, masked, scenario, found, notes)
-        debt = scenario.debt if scenario else None
+    def _step_threats(self, r: _Reading) -> None:
+        """Reads text, spans, masked, ctx.scenario; adds threats or honest consequences (and a note without facts)."""
+        self._check_threats(r.text, r.spans, r.masked, r.ctx.scenario, r.found, r.notes)
+
+    def _step_debt_facts(self, r: _Reading) -> None:
+        """Reads the debt, amounts, text, spans, masked, found; adds misstated balances/fees, false credit claims."""
+        debt = r.ctx.scenario.debt if r.ctx.scenario else None
         if debt is not None:
-            self._check_amounts(debt, amounts, found)
-            self._check_fees(debt, text, masked, found)
-            self._check_credit(debt, text, spans, masked, found)
-        self._check_pressure(text, ctx, asks_payment, ask, amounts, found)
-        self._check_contact(text, masked, ctx, found)
+            self._check_amounts(debt, r.amounts, r.found)
+            self._check_fees(debt, r.text, r.masked, r.found)
+            self._check_credit(debt, r.text, r.spans, r.masked, r.found)
 
-        # Debt details told to someone who may not be the debtor.
-        if scenario is not None:
-            self._check_disclosure(scenario, flags, text, amounts, found)
+    def _step_pressure(self, r: _Reading) -> None:
+        """Reads text, ctx, asks_payment, ask, amounts; adds pressure_after_vulnerability."""
+        self._check_pressure(r.text, r.ctx, r.asks_payment, r.ask, r.amounts, r.found)
 
-        # Debt-collector disclosure only means something in the US.
-        if scenario is not None and scenario.jurisdiction.value != "US":
-            found.pop("debt_collector_disclosure", None)
+    def _step_contact(self, r: _Reading) -> None:
+        """Reads text, masked, ctx.debtor_line; adds ignores_contact_limits."""
+        self._check_contact(r.text, r.masked, r.ctx, r.found)
 
-        rule_ids = set(found) - learned_ids
-        # Violations the learned layer sees, checked against the facts like the rules' are.
-        unsure: dict[str, list[Evidence]] = {}
-        if learned is not None:
-            self._apply_learned(learned, signals, text, masked, ctx, amounts, found, unsure)
+    def _step_disclosure(self, r: _Reading) -> None:
+        """Reads ctx.scenario, ctx.flags, text, amounts; adds third_party_disclosure (debt details told to others)."""
+        if r.ctx.scenario is not None:
+            self._check_disclosure(r.ctx.scenario, r.ctx.flags, r.text, r.amounts, r.found)
+
+    def _step_jurisdiction(self, r: _Reading) -> None:
+        """Reads ctx.scenario, found; drops debt_collector_disclosure outside the US (it only means something there)."""
+        if r.ctx.scenario is not None and r.ctx.scenario.jurisdiction.value != "US":
+            r.found.pop("debt_collector_disclosure", None)
+
+    def _step_learned_violations(self, r: _Reading) -> None:
+        """Reads found, learned_ids, learned, signals, text, masked, ctx, amounts; adds rule_ids, unsure, violations."""
+        # What the rules found (learned empathy apart), before the learned layer's violations join it; those are
+        # checked against the facts like the rules' are: confident ones to found, less certain ones to unsure.
+        r.rule_ids = set(r.found) - r.learned_ids
+        if r.learned is not None:
+            self._apply_learned(r.learned, r.signals, r.text, r.masked, r.ctx, r.amounts, r.found, r.unsure)
         elif self.use_learned:
-            notes.append(learned_status())
+            r.notes.append(learned_status())
 
-        behaviours: list[Detection] = []
-        violations: list[Detection] = []
-        for bid, ev in found.items():
+    def _step_detections(self, r: _Reading) -> None:
+        """Reads found, signals, rule_ids, unsure; adds behaviours, violations and possible, in rubric order."""
+        for bid, ev in r.found.items():
             b = self.rubric.by_id[bid]
-            det = self._detection(b, ev, signal=signals.get(bid), rule=bid in rule_ids)
-            (violations if b.is_violation else behaviours).append(det)
-        possible = [self._detection(self.rubric.by_id[bid], ev, signal=signals.get(bid), rule=False)
-                    for bid, ev in unsure.items()]
+            det = self._detection(b, ev, signal=r.signals.get(bid), rule=bid in r.rule_ids)
+            (r.violations if b.is_violation else r.behaviours).append(det)
+        r.possible = [self._detection(self.rubric.by_id[bid], ev, signal=r.signals.get(bid), rule=False)
+                      for bid, ev in r.unsure.items()]
         order = {bid: i for i, bid in enumerate(self.rubric.ids)}
-        behaviours.sort(key=lambda d: order[d.id])
-        violations.sort(key=lambda d: order[d.id])
-        possible.sort(key=lambda d: order[d.id])
+        r.behaviours.sort(key=lambda d: order[d.id])
+        r.violations.sort(key=lambda d: order[d.id])
+        r.possible.sort(key=lambda d: order[d.id])
 
-        epitome = self._levels(epi, found, ctx, amounts)
+    def _step_scores(self, r: _Reading) -> None:
+        """Reads epi, found, ctx, amounts, signals, ask_before_ack; adds epitome (levels), empathy, deescalation."""
+        assert r.epi is not None
+        r.epitome = self._levels(r.epi, r.found, r.ctx, r.amounts)
         # What the rules found, without the sentences the learned layer added as evidence.
+        signals = r.signals
         by_rules = {b: [e for e in ev if not (b in signals and (e.start, e.end) == (signals[b].start, signals[b].end))]
-                    for b, ev in found.items()}
-        empathy = self._empathy(epitome, found, {b: ev for b, ev in by_rules.items() if ev})
-        deesc = self._deescalation(found, ask_before_ack)
-        factor = _repeat_factor(text, spans, ctx.earlier_replies)
+                    for b, ev in r.found.items()}
+        r.empathy = self._empathy(r.epitome, r.found, {b: ev for b, ev in by_rules.items() if ev})
+        r.deescalation = self._deescalation(r.found, r.ask_before_ack)
+
+    def _step_repeats(self, r: _Reading) -> None:
+        """Reads text, spans, ctx.earlier_replies, empathy, deescalation; lowers both for repeats, with a note."""
+        factor = _repeat_factor(r.text, r.spans, r.ctx.earlier_replies)
         if factor < 1.0:
             # The same words pasted again earn less each time (half, then a quarter, ...).
-            empathy = round(empathy * factor, 1)
-            deesc = round(min(deesc, 55.0) + (deesc - min(deesc, 55.0)) * factor, 1)
-            notes.append("Much of this reply repeats what you said earlier in the call, so it earns less each time: "
-                         "say it in new words that answer what they just told you.")
+            deesc = r.deescalation
+            r.empathy = round(r.empathy * factor, 1)
+            r.deescalation = round(min(deesc, 55.0) + (deesc - min(deesc, 55.0)) * factor, 1)
+            r.notes.append("Much of this reply repeats what you said earlier in the call, so it earns less each time: "
+                           "say it in new words that answer what they just told you.")
+
+    def _step_assemble(self, r: _Reading) -> None:
+        """Reads all of the above; adds turn: the TurnScore, its better alternative, evidence as typed."""
+        assert r.epi is not None and r.expanded is not None
+        epi = r.epi
         turn = TurnScore(
-            empathy=empathy,
-            deescalation=deesc,
-            epitome=epitome,
-            behaviours=tuple(behaviours),
-            violations=tuple(violations),
-            amounts=tuple(amounts),
-            asks_payment=asks_payment,
-            notes=tuple(dict.fromkeys(notes)),
-            advice=tuple(advice),
+            empathy=r.empathy,
+            deescalation=r.deescalation,
+            epitome=r.epitome,
+            behaviours=tuple(r.behaviours),
+            violations=tuple(r.violations),
+            amounts=tuple(r.amounts),
+            asks_payment=r.asks_payment,
+            notes=tuple(dict.fromkeys(r.notes)),
+            advice=tuple(r.advice),
             epitome_evidence={
                 "ER": tuple(epi.er.evidence), "IP": tuple(epi.ip.evidence), "EX": tuple(epi.ex.evidence)
             },
-            possible=tuple(possible),
-            understanding="" if learned is not None or not self.use_learned else learned_status(),
+            possible=tuple(r.possible),
+            understanding="" if r.learned is not None or not self.use_learned else learned_status(),
         )
-        better = self.better_alternative(turn, ctx)
+        better = self.better_alternative(turn, r.ctx)
         if better is not None:
             turn = TurnScore(**{**turn.__dict__, "better": better})
-        return _as_typed(turn, expanded, typed)
+        r.turn = _as_typed(turn, r.expanded, r.typed)
+
+    # The steps in the order ``score`` runs them. Each reads only what the steps before it set (its docstring
+    # says what it reads and what it adds). The order matters where steps share findings:
+    # - epitome takes the EPITOME behaviours detect_patterns found as its extra evidence (out of found, back in
+    #   as the analysis reports them) and reads its false_empathy as hollow;
+    # - thanks_after_disclosure, epitome, learned_empathy and guided_choices add every acknowledging behaviour
+    #   before acknowledge_before_ask looks for the first one (learned warmth can acknowledge) and before
+    #   premature_advice asks whether anything acknowledged the hardship;
+    # - amounts_and_asks comes before acknowledge_before_ask, pressure, debt_facts and disclosure, which read it;
+    # - threats come before debt_facts: a true credit-file claim drops the honest consequence threats added;
+    # - the rule checks (threats .. jurisdiction) come before learned_violations, which notes what the rules found
+    #   (rule_ids) before adding the learned layer's violations;
+    # - detections, scores, repeats and assemble read the finished findings.
+    PIPELINE: ClassVar[tuple[Callable[[Scorer, _Reading], None], ...]] = (
+        _step_read_text,
+        _step_detect_patterns,
+        _step_thanks_after_disclosure,
+        _step_epitome,
+        _step_learned_empathy,
+        _step_guided_choices,
+        _step_amounts_and_asks,
+        _step_acknowledge_before_ask,
+        _step_premature_advice,
+        _step_threats,
+        _step_debt_facts,
+        _step_pressure,
+        _step_contact,
+        _step_disclosure,
+        _step_jurisdiction,
+        _step_learned_violations,
+        _step_detections,
+        _step_scores,
+        _step_repeats,
+        _step_assemble,
+    )
 
     def _epitome_behaviours(
         self,

@@ -4,6 +4,7 @@ advice, the two scores, feedback that teaches, speed, and the named steps of the
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -316,3 +317,11 @@ def test_score_runs_named_steps_in_order_each_saying_what_it_reads_and_adds() ->
         # One line: what the step reads, then what it adds to the reading (or drops from it, or lowers).
         assert re.fullmatch(r"Reads [^\n]+; (adds|drops|lowers) [^\n]+\.", (step.__doc__ or "").strip()), step.__name__
 
+
+def test_the_architecture_doc_lists_the_steps_in_order() -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "architecture.md").read_text()
+    section = doc[doc.index("## The scorer pipeline"):]
+    section = section[: section.find("\n## ", 1)]
+    at = [section.find(f"`{name}`") for name in STEPS]
+    assert -1 not in at, [n for n, i in zip(STEPS, at, strict=True) if i == -1]
+    assert at == sorted(at)

@@ -361,3 +361,21 @@ def test_a_share_spread_thinly_over_many_ids_is_not_a_violation() -> None:
               ("coercive_shaming", 0.1), ("misstated_balance", 0.07))
     found, unsure, _ = _decide(text, shares)
     assert not found and list(unsure) == ["denies_dispute_rights"]
+
+
+def test_a_learned_threat_needs_no_future_tense_frame() -> None:
+    # The rules' threat frame (will, could, unless, ...) is for regex matches; the head already tells a
+    # threat from a mention, and imminence has many tenses.
+    for text in ("Our legal people have the claim form drawn up and ready.",
+                 "honestly the solicitors are just waiting on my say so"):
+        found, unsure, _ = _decide(text, (("threat_unintended_action", 0.9),))
+        assert list(found) == ["threat_unintended_action"], text
+
+
+def test_a_sentence_only_about_the_past_is_no_learned_threat() -> None:
+    # A reflection of what happened to them names the repossession but threatens nothing.
+    for text in ("Losing the van meant you lost your work as well.", "They took the car back in March, and that was hard."):
+        found, unsure, _ = _decide(text, (("threat_unintended_action", 0.9),))
+        assert not found and not unsure, text
+    found, _, _ = _decide("They took the car, and the house is next.", (("threat_unintended_action", 0.9),))
+    assert list(found) == ["threat_unintended_action"]

@@ -1057,13 +1057,18 @@ class Scorer:
     def _learned_allowed(self, label: str, start: int, end: int, text: str, masked: list[tuple[int, int]],
                          ctx: ScoringContext, amounts: list[Amount]) -> bool:
         """Whether a learned sign of ``label`` in ``text[start:end]`` may count: not quoted or reported, not
-        made true by the debt facts, and (for threats and pressure) framed as one."""
+        made true by the debt facts, not a denied threat, and (for pressure) framed as one."""
         unit = text[start:end]
         quoted = sum(min(b, end) - max(a, start) for a, b in masked if a < end and b > start)
         if quoted * 2 > len(unit) or not self._facts_allow(label, unit, ctx, amounts, start, end):
             return False
-        if label in _THREAT_LABELS and (_denied_threat(unit) or not _THREAT_FRAME.search(unit)):
-            return False  # "Legally we can't sue you", "losing the truck meant ...": no threat is made
+        # "Legally we can't sue you": no threat is made. The head itself tells a threat from a mention (its
+        # corpus has the contrasts), so a learned threat needs no future-tense frame the way a rule's match
+        # does: "the lawsuit paperwork is already drafted", "the legal team are itching to file" threaten.
+        # A sentence only about what has happened ("Losing your tools meant losing a week's pay, on top of
+        # losing the truck") threatens nothing either.
+        if label in _THREAT_LABELS and (_denied_threat(unit) or _past_only(unit)):
+            return False
         if label == "undue_pressure" and unit.rstrip().endswith("?") and not _PRESSURE_FRAME.search(unit):
             return False  # "What can you pay today?" asks; pressure demands, insists or sets an ultimatum
         # "I'm glad you've got a solicitor on your side" is about their lawyer, not us.
@@ -1363,6 +1368,20 @@ def _denied_threat(unit: str) -> bool:
     hits = [m for rx in ACTION_PATTERNS.values() for m in rx.finditer(unit)] + list(_POLICE.finditer(unit))
     hits += [m for m in _ARREST_WORDS.finditer(unit)]
     return bool(hits) and all(negated(unit, m.start()) or _INNER_NEGATION.search(m.group(0)) for m in hits)
+
+
+_PAST = re.compile(r"\b(meant|took|lost|was|were|had|happened|went|came|did|said|told|\w{3,}ed)\b", re.I)
+_NOT_PAST = re.compile(
+    r"\b(is|are|am|be|being|get|gets|getting|now|today|tonight|tomorrow|soon|already|next|before|until|unless|"
+    r"would|should|must|need|needs|if|or|otherwise)\b|\b(it|that|this|there|he|she|what|who|which|everything|"
+    r"nothing|someone|somebody)'s\b|'(re|m|d|ll)\b|\?",
+    re.I,
+)
+
+
+def _past_only(unit: str) -> bool:
+    """A sentence that tells only what has happened, with nothing present, future or conditional in it."""
+    return bool(_PAST.search(unit)) and not _NOT_PAST.search(unit) and not _THREAT_FRAME.search(unit)
 
 
 # "... but if you don't ...", "yet": a denial that turns into a threat.

@@ -325,3 +325,16 @@ def test_the_architecture_doc_lists_the_steps_in_order() -> None:
     at = [section.find(f"`{name}`") for name in STEPS]
     assert -1 not in at, [n for n, i in zip(STEPS, at, strict=True) if i == -1]
     assert at == sorted(at)
+
+
+def test_a_plain_ask_straight_after_a_crisis_signal_presses_unless_it_takes_up_their_own_offer() -> None:
+    scorer = Scorer(use_learned=False)
+    ask = "I'm sorry to hear that. Could we set up a small payment today?"
+    for line in ("I've been in and out of hospital since the stroke.", "My wife's got dementia and I'm her carer.",
+                 "honestly i don't see the point in anything anymore", "We lost our baby in the summer."):
+        assert "pressure_after_vulnerability" in scorer.score(ask, ScoringContext(debtor_line=line)).violation_ids, line
+    calm = scorer.score(ask, ScoringContext(debtor_line="Money's a bit tight until payday."))
+    assert "pressure_after_vulnerability" not in calm.violation_ids
+    offered = scorer.score("Thank you, £20 a month is fine. Shall I set that up for you?",
+                           ScoringContext(debtor_line="I'm on chemo at the moment but I could manage £20 a month."))
+    assert "pressure_after_vulnerability" not in offered.violation_ids

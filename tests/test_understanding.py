@@ -379,3 +379,15 @@ def test_a_sentence_only_about_the_past_is_no_learned_threat() -> None:
         assert not found and not unsure, text
     found, _, _ = _decide("They took the car, and the house is next.", (("threat_unintended_action", 0.9),))
     assert list(found) == ["threat_unintended_action"]
+
+
+def test_learned_undue_pressure_straight_after_a_crisis_signal_is_pressure_after_vulnerability() -> None:
+    text = "ok so what are you putting towards it this month"
+    shares = (("undue_pressure", 0.6), ("pressure_after_vulnerability", 0.15))
+    for line, expected in (("my brother passed on sunday and i'm all over the place", "pressure_after_vulnerability"),
+                           ("I get paid on the 28th.", "undue_pressure")):
+        found: dict = {}
+        unsure: dict = {}
+        Scorer()._apply_learned(_Stub(), _split_signals(text, shares), text, [],  # type: ignore[arg-type]
+                                ScoringContext(debtor_line=line), [], found, unsure)
+        assert list(found) == [expected], line

@@ -340,11 +340,33 @@ HARDSHIP = re.compile(
 )
 # What the debtor says that makes pressing for money a blocker even without a scenario flag.
 _VULNERABLE = re.compile(
-    r"\b(hospital|cancer|surgery|chemo\w*|terminal|died|passed away|funeral|bereave\w*|suicid\w*|end it all|"
-    r"kill myself|don'?t want to (be here|live|go on)|can'?t go on|no point (in )?(living|going on)|"
-    r"self[- ]harm|sectioned|breathing space|mental health crisis|crisis team|dementia|confused|"
-    r"can'?t (think|remember|understand)|don'?t understand|carer|skipping meals|can'?t feed|food bank|"
-    r"domestic abuse|he controls|she controls)\b",
+    # illness and injury, theirs or a dependant's
+    r"\b(hospital|hospice|cancer|chemo\w*|radiotherapy|dialysis|surgery|tumou?r|terminal\w*|stroke|heart attack|"
+    r"intensive care|seriously ill|diagnos\w*|"
+    # bereavement
+    r"died|passed( away| on)|funeral|bereave\w*|stillborn|still birth|miscarr\w*|widow\w*|grie(f|ving)|"
+    r"lost (my|our|her|his) (husband|wife|partner|son|daughter|baby|child|mum|mom|mam|mother|dad|father|brother|"
+    r"sister)|"
+    # mental health and suicidal thoughts, said plainly or not
+    r"suicid\w*|end(ing)? (it all|my life|things)|kill myself|better off without me|"
+    r"don'?t want to (be here|live|go on)|can'?t (go on|cope|take (it|any ?more))|no point (in )?(living|going on|"
+    r"anything)|don'?t see the point|self[- ]harm\w*|sectioned|mental health|crisis team|depress\w*|anxiety|"
+    r"panic attacks?|bipolar|psychosis|psychotic|schizophren\w*|ptsd|breakdown|falling apart|"
+    # capacity
+    r"dementia|alzheimer'?s?|confused|memory (loss|problems?)|my memory|forget(ting)? things|"
+    r"can'?t (think|remember|understand|concentrate)|(don'?t|do not) (really )?understand|"
+    r"learning (disabilit\w*|difficult\w*)|"
+    # caring, abuse, addiction
+    r"carer|caring for|breaking point|domestic abuse|abusive|he controls|she controls|coercive|refuge|"
+    r"addict\w*|rehab|alcoholic|"
+    # Breathing Space and going without
+    r"breathing space|debt respite|moratorium|skipping meals|can'?t feed|food bank)\b",
+    re.I,
+)
+# The debtor offering a payment themselves ("I could manage £20 a month"): agreeing to it is not pressing.
+_DEBTOR_OFFERS = re.compile(
+    r"\b(i|we)('ll| will| can| could| should| might)? (manage|do|afford|pay|put|send|give|offer|stretch to)\b"
+    r"(?! (nothing|anything|it all))",
     re.I,
 )
 # A thank-you that is about what they said ("Thank you, that's really helpful", "Thanks, I appreciate that",
@@ -948,9 +970,12 @@ class Scorer:
         vulnerable_now = bool(_VULNERABLE.search(ctx.debtor_line))
         if not (asks_payment or pressing):
             return
+        # Straight after a crisis, capacity or Breathing Space signal even a plain ask is pressing ("I'm so
+        # sorry. Could we set up a small payment today?"), unless it takes up what they offered themselves.
+        asked_in_crisis = vulnerable_now and ask is not None and not _DEBTOR_OFFERS.search(ctx.debtor_line)
         if "stop_collection" in roles and (asks_payment or pressing) or (
             ("vulnerability" in roles or vulnerable_now) and pressing
-        ):
+        ) or asked_in_crisis:
             span = ask or pressing
             ev = Evidence(span.group(0), span.start(), span.end()) if span else Evidence(text, 0, len(text))
             found.setdefault("pressure_after_vulnerability", []).append(ev)
@@ -1034,6 +1059,11 @@ class Scorer:
             sig = signals.get(label)
             if sig is not None:
                 units.setdefault((sig.start, sig.end), sig.unit_violations or ((label, sig.prob),))
+        if _VULNERABLE.search(ctx.debtor_line):
+            # Straight after a crisis signal, pressing for money is pressure after a vulnerability whichever of
+            # the two the head named ("ok, but what can you pay this month?" reads as plain undue pressure).
+            units = {span: _merge_shares(shares, "undue_pressure", "pressure_after_vulnerability")
+                     for span, shares in units.items()}
         decided: dict[str, Signal] = {}  # per violation, its strongest sentence (one, like the rules' evidence)
         for (start, end), shares in units.items():
             kept = tuple((lab, p) for lab, p in shares if lab in self.rubric.by_id
@@ -1377,6 +1407,15 @@ _NOT_PAST = re.compile(
     r"nothing|someone|somebody)'s\b|'(re|m|d|ll)\b|\?",
     re.I,
 )
+
+
+def _merge_shares(shares: tuple[tuple[str, float], ...], source: str, into: str) -> tuple[tuple[str, float], ...]:
+    """The head's violation shares with ``source``'s share added to ``into``'s, largest first."""
+    merged: dict[str, float] = {}
+    for label, p in shares:
+        key = into if label == source else label
+        merged[key] = merged.get(key, 0.0) + p
+    return tuple(sorted(merged.items(), key=lambda kv: -kv[1]))
 
 
 def _past_only(unit: str) -> bool:

@@ -338,3 +338,31 @@ def test_a_plain_ask_straight_after_a_crisis_signal_presses_unless_it_takes_up_t
     offered = scorer.score("Thank you, £20 a month is fine. Shall I set that up for you?",
                            ScoringContext(debtor_line="I'm on chemo at the moment but I could manage £20 a month."))
     assert "pressure_after_vulnerability" not in offered.violation_ids
+
+
+def test_an_ask_after_a_crisis_said_without_the_plain_words_presses() -> None:
+    turn = Scorer().score("Right, so what can you pay this month?",
+                          ScoringContext(debtor_line="honestly everyone would be better off if I just wasn't here"))
+    assert "pressure_after_vulnerability" in turn.violation_ids
+    assert "pressure_after_vulnerability" not in Scorer().score(
+        "Right, so what can you pay this month?", ScoringContext(debtor_line="I get paid on Friday.")).violation_ids
+
+
+def test_saying_you_will_not_ask_or_advising_a_priority_bill_first_is_no_ask() -> None:
+    from callsim.core.scorer import payment_asks
+
+    for text in ("I'm not going to push you for a payment today.", "I won't be asking you to pay anything now.",
+                 "Your mortgage keeps a roof over your head, so pay that first."):
+        assert not payment_asks(text), text
+    assert payment_asks("Pay your rent first, and then could you pay us something today?")
+
+
+def test_in_a_scenario_the_authors_flags_not_the_crisis_head_say_what_was_disclosed() -> None:
+    # The head reads an angry or defensive line as distress more often than an author would flag it.
+    line = "Look, I know it's behind. I don't need a lecture. I'm handling it."
+    ask = "Understood. Could you pay something today?"
+    assert "pressure_after_vulnerability" not in Scorer().score(
+        ask, ScoringContext(debtor_line=line, scenario=_scenario())).violation_ids
+    # Plain words still count in a scenario, flag or no flag.
+    assert "pressure_after_vulnerability" in Scorer().score(
+        ask, ScoringContext(debtor_line="My wife passed away last month.", scenario=_scenario())).violation_ids

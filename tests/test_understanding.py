@@ -20,6 +20,8 @@ from callsim.core.scorer import Scorer, ScoringContext
 from callsim.core.understanding import encoder as enc
 from callsim.core.understanding import learned as lrn
 from callsim.core.understanding.corpus import LABELS, VIOLATIONS, corpus_digest, load_corpus
+from callsim.core.understanding.crisis import CrisisHead
+from callsim.core.understanding.crisis import digest as crisis_digest
 from callsim.core.understanding.train import Heads, fit, fit_logistic
 from callsim.core.understanding.typing import expand
 
@@ -46,6 +48,36 @@ def test_heads_were_trained_on_the_corpus_as_it_is_now() -> None:
     assert heads.labels == LABELS
     assert heads.coef.shape[0] == len(LABELS)
     assert len(heads.example_text) == len(load_corpus())
+
+
+def test_the_crisis_head_was_trained_on_its_corpus_as_it_is_now() -> None:
+    assert CrisisHead.load().digest == crisis_digest(), "data/corpus/debtor changed: run scripts/train-understanding"
+
+
+def test_the_crisis_head_reads_signals_said_without_the_plain_words() -> None:
+    learned = lrn.get_learned()
+    assert learned is not None
+    # Lines of our own, in neither corpus file: no word _VULNERABLE knows, but a crisis or capacity signal.
+    for line in ("they would all be better off if I wasn't around", "my son normally opens all the post for me, "
+                 "I get in a muddle with letters", "she hit me again last night and I've taken the kids to my sister's"):
+        assert learned.crisis(line) >= learned.thresholds.crisis, line
+    for line in ("money is tight until payday but I'll sort it", "why have you added a fee to this?",
+                 "I can do forty a month from the 28th"):
+        assert learned.crisis(line) < learned.thresholds.crisis, line
+
+
+def test_a_missing_crisis_head_says_so_and_the_rules_still_score(monkeypatch: pytest.MonkeyPatch,
+                                                                 tmp_path: Path) -> None:
+    monkeypatch.setattr(lrn, "CRISIS", tmp_path / "crisis.npz")
+    lrn.reset()
+    try:
+        assert lrn.get_learned() is None
+        assert "crisis head" in lrn.status() and "missing" in lrn.status()
+        turn = Scorer().score("Sorry to hear that. Can you pay something today?",
+                              ScoringContext(debtor_line="I've just come out of hospital."))
+        assert "pressure_after_vulnerability" in turn.violation_ids  # the plain words still count
+    finally:
+        lrn.reset()
 
 
 def test_encoder_puts_paraphrases_closer_than_unrelated_lines() -> None:

@@ -253,6 +253,18 @@ _THEIR_CHOICE = re.compile(
     re.I,
 )
 _VOLUNTARY = re.compile(r"^[^.?!;]{0,30}\bvoluntar", re.I)
+# Saying you will not ask: "I'm not going to push you for a payment today", "I won't be asking for anything".
+_NOT_ASKING = re.compile(
+    r"\b(not|never|won'?t|will not|no need to|no intention of|don'?t want to)( be)? (going to |gonna )?"
+    r"(push\w*|ask\w*|press\w*|pressur\w*|chas\w*|hassl\w*|rush\w*|hound\w*|expect\w*|take)( you)?"
+    r"( for| about| into| to)?[^.?!;]*$",
+    re.I,
+)
+# Paying a priority bill first is advice about their money, not a request for ours: "your rent is what
+# protects your tenancy, so pay that first".
+_PRIORITY_BILL = re.compile(r"\b(rent|mortgage|council tax|energy|gas|electric\w*|water|food|child ?care|"
+                            r"priority (bills|debts))\b", re.I)
+_FIRST = re.compile(r"^\s*(\w+\s+){0,3}?(first|before (anything|us|this)|as a priority)\b", re.I)
 
 
 _IF_CLAUSE = re.compile(r"\b(if|unless)\b(?![^.?!,;]*\b(want|wish|rather|prefer|like to|feel (able|ready))\b)"
@@ -284,7 +296,10 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
             continue
         sent_start = max(text.rfind(c, 0, m.start()) for c in ".?!\n") + 1
         before = text[sent_start : m.start()]
-        if _THEIR_CHOICE.search(before) or _VOLUNTARY.search(text[m.end() :]):
+        if _THEIR_CHOICE.search(before) or _VOLUNTARY.search(text[m.end() :]) or _NOT_ASKING.search(before):
+            continue
+        sent_end = min([i for i in (text.find(c, m.end()) for c in ".?!\n") if i >= 0] or [len(text)])
+        if _FIRST.search(text[m.end() : sent_end]) and _PRIORITY_BILL.search(text[sent_start:sent_end]):
             continue
         out.append(m)
     return out
@@ -967,9 +982,9 @@ class Scorer:
             pressing = next((re.search(r"\S+", text[a.start:]) for a in amounts if a.role == "lump_sum"
                              and re.search(r"\b(today|now|right away|immediately)\b", text[a.end:a.end + 30], re.I)),
                             None)
-        vulnerable_now = bool(_VULNERABLE.search(ctx.debtor_line))
         if not (asks_payment or pressing):
             return
+        vulnerable_now = self._crisis_signal(ctx)
         # Straight after a crisis, capacity or Breathing Space signal even a plain ask is pressing ("I'm so
         # sorry. Could we set up a small payment today?"), unless it takes up what they offered themselves.
         asked_in_crisis = vulnerable_now and ask is not None and not _DEBTOR_OFFERS.search(ctx.debtor_line)
@@ -1059,7 +1074,9 @@ class Scorer:
             sig = signals.get(label)
             if sig is not None:
                 units.setdefault((sig.start, sig.end), sig.unit_violations or ((label, sig.prob),))
-        if _VULNERABLE.search(ctx.debtor_line):
+        pressing_shares = any(lab in ("undue_pressure", "pressure_after_vulnerability") and p >= 0.05
+                              for shares in units.values() for lab, p in shares)
+        if pressing_shares and self._crisis_signal(ctx):
             # Straight after a crisis signal, pressing for money is pressure after a vulnerability whichever of
             # the two the head named ("ok, but what can you pay this month?" reads as plain undue pressure).
             units = {span: _merge_shares(shares, "undue_pressure", "pressure_after_vulnerability")
@@ -1083,6 +1100,18 @@ class Scorer:
             elif label not in found:
                 unsure[label] = [ev]
         signals.update(decided)
+
+    def _crisis_signal(self, ctx: ScoringContext) -> bool:
+        """Did the debtor's last line give a crisis, capacity or Breathing Space signal? The plain words
+        (``_VULNERABLE``); without a scenario, also the crisis head (understanding/crisis.py). In a scenario
+        the author's flags say what was disclosed (``_check_pressure`` reads them), and the head, which reads
+        an angry "I don't need a lecture" as distress more often than a flag would, is not asked."""
+        if _VULNERABLE.search(ctx.debtor_line):
+            return True
+        if ctx.scenario is not None:
+            return False
+        learned = get_learned() if self.use_learned else None
+        return learned is not None and learned.crisis(ctx.debtor_line) >= learned.thresholds.crisis
 
     def _learned_allowed(self, label: str, start: int, end: int, text: str, masked: list[tuple[int, int]],
                          ctx: ScoringContext, amounts: list[Amount]) -> bool:

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from callsim.core.understanding.crisis import CRISIS, CrisisHead
 from callsim.core.understanding.encoder import DIM, FEATURES, EncoderUnavailable, get_encoder
 from callsim.core.understanding.train import HEADS, Heads
+from callsim.core.understanding.typing import expand
 
 THRESHOLDS = HEADS.parent / "thresholds.json"
 # Units longer than this many characters are embedded as they are (the encoder truncates at 128 tokens).
@@ -47,6 +49,7 @@ class Thresholds:
     penalty: float = 0.85
     empathy_weak: float = 0.5
     empathy_strong: float = 0.8
+    crisis: float = 0.5  # the crisis head (crisis.py): a debtor line from here up is a crisis signal
     per_label: dict[str, float] | None = None  # a label whose own confident threshold differs
 
     def confident(self, label: str) -> float:
@@ -61,8 +64,11 @@ class Thresholds:
 
 
 class Learned:
-    def __init__(self, heads: Heads, encode: object, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, heads: Heads, encode: object, thresholds: Thresholds | None = None,
+                 crisis: CrisisHead | None = None) -> None:
         self.heads = heads
+        self.crisis_head = crisis
+        self._crisis_seen: dict[str, float] = {}
         self._encode = encode
         self.labels = heads.labels
         self.index = {lab: i for i, lab in enumerate(heads.labels)}
@@ -87,6 +93,19 @@ class Learned:
             return np.zeros((0, len(self.labels)), dtype=np.float32), np.zeros((0, FEATURES), dtype=np.float32)
         x = np.asarray(self._encode(texts))  # type: ignore[operator]
         return self.heads.probabilities(x, texts), x
+
+    def crisis(self, debtor_line: str) -> float:
+        """How likely the debtor's line is a crisis, capacity or Breathing Space signal (0 without the head).
+        A call's debtor lines repeat, so the answers are remembered (a bounded number of them)."""
+        line = expand(debtor_line.strip()).text  # as the head was trained: text-speak read as words
+        if self.crisis_head is None or sum(c.isalpha() for c in line) < _MIN_UNIT:
+            return 0.0
+        if line not in self._crisis_seen:
+            if len(self._crisis_seen) >= 4096:
+                self._crisis_seen.clear()
+            x = np.asarray(self._encode([line]))  # type: ignore[operator]
+            self._crisis_seen[line] = float(self.crisis_head.probability(x, [line])[0])
+        return self._crisis_seen[line]
 
     def analyse(self, text: str, spans: list[tuple[int, int]]) -> dict[str, Signal]:
         """The strongest unit for every label (probability > 0.05)."""
@@ -137,7 +156,13 @@ def get_learned() -> Learned | None:
                 heads = Heads.load(HEADS)
             except Exception as e:  # noqa: BLE001
                 raise EncoderUnavailable(f"the learned heads {HEADS} could not be read: {e}") from e
-            _LEARNED = Learned(heads, encoder.encode)
+            if not CRISIS.is_file():
+                raise EncoderUnavailable(f"the crisis head {CRISIS} is missing (reinstall callsim)")
+            try:
+                crisis = CrisisHead.load(CRISIS)
+            except Exception as e:  # noqa: BLE001
+                raise EncoderUnavailable(f"the crisis head {CRISIS} could not be read: {e}") from e
+            _LEARNED = Learned(heads, encoder.encode, crisis=crisis)
             _STATUS = ""
         except EncoderUnavailable as e:
             _LEARNED = None

@@ -58,8 +58,9 @@ def test_the_crisis_head_reads_signals_said_without_the_plain_words() -> None:
     learned = lrn.get_learned()
     assert learned is not None
     # Lines of our own, in neither corpus file: no word _VULNERABLE knows, but a crisis or capacity signal.
-    for line in ("they would all be better off if I wasn't around", "my son normally opens all the post for me, "
-                 "I get in a muddle with letters", "she hit me again last night and I've taken the kids to my sister's"):
+    for line in ("they would all be better off if I wasn't around",
+                 "my son normally opens all the post for me, I get in a muddle with letters",
+                 "she hit me again last night and I've taken the kids to my sister's"):
         assert learned.crisis(line) >= learned.thresholds.crisis, line
     for line in ("money is tight until payday but I'll sort it", "why have you added a fee to this?",
                  "I can do forty a month from the 28th"):
@@ -406,7 +407,8 @@ def test_a_learned_threat_needs_no_future_tense_frame() -> None:
 
 def test_a_sentence_only_about_the_past_is_no_learned_threat() -> None:
     # A reflection of what happened to them names the repossession but threatens nothing.
-    for text in ("Losing the van meant you lost your work as well.", "They took the car back in March, and that was hard."):
+    for text in ("Losing the van meant you lost your work as well.",
+                 "They took the car back in March, and that was hard."):
         found, unsure, _ = _decide(text, (("threat_unintended_action", 0.9),))
         assert not found and not unsure, text
     found, _, _ = _decide("They took the car, and the house is next.", (("threat_unintended_action", 0.9),))

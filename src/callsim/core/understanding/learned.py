@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -21,6 +23,7 @@ from callsim.core.understanding.typing import expand
 
 THRESHOLDS = HEADS.parent / "thresholds.json"
 # Units longer than this many characters are embedded as they are (the encoder truncates at 128 tokens).
+T = TypeVar("T")
 _MIN_UNIT = 2  # characters of letters: "Ok." is too short to judge
 
 
@@ -150,24 +153,25 @@ def get_learned() -> Learned | None:
         _LOADED = True
         try:
             encoder = get_encoder()
-            if not HEADS.is_file():
-                raise EncoderUnavailable(f"the learned heads {HEADS} are missing (reinstall callsim)")
-            try:
-                heads = Heads.load(HEADS)
-            except Exception as e:  # noqa: BLE001
-                raise EncoderUnavailable(f"the learned heads {HEADS} could not be read: {e}") from e
-            if not CRISIS.is_file():
-                raise EncoderUnavailable(f"the crisis head {CRISIS} is missing (reinstall callsim)")
-            try:
-                crisis = CrisisHead.load(CRISIS)
-            except Exception as e:  # noqa: BLE001
-                raise EncoderUnavailable(f"the crisis head {CRISIS} could not be read: {e}") from e
+            heads = _load_file(HEADS, "the learned heads", Heads.load)
+            crisis = _load_file(CRISIS, "the crisis head", CrisisHead.load)
             _LEARNED = Learned(heads, encoder.encode, crisis=crisis)
             _STATUS = ""
         except EncoderUnavailable as e:
             _LEARNED = None
             _STATUS = f"Scored by rules only: {e}."
         return _LEARNED
+
+
+def _load_file(path: Path, what: str, load: Callable[[Path], T]) -> T:
+    """``load(path)``, or EncoderUnavailable with one sentence saying what is missing or unreadable."""
+    if not path.is_file():
+        raise EncoderUnavailable(f"{what} {path} are missing (reinstall callsim)" if what.endswith("s")
+                                 else f"{what} {path} is missing (reinstall callsim)")
+    try:
+        return load(path)
+    except Exception as e:  # noqa: BLE001
+        raise EncoderUnavailable(f"{what} {path} could not be read: {e}") from e
 
 
 def status() -> str:

@@ -41,3 +41,11 @@ def test_reported_feared_and_unpromised_lines_raise_nothing(text: str) -> None:
     from callsim.core.scorer import Scorer
 
     assert not Scorer(use_learned=False).score(text).violations
+
+
+def test_a_negative_subject_after_talk_that_opens_the_clause_still_negates() -> None:
+    for text, word in (("honestly mate nobody's going to jail over this", "jail"),
+                       ("look, I promise no one will arrest you", "arrest"), ("no one is gonna arrest u", "arrest")):
+        assert negated(text, text.index(word)), text
+    text = "honestly, if you don't pay you could end up in jail"
+    assert not negated(text, text.index("jail"))

@@ -380,10 +380,10 @@ def test_a_violation_split_between_close_ids_counts_on_their_sum_and_is_named_by
 
 
 def test_a_share_the_checks_refuse_does_not_count_towards_the_sum() -> None:
-    # A denied threat is no threat, so only the pressure share is left: possible, not confident.
+    # A denied threat is no threat, so only the dispute share is left: possible, not confident.
     text = "Nobody is going to take you to court over this."
-    found, unsure, _ = _decide(text, (("threat_unintended_action", 0.5), ("undue_pressure", 0.3)))
-    assert not found and list(unsure) == ["undue_pressure"]
+    found, unsure, _ = _decide(text, (("threat_unintended_action", 0.5), ("denies_dispute_rights", 0.3)))
+    assert not found and list(unsure) == ["denies_dispute_rights"]
 
 
 def test_a_share_spread_thinly_over_many_ids_is_not_a_violation() -> None:
@@ -425,3 +425,17 @@ def test_learned_undue_pressure_straight_after_a_crisis_signal_is_pressure_after
         Scorer()._apply_learned(_Stub(), _split_signals(text, shares), text, [],  # type: ignore[arg-type]
                                 ScoringContext(debtor_line=line), [], found, unsure)
         assert list(found) == [expected], line
+
+
+def test_a_learned_violation_in_a_sentence_that_only_denies_the_act_does_not_count() -> None:
+    for text, label in (("We're not going to contact your employer about this.", "third_party_disclosure"),
+                        ("No, your daughter won't have to pay any of it.", "implies_survivor_liability"),
+                        ("we wont be phoning you at work again", "ignores_contact_limits")):
+        found, unsure, _ = _decide(text, ((label, 0.9),))
+        assert not found and not unsure, text
+    # A denial turned round, or one of an act that is not the violation's, still counts.
+    for text, label in (("We won't call your boss, but if it isn't paid by Friday we will.", "third_party_disclosure"),
+                        ("I'm not going to wait around forever for this.", "undue_pressure"),
+                        ("We don't send out copies of agreements.", "denies_dispute_rights")):
+        found, _, _ = _decide(text, ((label, 0.9),))
+        assert list(found) == [label], text

@@ -120,6 +120,8 @@ HEDGES = re.compile(
 
 
 _NEGATIVE_SUBJECT = re.compile(r"(nobody|nothing|no one|no-one|noone|none of (us|them))s?\b", re.I)
+_FILLER = re.compile(r"honestly|mate|look|listen|ok|okay|so|well|and|no|yeah|hey|seriously|really|sir|madam|"
+                     r"love|pal|buddy|man|right|see|trust|me|promise|i", re.I)
 # "Prison isn't on the table", "court action won't happen", "jail's not an option": the thing named opens
 # its clause and the next words deny it.
 _DENIED_AFTER = re.compile(
@@ -144,6 +146,8 @@ def negated(text: str, start: int) -> bool:
         return False
     # "Nobody is going to send bailiffs round": a negative subject opens the clause and no other subject
     # follows it, however many words lie between.
+    while len(clause) > 2 and _FILLER.fullmatch(clause[0]) and not _NEGATIVE_SUBJECT.match(" ".join(clause[:2])):
+        clause = clause[1:]  # "honestly mate nobody's going to jail": talk before the subject
     if len(clause) <= 10 and _NEGATIVE_SUBJECT.match(" ".join(clause[:2])) and not any(
             _SUBJECT.fullmatch(x) and not _OBJECT_VERB.fullmatch(clause[j - 1]) for j, x in enumerate(clause[1:], 1)):
         return True

@@ -1128,6 +1128,8 @@ class Scorer:
         # losing the truck") threatens nothing either.
         if label in _THREAT_LABELS and (_denied_threat(unit) or _past_only(unit)):
             return False
+        if label not in _DENIAL_IS_THE_VIOLATION and _speaker_denies(unit):
+            return False  # "I'm not going to call your sister", "your son wouldn't have to pay it personally"
         if label == "undue_pressure" and unit.rstrip().endswith("?") and not _PRESSURE_FRAME.search(unit):
             return False  # "What can you pay today?" asks; pressure demands, insists or sets an ultimatum
         # "I'm glad you've got a solicitor on your side" is about their lawyer, not us.
@@ -1436,6 +1438,35 @@ _NOT_PAST = re.compile(
     r"nothing|someone|somebody)'s\b|'(re|m|d|ll)\b|\?",
     re.I,
 )
+
+
+# The sentence opens by saying the act will not happen: the speaker will not do it, nobody will, or they will
+# not have to. Only acts a violation consists of (calling, telling, suing, making them pay); "I'm not going to
+# wait forever" and "we won't stop calling" are not such denials.
+_SPEAKER_DENIES = re.compile(
+    r"^\W*(?:(?:no|look|honestly|and|so|ok|okay|right|listen|please|mate)\W+)*"
+    r"(?:(?:i|we)(?:'m| am|'re| are) not (?:going to|gonna|about to)|"
+    r"(?:i|we) (?:won'?t|will not|wouldn'?t|would never|will never|never|don'?t|do not|can'?t|cannot)(?: ever)?|"
+    r"(?:nobody|no one|noone)(?:'s| is| will|s)?(?: going to| gonna)?|"
+    r"(?:you|your \w+|he|she|they) (?:won'?t|wouldn'?t|don'?t|do not|will not|aren'?t|are not|isn'?t|is not)|"
+    r"(?:please )?don'?t)"
+    r"(?: be)? (?:call|ring|phone|contact|tell|say|report|sue|take|arrest|ask|push|pass|send|visit|come|borrow|put|"
+    r"calling|ringing|phoning|contacting|telling|reporting|suing|taking|asking|pushing|sending|visiting|coming|"
+    r"have to|need to|owe|be (?:asked|expected|made|required|liable|responsible|arrested|charged|prosecuted))\b",
+    re.I,
+)
+_TURNS = re.compile(r"\b(but|unless|until|till|if you (don'?t|do not|can'?t|won'?t)|otherwise|or else|however|yet)\b",
+                    re.I)
+# Where saying something will not happen is itself the violation: "we don't send validation letters", "this
+# won't be reported" (when it will be), a balance.
+_DENIAL_IS_THE_VIOLATION = ("denies_dispute_rights", "false_credit_claim", "misstated_balance")
+
+
+def _speaker_denies(unit: str) -> bool:
+    """A sentence that only denies the act ("We won't be ringing you every day", "Nobody's calling your
+    employer"), with nothing after it that turns it round ("... but if you don't pay, we will")."""
+    m = _SPEAKER_DENIES.match(unit)
+    return bool(m) and not _TURNS.search(unit[m.end():])
 
 
 def _merge_shares(shares: tuple[tuple[str, float], ...], source: str, into: str) -> tuple[tuple[str, float], ...]:

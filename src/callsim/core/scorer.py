@@ -1466,7 +1466,7 @@ def _speaker_denies(unit: str) -> bool:
     """A sentence that only denies the act ("We won't be ringing you every day", "Nobody's calling your
     employer"), with nothing after it that turns it round ("... but if you don't pay, we will")."""
     m = _SPEAKER_DENIES.match(unit)
-    return bool(m) and not _TURNS.search(unit[m.end():])
+    return m is not None and not _TURNS.search(unit[m.end() :])
 
 
 def _merge_shares(shares: tuple[tuple[str, float], ...], source: str, into: str) -> tuple[tuple[str, float], ...]:

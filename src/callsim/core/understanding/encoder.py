@@ -148,24 +148,31 @@ class Encoder:
             tok[r, : len(row)] = row
             mask[r, : len(row)] = 1.0
         words = self._words_q[tok].astype(np.float32) * self._words_s[tok]
-        # Rows are (sentence, position) flattened: 2-D matmuls go to BLAS, 3-D ones would not.
-        x = _layer_norm(words + self._pos[:n] + self._type0, self._ln_w, self._ln_b).reshape(batch * n, DIM)
+        # The dense layers run on the real tokens only (``real``: their rows in the padded batch); attention,
+        # which needs the (sentence, position) layout, scatters them back into it. A reply's sentences differ
+        # in length, so padding them all to the longest would multiply the work by up to the number of them.
+        real = np.flatnonzero(mask.reshape(-1) > 0)
+        x = _layer_norm(words + self._pos[:n] + self._type0, self._ln_w, self._ln_b).reshape(batch * n, DIM)[real]
         bias = ((1.0 - mask) * -1e9)[:, None, None, :]
         hd = DIM // _HEADS
         scale = np.float32(1.0 / np.sqrt(hd))
+        padded = np.zeros((batch * n, 3 * DIM), dtype=np.float32)
         middle = x
         for i, L in enumerate(self._layers):
-            qkv = (x @ L.qkv_w + L.qkv_b).reshape(batch, n, 3, _HEADS, hd).transpose(2, 0, 3, 1, 4)
+            padded[real] = x @ L.qkv_w + L.qkv_b
+            qkv = padded.reshape(batch, n, 3, _HEADS, hd).transpose(2, 0, 3, 1, 4)
             q, k, v = qkv[0], qkv[1], qkv[2]
             att = (q @ k.transpose(0, 1, 3, 2)) * scale + bias
             att = np.exp(att - att.max(-1, keepdims=True))
             att /= att.sum(-1, keepdims=True)
-            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(batch * n, DIM)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(batch * n, DIM)[real]
             x = _layer_norm(ctx @ L.out_w + L.out_b + x, L.ln1_w, L.ln1_b)
             h = _gelu(x @ L.up_w + L.up_b)
             x = _layer_norm(h @ L.down_w + L.down_b + x, L.ln2_w, L.ln2_b)
             if i == _MIDDLE:
                 middle = x
+        x = _unpack(x, real, batch * n)
+        middle = _unpack(middle, real, batch * n)
         m = mask[..., None]
         last = x.reshape(batch, n, DIM)
         mean = (last * m).sum(1) / m.sum(1)
@@ -202,6 +209,13 @@ class Encoder:
                 if len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
         return out
+
+
+def _unpack(x: np.ndarray, real: np.ndarray, rows: int) -> np.ndarray:
+    """The real tokens' rows back in the padded (sentence, position) layout, zeros elsewhere."""
+    out = np.zeros((rows, x.shape[1]), dtype=x.dtype)
+    out[real] = x
+    return out
 
 
 _ENCODER: Encoder | None = None

@@ -49,3 +49,12 @@ def test_a_negative_subject_after_talk_that_opens_the_clause_still_negates() -> 
         assert negated(text, text.index(word)), text
     text = "honestly, if you don't pay you could end up in jail"
     assert not negated(text, text.index("jail"))
+
+
+def test_what_the_debtor_or_someone_else_said_is_reported_not_claimed() -> None:
+    from callsim.core.nlp import masked_spans
+
+    for text in ("You mentioned the flat might be repossessed.", "So who told you that you'd be arrested?",
+                 "Nobody at this company will ever threaten you with court."):
+        assert masked_spans(text), text
+    assert not masked_spans("You said you'd pay on Friday, so we'll be taking you to court.")

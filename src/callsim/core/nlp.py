@@ -180,10 +180,15 @@ REPORTED = re.compile(
     r"people (often |sometimes )?(say|think|worry|tell you|assume|believe|fear)|"
     r"(you might|you may|you'?ve|you have|you'?d) (have )?(heard|been told|read|think|thought)|"
     r"(a |the )?(myth|rumou?r)|(is|'s|are) (a )?(myth|not true|untrue|false|wrong)|isn'?t true|aren'?t true|"
-    r"(nobody|no one|we|i)(('ll| will|'re| are)( ever)?| (is|are)) (going to |gonna )?(never )?(threaten|say|tell you)|"
+    r"(nobody|no one|we|i)( (from|at|in) (this|our|the) (company|firm|team|office|business))?"
+    r"(('ll| will|'re| are)( ever)?| (is|are)) (going to |gonna )?(never )?(threaten|say|tell you)|"
+    r"(who|whoever) (told|said to) you|"
     r"(he|she|they|someone|somebody|your \w+) (said|says|told you|tells you|claimed|threatened)|"
     r"(used to|would) (say|tell)|there'?s no such thing|"
     r"you (mentioned|said) (being told|you were told|they|someone|somebody|that they)|you were told|"
+    # what the debtor said might happen: "You mentioned the house might be sold"
+    r"you (mentioned|said|told me|were saying|'ve said|have said) (that )?(the|your|a|an|it|he|she|they)\b"
+    r"[^.?!]{0,50}\b(might|may|could|would|was going to|were going to|will)\b|"
     r"(didn'?t|did not|doesn'?t|does not) come from us|(sounds|looks) like a scam|(is|was|it'?s) a scam)\b",
     re.I,
 )

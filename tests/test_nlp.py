@@ -58,3 +58,10 @@ def test_what_the_debtor_or_someone_else_said_is_reported_not_claimed() -> None:
                  "Nobody at this company will ever threaten you with court."):
         assert masked_spans(text), text
     assert not masked_spans("You said you'd pay on Friday, so we'll be taking you to court.")
+
+
+def test_what_the_debtor_said_might_happen_is_masked_for_penalties_but_still_reflects() -> None:
+    from callsim.core.nlp import masked_spans
+
+    text = "You said your landlord might start eviction proceedings."
+    assert masked_spans(text) and not masked_spans(text, feared=False)

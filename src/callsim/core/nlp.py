@@ -186,21 +186,23 @@ REPORTED = re.compile(
     r"(he|she|they|someone|somebody|your \w+) (said|says|told you|tells you|claimed|threatened)|"
     r"(used to|would) (say|tell)|there'?s no such thing|"
     r"you (mentioned|said) (being told|you were told|they|someone|somebody|that they)|you were told|"
-    # what the debtor said might happen: "You mentioned the house might be sold"
-    r"you (mentioned|said|told me|were saying|'ve said|have said) (that )?(the|your|a|an|it|he|she|they)\b"
-    r"[^.?!]{0,50}\b(might|may|could|would|was going to|were going to|will)\b|"
+
     r"(didn'?t|did not|doesn'?t|does not) come from us|(sounds|looks) like a scam|(is|was|it'?s) a scam)\b",
     re.I,
 )
 
 
-# Naming what someone fears ("You might be worried we'll send the bailiffs") is not threatening it; it is
-# still the speaker's own words, so it is masked for penalties only (not for empathy: "I can hear how
-# worried you are about him" is a reflection).
+# Naming what someone fears ("You might be worried we'll send the bailiffs"), or what they said might happen,
+# is not threatening it; it is still the speaker's own words, so it is masked for penalties only (not for
+# empathy: "I can hear how worried you are about him" is a reflection).
 FEARED = re.compile(
     r"\b((you might|you may|you'?ve|you have|you'?d) (have )?(worr(y|ied)|fear(ed)?)|"
     r"(worr(y|ied|ying)|afraid|scared|frightened|fear(ful)?) (that|about|of) |"
-    r"(the )?(idea|thought|prospect|fear) of |(worrying|scaring|frightening) you\b)",
+    r"(the )?(idea|thought|prospect|fear) of |(worrying|scaring|frightening) you\b|"
+    # what the debtor said might happen ("You mentioned the house might be sold"): theirs, not a threat, but
+    # often a reflection too, so masked for penalties only
+    r"you (mentioned|said|told me|were saying|'ve said|have said) (that )?(the|your|a|an|it|he|she|they)\b"
+    r"[^.?!]{0,50}\b(might|may|could|would|was going to|were going to|will)\b)",
     re.I,
 )
 

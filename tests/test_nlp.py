@@ -65,3 +65,12 @@ def test_what_the_debtor_said_might_happen_is_masked_for_penalties_but_still_ref
 
     text = "You said your landlord might start eviction proceedings."
     assert masked_spans(text) and not masked_spans(text, feared=False)
+
+
+def test_a_question_about_what_they_can_pay_is_about_money_not_the_person() -> None:
+    from callsim.core.nlp import questions
+
+    for text in ("ok, so what can you put towards it this month?", "What could you pay towards the arrears?",
+                 "what are you able to offer"):
+        assert all(q.procedural for q in questions(text)), text
+    assert not any(q.procedural for q in questions("What are you doing for work at the moment?"))

@@ -313,7 +313,11 @@ PROCEDURAL_Q = re.compile(
     r"better|right) time|a (good|better|convenient) time|call (you )?back|"
     r"does (that|this) make sense|any questions|can you (hear|see) me|still there|"
     r"(mind|ok|okay|alright|all right|fine|happy|comfortable)( with you)? (if|for) (i|we|me to|us to)|"
-    r"(about|with|on) (the|this|your) (account|debt|arrears))\b|"
+    r"(about|with|on) (the|this|your) (account|debt|arrears)|"
+    # "what can you put towards it this month?": about money, not about the person
+    r"what (can|could|would|will|are|were) you( be)?( able to)? (pay|put|afford|manage|spare|offer|give|send|"
+    r"paying|putting|sending|offering|giving)|"
+    r"towards (it|this|that|the (debt|balance|account|arrears|bill|loan|card)))\b|"
     r"^\W*(sorry|pardon|come again|what was that|say (that )?again|you what|eh)(?=\W*$)",
     re.I,
 )

@@ -439,3 +439,10 @@ def test_a_learned_violation_in_a_sentence_that_only_denies_the_act_does_not_cou
                         ("We don't send out copies of agreements.", "denies_dispute_rights")):
         found, _, _ = _decide(text, ((label, 0.9),))
         assert list(found) == [label], text
+
+
+def test_a_question_that_steers_them_to_borrow_is_pressure_not_an_ask() -> None:
+    found, _, _ = _decide("Have you thought about a quick loan to clear it?", (("undue_pressure", 0.9),))
+    assert list(found) == ["undue_pressure"]
+    found, unsure, _ = _decide("What could you manage each month?", (("undue_pressure", 0.9),))
+    assert not found and not unsure

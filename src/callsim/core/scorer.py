@@ -1130,8 +1130,11 @@ class Scorer:
             return False
         if label not in _DENIAL_IS_THE_VIOLATION and _speaker_denies(unit):
             return False  # "I'm not going to call your sister", "your son wouldn't have to pay it personally"
-        if label == "undue_pressure" and unit.rstrip().endswith("?") and not _PRESSURE_FRAME.search(unit):
-            return False  # "What can you pay today?" asks; pressure demands, insists or sets an ultimatum
+        if (label == "undue_pressure" and unit.rstrip().endswith("?") and not _PRESSURE_FRAME.search(unit)
+                and not _BORROWING.search(unit)):
+            # "What can you pay today?" asks; pressure demands, insists, sets an ultimatum, or steers them to
+            # borrow ("Why not take out a small loan to clear this?")
+            return False
         # "I'm glad you've got a solicitor on your side" is about their lawyer, not us.
         return not (label == "false_identity_or_authority" and _THEIR_LAWYER.search(unit)
                     and not _OUR_LEGAL.search(unit))
@@ -1419,6 +1422,7 @@ _PRESSURE_FRAME = re.compile(r"\b(need|needs|must|have to|has to|got to|gotta|re
                              r"otherwise|unless|or (else|we|it|this|you|i)|last chance|final|immediately|right now|"
                              r"no excuses|surely|really can'?t|why (can'?t|haven'?t|didn'?t|won'?t)|still)\b", re.I)
 _THREAT_LABELS = ("threat_unintended_action", "threat_arrest_or_crime")
+_BORROWING = re.compile(r"\b(loan|borrow\w*|lend\w*|credit card|overdraft|payday|remortgage|sell|pawn)\b", re.I)
 
 
 def _denied_threat(unit: str) -> bool:

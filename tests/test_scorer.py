@@ -366,3 +366,14 @@ def test_in_a_scenario_the_authors_flags_not_the_crisis_head_say_what_was_disclo
     # Plain words still count in a scenario, flag or no flag.
     assert "pressure_after_vulnerability" in Scorer().score(
         ask, ScoringContext(debtor_line="My wife passed away last month.", scenario=_scenario())).violation_ids
+
+
+def test_acknowledging_a_stop_request_and_carrying_on_ignores_the_contact_limit() -> None:
+    scorer = Scorer(use_learned=False)
+    ctx = ScoringContext(debtor_line="Please stop calling me, speak to my solicitor.")
+    for reply in ("Understood, but while I've got you, can we sort a date?", "yeah yeah, I'm just checking in",
+                  "Sure, though it'd be quicker if we just did it now."):
+        assert "ignores_contact_limits" in scorer.score(reply, ctx).violation_ids, reply
+    for reply in ("Understood. I'll note that and we'll only deal with your solicitor from now on.",
+                  "Of course. I'll put that on the account, but I'll send a letter to confirm it in writing."):
+        assert "ignores_contact_limits" not in scorer.score(reply, ctx).violation_ids, reply

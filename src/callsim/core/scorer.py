@@ -414,6 +414,15 @@ _RECONTACT = re.compile(
     r"chase)( you)?( back| again)?\b(?! (in writing|by (letter|post|email)))",
     re.I,
 )
+# Acknowledging a request to stop or to go through someone else, and carrying on regardless: "Noted, but
+# this one's important so hear me out", "Yeah we got it, I'm just checking in".
+_CARRY_ON = re.compile(
+    r"\b(but|though|still|anyway)\b[^.?!]{0,60}\b(hear me out|quick(er)?|one (more|last) (thing|question)|"
+    r"while i('ve| have) got you|check(ing)? in|directly|you and i|between us|won'?t take long)\b|"
+    r"\b(i'?m|i am|we'?re|we are) (just )?(checking|calling|ringing|phoning) in\b|"
+    r"\b(keep|leave) (it|this|them|him|her) (out of it|between us)\b",
+    re.I,
+)
 _FEE_WORDS = re.compile(
     r"\b((admin(istration)?|collection|processing|late|handling|service|recovery|legal|court|tracing|"
     r"doorstep|visit) (fees?|charges?|costs)|(add|charge|apply|slap|put) (on )?(a |an |some |extra |more )?"
@@ -1001,6 +1010,9 @@ class Scorer:
         """Calling again after they asked you to stop, to write, or to speak to their lawyer."""
         if not _STOP_CONTACT.search(ctx.debtor_line):
             return
+        carry = next((m for m in _CARRY_ON.finditer(text) if not inside(m.start(), masked)), None)
+        if carry is not None:
+            found.setdefault("ignores_contact_limits", []).append(Evidence(carry.group(0), carry.start(), carry.end()))
         for m in _RECONTACT.finditer(text):
             if inside(m.start(), masked) or negated(text, m.start()):
                 continue

@@ -446,3 +446,19 @@ def test_a_question_that_steers_them_to_borrow_is_pressure_not_an_ask() -> None:
     assert list(found) == ["undue_pressure"]
     found, unsure, _ = _decide("What could you manage each month?", (("undue_pressure", 0.9),))
     assert not found and not unsure
+
+
+def test_without_a_scenario_a_rules_threat_needs_the_learned_layer_to_agree() -> None:
+    from callsim.core.nlp import Evidence
+    from callsim.core.scorer import _Reading
+
+    text = "Only a court could order that, and nothing has been filed."
+    for share, counts in ((0.02, False), (0.4, True)):
+        r = _Reading(text, ScoringContext())
+        r.found = {"threat_unintended_action": [Evidence(text, 0, len(text))]}
+        r.rule_ids = {"threat_unintended_action"}
+        r.signals = {"threat_unintended_action": lrn.Signal("threat_unintended_action", share, 0, len(text), "", "")}
+        r.learned = _Stub()  # type: ignore[assignment]
+        Scorer()._confirm_rule_threats(r)
+        assert ("threat_unintended_action" in r.found) is counts
+        assert ("threat_unintended_action" in r.unsure) is not counts

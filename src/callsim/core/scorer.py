@@ -701,6 +701,7 @@ class Scorer:
         r.rule_ids = set(r.found) - r.learned_ids
         if r.learned is not None:
             self._apply_learned(r.learned, r.signals, r.text, r.masked, r.ctx, r.amounts, r.found, r.unsure)
+            self._confirm_rule_threats(r)
         elif self.use_learned:
             r.notes.append(learned_status())
 
@@ -1112,6 +1113,21 @@ class Scorer:
             elif label not in found:
                 unsure[label] = [ev]
         signals.update(decided)
+
+    def _confirm_rule_threats(self, r: _Reading) -> None:
+        """Without a scenario no debt facts say which actions are intended, so a rule's threat match is only a
+        word in a frame ("Only a court could authorise that"); it fails the call when the learned layer also
+        sees a threat somewhere in the reply (threat share at least ``thresholds.threat_agreement``), and is
+        otherwise kept as *possible*. In a scenario the facts decide, as before."""
+        assert r.learned is not None
+        if r.ctx.scenario is not None:
+            return
+        mass = sum(r.signals[lab].prob for lab in _THREAT_LABELS if lab in r.signals)
+        if mass >= r.learned.thresholds.threat_agreement:
+            return
+        for label in _THREAT_LABELS:
+            if label in r.found and label in r.rule_ids:
+                r.unsure[label] = r.found.pop(label)
 
     def _crisis_signal(self, ctx: ScoringContext) -> bool:
         """Did the debtor's last line give a crisis, capacity or Breathing Space signal? The plain words

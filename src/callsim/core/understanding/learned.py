@@ -53,6 +53,9 @@ class Thresholds:
     empathy_weak: float = 0.5
     empathy_strong: float = 0.8
     crisis: float = 0.5  # the crisis head (crisis.py): a debtor line from here up is a crisis signal
+    # Without a scenario a rule's threat counts only if the violation head gives threats at least this share
+    # somewhere in the reply (Scorer._confirm_rule_threats)
+    threat_agreement: float = 0.1
     per_label: dict[str, float] | None = None  # a label whose own confident threshold differs
 
     def confident(self, label: str) -> float:

@@ -253,13 +253,6 @@ _THEIR_CHOICE = re.compile(
     re.I,
 )
 _VOLUNTARY = re.compile(r"^[^.?!;]{0,30}\bvoluntar", re.I)
-# Saying you will not ask: "I'm not going to push you for a payment today", "I won't be asking for anything".
-_NOT_ASKING = re.compile(
-    r"\b(not|never|won'?t|will not|no need to|no intention of|don'?t want to)( be)? (going to |gonna )?"
-    r"(push\w*|ask\w*|press\w*|pressur\w*|chas\w*|hassl\w*|rush\w*|hound\w*|expect\w*|take)( you)?"
-    r"( for| about| into| to)?[^.?!;]*$",
-    re.I,
-)
 # Paying a priority bill first is advice about their money, not a request for ours: "your rent is what
 # protects your tenancy, so pay that first".
 _PRIORITY_BILL = re.compile(r"\b(rent|mortgage|council tax|energy|gas|electric\w*|water|food|child ?care|"
@@ -296,7 +289,7 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
             continue
         sent_start = max(text.rfind(c, 0, m.start()) for c in ".?!\n") + 1
         before = text[sent_start : m.start()]
-        if _THEIR_CHOICE.search(before) or _VOLUNTARY.search(text[m.end() :]) or _NOT_ASKING.search(before):
+        if _THEIR_CHOICE.search(before) or _VOLUNTARY.search(text[m.end() :]) or _REASSURED.search(before):
             continue
         sent_end = min([i for i in (text.find(c, m.end()) for c in ".?!\n") if i >= 0] or [len(text)])
         if _FIRST.search(text[m.end() : sent_end]) and _PRIORITY_BILL.search(text[sent_start:sent_end]):
@@ -308,9 +301,17 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
 _NEGATED_RIGHT_BEFORE = re.compile(r"\b(don'?t|do not|won'?t|will not|never|not) (have to |need to )?$", re.I)
 # A negation inside a match: "the police aren't involved" says they are not.
 _INNER_NEGATION = re.compile(r"\b(not|never|no)\b|n'?t\b", re.I)
-# Reassurance earlier in the clause: "please don't worry about giving me anything right now".
-_REASSURED = re.compile(r"\b(don'?t|do not|never|no need to|no pressure to|you needn'?t) (you )?(have to |need to )?"
-                        r"(worry|feel (obliged|pressured|you have)|think about|stress)\b[^.?!;]*$", re.I)
+# Reassurance earlier in the clause, which takes the pressure out of an ask or a push after it: "please don't
+# worry about giving me anything right now", "I'm not going to push you for a payment today".
+_REASSURED = re.compile(
+    r"\b(don'?t|do not|never|no need to|no pressure to|you needn'?t) (you )?(have to |need to )?"
+    r"(worry|feel (obliged|pressured|you have)|think about|stress)\b[^.?!;]*$|"
+    # saying you will not ask: "I'm not going to push you for a payment today", "I won't be asking for anything"
+    r"\b(not|never|won'?t|will not|no need to|no intention of|don'?t want to)( be)? (going to |gonna )?"
+    r"(push\w*|ask\w*|press\w*|pressur\w*|chas\w*|hassl\w*|rush\w*|hound\w*|expect\w*|take)( you)?"
+    r"( for| about| into| to)?[^.?!;]*$",
+    re.I,
+)
 _PRESSING = re.compile(
     r"\b(need|want|expect|must have|have to (get|take)|got to (get|take)|require) (a |some |the |your )?"
     r"(payment|something|anything|money|the (balance|money|arrears))\b"

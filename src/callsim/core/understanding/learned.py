@@ -169,8 +169,7 @@ def get_learned() -> Learned | None:
 def _load_file(path: Path, what: str, load: Callable[[Path], T]) -> T:
     """``load(path)``, or EncoderUnavailable with one sentence saying what is missing or unreadable."""
     if not path.is_file():
-        raise EncoderUnavailable(f"{what} {path} are missing (reinstall callsim)" if what.endswith("s")
-                                 else f"{what} {path} is missing (reinstall callsim)")
+        raise EncoderUnavailable(f"{what} file {path} is missing (reinstall callsim)")
     try:
         return load(path)
     except Exception as e:  # noqa: BLE001

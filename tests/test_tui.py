@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from textual import events
 from textual.widgets import DataTable, Input, OptionList
 
 from callsim.config import Config, load_config
@@ -98,8 +99,7 @@ async def test_library_lists_filters_and_opens_a_brief(home: Path) -> None:
         await pilot.press("slash")
         screen.query_one("#search", Input).value = "tag:reduced"
         await pilot.pause()
-        await pilot.press("enter")  # from the search box: back to the list
-        await pilot.press("enter")  # the highlighted card: its brief
+        await pilot.press("enter")  # from the search box: the highlighted (first) match's brief
         brief = await wait_screen(pilot, BriefScreen)
         await wait_for(pilot, lambda: brief.scenario is not None, "the brief")
         text = screen_text(pilot)
@@ -108,6 +108,61 @@ async def test_library_lists_filters_and_opens_a_brief(home: Path) -> None:
             assert fact in text, fact
         await pilot.press("escape")
         await wait_screen(pilot, LibraryScreen)
+
+
+async def test_library_search_is_a_launcher(home: Path) -> None:
+    """Issue 15: Enter after a search opens the match, Down then Enter opens the second match (not the third),
+    and letters typed while the list has focus start a search instead of being lost."""
+    install_us_fixture(home)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await wait_screen(pilot, LibraryScreen)
+        await wait_for(pilot, lambda: len(screen.cards) == 2, "the cards")
+        options = screen.query_one("#cards", OptionList)
+        assert app.focused is options
+        for key in "water":  # 'w' is no shortcut: typing goes to the search box
+            await pilot.press(key)
+        await pilot.pause()
+        search = screen.query_one("#search", Input)
+        assert app.focused is search and search.value == "water"
+        assert len(screen.visible_cards()) == 1
+
+        await pilot.press("escape")  # clears and goes back to the list
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.press("down")  # in the box: the highlight moves to the second card, focus stays
+        await pilot.pause()
+        assert app.focused is search and options.highlighted == 1
+        await pilot.press("up", "up")  # and back, never above the first
+        await pilot.pause()
+        assert options.highlighted == 0
+        await pilot.press("down", "enter")
+        brief = await wait_screen(pilot, BriefScreen)
+        await wait_for(pilot, lambda: brief.scenario is not None, "the brief")
+        assert brief.scenario is not None and brief.scenario.id == screen.visible_cards()[1].id
+        await pilot.press("escape")
+        await wait_screen(pilot, LibraryScreen)
+
+        await pilot.press("slash")
+        search.value = "nothing matches this"
+        await pilot.pause()
+        await pilot.press("enter")  # no match: stays in the box to be corrected
+        await pilot.pause()
+        assert app.focused is search and isinstance(app.screen, LibraryScreen)
+
+        await pilot.press("escape")
+        await pilot.pause()
+        # Typed fast (a terminal delivers a burst at once) the letters after the first are already queued
+        # for the list when the box takes the focus: they are search text too, the shortcut 's' included.
+        for ch in "crisis":
+            options.post_message(events.Key(ch, ch))
+        await wait_for(pilot, lambda: search.value == "crisis", "the whole word in the box")
+        assert isinstance(app.screen, LibraryScreen)
+
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s")  # a shortcut key stays a shortcut
+        await wait_screen(pilot, SessionsScreen)
 
 
 async def test_startup_time_is_logged(home: Path, caplog: pytest.LogCaptureFixture) -> None:

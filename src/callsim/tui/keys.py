@@ -63,7 +63,8 @@ KEYS: tuple[Key, ...] = (
 # Keys that belong to widgets (not bindings): listed in Help so it names every key.
 WIDGET_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     "Everywhere": (("tab / shift+tab", "Move between parts of the screen"),),
-    "Library": (("up / down", "Choose a scenario"), ("enter", "Open its brief")),
+    "Library": (("up / down", "Choose a scenario (in the search box too)"), ("enter", "Open its brief"),
+                ("a letter", "Starts a search (except the shortcut keys)")),
     "Call": (("enter", "Send the reply (a pasted block of lines is one reply)"),
              ("1-9", "Pick a numbered reply (guided mode)")),
     "Debrief": (("up / down", "Choose a turn in the table"),),

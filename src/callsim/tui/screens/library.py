@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
@@ -60,6 +61,33 @@ def detail_content(card: Card, best: tuple[float, bool] | None) -> Content:
     return Content("\n").join(rows)
 
 
+class SearchBox(Input):
+    """The library's search box. Up and down move through the matches below it without leaving the box, and
+    enter opens the highlighted one (the first match unless moved), as in a launcher."""
+
+    BINDINGS = [Binding("down", "screen.move(1)", show=False), Binding("up", "screen.move(-1)", show=False)]
+
+
+class CardList(OptionList):
+    """The scenario cards. A letter typed here starts a search with it rather than being lost; the shortcut
+    keys (s, m, g, /) stay keys. Letters typed fast may reach the list after the search box took the focus:
+    those are search text too, shortcut letters included ("crisis" must not open My sessions)."""
+
+    SHORTCUTS = frozenset(k.key for k in keys.KEYS if k.scope in ("Library", "Everywhere"))
+
+    def on_key(self, event: events.Key) -> None:
+        if not (event.is_printable and event.character and event.character.strip()):
+            return
+        screen = self.screen
+        if not isinstance(screen, LibraryScreen):
+            return
+        if event.key in self.SHORTCUTS and screen.focused is self:
+            return
+        screen.type_into_search(event.character)
+        event.stop()
+        event.prevent_default()
+
+
 class LibraryScreen(Screen[None]):
     BINDINGS = keys.bindings("Library")  # type: ignore[assignment]
 
@@ -77,9 +105,10 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="lib-head")
-        yield Input(placeholder="Search: words, d:3 (difficulty), j:uk, tag:health", id="search")
+        yield SearchBox(placeholder="Search: words, d:3 (difficulty), j:uk, tag:health", id="search",
+                        select_on_focus=False)
         with Horizontal(id="lib-body"):
-            yield OptionList(id="cards")
+            yield CardList(id="cards")
             with VerticalScroll(id="lib-detail"):
                 yield Static(id="detail")
         yield Static("Loading scenarios…", id="lib-empty")
@@ -150,7 +179,23 @@ class LibraryScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
-        self.query_one("#cards", OptionList).focus()
+        """Enter in the search box opens the highlighted match; with no match it stays to be corrected."""
+        options = self.query_one("#cards", OptionList)
+        if options.highlighted is not None and options.option_count:
+            options.focus()
+            options.action_select()
+
+    def action_move(self, step: int) -> None:
+        """Up or down in the search box: the highlight moves through the matches."""
+        options = self.query_one("#cards", OptionList)
+        if options.option_count:
+            now = options.highlighted if options.highlighted is not None else -1
+            options.highlighted = max(0, min(options.option_count - 1, now + step))
+
+    def type_into_search(self, character: str) -> None:
+        search = self.query_one("#search", Input)
+        self.set_focus(search)  # at once, so that the next letters reach the box itself
+        search.insert_text_at_cursor(character)
 
     @on(OptionList.OptionHighlighted, "#cards")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -318,6 +318,31 @@ async def test_typing_a_reply_key_by_key_and_the_hint_key(home: Path) -> None:
         assert call.query_one(ReplyBox).text == ""
 
 
+async def test_text_typed_on_the_transcript_goes_to_the_reply_box(home: Path) -> None:
+    """Issue 15: letters typed while the transcript has focus were lost; they start (or continue) the reply,
+    a fast burst included, and a bound key (F2) still does its job."""
+    from callsim.tui.widgets import Transcript
+
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        call = await open_call(pilot)
+        box = call.query_one(ReplyBox)
+        transcript = call.query_one(Transcript)
+        transcript.focus()
+        await pilot.pause()
+        assert pilot.app.focused is transcript
+        await pilot.press(*"Hi", "space")
+        assert pilot.app.focused is box and box.text == "Hi "
+        transcript.focus()
+        await pilot.pause()
+        for ch in "there 1":  # queued for the transcript before the box takes the focus
+            transcript.post_message(events.Key("space" if ch == " " else ch, ch))
+        await wait_for(pilot, lambda: box.text == "Hi there 1", "the whole burst in the box")
+        transcript.focus()
+        await pilot.press("f2")  # bound keys stay keys
+        await pilot.pause()
+        assert len(entries(pilot, "hint")) == 1 and box.text == "Hi there 1"
+
+
 async def test_end_the_call_at_any_time(home: Path) -> None:
     app = make_app()
     async with app.run_test() as pilot:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -130,6 +130,25 @@ class CallScreen(Screen[None]):
             self.query_one(Transcript).add(Content.styled("(no numbered replies here: type your own)",
                                                           "italic $text-muted"), "note")
         (options if choices else self.query_one(ReplyBox)).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Text typed while something else has focus (the transcript, scrolled with the mouse or tab) goes to
+        the reply box rather than being lost: the box takes the focus and the letter. Keys the reply box
+        handles itself never get here; bound keys (digits in guided mode, F-keys, ctrl) are left alone."""
+        if not (event.is_printable and event.character) or event.key in self._bound:
+            return
+        box = self.query_one(ReplyBox)
+        if box.has_focus or box.read_only or self.call.ended or not self.query_one("#reply-row").display:
+            return
+        self.set_focus(box)  # at once: the rest of a fast burst, queued for the old focus, follows it here
+        box.insert(event.character)
+        event.stop()
+        event.prevent_default()
+
+    @property
+    def _bound(self) -> frozenset[str]:
+        return frozenset(k.key for k in keys.KEYS if k.scope in ("Call", "Everywhere")) if self.guided \
+            else frozenset(k.key for k in keys.KEYS if k.scope in ("Call", "Everywhere") and not k.key.isdigit())
 
     # ---------------------------------------------------------------------------------- a turn
     @on(ReplySubmitted)

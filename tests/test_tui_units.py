@@ -313,3 +313,24 @@ def test_a_failed_store_fails_each_write_not_the_caller() -> None:
     with pytest.raises(OSError):
         log.turn(turns[0], states[0]).result(timeout=5)
     recorder.close()
+
+
+def test_the_brief_names_each_breakdown_kind_once() -> None:
+    """Issue 15: crisis-us showed "card balance (principal) (principal)". The kind is added only when the
+    label does not already say it, in every shipped scenario."""
+    from callsim.tui.screens.brief import brief_content
+
+    for entry in load_library():
+        scenario = entry.result.scenario
+        if scenario is None:
+            continue
+        text = brief_content(scenario).plain
+        for kind in ("principal", "interest", "fee", "charge", "other"):
+            assert f"({kind}) ({kind})" not in text, (scenario.id, kind)
+        for item in scenario.debt.breakdown:
+            assert item.kind in text.lower(), (scenario.id, item.label)
+    alex = fixture_scenario()
+    doubled = alex.debt.breakdown[0].model_copy(update={"label": f"Bills ({alex.debt.breakdown[0].kind})"})
+    debt = alex.debt.model_copy(update={"breakdown": [doubled]})
+    text = brief_content(alex.model_copy(update={"debt": debt})).plain
+    assert f"bills ({doubled.kind})" in text and f"({doubled.kind}) ({doubled.kind})" not in text

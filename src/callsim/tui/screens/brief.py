@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +23,12 @@ _ACTION_WORDS = {
     "seizure": "seizure or repossession", "credit_reporting": "credit reporting", "default_notice": "default notice",
     "debt_sale": "selling the debt",
 }
+
+
+def breakdown_kind(item: Any) -> str:
+    """The kind in brackets after a breakdown line (" (interest)"), or nothing when the label says it."""
+    kind = str(item.kind)
+    return "" if kind.lower() in str(item.label).lower() else f" ({kind})"
 
 
 def brief_content(s: Scenario) -> Content:
@@ -51,7 +57,7 @@ def brief_content(s: Scenario) -> Content:
     rows.append(Content.assemble(("Balance       ", render.MUTED), (money(d.balance), "bold")))
     for item in d.breakdown:
         rows.append(Content.assemble(("  of which    ", render.MUTED), f"{money(item.amount)} ",
-                                     render.clean(item.label).lower(), (f" ({item.kind})", render.MUTED)))
+                                     render.clean(item.label).lower(), (breakdown_kind(item), render.MUTED)))
     rows.append(Content.assemble(("Overdue       ", render.MUTED), f"{d.days_past_due} days"
                                  + (" · time-barred" if d.time_barred else "")))
     lawful = [_ACTION_WORDS.get(a.value, a.value) for a in d.actions.lawful]

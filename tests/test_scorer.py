@@ -377,3 +377,26 @@ def test_acknowledging_a_stop_request_and_carrying_on_ignores_the_contact_limit(
     for reply in ("Understood. I'll note that and we'll only deal with your solicitor from now on.",
                   "Of course. I'll put that on the account, but I'll send a letter to confirm it in writing."):
         assert "ignores_contact_limits" not in scorer.score(reply, ctx).violation_ids, reply
+
+
+def test_a_violations_why_cites_the_calls_own_law() -> None:
+    """Issue 15: US calls cited "GDPR" and UK calls the FDCPA. In a call, a why names the scenario's law only;
+    without a scenario (no jurisdiction known) it keeps both."""
+    from callsim.core.rubric import for_jurisdiction
+
+    assert for_jurisdiction("Private (FDCPA 1692b/c, UK GDPR).", "US") == "Private (FDCPA 1692b/c)."
+    assert for_jurisdiction("Private (FDCPA 1692b/c, UK GDPR).", "UK") == "Private (UK GDPR)."
+    assert for_jurisdiction("Harassment (FDCPA 1692d) ends plans.", "UK") == "Harassment ends plans."
+    assert for_jurisdiction("Misleading (FDCPA 1692e(8), CONC 7).", "US") == "Misleading (FDCPA 1692e(8))."
+    assert for_jurisdiction("Thank them (TEXAS \"T\").", "US") == "Thank them (TEXAS \"T\")."
+    reply = "I'm calling about the £642.80 Priya owes on her energy account, can you pass that on to her?"
+    line = "Priya's at work, I'm her flatmate."
+    uk = _scenario()
+    us = uk.model_copy(update={"jurisdiction": type(uk.jurisdiction)("US")})
+    for scenario, wrong, right in ((us, "GDPR", "FDCPA"), (uk, "FDCPA", "GDPR")):
+        turn = default_scorer().score(reply, ScoringContext(debtor_line=line, scenario=scenario))
+        disclosure = [v for v in turn.violations if v.id == "third_party_disclosure"]
+        assert disclosure, turn.violation_ids
+        assert right in disclosure[0].why and wrong not in disclosure[0].why
+    both = default_scorer().score(reply, ScoringContext(debtor_line=line)).violations
+    assert any("FDCPA" in v.why and "GDPR" in v.why for v in both if v.id == "third_party_disclosure")

@@ -118,6 +118,47 @@ def __hash_rubric(self: Rubric) -> int:
 Rubric.__hash__ = __hash_rubric  # type: ignore[method-assign,assignment]
 
 
+# The law a citation item belongs to: an item of the other jurisdiction's law is left out of what a trainee
+# practising a US (or UK) call reads ("(FDCPA 1692b/c, GDPR)" is "(FDCPA 1692b/c)" in a US call).
+_LAW = {
+    "US": re.compile(r"\b(FDCPA|Reg(ulation)? F|CFPB|FCRA|U\.S\.C\.|1692[a-z]?)"),
+    "UK": re.compile(r"\b(CONC|FCA|FG21/1|GDPR|Consumer Duty|Breathing Space|CCA|Money Advice Trust)\b"),
+}
+
+
+def for_jurisdiction(text: str, jurisdiction: str) -> str:
+    """``text`` (a behaviour's why) with the other jurisdiction's citations taken out of its brackets; a
+    bracket left with nothing is dropped. Brackets that cite nothing are kept as they are."""
+    other = [law for j, law in _LAW.items() if j != jurisdiction.upper()]
+    if not other or jurisdiction.upper() not in _LAW:
+        return text
+    out, i = [], 0
+    while i < len(text):
+        if text[i] != "(":
+            out.append(text[i])
+            i += 1
+            continue
+        depth, j = 0, i
+        while j < len(text):
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        inner = text[i + 1 : j]
+        items = [x.strip() for x in re.split(r"[,;](?![^(]*\))", inner)]
+        cites = [any(law.search(x) for law in _LAW.values()) for x in items]
+        if not any(cites):
+            out.append(text[i : j + 1])
+        else:
+            kept = [x for x in items if not any(law.search(x) for law in other)]
+            if kept:
+                out.append("(" + ", ".join(kept) + ")")
+            elif out and out[-1] == " ":
+                out.pop()
+        i = j + 1
+    return "".join(out)
+
+
 @cache
 def load_rubric() -> Rubric:
     text = resources.files("callsim.core").joinpath("data/rubric.yaml").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, ClassVar
 
@@ -32,7 +32,7 @@ from callsim.core.nlp import (
     sentence_at,
     sentences,
 )
-from callsim.core.rubric import ACKNOWLEDGING_IDS, EMPATHY_IDS, Behaviour, Rubric, load_rubric
+from callsim.core.rubric import ACKNOWLEDGING_IDS, EMPATHY_IDS, Behaviour, Rubric, for_jurisdiction, load_rubric
 from callsim.core.understanding.corpus import PENALTIES, VIOLATIONS
 from callsim.core.understanding.learned import Learned, Signal, get_learned
 from callsim.core.understanding.learned import status as learned_status
@@ -707,13 +707,18 @@ class Scorer:
             r.notes.append(learned_status())
 
     def _step_detections(self, r: _Reading) -> None:
-        """Reads found, signals, rule_ids, unsure; adds behaviours, violations and possible, in rubric order."""
+        """Reads found, signals, rule_ids, unsure, ctx.scenario; adds behaviours, violations and possible, in rubric
+        order, each why citing the scenario's jurisdiction's law only."""
         for bid, ev in r.found.items():
             b = self.rubric.by_id[bid]
             det = self._detection(b, ev, signal=r.signals.get(bid), rule=bid in r.rule_ids)
             (r.violations if b.is_violation else r.behaviours).append(det)
         r.possible = [self._detection(self.rubric.by_id[bid], ev, signal=r.signals.get(bid), rule=False)
                       for bid, ev in r.unsure.items()]
+        if r.ctx.scenario is not None:  # in a US call a why cites US law only, in a UK call UK law
+            where = r.ctx.scenario.jurisdiction.value
+            for found in (r.behaviours, r.violations, r.possible):
+                found[:] = [replace(d, why=for_jurisdiction(d.why, where)) for d in found]
         order = {bid: i for i, bid in enumerate(self.rubric.ids)}
         r.behaviours.sort(key=lambda d: order[d.id])
         r.violations.sort(key=lambda d: order[d.id])

@@ -707,8 +707,7 @@ class Scorer:
             r.notes.append(learned_status())
 
     def _step_detections(self, r: _Reading) -> None:
-        """Reads found, signals, rule_ids, unsure, ctx.scenario; adds behaviours, violations and possible, in rubric
-        order, each why citing the scenario's jurisdiction's law only."""
+        """Reads found, signals, rule_ids, unsure, ctx.scenario; adds behaviours, violations, possible (its law)."""
         for bid, ev in r.found.items():
             b = self.rubric.by_id[bid]
             det = self._detection(b, ev, signal=r.signals.get(bid), rule=bid in r.rule_ids)

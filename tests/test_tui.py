@@ -301,6 +301,24 @@ async def test_guided_mode_picks_numbered_replies_with_digit_keys(home: Path) ->
         await pilot.pause()
         assert not options.display and call.query_one("#reply-row").display
         assert isinstance(app.focused, ReplyBox)
+        # Issue 15: the switch is the app's setting, saved, so it holds after the call and on resume.
+        assert app.guided is False
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.guided is True and load_config().guided is True and options.display
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.guided is False and load_config().guided is False
+        await pilot.press("f4")
+        await wait_screen(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: call.call.ended, "the call to end")
+        await pilot.press("enter")
+        await wait_screen(pilot, DebriefScreen)
+        await pilot.press("escape")
+        await wait_screen(pilot, LibraryScreen)
+        await pilot.pause()
+        assert "typing (g)" in screen_text(pilot)
 
 
 async def test_typing_a_reply_key_by_key_and_the_hint_key(home: Path) -> None:

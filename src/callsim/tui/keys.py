@@ -48,7 +48,7 @@ KEYS: tuple[Key, ...] = (
     Key("brief.back", "escape", "back", "Back", "Brief"),
     Key("call.send", "ctrl+s", "send", "Send", "Call", tooltip="Send the reply (enter also sends)"),
     Key("call.hint", "f2", "hint", "Hint", "Call", tooltip="What to aim for here (coaching mode)"),
-    Key("call.guided", "f3", "toggle_guided", "Guided", "Call", tooltip="Numbered replies or your own words"),
+    Key("call.guided", "f3", "app.toggle_guided", "Guided", "Call", tooltip="Numbered replies or your own words"),
     Key("call.end", "f4", "end_call", "End call", "Call", tooltip="Hang up now and see the debrief"),
     *(Key(f"call.choose_{n}", str(n), f"choose({n})", f"Choose {n}", "Call", show=False) for n in range(1, 10)),
     Key("debrief.retry", "r", "retry", "Retry", "Debrief", tooltip="Play the scenario again"),

@@ -78,6 +78,7 @@ class CallScreen(Screen[None]):
         reply = self.query_one(ReplyBox)
         reply.cursor_blink = self.callsim.settings.cursor_blink
         self.query_one("#to-debrief").display = False
+        self.watch(self.app, "guided", self._guided_changed, init=False)
         transcript = self.query_one(Transcript)
         if self.note:
             transcript.add(Content.styled(f"({render.clean(self.note)})", "italic $text-muted"), "note")
@@ -263,8 +264,10 @@ class CallScreen(Screen[None]):
             rows.append(Content("Listen, and respond to what they just said."))
         self.query_one(Transcript).add(Content("\n").join(rows), "hint")
 
-    def action_toggle_guided(self) -> None:
-        self.guided = not self.guided
+    def _guided_changed(self, guided: bool) -> None:
+        """F3 here (or g, or the palette) switches the app's own setting, saved like the library's g, so the
+        choice holds after this call and on resume; this screen follows it."""
+        self.guided = guided
         if not self.call.ended:
             self._show_entry()
         self._tick()

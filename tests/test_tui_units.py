@@ -334,3 +334,24 @@ def test_the_brief_names_each_breakdown_kind_once() -> None:
     debt = alex.debt.model_copy(update={"breakdown": [doubled]})
     text = brief_content(alex.model_copy(update={"debt": debt})).plain
     assert f"bills ({doubled.kind})" in text and f"({doubled.kind}) ({doubled.kind})" not in text
+
+
+def test_lines_spoken_by_someone_else_carry_their_name() -> None:
+    """Issue 15: third-party-us labelled Peggy's lines "Theo: No, I'm his mother, Peggy". A persona's
+    on_the_line names who speaks; the call, debrief, plain mode, text report and Markdown export use it."""
+    from callsim.core.report import transcript
+    from callsim.tui.screens.debrief import transcript_content
+
+    entry = next(e for e in load_library() if e.result.scenario and e.result.scenario.id == "third-party-us")
+    scenario = entry.result.scenario
+    assert scenario is not None and scenario.persona.voice == "Peggy"
+    assert fixture_scenario().persona.voice == fixture_scenario().persona.name.split()[0]
+    call = CompiledScenario(scenario).new_call(1)
+    call.respond("Hi, this is Jordan from Bramwell Associates. Could I speak with Theo Brandvold, please?")
+    record = call.record()
+    md = transcript_markdown(record, scenario)
+    assert "**Peggy**" in md and "**Theo**" not in md
+    text = transcript(record.turns, scenario, record.seed)
+    assert "\nPeggy" in text and "\nTheo" not in text
+    shown = transcript_content(record.turns, scenario).plain
+    assert "Peggy" in shown and "Theo " not in shown.split("\n")[0]

@@ -40,7 +40,7 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
     """Play the call to its end (or the end of input). With a ``recorder``, every turn is saved as it is
     taken and the record at the end; a call resumed from the store picks up where it was left."""
     s = call.scenario
-    name = s.persona.name.split()[0]
+    name = s.persona.voice
     brief(s, out)
     _say(out, HELP)
     _say(out)

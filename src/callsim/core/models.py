@@ -70,6 +70,16 @@ class Persona(Strict):
         default_factory=dict,
         description="Things the debtor may disclose during the call, by id. Nodes list them in 'discloses'.",
     )
+    on_the_line: str = Field(
+        "",
+        description="Who speaks in this call when it is not the debtor (a parent, a flatmate who answers): "
+                    "their name. The transcript labels the lines with it instead of the debtor's name.",
+    )
+
+    @property
+    def voice(self) -> str:
+        """The first name the transcript gives the other side's lines: whoever is on the line."""
+        return (self.on_the_line or self.name).split()[0]
 
 
 class BreakdownItem(Strict):

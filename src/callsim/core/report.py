@@ -89,7 +89,7 @@ def debrief(record: CallRecord, scenario: Scenario) -> str:
 
 def transcript(turns: Sequence[Turn], scenario: Scenario, seed: int) -> str:
     lines = [f"{scenario.title} (seed {seed})", ""]
-    name = scenario.persona.name.split()[0]
+    name = scenario.persona.voice
     for t in turns:
         cues = f" ({', '.join(t.debtor.cues)})" if t.debtor.cues else ""
         lines.append(_wrap(f"{name}{cues}: {t.debtor.text}", ""))

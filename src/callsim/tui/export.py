@@ -27,7 +27,7 @@ def _quote(text: str) -> str:
 def transcript_markdown(record: CallRecord, scenario: Scenario, *, trainee: str | None = None,
                         when: datetime | None = None, coaching: bool = True) -> str:
     name = scenario.persona.name
-    first = name.split()[0]
+    first = scenario.persona.voice
     d = scenario.debt
     out = [f"# {md_escape(scenario.title)}", ""]
     facts = [f"Debtor: {md_escape(name)}", f"Creditor: {md_escape(d.creditor)}",

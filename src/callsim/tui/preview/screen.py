@@ -233,7 +233,7 @@ class PreviewScreen(Screen[None]):
         line = call.line
         key = (line.node, line.text)
         if force_line or key != self._shown_line:
-            name = call.scenario.persona.name.split()[0]
+            name = call.scenario.persona.voice
             self.query_one(Transcript).add(render.debtor(name, line.text, line.cues), "debtor")
             self._shown_line = key
         ended = call.ended

@@ -48,7 +48,7 @@ class CallScreen(Screen[None]):
         self.latencies: list[float] = []  # seconds from sending a reply to the answer painted (bench/)
         self._sent_at = 0.0
         self._pending_entry: Static | None = None
-        self._debtor = call.scenario.persona.name.split()[0]
+        self._debtor = call.scenario.persona.voice
         from callsim.core.rubric import load_rubric
 
         self._labels = {b.id: b.label for b in load_rubric().behaviours}

@@ -105,7 +105,7 @@ def turn_detail(turn: Turn, labels: dict[str, str]) -> Content:
 
 def transcript_content(turns: Sequence[Turn], scenario: Scenario | None) -> Content:
     """The words of the call (without ``scenario``, the debtor is "Debtor")."""
-    name = scenario.persona.name.split()[0] if scenario is not None else "Debtor"
+    name = scenario.persona.voice if scenario is not None else "Debtor"
     rows: list[Content] = []
     for t in turns:
         rows.append(render.debtor(name, t.debtor.text, t.debtor.cues))

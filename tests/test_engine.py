@@ -255,3 +255,54 @@ def test_compiled_machines_are_reused_and_bounded() -> None:
         kept.append(s)
         walkthrough.compiled_for(s)
     assert len(walkthrough._COMPILED) <= walkthrough._KEEP
+
+
+def test_the_debrief_says_why_a_call_failed_and_shows_the_arithmetic(compiled: CompiledScenario) -> None:
+    """Issue 15: the debrief printed "FAIL (pass mark 80, no blocker violations)" above a list of blockers,
+    and the overall score's arithmetic was found only in engine.py."""
+    from callsim.core import verdict
+
+    call = compiled.new_call()
+    call.respond("Hello, this is Sam.")
+    call.respond("Pay £300 today or we'll take you to court.")
+    record = call.record()
+    text = debrief(record, compiled.scenario)
+    assert "no blocker violations" not in text
+    result = text[text.index("Result:"):text.index("Outcome:")]
+    assert "FAIL" in result and "a blocker violation fails the call" in result and "(turn 2)" in result
+    reasons = verdict.why_not_passed(record)
+    assert reasons and reasons[0].startswith("a blocker violation")
+    sc = record.scores
+    # The arithmetic shown is the one computed: the overall is the weighted sum of the shown parts.
+    line = verdict.overall_arithmetic(record)
+    assert f"35% of empathy {sc.empathy:.0f}" in line and f"Overall {sc.overall:.0f}." in line
+    assert " ".join(line.split()) in " ".join(text.split())
+    majors = sum(1 for v in record.compliance.violations if v["severity"] == "major")
+    failed = record.outcome is not None and record.outcome.result == "failed"
+    expected = verdict.overall_score(sc.empathy, sc.deescalation, sc.expectations_met / 100, majors, failed)
+    assert abs(expected - sc.overall) < 0.2
+
+
+def test_overall_score_arithmetic_in_words() -> None:
+    from callsim.core import verdict
+
+    assert verdict.overall_score(80, 60, 0.5, 0, False) == pytest.approx(0.35 * 80 + 0.35 * 60 + 15)
+    assert verdict.overall_score(80, 60, 0.5, 1, False) == pytest.approx(0.35 * 80 + 0.35 * 60 + 15 - 10)
+    assert verdict.overall_score(100, 100, 1.0, 0, True) == 50.0
+    assert verdict.overall_score(10, 0, 0.0, 3, False) == 0.0
+    assert verdict.is_passed("resolved", 80, 80, 0) and not verdict.is_passed("resolved", 80, 80, 1)
+    assert not verdict.is_passed(None, 90, 80, 0) and not verdict.is_passed("failed", 90, 80, 0)
+
+
+def test_a_passed_call_says_what_passing_took(mini: Scenario) -> None:
+    compiled = CompiledScenario(mini.model_copy(update={"pass_mark": 20}))
+    call = compiled.new_call(seed=9)
+    call.respond("I'm so sorry, that sounds really hard.")
+    call.respond("Could you do £20 a month?")
+    record = call.record()
+    text = debrief(record, compiled.scenario)
+    assert record.passed, text
+    assert "Result:        PASS (overall" in text and "FAIL" not in text
+    from callsim.core import verdict
+
+    assert verdict.why_not_passed(record) == []

@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from transitions import EventData, Machine
 
-from callsim.core import builtin_names
+from callsim.core import builtin_names, verdict
 from callsim.core.builtin_names import BUILTIN_NAMES as BUILTIN_NAMES  # the names lint and the guide know
 from callsim.core.conditions import Condition, Value
 from callsim.core.models import Choice, Line, Node, Outcome, Scenario
@@ -528,16 +528,14 @@ def summarise(call: Call) -> dict[str, Any]:
             adj += sign * 10 * (call.mood[var] - decl.start) / (decl.max - decl.min)
     deescalation = max(0.0, min(100.0, deesc_mean + adj)) if turns else 0.0
     coverage = met / expected if expected else 1.0
-    overall = 0.35 * empathy + 0.35 * deescalation + 0.30 * 100 * coverage
     majors = sum(1 for v in violations if v.get("severity") == "major")
     blockers = [v for v in violations if v.get("severity") == "blocker"]
-    overall -= 10 * majors
     outcome = call.outcome
-    if outcome is not None and outcome.result == "failed":
-        overall = min(overall, 50.0)
-    overall = max(0.0, min(100.0, overall)) if turns else 0.0
+    # The arithmetic (and its words for the debrief) lives in verdict.py.
+    failed = outcome is not None and outcome.result == "failed"
+    overall = verdict.overall_score(empathy, deescalation, coverage, majors, failed) if turns else 0.0
     compliance_passed = not violations
-    passed = outcome is not None and outcome.result != "failed" and overall >= s.pass_mark and not blockers
+    passed = verdict.is_passed(outcome.result if outcome else None, overall, s.pass_mark, len(blockers))
     plan: PlanCheck | None = None
     if call.last_plan > 0:
         affordable = s.budget.affordable_monthly

@@ -10,6 +10,7 @@ from callsim.core.money import format_money
 from callsim.core.record import CallRecord, Turn
 from callsim.core.rubric import load_rubric
 from callsim.core.text import safe_text
+from callsim.core.verdict import overall_arithmetic, why_not_passed
 
 WIDTH = 78
 
@@ -23,13 +24,19 @@ def debrief(record: CallRecord, scenario: Scenario) -> str:
     out: list[str] = []
     sc = record.scores
     label, result = (record.outcome.label, record.outcome.result) if record.outcome else ("Not finished", "unfinished")
-    verdict = "PASS" if record.passed else "FAIL"
     out.append("=" * WIDTH)
     out.append(f"DEBRIEF: {scenario.title}")
     out.append("=" * WIDTH)
-    out.append(f"Result:        {verdict} (pass mark {record.pass_mark:g}, no blocker violations)")
+    if record.passed:
+        out.append(f"Result:        PASS (overall {sc.overall:.0f}, pass mark {record.pass_mark:g}, no blocker "
+                   "violation, the call did not end badly)")
+    else:
+        out.append("Result:        FAIL")
+        for reason in why_not_passed(record):
+            out.append(_wrap(reason, "    "))
     out.append(f"Outcome:       {label} [{result}]")
     out.append(f"Overall:       {sc.overall:.0f}/100")
+    out.append(_wrap(overall_arithmetic(record), "    "))
     out.append(f"Empathy:       {sc.empathy:.0f}/100")
     out.append(f"De-escalation: {sc.deescalation:.0f}/100")
     out.append(f"Expected behaviours shown: {sc.expectations_met:.0f}%")

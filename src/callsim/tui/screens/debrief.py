@@ -34,15 +34,10 @@ def verdict_content(record: CallRecord) -> Content:
         head = Content.styled(" PASS \u2713 ", "bold reverse $text-success")
     else:
         head = Content.styled(" NOT PASSED \u2717 ", "bold reverse $text-error")
-    blockers = [v for v in record.compliance.violations if v.get("severity") == "blocker"]
-    why = ""
-    if not record.passed:
-        if blockers:
-            why = " · a blocker violation fails the call"
-        elif record.outcome is not None and record.outcome.result == "failed":
-            why = " · the call ended badly"
-        elif overall < mark:
-            why = f" · {mark - overall:.0f} below the pass mark"
+    from callsim.core.verdict import why_not_passed
+
+    reasons = why_not_passed(record, short=True)
+    why = f" · {reasons[0]}" if reasons else ""  # every reason, in full, is listed under the scores
     return Content.assemble(head, "  ", (f"{overall:.0f}/100", "bold"), f" (pass mark {mark:g}){why}")
 
 
@@ -53,6 +48,11 @@ def scores_content(record: CallRecord, scenario: Scenario) -> Content:
         value = float(getattr(record.scores, key))
         rows.append(Content.assemble((f"{label:<20}", "bold"), (render.score_bar(value), "$text-primary"),
                                      f" {value:3.0f}/100"))
+    from callsim.core.verdict import overall_arithmetic, why_not_passed
+
+    rows.append(Content.styled("  " + overall_arithmetic(record), render.MUTED))
+    for reason in why_not_passed(record):
+        rows.append(Content.assemble(("  not passed: ", "bold $text-error"), render.clean(reason)))
     comp = record.compliance
     if comp.passed:
         rows.append(Content.assemble(("Compliance          ", "bold"), ("passed", "$text-success"),

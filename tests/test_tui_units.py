@@ -355,3 +355,28 @@ def test_lines_spoken_by_someone_else_carry_their_name() -> None:
     assert "\nPeggy" in text and "\nTheo" not in text
     shown = transcript_content(record.turns, scenario).plain
     assert "Peggy" in shown and "Theo " not in shown.split("\n")[0]
+
+
+def test_the_debtors_last_line_is_in_every_transcript() -> None:
+    """Issue 15: `callsim show` (and the debrief's transcript, the review app and the export) left out what
+    the debtor said after the last reply: the goodbye, or the hang-up."""
+    from callsim.core.engine import final_line
+    from callsim.core.report import transcript
+    from callsim.tui.screens.debrief import transcript_content
+
+    scenario = fixture_scenario()
+    compiled = CompiledScenario(scenario)
+    call = compiled.new_call(1)
+    assert final_line(scenario, call.record()) is None  # not finished
+    for reply in GOOD_REPLIES:
+        if not call.ended:
+            call.respond(reply)
+    assert call.ended and call.node.is_final
+    record = call.record()
+    last = final_line(scenario, record)
+    assert last is not None and last.text == call.line.text
+    assert last.text not in [t.debtor.text for t in record.turns]
+    said = " ".join(last.text.split())
+    for shown in (transcript(record.turns, scenario, record.seed, last),
+                  transcript_content(record.turns, scenario, last).plain, transcript_markdown(record, scenario)):
+        assert said in " ".join(shown.replace("> ", " ").split())

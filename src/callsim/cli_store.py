@@ -290,7 +290,9 @@ def render_session(d: SessionDetail) -> str:
     body: list[str] = []
     turns, record = d.call_turns(), d.call_record()
     if scenario is not None:
-        body.append(transcript(turns, scenario, d.seed))
+        from callsim.core.engine import final_line
+
+        body.append(transcript(turns, scenario, d.seed, final_line(scenario, record) if record else None))
         if record is not None:
             body.append(debrief(record, scenario))
     else:

@@ -385,6 +385,19 @@ class Call:
         return CallRecord(**{name: getattr(state, name) for name in CallState.model_fields}, **summarise(self))
 
 
+def final_line(scenario: Scenario, state: CallState) -> DebtorLine | None:
+    """What the debtor said after the last reply, when the call ended at an ending (a hang-up, the goodbye):
+    the record keeps the turns, and this line is rebuilt from the scenario as the call picked it. None for
+    an unfinished call, one the trainee ended, or one the scenario (edited since) can no longer rebuild."""
+    if state.outcome is None:
+        return None
+    try:
+        call = CompiledScenario(scenario).restore(state)
+    except (ScenarioRuntimeError, RecordFormatError):
+        return None
+    return call.line if call.node.is_final else None
+
+
 # --------------------------------------------------------------------------- states derived from others
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from callsim.core.models import Scenario
 from callsim.core.money import format_money
@@ -11,6 +12,9 @@ from callsim.core.record import CallRecord, Turn
 from callsim.core.rubric import load_rubric
 from callsim.core.text import safe_text
 from callsim.core.verdict import overall_arithmetic, why_not_passed
+
+if TYPE_CHECKING:
+    from callsim.core.engine import DebtorLine
 
 WIDTH = 78
 
@@ -94,12 +98,15 @@ def debrief(record: CallRecord, scenario: Scenario) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def transcript(turns: Sequence[Turn], scenario: Scenario, seed: int) -> str:
+def transcript(turns: Sequence[Turn], scenario: Scenario, seed: int, final: DebtorLine | None = None) -> str:
+    """The words of the call; ``final``: what the debtor said after the last reply (``engine.final_line``)."""
     lines = [f"{scenario.title} (seed {seed})", ""]
     name = scenario.persona.voice
-    for t in turns:
-        cues = f" ({', '.join(t.debtor.cues)})" if t.debtor.cues else ""
-        lines.append(_wrap(f"{name}{cues}: {t.debtor.text}", ""))
-        lines.append(_wrap(f"You: {t.reply}", ""))
+    said = [(t.debtor, t.reply) for t in turns] + ([(final, None)] if final is not None else [])
+    for debtor, reply in said:
+        cues = f" ({', '.join(debtor.cues)})" if debtor.cues else ""
+        lines.append(_wrap(f"{name}{cues}: {debtor.text}", ""))
+        if reply is not None:
+            lines.append(_wrap(f"You: {reply}", ""))
         lines.append("")
     return "\n".join(lines)

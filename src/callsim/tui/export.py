@@ -37,6 +37,10 @@ def transcript_markdown(record: CallRecord, scenario: Scenario, *, trainee: str 
     if when:
         facts.append(f"Date: {when:%Y-%m-%d %H:%M}")
     out += [f"- {f}" for f in facts] + ["", "## Transcript", ""]
+    from callsim.core.engine import final_line
+    from callsim.core.verdict import overall_arithmetic, why_not_passed
+
+    final = final_line(scenario, record)
     for t in record.turns:
         cues = ", ".join(safe_text(c) for c in t.debtor.cues)
         out.append(f"**{md_escape(first)}**" + (f" *({md_escape(cues)})*" if cues else ""))
@@ -61,13 +65,17 @@ def transcript_markdown(record: CallRecord, scenario: Scenario, *, trainee: str 
             better = s.get("better")
             if better and better.get("model_answer"):
                 out += [f"*Better:* {md_escape(better['model_answer'])}", ""]
+    if final is not None:
+        cues = ", ".join(safe_text(c) for c in final.cues)
+        out += [f"**{md_escape(first)}**" + (f" *({md_escape(cues)})*" if cues else ""), "", _quote(final.text), ""]
     outcome = record.outcome
     if outcome:
         out += ["## Result", "", f"- Outcome: {md_escape(outcome.label)} ({outcome.result})"]
         scores = record.scores
-        verdict = "passed" if record.passed else "did not pass"
+        verdict = "passed" if record.passed else "did not pass: " + "; ".join(why_not_passed(record))
         out += [
-            f"- Overall: {scores.overall:.0f}/100, {verdict} (pass mark {record.pass_mark:g})",
+            f"- Overall: {scores.overall:.0f}/100 (pass mark {record.pass_mark:g}), {md_escape(verdict)}",
+            f"- How: {md_escape(overall_arithmetic(record))}",
             f"- Empathy: {scores.empathy:.0f}/100",
             f"- De-escalation: {scores.deescalation:.0f}/100",
         ]

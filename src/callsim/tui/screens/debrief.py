@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from callsim.tui import keys, render
 
 if TYPE_CHECKING:
+    from callsim.core.engine import DebtorLine
     from callsim.core.models import Scenario
     from callsim.core.record import CallRecord, Turn
     from callsim.tui.app import CallsimApp
@@ -103,14 +104,18 @@ def turn_detail(turn: Turn, labels: dict[str, str]) -> Content:
                                render.feedback(turn.scores, labels)])
 
 
-def transcript_content(turns: Sequence[Turn], scenario: Scenario | None) -> Content:
-    """The words of the call (without ``scenario``, the debtor is "Debtor")."""
+def transcript_content(turns: Sequence[Turn], scenario: Scenario | None,
+                       final: DebtorLine | None = None) -> Content:
+    """The words of the call (without ``scenario``, the debtor is "Debtor"); ``final``: what the debtor said
+    after the last reply (``engine.final_line``)."""
     name = scenario.persona.voice if scenario is not None else "Debtor"
     rows: list[Content] = []
     for t in turns:
         rows.append(render.debtor(name, t.debtor.text, t.debtor.cues))
         rows.append(render.reply(t.reply))
         rows.append(Content(""))
+    if final is not None:
+        rows.append(render.debtor(name, final.text, final.cues))
     if not rows:
         rows.append(Content.styled("No replies in this call.", "italic"))
     return Content("\n").join(rows)
@@ -150,7 +155,10 @@ class DebriefScreen(Screen[None]):
                 yield DataTable(id="turns", cursor_type="row", zebra_stripes=True)
                 yield Static(id="turn-detail")
             with TabPane("Transcript", id="tab-transcript"), VerticalScroll(id="transcript-body"):
-                yield Static(transcript_content(self.record.turns, self.scenario), id="transcript-text")
+                from callsim.core.engine import final_line
+
+                final = final_line(self.scenario, self.record) if self.scenario is not None else None
+                yield Static(transcript_content(self.record.turns, self.scenario, final), id="transcript-text")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -204,7 +204,10 @@ class SessionScreen(Screen[None]):
         self._mood(record)
         self._turn_table(first)
         if self.scenario is not None:
-            transcript = transcript_content(self.turns, self.scenario)
+            from callsim.core.engine import final_line
+
+            final = final_line(self.scenario, record) if record is not None else None
+            transcript = transcript_content(self.turns, self.scenario, final)
         else:
             transcript = Content("\n").join([
                 Content.styled("The scenario is not installed here: the words as stored.", "italic"),

@@ -61,6 +61,19 @@ def test_play_plain_in_a_pipe_ends_with_a_debrief() -> None:
     assert "Traceback" not in p.stderr
 
 
+def test_play_plain_coaches_like_the_app() -> None:
+    """Issue 15: plain mode showed per turn only "+ did well" and "Better:". It shows the app's coaching:
+    the evidence, violations with their reason, what was missed, a tip and the better line."""
+    weak = "Hi, it's Sam from Harbour Recoveries. The balance is 642.80, pay today or we'll take you to court."
+    p = run_cli("play", SCENARIO, "--plain", "--seed", "2", stdin=weak + "\n/end\n")
+    assert p.returncode in (0, 1), p.stderr
+    coaching = p.stdout[p.stdout.index(weak[:20]):p.stdout.index("DEBRIEF")]
+    assert "! BLOCKER Threatens action not intended" in coaching
+    assert "\u201cThe balance is 642.80, pay today or we'll take you to court.\u201d" in " ".join(coaching.split())
+    assert "Missed: " in coaching and "Tip: " in coaching and "Better: \u201c" in coaching
+    assert "is a false threat" in " ".join(coaching.split())  # the reason, as the app shows it
+
+
 def test_play_plain_shows_hostile_text_as_text() -> None:
     nasty = "\x1b[2J\x1b[31mHELLO\x1b]0;pwned\x07 [bold]x[/bold]\x00\x07"
     p = run_cli("play", SCENARIO, "--plain", stdin=nasty + "\n/end\n")

@@ -114,13 +114,11 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
 
 
 def _coach(turn: Turn, out: TextIO) -> None:
-    scores = turn.scores
-    good = [b["label"] for b in scores["behaviours"] if b["kind"] == "reward"]
-    bad = [b["label"] for b in scores["behaviours"] if b["kind"] == "penalty"]
-    bad += [f"{v['label']} ({v['severity']})" for v in scores["violations"]]
-    _say(out, f"[empathy {scores['empathy']:.0f} · de-escalation {scores['deescalation']:.0f}]"
-              + (f" + {', '.join(good)}" if good else "") + (f" - {', '.join(bad)}" if bad else ""), "  ")
-    better = scores.get("better")
-    if better and better.get("model_answer"):
-        _say(out, f"Better: \"{better['model_answer']}\"", "  ")
+    """The same coaching the app shows after a reply (``core.coaching``), as text."""
+    from callsim.core.coaching import as_text, items
+    from callsim.core.rubric import load_rubric
+
+    labels = {b.id: b.label for b in load_rubric().behaviours}
+    for item in items(turn.scores, labels):
+        _say(out, as_text(item) if item.mark != "scores" else f"[{item.text.lower()}]", "  ")
     _say(out)

@@ -67,52 +67,45 @@ def reply(text: str, scores: Mapping[str, Any] | None = None, *, you: str = "You
     return Content.assemble((you, "bold $text-accent"), ": ", body)
 
 
-def _quote(d: Mapping[str, Any], n: int = 2) -> str:
-    quotes = [f"\u201c{clean(e['text'])}\u201d" for e in d.get("evidence", [])[:n]]
-    return " ".join(quotes)
-
-
 def feedback(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None) -> Content:
-    """Coaching after a reply: what was detected (with its evidence), violations, the better way."""
-    label_of = label_of or {}
-    out: list[Content] = [Content.assemble(
-        ("Empathy ", MUTED), (f"{scores['empathy']:.0f}", "bold"), (" · De-escalation ", MUTED),
-        (f"{scores['deescalation']:.0f}", "bold"),
-    )]
-    for b in scores.get("behaviours", []):
-        if b.get("kind") == "reward":
-            out.append(Content.assemble(("+ ", "bold $text-success"), (clean(b["label"]), "bold"), " ",
-                                        (_quote(b), "italic")))
-    for b in scores.get("behaviours", []):
-        if b.get("kind") != "reward":
-            out.append(Content.assemble(("- ", "bold $text-warning"), (clean(b["label"]), "bold"), " ",
-                                        (_quote(b), "italic"), (f"  {clean(b.get('why', ''))}", MUTED)))
-    for v in scores.get("violations", []):
-        sev = str(v.get("severity", "")).upper()
-        out.append(Content.assemble(("! ", "bold $text-error"), (f"{sev} ", "bold $text-error"),
-                                    (clean(v["label"]), "bold"), " ", (_quote(v), "italic")))
-        if v.get("why"):
-            out.append(Content.styled("  " + clean(v["why"]), MUTED))
-    for v in scores.get("possible", []):
-        # Not sure enough to fail the call: shown with its evidence and the corpus line it is most like.
-        pct = f" ({float(v.get('confidence', 0)) * 100:.0f}% sure)" if v.get("confidence") is not None else ""
-        out.append(Content.assemble(("? ", "bold $text-warning"), ("POSSIBLE ", "bold $text-warning"),
-                                    (clean(v["label"]), "bold"), " ", (_quote(v), "italic"), (pct, MUTED)))
-        if v.get("example"):
-            out.append(Content.styled(f"  reads like: \u201c{clean(v['example'])}\u201d", MUTED))
-    if scores.get("understanding"):
-        out.append(Content.styled(clean(scores["understanding"]), MUTED))
-    better = scores.get("better")
-    if better:
-        missed = [label_of.get(m, m.replace("_", " ")) for m in better.get("missed", [])]
-        if missed:
-            out.append(Content.assemble(("Missed: ", "bold"), ", ".join(clean(m) for m in missed)))
-        tips = better.get("tips", [])
-        if tips:
-            out.append(Content.assemble(("Tip: ", "bold"), clean(tips[0])))
-        if better.get("model_answer"):
-            out.append(Content.assemble(("Better: ", "bold $text-success"),
-                                        (f"\u201c{clean(better['model_answer'])}\u201d", "italic")))
+    """Coaching after a reply (``core.coaching.items``, which plain mode prints too), styled."""
+    from callsim.core.coaching import items
+
+    out: list[Content] = []
+    for it in items(scores, label_of):
+        quoted = " ".join(f"\u201c{clean(q)}\u201d" for q in it.quotes)
+        match it.mark:
+            case "scores":
+                empathy, deesc = it.numbers
+                out.append(Content.assemble(("Empathy ", MUTED), (f"{empathy:.0f}", "bold"),
+                                            (" · De-escalation ", MUTED), (f"{deesc:.0f}", "bold")))
+            case "good":
+                out.append(Content.assemble(("+ ", "bold $text-success"), (clean(it.text), "bold"), " ",
+                                            (quoted, "italic")))
+            case "penalty":
+                out.append(Content.assemble(("- ", "bold $text-warning"), (clean(it.text), "bold"), " ",
+                                            (quoted, "italic"), (f"  {clean(it.detail)}", MUTED)))
+            case "violation":
+                out.append(Content.assemble(("! ", "bold $text-error"), (f"{it.severity.upper()} ", "bold $text-error"),
+                                            (clean(it.text), "bold"), " ", (quoted, "italic")))
+                if it.detail:
+                    out.append(Content.styled("  " + clean(it.detail), MUTED))
+            case "possible":
+                # Not sure enough to fail the call: shown with its evidence and the corpus line it is most like.
+                pct = f" ({it.sure * 100:.0f}% sure)" if it.sure is not None else ""
+                out.append(Content.assemble(("? ", "bold $text-warning"), ("POSSIBLE ", "bold $text-warning"),
+                                            (clean(it.text), "bold"), " ", (quoted, "italic"), (pct, MUTED)))
+                if it.like:
+                    out.append(Content.styled(f"  reads like: \u201c{clean(it.like)}\u201d", MUTED))
+            case "note":
+                out.append(Content.styled(clean(it.text), MUTED))
+            case "missed":
+                out.append(Content.assemble(("Missed: ", "bold"), clean(it.text)))
+            case "tip":
+                out.append(Content.assemble(("Tip: ", "bold"), clean(it.text)))
+            case "better":
+                out.append(Content.assemble(("Better: ", "bold $text-success"),
+                                            (f"\u201c{clean(it.text)}\u201d", "italic")))
     return Content("\n").join(out)
 
 

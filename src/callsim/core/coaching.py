@@ -1,0 +1,81 @@
+"""What the coaching after a reply says, as plain items: the one list the trainee app styles and plain mode
+prints, so both show the same things (scores, what was done well, what hurt, violations and possible ones
+with their reasons, what was missed, a tip, the better line)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Mark = Literal["scores", "good", "penalty", "violation", "possible", "note", "missed", "tip", "better"]
+
+
+@dataclass(frozen=True)
+class Item:
+    mark: Mark
+    text: str  # the label, or the sentence (scores, note, missed, tip, better)
+    quotes: tuple[str, ...] = ()  # the reply's own words that show it
+    detail: str = ""  # why it matters; for a violation its severity is in ``severity``
+    severity: str = ""
+    sure: float | None = None  # a possible violation: how sure the scorer was
+    like: str = ""  # a possible violation: the corpus line it reads like
+    numbers: tuple[float, ...] = ()  # scores: empathy and de-escalation
+
+
+def _quotes(d: Mapping[str, Any], n: int = 2) -> tuple[str, ...]:
+    return tuple(str(e["text"]) for e in d.get("evidence", [])[:n])
+
+
+def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None) -> list[Item]:
+    """The coaching for one reply's scores (a turn's ``scores`` dict), in the order it is shown."""
+    label_of = label_of or {}
+    empathy, deesc = float(scores["empathy"]), float(scores["deescalation"])
+    out = [Item("scores", f"Empathy {empathy:.0f} · De-escalation {deesc:.0f}", numbers=(empathy, deesc))]
+    behaviours = scores.get("behaviours", [])
+    out += [Item("good", b["label"], _quotes(b)) for b in behaviours if b.get("kind") == "reward"]
+    out += [Item("penalty", b["label"], _quotes(b), str(b.get("why", ""))) for b in behaviours
+            if b.get("kind") != "reward"]
+    out += [Item("violation", v["label"], _quotes(v), str(v.get("why", "")), str(v.get("severity", "")))
+            for v in scores.get("violations", [])]
+    for v in scores.get("possible", []):
+        sure = v.get("confidence")
+        out.append(Item("possible", v["label"], _quotes(v), sure=float(sure) if sure is not None else None,
+                        like=str(v.get("example", ""))))
+    if scores.get("understanding"):
+        out.append(Item("note", str(scores["understanding"])))
+    better = scores.get("better") or {}
+    missed = [label_of.get(m, m.replace("_", " ")) for m in better.get("missed", [])]
+    if missed:
+        out.append(Item("missed", ", ".join(missed)))
+    if better.get("tips"):
+        out.append(Item("tip", str(better["tips"][0])))
+    if better.get("model_answer"):
+        out.append(Item("better", str(better["model_answer"])))
+    return out
+
+
+def as_text(item: Item) -> str:
+    """One item as a line of plain text (plain mode)."""
+    quotes = " ".join(f"\u201c{q}\u201d" for q in item.quotes)
+    match item.mark:
+        case "scores" | "note":
+            return item.text
+        case "good":
+            return f"+ {item.text} {quotes}".rstrip()
+        case "penalty":
+            return f"- {item.text} {quotes}".rstrip() + (f". {item.detail}" if item.detail else "")
+        case "violation":
+            return f"! {item.severity.upper()} {item.text} {quotes}".rstrip() + (f". {item.detail}"
+                                                                                 if item.detail else "")
+        case "possible":
+            sure = f" ({item.sure * 100:.0f}% sure)" if item.sure is not None else ""
+            like = f"; reads like \u201c{item.like}\u201d" if item.like else ""
+            return f"? POSSIBLE {item.text} {quotes}".rstrip() + sure + like
+        case "missed":
+            return f"Missed: {item.text}"
+        case "tip":
+            return f"Tip: {item.text}"
+        case "better":
+            return f"Better: \u201c{item.text}\u201d"
+    return item.text

@@ -331,6 +331,18 @@ def test_graph_highlights_the_routes_a_stored_call_took(tmp_path: Path, capsys: 
     assert "no session 'nope'" in capsys.readouterr().err
 
 
+def test_test_command_fails_when_nothing_was_tested(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: `callsim test` on an empty folder printed "0 passed, 0 failed" and exited 0, so a CI gate
+    passed with nothing tested. An empty folder, or scenarios without walkthroughs, fail."""
+    assert main(["test", str(tmp_path)]) != 0
+    assert "no scenario files to test" in capsys.readouterr().err
+    src = (ROOT / "tests" / "fixtures" / "broken" / "W305_no_walkthroughs.yaml").read_text()
+    (tmp_path / "none.yaml").write_text(src)
+    assert main(["test", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert "0 passed, 0 failed" in captured.out and "nothing was tested" in captured.err
+
+
 def test_test_command_says_when_a_path_is_missing(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["test", "/no/such/folder"]) == 1
     out = capsys.readouterr().out

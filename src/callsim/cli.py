@@ -294,6 +294,7 @@ def _session_path(session_id: str, scenario_id: str) -> tuple[list[str], list[tu
 
 
 def cmd_lint(a: argparse.Namespace) -> int:
+    from callsim.core.diagnostics import Diagnostic
     from callsim.core.library import files_in
     from callsim.core.loader import ScenarioFileError, load_scenario
 
@@ -308,6 +309,9 @@ def cmd_lint(a: argparse.Namespace) -> int:
         except ScenarioFileError as e:
             print(f"{e}", file=sys.stderr)
             errors += 1
+            if a.json:  # the error is in the JSON too: a tool reading it must not see a clean file
+                out.append(Diagnostic(str(f), 0, 0, "E000", str(e), "Check the path; a scenario is a YAML text "
+                                      "file.").as_dict())
             continue
         errors += len(r.errors)
         warnings += len(r.warnings)
@@ -329,6 +333,8 @@ def cmd_test(a: argparse.Namespace) -> int:
     from callsim.core.walkthrough import run_all
 
     files = files_in(a.paths) if a.paths else scenario_files()
+    if not files:  # a CI gate must not pass with nothing tested
+        raise UserError(f"no scenario files to test in {', '.join(a.paths) if a.paths else 'the library'}")
     passed = failed = 0
     for f in files:
         try:
@@ -351,6 +357,10 @@ def cmd_test(a: argparse.Namespace) -> int:
                 failed += 1
                 print(f"FAIL {r.scenario.id}: {res.name}: {'; '.join(res.problems)}")
     print(f"{passed} passed, {failed} failed")
+    if not passed + failed:
+        print("nothing was tested: these scenarios have no walkthroughs (see docs/authoring.md, Walkthroughs)",
+              file=sys.stderr)
+        return 1
     return 1 if failed else 0
 
 

@@ -24,6 +24,7 @@ class Code:
 
 
 _CODES = [
+    Code("E000", "unreadable-file", Severity.ERROR, "The file cannot be read: missing, a folder, or not text."),
     Code("E001", "yaml-syntax", Severity.ERROR, "The file is not valid YAML."),
     Code("E002", "unknown-key", Severity.ERROR, "A key the scenario format does not know."),
     Code("E003", "invalid-value", Severity.ERROR, "A value of the wrong type or out of range."),

@@ -347,3 +347,15 @@ def test_test_command_says_when_a_path_is_missing(capsys: pytest.CaptureFixture[
     assert main(["test", "/no/such/folder"]) == 1
     out = capsys.readouterr().out
     assert "FAIL /no/such/folder" in out and "no such file" in out
+
+
+def test_order_takes_a_descending_value_as_the_docs_write_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: `--order -overall` failed (argparse read "-overall" as an option); only `--order=-overall`
+    worked, though the docs say to put `-` first."""
+    from callsim.cli import _parse
+
+    assert _parse(["sessions", "--order", "-overall"]).order == "-overall"
+    assert _parse(["sessions", "--order=-empathy"]).order == "-empathy"
+    assert _parse(["sessions", "--order", "trainee", "--json"]).order == "trainee"
+    assert main(["sessions", "--order", "-overall", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["sessions"] == []

@@ -552,10 +552,29 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# Options whose value may start with "-" ("--order -overall": descending). argparse reads "-overall" as an
+# option of its own, so the value is joined to its option ("--order=-overall") before parsing.
+_SIGNED_OPTIONS = ("--order",)
+
+
+def _signed_values(args: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(args):
+        if args[i] in _SIGNED_OPTIONS and i + 1 < len(args) and args[i + 1][:1] == "-" \
+                and args[i + 1][1:2].isalpha():
+            out.append(f"{args[i]}={args[i + 1]}")
+            i += 2
+        else:
+            out.append(args[i])
+            i += 1
+    return out
+
+
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     """Plain `callsim` (no subcommand) goes straight to the app without building every subcommand:
     that would import the scenario models and the command modules (~0.1 s) before the first screen."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    args_list = _signed_values(list(sys.argv[1:] if argv is None else argv))
     quick, rest = _top_parser(add_help=False).parse_known_args(args_list)
     if not rest and not any(a in ("-h", "--help") for a in args_list):
         return quick

@@ -294,7 +294,6 @@ def _session_path(session_id: str, scenario_id: str) -> tuple[list[str], list[tu
 
 
 def cmd_lint(a: argparse.Namespace) -> int:
-    from callsim.core.diagnostics import Diagnostic
     from callsim.core.library import files_in
     from callsim.core.loader import ScenarioFileError, load_scenario
 
@@ -310,8 +309,7 @@ def cmd_lint(a: argparse.Namespace) -> int:
             print(f"{e}", file=sys.stderr)
             errors += 1
             if a.json:  # the error is in the JSON too: a tool reading it must not see a clean file
-                out.append(Diagnostic(str(f), 0, 0, "E000", str(e), "Check the path; a scenario is a YAML text "
-                                      "file.").as_dict())
+                out.append(e.diagnostic(str(f)).as_dict())
             continue
         errors += len(r.errors)
         warnings += len(r.warnings)

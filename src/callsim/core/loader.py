@@ -28,12 +28,17 @@ from callsim.core.models import Scenario
 from callsim.core.yamlpos import Path as YPath
 from callsim.core.yamlpos import Positions, UnsafeTagError, dotted, load_with_positions
 
-FORMAT_CODES = ("E001", "E002", "E003", "E004", "E005")
-"""The codes reported here, while reading the YAML and validating the format; lint.CHECKS report the rest."""
+FORMAT_CODES = ("E000", "E001", "E002", "E003", "E004", "E005")
+"""The codes reported here, while reading the file (E000: ``ScenarioFileError``), the YAML and the format;
+lint.CHECKS report the rest."""
 
 
 class ScenarioFileError(Exception):
-    """The file could not be read at all (missing, a directory, not text)."""
+    """The file could not be read at all (missing, a directory, not text): E000."""
+
+    def diagnostic(self, path: str) -> Diagnostic:
+        """The error as lint reports it (``lint --json`` lists it like any other)."""
+        return Diagnostic(path, 0, 0, "E000", str(self), "Check the path; a scenario is a YAML text file in UTF-8.")
 
 
 @dataclass

@@ -112,7 +112,8 @@ def test_markdown_export_is_inert_and_complete() -> None:
     assert "> Hello? Who's this? \\[sounds busy\\]" in md
     assert record.outcome is not None
     assert f"- Outcome: {record.outcome.label} ({record.outcome.result})" in md
-    assert f"- Overall: {record.scores.overall:.0f}/100, did not pass (pass mark 60)" in md
+    assert f"- Overall: {record.scores.overall:.0f}/100 (pass mark 60), did not pass: " in md
+    assert "the overall score" in md and "below the pass mark 60" in md and "- How: 35% of empathy" in md
     assert md_escape("a|b_c`d") == "a\\|b\\_c\\`d"
 
 

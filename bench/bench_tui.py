@@ -214,7 +214,9 @@ async def play_long_call() -> dict[str, Any]:
     rss: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         deadline = time.monotonic() + 30
-        while not (isinstance(app.screen, BriefScreen) and not app.screen.query_one("#start").disabled):
+        # The brief screen exists a moment before its widgets do: query (not query_one) until its Start button
+        # is there and enabled, or this races and crashes with NoMatches (issue 15).
+        while not (isinstance(app.screen, BriefScreen) and any(not b.disabled for b in app.screen.query("#start"))):
             assert time.monotonic() < deadline, "the brief never opened"
             await pilot.pause(0.02)
         await pilot.press("enter")

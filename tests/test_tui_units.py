@@ -381,3 +381,19 @@ def test_the_debtors_last_line_is_in_every_transcript() -> None:
     for shown in (transcript(record.turns, scenario, record.seed, last),
                   transcript_content(record.turns, scenario, last).plain, transcript_markdown(record, scenario)):
         assert said in " ".join(shown.replace("> ", " ").split())
+
+
+def test_the_brief_shows_what_to_practise() -> None:
+    """The learning goals were shown nowhere a trainee looks (issue 15 asks for them documented; the format
+    said "shown in the library"): the brief lists them before the call."""
+    from callsim.tui.screens.brief import brief_content
+
+    entry = next(e for e in load_library() if e.result.scenario and e.result.scenario.id == "medical-emergency-uk")
+    scenario = entry.result.scenario
+    assert scenario is not None and scenario.learning_goals
+    text = brief_content(scenario).plain
+    assert "What to practise" in text
+    for goal in scenario.learning_goals:
+        assert f"\u2022 {goal}" in text
+    assert text.index("What to practise") < text.index("On your screen")
+    assert "What to practise" not in brief_content(fixture_scenario().model_copy(update={"learning_goals": []})).plain

@@ -277,7 +277,8 @@ class Scenario(Strict):
     summary: str
     brief: str = Field("", description="What the trainee is told before the call.")
     learning_goals: list[str] = Field(
-        default_factory=list, description="What a trainee should practise here, in plain words (shown in the library)."
+        default_factory=list, description="What a trainee should practise here, in plain words (shown in the brief "
+                                          "and the scenario catalogue)."
     )
     pass_mark: float = Field(80, ge=0, le=100)
     persona: Persona

@@ -46,6 +46,9 @@ def brief_content(s: Scenario) -> Content:
         Content(""),
         Content(render.clean((s.brief or s.summary).strip())),
         Content(""),
+        *([Content.styled("What to practise", "bold underline"),
+           *(Content.assemble("\u2022 ", render.clean(g)) for g in s.learning_goals), Content("")]
+          if s.learning_goals else []),
         Content.styled("On your screen", "bold underline"),
         Content.assemble(("Customer      ", render.MUTED), render.clean(p.name), f", {p.age}"),
         Content.assemble(("Creditor      ", render.MUTED), render.clean(d.creditor)),

@@ -348,3 +348,17 @@ def test_export_filters_match_sessions(db_url: str, played: Played, capsys: pyte
     assert main(["export", "--db", db_url, "--trainee", "amy", "--since", "2026-03-02"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert [r["id"] for r in rows] == [ids[2]]
+
+
+def test_run_says_loudly_that_it_stored_the_call(tmp_path: Path, played: Played,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: trainers' trial runs went into the cohort silently. `run` says it stored the call, where it
+    shows, and how to keep a trial run out; with --no-store it says nothing of the kind."""
+    db = str(tmp_path / "s.db")
+    assert main(["run", SCENARIO, "--replies", replies_file(tmp_path, played.replies), "--db", db]) == 0
+    err = capsys.readouterr().err
+    with Store.open(db) as store:
+        [s] = store.list_sessions()
+    assert f"stored as session {s.id} (mode scripted)" in err and "--no-store" in err
+    assert main(["run", SCENARIO, "--replies", replies_file(tmp_path, played.replies), "--no-store"]) == 0
+    assert "stored as session" not in capsys.readouterr().err

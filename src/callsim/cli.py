@@ -109,6 +109,9 @@ def cmd_run(a: argparse.Namespace) -> int:
         elif recorder.session_id:
             print(f"callsim: the call is unfinished; continue it with: callsim run --resume {recorder.session_id} "
                   "--replies FILE", file=sys.stderr)
+        if recorder.session_id:  # a trainer's trial run lands in the cohort unless they say otherwise: say so
+            print(f"callsim: stored as session {recorder.session_id} (mode scripted): it shows in sessions, "
+                  "reports and exports. For a trial run that stays out of them, add --no-store.", file=sys.stderr)
     if a.json:
         print(json.dumps(record.to_json(), indent=2, ensure_ascii=False, sort_keys=True))
     else:

@@ -359,3 +359,18 @@ def test_order_takes_a_descending_value_as_the_docs_write_it(capsys: pytest.Capt
     assert _parse(["sessions", "--order", "trainee", "--json"]).order == "trainee"
     assert main(["sessions", "--order", "-overall", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["sessions"] == []
+
+
+def test_test_shows_a_failing_walkthrough_turn_by_turn(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15: lint's hint promised `callsim test` shows the call turn by turn; it printed one line. A
+    failing walkthrough is shown turn by turn (reply, what was found, the route taken); --verbose shows all."""
+    broken = str(ROOT / "tests" / "fixtures" / "broken" / "E201_walkthrough_failed.yaml")
+    assert main(["test", broken]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL tiny: checks who is on the line" in out
+    assert "  1. at opening: Hi, it's Jo from Acme Energy." in out
+    assert "found: identifies_self, verifies_identity" in out
+    assert 'route 1, when "verifies_identity and not violations" -> agreed' in out
+    assert out.count("  1. at opening:") == 1  # the passing walkthrough is not shown without --verbose
+    assert main(["test", "--verbose", broken]) == 1
+    assert capsys.readouterr().out.count("  1. at opening:") == 2

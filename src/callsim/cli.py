@@ -331,7 +331,7 @@ def cmd_lint(a: argparse.Namespace) -> int:
 def cmd_test(a: argparse.Namespace) -> int:
     from callsim.core.library import files_in, scenario_files
     from callsim.core.loader import ScenarioFileError, load_scenario
-    from callsim.core.walkthrough import run_all
+    from callsim.core.walkthrough import run_all, turn_by_turn
 
     files = files_in(a.paths) if a.paths else scenario_files()
     if not files:  # a CI gate must not pass with nothing tested
@@ -357,6 +357,8 @@ def cmd_test(a: argparse.Namespace) -> int:
             else:
                 failed += 1
                 print(f"FAIL {r.scenario.id}: {res.name}: {'; '.join(res.problems)}")
+            if res.record is not None and (a.verbose or not res.passed):
+                print("\n".join(turn_by_turn(res.record)))
     print(f"{passed} passed, {failed} failed")
     if not passed + failed:
         print("nothing was tested: these scenarios have no walkthroughs (see docs/authoring.md, Walkthroughs)",
@@ -523,6 +525,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("test", help="run scenario walkthroughs")
     s.add_argument("paths", nargs="*")
+    s.add_argument("-v", "--verbose", action="store_true",
+                   help="show every walkthrough turn by turn (a failing one is always shown)")
     s.set_defaults(func=cmd_test)
 
     from callsim.core.models import Jurisdiction, Situation

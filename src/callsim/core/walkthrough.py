@@ -74,5 +74,29 @@ def run_walkthrough(scenario: Scenario, walkthrough: Walkthrough) -> Walkthrough
     return WalkthroughResult(walkthrough.name, not problems, problems, record)
 
 
+def turn_by_turn(record: CallRecord) -> list[str]:
+    """A played call as lines to read: each reply, what was found in it, the route it took and what moved
+    (what `callsim test` prints for a failing walkthrough, or every one with --verbose)."""
+    out: list[str] = []
+    for t in record.turns:
+        s = t.scores
+        found = [b["id"] for b in s.get("behaviours", [])]
+        broke = [f"{v['id']} ({v.get('severity', '')})" for v in s.get("violations", [])]
+        out.append(f"  {t.index}. at {t.node}: {t.reply}")
+        out.append(f"     empathy {s['empathy']:.0f}, de-escalation {s['deescalation']:.0f}; found: "
+                   f"{', '.join(found) or 'nothing'}" + (f"; violations: {', '.join(broke)}" if broke else ""))
+        if t.route is not None:
+            when = f'when "{t.route.when}"' if t.route.when else "the default route"
+            which = "an end_when rule" if t.route.index is None else f"route {t.route.index + 1}"
+            out.append(f"     {which}, {when} -> {t.route.goto}" + (f" ({t.route.note})" if t.route.note else ""))
+        moved = [f"{k} {t.mood_before.get(k, v):g} -> {v:g}" for k, v in t.mood.items() if t.mood_before.get(k) != v]
+        if moved:
+            out.append(f"     mood: {', '.join(moved)}")
+    if record.outcome is not None:
+        out.append(f"  ended: {record.outcome.id} ({record.outcome.result}), overall {record.scores.overall:.0f}, "
+                   f"{'passed' if record.passed else 'not passed'}")
+    return out
+
+
 def run_all(scenario: Scenario) -> list[WalkthroughResult]:
     return [run_walkthrough(scenario, w) for w in scenario.walkthroughs]

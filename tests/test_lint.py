@@ -73,6 +73,7 @@ EXPECTED: dict[str, list[Expect]] = {
     ],
     "E113_time_barred": [Expect("E113", 25, 30, "legal_action", "time-barred")],
     "E114_duplicate_outcome": [Expect("E114", 61, 19, "hung_up,", "its own outcome id")],
+    "E115_no_way_out": [Expect("E115", 53, 3, "waiting:", "never ends")],
     "E201_walkthrough_failed": [
         Expect("E201", 60, 5, "name: checks who", "reached 'agreed' instead of 'hung_up'")
     ],

@@ -45,6 +45,7 @@ _CODES = [
     Code("E112", "unknown-fact", Severity.ERROR, "A node discloses a fact the persona does not have."),
     Code("E113", "inconsistent-debt", Severity.ERROR, "The debt facts contradict each other."),
     Code("E114", "duplicate-outcome", Severity.ERROR, "Two endings share one outcome id."),
+    Code("E115", "no-way-out", Severity.ERROR, "No route from this node leads to an ending: the call loops."),
     Code("E201", "walkthrough-failed", Severity.ERROR, "A walkthrough does not reach its expected outcome."),
     Code("E202", "walkthrough-bad-outcome", Severity.ERROR, "A walkthrough expects an outcome no node has."),
     Code("W301", "unreachable-node", Severity.WARNING, "No route leads to this node."),

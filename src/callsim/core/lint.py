@@ -18,6 +18,7 @@ rule is one such function here; its code, name and summary are one row of that t
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -427,6 +428,45 @@ def walkthrough_bad_outcome(lint: Lint) -> Iterator[Problem]:
             yield Problem(("walkthroughs", i, "expect", "outcome"),
                           f"walkthrough '{w.name}' expects outcome '{w.expect.outcome}', which no ending has",
                           did_you_mean(w.expect.outcome, s.outcomes).strip() or f"Outcomes: {', '.join(s.outcomes)}.")
+
+
+_CALL_LENGTH = re.compile(r"\bturn\b")
+
+
+@check("E115")
+def no_way_out(lint: Lint) -> Iterator[Problem]:
+    """Nodes from which no chain of routes reaches an ending (whatever the conditions): a call there loops
+    for ever ("waiting" whose only route is back to "waiting", or two nodes sending the call to each other),
+    unless an end_when rule on the call's length (``turn >= 12``) ends it anyway."""
+    s = lint.scenario
+    if any(_CALL_LENGTH.search(r.when) for r in s.end_when):
+        return
+    into: dict[str, set[str]] = {nid: set() for nid in s.nodes}
+    for nid, node in s.nodes.items():
+        for r in node.routes:
+            if r.goto in into:
+                into[r.goto].add(nid)
+    can_end = {nid for nid, node in s.nodes.items() if node.outcome is not None}
+    can_end.update(r.goto for r in s.end_when if r.goto in s.nodes)  # not at every node, but it is an ending
+    queue = deque(can_end)
+    while queue:
+        for before in into[queue.popleft()]:
+            if before not in can_end:
+                can_end.add(before)
+                queue.append(before)
+    # A loop that moves a mood an end_when rule watches ("anger: 1" each time round, "anger >= 10" ends
+    # the call) does end: those are left alone.
+    watched = {name for r in s.end_when for name in s.mood if re.search(rf"\b{re.escape(name)}\b", r.when)}
+    for nid, node in s.nodes.items():
+        if nid in can_end or not node.routes or any(r.goto not in s.nodes for r in node.routes):
+            continue  # E103 and E101 report those
+        if any(set(r.mood) & watched for r in node.routes):
+            continue
+        loop = sorted({r.goto for r in node.routes})
+        yield Problem(("nodes", nid), f"no route from '{nid}' leads to an ending (it goes on to: "
+                      f"{', '.join(loop)}), so a call that gets here never ends",
+                      "Give one of these nodes a route to an ending (for example `when: turn >= 8`), or add an "
+                      "end_when rule on the call's length.", key=True)
 
 
 @check("W301")

@@ -374,3 +374,26 @@ def test_test_shows_a_failing_walkthrough_turn_by_turn(capsys: pytest.CaptureFix
     assert out.count("  1. at opening:") == 1  # the passing walkthrough is not shown without --verbose
     assert main(["test", "--verbose", broken]) == 1
     assert capsys.readouterr().out.count("  1. at opening:") == 2
+
+
+@pytest.mark.parametrize("jurisdiction", ["US", "UK"])
+def test_the_dispute_starter_hears_the_dispute(jurisdiction: str, tmp_path: Path) -> None:
+    """Issue 15: the `dispute` starter routed "this isn't my debt" to a payment plan, and US starters listed
+    default_notice (a UK notice). A dispute is noted and collection paused; asking for money ends badly."""
+    out = tmp_path / "dispute.yaml"
+    assert main(["new", "--situation", "dispute", "--jurisdiction", jurisdiction, "-o", str(out)]) == 0
+    assert main(["lint", "--strict", str(out)]) == 0
+    assert main(["test", str(out)]) == 0
+    from callsim.core.loader import load_scenario
+    from callsim.core.walkthrough import compiled_for
+
+    scenario = load_scenario(out).scenario
+    assert scenario is not None
+    assert "budget" not in scenario.nodes and "plan_agreed" not in scenario.nodes
+    assert scenario.walkthroughs[0].expect.outcome == "dispute_noted"
+    call = compiled_for(scenario).new_call(1)
+    call.respond(scenario.walkthroughs[0].replies[0])
+    call.respond("OK, so how much can you pay today?")
+    assert call.ended and call.outcome is not None and call.outcome.result == "failed"
+    notices = [a.value for a in scenario.debt.actions.lawful + scenario.debt.actions.intended]
+    assert ("default_notice" in notices) is (jurisdiction == "UK")

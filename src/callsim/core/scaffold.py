@@ -22,6 +22,101 @@ _OPENERS = {
     Situation.crisis: "I don't see the point any more, honestly.",
 }
 
+_PLAN_ROUTES = """\
+    routes:
+      - when: violations
+        goto: complaint
+      - when: (emotional_reaction or interpretation) and not asks_payment
+        goto: budget
+        set: {hardship_disclosed: true}
+        mood: {trust: 2}
+      - goto: hung_up
+        mood: {anger: 3}
+"""
+
+_PLAN_MIDDLE = """\
+  budget:
+    say:
+      - "I want to sort it, I just don't know what I can afford."
+      - "What are my options? I can't pay all of it."
+    expects: [affordability_check, offers_options]
+    model_answers:
+      - "Would it be OK if we looked at what comes in and your essential bills, so we only agree what you can keep up?"
+    routes:
+      - when: violations
+        goto: complaint
+      - when: plan_amount > affordable
+        goto: unsustainable_plan
+      - when: affordability_check or plan_amount > 0
+        goto: plan_agreed
+      - goto: hung_up
+
+  # ---- Endings: a node with an outcome ends the call ----------------------------------
+  plan_agreed:
+    say: ["OK. I can do that. Thank you."]
+    outcome: {id: plan_agreed, label: Affordable plan agreed, result: resolved}
+  unsustainable_plan:
+    say: ["Fine. I'll find it somehow."]
+    outcome: {id: unsustainable_plan, label: Plan agreed above what they can afford, result: partial}
+"""
+
+_PLAN_WALKTHROUGH = """\
+  - name: caring path to a plan
+    replies:
+      - "{opening_answer}"
+      - "{listening_answer}"
+      - "Would it be OK if we went through your income and essential bills first?"
+    expect: {outcome: plan_agreed, compliance: pass}"""
+
+# A dispute is not a payment conversation: "this isn't my debt" is noted, collection pauses while it is
+# checked, and the debtor is told how it will be looked into; asking them for money instead ends badly.
+_DISPUTE_ROUTES = """\
+    routes:
+      - when: violations or asks_payment
+        goto: complaint
+        mood: {anger: 3}
+      - when: (exploration or validation or paraphrase) and not asks_payment
+        goto: checking
+        mood: {trust: 2, anger: -1}
+      - goto: hung_up
+        mood: {anger: 3}
+"""
+
+_DISPUTE_MIDDLE = """\
+  checking:
+    say:
+      - "So what happens now? You're not going to keep chasing me for something I don't owe?"
+      - "And while you look into it, does this stop?"
+    expects: [recap_next_steps, honest_consequences]
+    model_answers:
+      - "No. I've noted that you dispute it, and we'll pause collection while we check it and send you
+        what we find in writing. To recap: nothing to pay while it's checked, and you'll hear from us by letter."
+    routes:
+      - when: violations or asks_payment
+        goto: complaint
+        mood: {anger: 3}
+      - when: recap_next_steps or honest_consequences
+        goto: dispute_noted
+      - goto: hung_up
+        mood: {anger: 2}
+
+  # ---- Endings: a node with an outcome ends the call ----------------------------------
+  dispute_noted:
+    say: ["Right. Thank you. I'll wait for the letter, then."]
+    outcome: {id: dispute_noted, label: Dispute noted and collection paused while it is checked, result: resolved}
+"""
+
+_DISPUTE_WALKTHROUGH = """\
+  - name: dispute noted and collection paused
+    replies:
+      - "{opening_answer}"
+      - "Thank you for telling me. It sounds like this has come as a real shock. Can you tell me what you
+        don't recognise about it?"
+      - "I've noted that you dispute it, and we'll pause collection while we check it. To recap: nothing
+        to pay while it's checked, and we'll write to you with what we find."
+    expect: {outcome: dispute_noted, compliance: pass}
+"""
+
 TEMPLATE = """\
 # yaml-language-server: $schema=../schema/scenario.schema.json
 # A callsim scenario: one debtor persona and the branching call with them.
@@ -64,8 +159,8 @@ debt:
   days_past_due: 75
   time_barred: false
   actions:
-    lawful: [legal_action, default_notice, credit_reporting]
-    intended: [default_notice]   # threatening anything not intended is a blocker violation
+    lawful: [{lawful}]
+    intended: [{intended}]   # threatening anything not intended is a blocker violation
 
 # ---- Their budget: disclosed when the trainee asks; plans are compared with it ---------
 budget:
@@ -115,39 +210,8 @@ nodes:
     expects: [emotional_reaction, exploration{us_disclosure}]
     model_answers:
       - "{listening_answer}"
-    routes:
-      - when: violations
-        goto: complaint
-      - when: (emotional_reaction or interpretation) and not asks_payment
-        goto: budget
-        set: {{hardship_disclosed: true}}
-        mood: {{trust: 2}}
-      - goto: hung_up
-        mood: {{anger: 3}}
-
-  budget:
-    say:
-      - "I want to sort it, I just don't know what I can afford."
-      - "What are my options? I can't pay all of it."
-    expects: [affordability_check, offers_options]
-    model_answers:
-      - "Would it be OK if we looked at what comes in and your essential bills, so we only agree what you can keep up?"
-    routes:
-      - when: violations
-        goto: complaint
-      - when: plan_amount > affordable
-        goto: unsustainable_plan
-      - when: affordability_check or plan_amount > 0
-        goto: plan_agreed
-      - goto: hung_up
-
-  # ---- Endings: a node with an outcome ends the call ----------------------------------
-  plan_agreed:
-    say: ["OK. I can do that. Thank you."]
-    outcome: {{id: plan_agreed, label: Affordable plan agreed, result: resolved}}
-  unsustainable_plan:
-    say: ["Fine. I'll find it somehow."]
-    outcome: {{id: unsustainable_plan, label: Plan agreed above what they can afford, result: partial}}
+{listening_routes}
+{middle}
   hung_up:
     say: ["[the line goes dead]"]
     outcome: {{id: hung_up, label: They hung up, result: failed}}
@@ -157,12 +221,7 @@ nodes:
 
 # ---- Walkthroughs: scripted calls `callsim test` replays ---------------------------------
 walkthroughs:
-  - name: caring path to a plan
-    replies:
-      - "{opening_answer}"
-      - "{listening_answer}"
-      - "Would it be OK if we went through your income and essential bills first?"
-    expect: {{outcome: plan_agreed, compliance: pass}}
+{first_walkthrough}
   - name: threat ends in a complaint
     replies:
       - "{opening_answer}"
@@ -183,14 +242,32 @@ def scaffold(situation: Situation, jurisdiction: Jurisdiction) -> str:
          "debt. " if us else "")
         + "I'm really sorry to hear that, that sounds like a lot to deal with. How are you managing?"
     )
+    dispute = situation is Situation.dispute
+    if us:
+        lawful, intended = "legal_action, credit_reporting", "credit_reporting"
+    else:
+        lawful, intended = "legal_action, default_notice, credit_reporting", "default_notice"
+
+    def fill(piece: str) -> str:  # the pieces are plain text (their braces are YAML): only these two are filled
+        return piece.replace("{opening_answer}", opening).replace("{listening_answer}", listening)
+
+    if dispute:  # a dispute is heard and checked, never turned into a payment plan
+        listening = ("Thank you. " + ("This is a communication from a debt collector, and this is an attempt "
+                                      "to collect a debt. " if us else "")
+                     + "I'm sorry, that must be worrying. Can you tell me what you don't recognise about it?")
     return TEMPLATE.format(
         id=f"{situation.value.replace('_', '-')}-{jurisdiction.value.lower()}-draft",
         title=f"Draft: {situation.value.replace('_', ' ')} ({jurisdiction.value})",
         jurisdiction=jurisdiction.value,
         situation=situation.value,
         currency="USD" if us else "GBP",
+        lawful=lawful,
+        intended=intended,
         opener=_OPENERS.get(situation, "Things have been really hard lately."),
         opening_answer=opening,
         listening_answer=listening,
         us_disclosure=", debt_collector_disclosure" if us else "",
+        listening_routes=(_DISPUTE_ROUTES if dispute else _PLAN_ROUTES).rstrip("\n"),
+        middle=(_DISPUTE_MIDDLE if dispute else _PLAN_MIDDLE).rstrip("\n"),
+        first_walkthrough=fill(_DISPUTE_WALKTHROUGH if dispute else _PLAN_WALKTHROUGH).rstrip("\n"),
     )

@@ -465,6 +465,15 @@ async def test_cohort_shows_the_right_numbers(filled: Any) -> None:
         await pilot.pause()
         after = [r[2] for r in table_rows(table)]
         assert sorted(before, key=lambda s: float(s.rstrip("%")), reverse=True) == after
+        # and from the keyboard (issue 15: the cohort tables sorted only with the mouse): s sorts by the next
+        # column (here the mean overall score, highest first), r reverses it
+        await pilot.press("s")
+        await pilot.pause()
+        overall = [float(r[3]) for r in table_rows(table)]
+        assert overall == sorted(overall, reverse=True)
+        await pilot.press("r")
+        await pilot.pause()
+        assert [float(r[3]) for r in table_rows(table)] == sorted(overall)
 
 
 async def test_cohort_uses_the_tables_filters(filled: Any) -> None:

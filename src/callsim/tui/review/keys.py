@@ -44,6 +44,8 @@ KEYS: tuple[Key, ...] = (
     Key("review.progress_back", "escape", "back", "Back", "Progress"),
     Key("review.cohort_tab", "t", "next_tab", "Next tab", "Cohort",
         tooltip="Trainees, scenarios, missed behaviours, violations"),
+    Key("review.cohort_sort", "s", "sort_next", "Sort", "Cohort", tooltip="Sort the table by its next column"),
+    Key("review.cohort_reverse", "r", "reverse", "Reverse", "Cohort", show=False, tooltip="Reverse the sort order"),
     Key("review.cohort_back", "escape", "back", "Back", "Cohort"),
 )
 
@@ -59,7 +61,7 @@ WIDGET_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
                 ("up / down", "Choose a turn: its evidence and the better alternative show below")),
     "Review": (("tab", "Next box: comment, override score, reason"),),
     "Progress": (("enter on the trainee menu", "Choose another trainee"),),
-    "Cohort": (("click a header", "Sort that table"),),
+    "Cohort": (("click a header", "Sort that table by it; click again to reverse"),),
 }
 
 BY_ID = {k.id: k for k in KEYS}

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets.data_table import ColumnKey
 
 from callsim.tui import render
 from callsim.tui.review import keys
@@ -131,8 +132,38 @@ class CohortScreen(Screen[None]):
 
     @on(DataTable.HeaderSelected)
     def _sort(self, event: DataTable.HeaderSelected) -> None:
-        table = event.data_table
-        key = str(event.column_key.value)
+        self._sort_by(event.data_table, str(event.column_key.value))
+
+    def _visible_table(self) -> DataTable[Any] | None:
+        tabs = self.query_one("#co-tabs", TabbedContent)
+        return next(iter(tabs.query(f"#{tabs.active} DataTable").results(DataTable)), None) if tabs.active else None
+
+    def action_sort_next(self) -> None:
+        """s: the visible table sorted by its next column (as a header click on it would), named in a note."""
+        table = self._visible_table()
+        if table is None or not table.columns:
+            return
+        keys = [str(c.key.value) for c in table.ordered_columns]
+        last = self._sorted.get(table.id or "", ("", False))[0]
+        key = keys[(keys.index(last) + 1) % len(keys)] if last in keys else keys[0]
+        self._sort_by(table, key)
+        self._say_sorted(table, key)
+
+    def action_reverse(self) -> None:
+        """r: the visible table's sort reversed."""
+        table = self._visible_table()
+        last = self._sorted.get(table.id or "", ("", False))[0] if table is not None else ""
+        if table is None or not last:
+            return
+        self._sort_by(table, last)  # the same column again reverses it
+        self._say_sorted(table, last)
+
+    def _say_sorted(self, table: DataTable[Any], key: str) -> None:
+        label = str(table.columns[ColumnKey(key)].label)
+        desc = self._sorted[table.id or ""][1]
+        self.notify(f"Sorted by {label} ({'descending' if desc else 'ascending'}).", timeout=2, markup=False)
+
+    def _sort_by(self, table: DataTable[Any], key: str) -> None:
         name = table.id or ""
         last, desc = self._sorted.get(name, ("", False))
         desc = not desc if last == key else key != "0"  # numbers: biggest first; names: A to Z

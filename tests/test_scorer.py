@@ -400,3 +400,20 @@ def test_a_violations_why_cites_the_calls_own_law() -> None:
         assert right in disclosure[0].why and wrong not in disclosure[0].why
     both = default_scorer().score(reply, ScoringContext(debtor_line=line)).violations
     assert any("FDCPA" in v.why and "GDPR" in v.why for v in both if v.id == "third_party_disclosure")
+
+
+def test_a_better_line_shows_only_when_it_is_better() -> None:
+    """Issue 15: a "Better" block showed on replies that scored 95-100 and nearly matched it. A reply that
+    nearly says the model answer gets no better line; a strong turn that only missed an expected behaviour
+    gets the tip, not a line; a weak one still gets both."""
+    node = Node.model_validate({
+        "say": "I've been in hospital.", "expects": ["emotional_reaction", "exploration", "offers_options"],
+        "model_answers": ["I'm so sorry, {first_name}. That sounds really frightening. How are you doing now?"],
+        "routes": [{"goto": "e"}],
+    })
+    ctx = ScoringContext(debtor_line="I've been in hospital.", scenario=_scenario(), node=node)
+    near = default_scorer().score("I'm so sorry Priya, that sounds really frightening. How are you doing now?", ctx)
+    assert near.better is not None and "offers_options" in near.better.missed  # still told what to add
+    assert near.better.model_answer == ""
+    weak = default_scorer().score("OK. When can you pay?", ctx)
+    assert weak.better is not None and weak.better.model_answer.startswith("I'm so sorry, Priya")

@@ -773,7 +773,7 @@ class Scorer:
             possible=tuple(r.possible),
             understanding="" if r.learned is not None or not self.use_learned else learned_status(),
         )
-        better = self.better_alternative(turn, r.ctx)
+        better = self.better_alternative(turn, r.ctx, r.typed)
         if better is not None:
             turn = TurnScore(**{**turn.__dict__, "better": better})
         r.turn = _as_typed(turn, r.expanded, r.typed)
@@ -1288,9 +1288,11 @@ class Scorer:
         return float(max(0, min(100, score)))
 
     # ---- feedback --------------------------------------------------------------------------
-    def better_alternative(self, turn: TurnScore, ctx: ScoringContext) -> Alternative | None:
+    def better_alternative(self, turn: TurnScore, ctx: ScoringContext, reply: str = "") -> Alternative | None:
         """For a weak turn: what was missing (from the node's expectations, or from the moment when there
-        is no node), the rubric's tips, a plain-words summary and a better line to say."""
+        is no node), the rubric's tips, a plain-words summary and a better line to say: only when it is
+        better (not for a reply that nearly says it already, nor for a strong turn that only missed an
+        expected behaviour, where the tip says what to add)."""
         node = ctx.node
         expected = list(node.expects) if node else []
         shown = turn.ids
@@ -1336,6 +1338,10 @@ class Scorer:
             answer = _adapt(self._best_model_answer(tuple(node.model_answers), tuple(missed)), ctx)
         elif missed or turn.violations:
             answer = _compose(missed, ctx)
+        strong = turn.empathy >= _STRONG_TURN and turn.deescalation >= _STRONG_TURN and not turn.violations \
+            and not penalised
+        if answer and (strong or _nearly_same(reply, answer)):
+            answer = ""  # "Better:" above a reply that scored 95 and nearly matches it says nothing true
         return Alternative(tuple(missed), tuple(dict.fromkeys(tips)), answer, self._summary(turn, missed))
 
     def _summary(self, turn: TurnScore, missed: list[str]) -> str:
@@ -1363,6 +1369,21 @@ class Scorer:
     @cache  # noqa: B019 (the scorer lives as long as the process; answers are few)
     def _answer_ids(self, answer: str) -> set[str]:
         return self.score(answer).ids
+
+
+_STRONG_TURN = 90.0  # empathy and de-escalation both this high, nothing wrong: no model answer is "better"
+
+
+def _nearly_same(reply: str, answer: str) -> bool:
+    """The reply says much what the model answer says (a similarity ratio of 0.8 over the lower-cased words)."""
+    if not reply.strip():
+        return False
+    import difflib
+
+    def words(text: str) -> str:
+        return " ".join(re.findall(r"[a-z0-9£$']+", text.lower()))
+
+    return difflib.SequenceMatcher(None, words(reply), words(answer)).ratio() >= 0.8
 
 
 # What a missed behaviour is, in the trainee's words (the rubric label where it already reads plainly).

@@ -51,6 +51,46 @@ def test_list_includes_user_folder_and_given_paths(tmp_path: Path, capsys: pytes
     assert {"my-copy", "given-copy", SCENARIO} <= ids
 
 
+def test_two_files_with_one_id_are_a_lint_error_naming_both(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = (ROOT / "scenarios" / "medical_emergency_uk.yaml").read_text()
+    user = Path(os.environ["CALLSIM_HOME"]) / "scenarios"
+    user.mkdir(parents=True)
+    mine = user / "mine.yaml"
+    mine.write_text(src)  # a trainer's copy that kept the shipped id
+    assert main(["lint", str(mine)]) == 1
+    out = capsys.readouterr().out
+    assert f"{mine}:2:5: E117" in out  # at the copy's `id:`
+    assert "medical_emergency_uk.yaml" in out and "new `id:`" in out
+    # two of the trainer's own files, linted together: each names the other
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    for f in (a, b):
+        f.write_text(src.replace("id: medical-emergency-uk", "id: twin"))
+    assert main(["lint", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{a}:2:5: E117: scenario id 'twin' is also the id of {b}" in out
+    assert f"{b}:2:5: E117: scenario id 'twin' is also the id of {a}" in out
+    assert main(["lint", "--json", str(a), str(b)]) == 1
+    assert [d["code"] for d in json.loads(capsys.readouterr().out)].count("E117") == 2
+
+
+def test_two_files_with_one_id_show_in_list_and_play_will_not_guess(capsys: pytest.CaptureFixture[str]) -> None:
+    src = (ROOT / "scenarios" / "medical_emergency_uk.yaml").read_text()
+    user = Path(os.environ["CALLSIM_HOME"]) / "scenarios"
+    user.mkdir(parents=True)
+    (user / "mine.yaml").write_text(src)
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("same id as") == 2 and str(user / "mine.yaml") in out
+    assert main(["list", "--json"]) == 0
+    rows = [r for r in json.loads(capsys.readouterr().out) if r["id"] == SCENARIO]
+    assert len(rows) == 2 and not any(r["ok"] for r in rows)
+    assert {tuple(r["same_id_as"]) for r in rows} == {(rows[1]["path"],), (rows[0]["path"],)}
+    p = run_cli("play", SCENARIO, "--plain", stdin="/end\n")
+    assert p.returncode != 0 and "two scenario files use the id" in p.stderr and "Traceback" not in p.stderr
+    p = run_cli("play", str(user / "mine.yaml"), "--plain", stdin="/end\n")  # by path it plays
+    assert p.returncode == 0, p.stderr
+
+
 def test_play_plain_in_a_pipe_ends_with_a_debrief() -> None:
     p = run_cli("play", SCENARIO, "--plain", "--seed", "2", stdin="\n".join(GOOD) + "\n/end\n")
     assert p.returncode == 0, p.stderr

@@ -11,7 +11,7 @@ from callsim.core.loader import load_scenario, load_text
 from callsim.core.models import Scenario
 from callsim.core.report import debrief
 
-from .conftest import SCENARIOS
+from .conftest import ROOT, SCENARIOS
 
 MINI = """\
 # yaml-language-server: $schema=../schema/scenario.schema.json
@@ -306,3 +306,20 @@ def test_a_passed_call_says_what_passing_took(mini: Scenario) -> None:
     from callsim.core import verdict
 
     assert verdict.why_not_passed(record) == []
+
+
+def test_placeholders_in_debtor_lines_are_filled_from_the_scenario() -> None:
+    """Issue 15: `{balance}`-style placeholders printed literally in debtor lines."""
+    text = (ROOT / "tests" / "fixtures" / "tiny.yaml").read_text(encoding="utf-8")
+    text = text.replace('      - "Hello?"\n      - "Yes, who is it?"',
+                        '      - text: "{first_name} here. If it is the {balance} for {creditor}, {name} cannot pay."\n'
+                        '        cue: "holding the {creditor} letter"')
+    result = load_text(text)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert result.scenario is not None
+    call = CompiledScenario(result.scenario).new_call(seed=1)
+    assert call.line.text == "Sam here. If it is the £300 for Acme Energy, Sam Lee cannot pay."
+    assert call.line.cues[0] == "holding the Acme Energy letter"
+    # an unknown one is left as written, and lint says so
+    bad = load_text(text.replace("{balance}", "{balanse}"))
+    assert [d.code for d in bad.errors] == ["E116"]

@@ -8,9 +8,12 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from callsim import __version__
+
+if TYPE_CHECKING:
+    from callsim.core.loader import LoadResult
 
 EXIT_USAGE = 2
 EXTENSIONS = ("callsim.cli_eval", "callsim.cli_store", "callsim.cli_report", "callsim.cli_review", "callsim.cli_serve",
@@ -36,9 +39,10 @@ def _scenario(ref: str, extra: list[str] | None = None) -> Any:
 
 
 def cmd_list(a: argparse.Namespace) -> int:
-    from callsim.core.library import load_library
+    from callsim.core.library import id_clashes, load_library
 
     entries = load_library(a.paths)
+    clashes = id_clashes((e.id, e.path) for e in entries if e.result.scenario is not None)
     rows: list[dict[str, Any]] = []
     for e in entries:
         s = e.result.scenario
@@ -49,7 +53,9 @@ def cmd_list(a: argparse.Namespace) -> int:
         rows.append({
             "id": s.id, "title": s.title, "version": s.version, "difficulty": s.difficulty,
             "jurisdiction": s.jurisdiction.value, "situation": s.persona.situation.value,
-            "persona": s.persona.name, "tags": s.tags, "path": str(e.path), "ok": not e.result.errors,
+            "persona": s.persona.name, "tags": s.tags, "path": str(e.path),
+            "ok": not e.result.errors and s.id not in clashes,
+            "same_id_as": [str(p) for p in clashes.get(s.id, []) if p.resolve() != e.path.resolve()],
         })
     if a.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -62,6 +68,9 @@ def cmd_list(a: argparse.Namespace) -> int:
             print(f"{r['id']:<28} (broken: run `callsim lint {r['path']}`)")
             continue
         print(f"{r['id']:<28} {r['jurisdiction']}  {'*' * r['difficulty']:<5}  {r['situation']:<18} {r['title']}")
+        if r["same_id_as"]:
+            print(f"{'':<28} ! same id as {' and '.join(r['same_id_as'])}: play it by path, or give one a new "
+                  f"id (`callsim lint {r['path']}`)")
     return 0
 
 
@@ -296,23 +305,43 @@ def _session_path(session_id: str, scenario_id: str) -> tuple[list[str], list[tu
     return path, fired
 
 
+def _add_id_clashes(linted: list[tuple[Path, LoadResult]]) -> None:
+    """E117 on each linted file whose scenario id another linted file or a library scenario also uses."""
+    from callsim.core.diagnostics import sort_key
+    from callsim.core.library import clash_diagnostic, id_clashes, load_library
+
+    found = [(r.scenario.id, f) for f, r in linted if r.scenario is not None]
+    found += [(e.id, e.path) for e in load_library() if e.result.scenario is not None]
+    clashes = id_clashes(found)
+    for f, r in linted:
+        if r.scenario is not None and r.scenario.id in clashes:
+            others = [p for p in clashes[r.scenario.id] if p.resolve() != f.resolve()]
+            r.diagnostics.append(clash_diagnostic(r, others))
+            r.diagnostics.sort(key=sort_key)
+
+
 def cmd_lint(a: argparse.Namespace) -> int:
     from callsim.core.library import files_in
-    from callsim.core.loader import ScenarioFileError, load_scenario
+    from callsim.core.loader import LoadResult, ScenarioFileError, load_scenario
 
     files = files_in(a.paths)
     if not files:
         raise UserError("no scenario files to lint")
     errors = warnings = 0
     out: list[dict[str, Any]] = []
+    loaded: list[tuple[Path, LoadResult | ScenarioFileError]] = []
     for f in files:
         try:
-            r = load_scenario(f)
+            loaded.append((f, load_scenario(f)))
         except ScenarioFileError as e:
-            print(f"{e}", file=sys.stderr)
+            loaded.append((f, e))
+    _add_id_clashes([(f, r) for f, r in loaded if isinstance(r, LoadResult)])
+    for f, r in loaded:
+        if isinstance(r, ScenarioFileError):
+            print(f"{r}", file=sys.stderr)
             errors += 1
             if a.json:  # the error is in the JSON too: a tool reading it must not see a clean file
-                out.append(e.diagnostic(str(f)).as_dict())
+                out.append(r.diagnostic(str(f)).as_dict())
             continue
         errors += len(r.errors)
         warnings += len(r.warnings)

@@ -46,6 +46,8 @@ _CODES = [
     Code("E113", "inconsistent-debt", Severity.ERROR, "The debt facts contradict each other."),
     Code("E114", "duplicate-outcome", Severity.ERROR, "Two endings share one outcome id."),
     Code("E115", "no-way-out", Severity.ERROR, "No route from this node leads to an ending: the call loops."),
+    Code("E116", "unknown-placeholder", Severity.ERROR, "A {placeholder} in a debtor line that callsim does not fill."),
+    Code("E117", "duplicate-scenario-id", Severity.ERROR, "Two scenario files share one id."),
     Code("E201", "walkthrough-failed", Severity.ERROR, "A walkthrough does not reach its expected outcome."),
     Code("E202", "walkthrough-bad-outcome", Severity.ERROR, "A walkthrough expects an outcome no node has."),
     Code("W301", "unreachable-node", Severity.WARNING, "No route leads to this node."),

@@ -26,6 +26,7 @@ from callsim.core.builtin_names import BUILTIN_NAMES as BUILTIN_NAMES  # the nam
 from callsim.core.conditions import Condition, Value
 from callsim.core.models import Choice, Line, Node, Outcome, Scenario
 from callsim.core.money import plan_amount
+from callsim.core.placeholders import fill
 from callsim.core.record import (
     RECORD_FORMAT,
     CallRecord,
@@ -217,7 +218,9 @@ class Call:
     def _enter(self, node_id: str, *, fresh: bool) -> None:
         line = self._pick_line(node_id, len(self._turns))
         node = self.scenario.nodes[node_id]
-        self._line = DebtorLine(node_id, line.text.strip(), tuple(c for c in (line.cue, *node.cues) if c))
+        s = self.scenario
+        self._line = DebtorLine(node_id, fill(line.text.strip(), s),
+                                tuple(fill(c, s) for c in (line.cue, *node.cues) if c))
         if fresh:
             for fact in node.discloses:
                 if fact not in self.disclosed:

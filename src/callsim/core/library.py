@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the loader pulls in pydantic models and the rubric (~0.1 s): only when loading
+    from callsim.core.diagnostics import Diagnostic
     from callsim.core.loader import LoadResult
 
 
@@ -81,6 +83,30 @@ def load_library(extra: list[str] | None = None) -> list[Entry]:
     return entries
 
 
+def id_clashes(found: Iterable[tuple[str, Path]]) -> dict[str, list[Path]]:
+    """The scenario ids that more than one file uses, each with its files (one file given twice counts once).
+
+    Sessions are stored by scenario id, so two files with one id would mix their sessions, and ``play <id>``
+    could not tell them apart: lint reports it (E117) and :func:`resolve` refuses to guess."""
+    by_id: dict[str, dict[Path, Path]] = {}
+    for sid, path in found:
+        by_id.setdefault(sid, {}).setdefault(path.resolve(), path)
+    return {sid: list(paths.values()) for sid, paths in by_id.items() if len(paths) > 1}
+
+
+def clash_diagnostic(result: LoadResult, others: list[Path]) -> Diagnostic:
+    """E117 for ``result``'s file, at its ``id:``, naming the other files that use the same id."""
+    from callsim.core.diagnostics import Diagnostic
+
+    line, col = result.positions.of(("id",))
+    assert result.scenario is not None
+    where = " and ".join(str(p) for p in others)
+    return Diagnostic(result.path, line, col, "E117",
+                      f"scenario id '{result.scenario.id}' is also the id of {where}",
+                      "Sessions are stored by scenario id, so the two would mix their sessions and "
+                      "`callsim play` could not tell them apart: give this file a new `id:`.")
+
+
 class NotFound(LookupError):  # noqa: N818 (reads better at call sites: `except NotFound`)
     pass
 
@@ -93,9 +119,15 @@ def resolve(ref: str, extra: list[str] | None = None) -> LoadResult:
     if p.suffix in (".yaml", ".yml") or os.sep in ref or p.exists():
         return load_scenario(p, run_walkthroughs=False)
     entries = load_library(extra)
-    for e in entries:
-        if e.id == ref:
-            return e.result
+    matches = [e for e in entries if e.id == ref]
+    clash = id_clashes((e.id, e.path) for e in matches)
+    if clash:
+        paths = " and ".join(str(p) for p in clash[ref])
+        raise NotFound(f"two scenario files use the id '{ref}': {paths}. callsim stores sessions by id, so it "
+                       "will not guess which you mean: give one of them a new `id:` (`callsim lint` reports "
+                       "E117), or give the file's path instead of the id.")
+    if matches:
+        return matches[0].result
     from callsim.core.diagnostics import did_you_mean
 
     ids = [e.id for e in entries]

@@ -469,6 +469,24 @@ def no_way_out(lint: Lint) -> Iterator[Problem]:
                       "end_when rule on the call's length.", key=True)
 
 
+@check("E116")
+def unknown_placeholder(lint: Lint) -> Iterator[Problem]:
+    """A ``{word}`` in a debtor line or cue that callsim does not fill would be shown to the trainee as written."""
+    from callsim.core.placeholders import PLACEHOLDERS, unknown
+
+    known = ", ".join(f"{{{n}}}" for n in PLACEHOLDERS)
+    for nid, node in lint.scenario.nodes.items():
+        texts: list[tuple[YPath, str]] = []
+        for i, ln in enumerate(node.say):
+            texts += [(("nodes", nid, "say", i, "text"), ln.text), (("nodes", nid, "say", i, "cue"), ln.cue)]
+        texts += [(("nodes", nid, "cues", i), c) for i, c in enumerate(node.cues)]
+        for path, text in texts:
+            for name, offset in unknown(text):
+                yield Problem(path, f"'{{{name}}}' is not a placeholder callsim fills, so the trainee would see "
+                              "it as written", _hint(did_you_mean(name, PLACEHOLDERS), f"Placeholders: {known}."),
+                              offset=offset)
+
+
 @check("W301")
 def unreachable_node(lint: Lint) -> Iterator[Problem]:
     s = lint.scenario

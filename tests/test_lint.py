@@ -75,6 +75,7 @@ EXPECTED: dict[str, list[Expect]] = {
     "E114_duplicate_outcome": [Expect("E114", 61, 19, "hung_up,", "its own outcome id")],
     "E115_no_way_out": [Expect("E115", 53, 3, "waiting:", "never ends")],
     "E116_unknown_placeholder": [Expect("E116", 41, 45, "{balanse} I told", "Did you mean 'balance'?")],
+    "E118_unearned_outcome": [Expect("E118", 46, 15, "verifies_identity and not", "seen.affordability_check")],
     "E201_walkthrough_failed": [
         Expect("E201", 60, 5, "name: checks who", "reached 'agreed' instead of 'hung_up'")
     ],

@@ -48,6 +48,7 @@ _CODES = [
     Code("E115", "no-way-out", Severity.ERROR, "No route from this node leads to an ending: the call loops."),
     Code("E116", "unknown-placeholder", Severity.ERROR, "A {placeholder} in a debtor line that callsim does not fill."),
     Code("E117", "duplicate-scenario-id", Severity.ERROR, "Two scenario files share one id."),
+    Code("E118", "unearned-outcome", Severity.ERROR, "A route into an ending that does not require what it claims."),
     Code("E201", "walkthrough-failed", Severity.ERROR, "A walkthrough does not reach its expected outcome."),
     Code("E202", "walkthrough-bad-outcome", Severity.ERROR, "A walkthrough expects an outcome no node has."),
     Code("W301", "unreachable-node", Severity.WARNING, "No route leads to this node."),

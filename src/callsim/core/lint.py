@@ -340,6 +340,8 @@ def unknown_behaviour(lint: Lint) -> Iterator[Problem]:
     for nid, node in s.nodes.items():
         lists: list[tuple[YPath, list[str]]] = [(("nodes", nid, "expects"), node.expects)]
         lists += [(("nodes", nid, "choices", i, "counts_as"), ch.counts_as) for i, ch in enumerate(node.choices)]
+        if node.outcome is not None:
+            lists.append((("nodes", nid, "outcome", "claims"), node.outcome.claims))
         for path, ids in lists:
             for i, b in enumerate(ids):
                 if b not in behaviours:
@@ -485,6 +487,36 @@ def unknown_placeholder(lint: Lint) -> Iterator[Problem]:
                 yield Problem(path, f"'{{{name}}}' is not a placeholder callsim fills, so the trainee would see "
                               "it as written", _hint(did_you_mean(name, PLACEHOLDERS), f"Placeholders: {known}."),
                               offset=offset)
+
+
+@check("E118")
+def unearned_outcome(lint: Lint) -> Iterator[Problem]:
+    """An ending whose outcome ``claims`` a behaviour ("referred to free debt advice") reached by a route
+    that can be taken without it: the debrief would tell the trainee they did what they did not. A route
+    requires a claim when its condition cannot hold with the behaviour, and ``seen.`` it, false."""
+    s = lint.scenario
+    ways: list[tuple[YPath, str | None, str]] = [(p, r.when, r.goto) for p, r in lint.routes()]
+    ways += [(("end_when", i), r.when, r.goto) for i, r in enumerate(s.end_when)]
+    for path, when, goto in ways:
+        node = s.nodes.get(goto)
+        if node is None or node.outcome is None or not node.outcome.claims:
+            continue
+        parsed: Condition | None = None
+        if when is not None:
+            try:
+                parsed = Condition.parse(when)
+            except ConditionError:
+                continue  # E110 reports it
+        for claim in node.outcome.claims:
+            absent = {claim: False, f"seen.{claim}": False}
+            if parsed is not None and parsed.settle(absent.get) is False:
+                continue
+            taken = "always" if parsed is None else f"when '{when}' holds"
+            yield Problem((*path, "when") if parsed is not None else (*path, "goto"),
+                          f"this route to '{goto}' is taken {taken}, even with no {claim} in the call, but "
+                          f"its outcome claims it (\"{node.outcome.label}\")",
+                          f"Add `and seen.{claim}` to the condition and send the other calls to an ending that "
+                          "says what happened, or take the claim out of the label and `claims`.")
 
 
 @check("W301")

@@ -227,6 +227,12 @@ class Outcome(Strict):
     id: Id
     label: str
     result: Literal["resolved", "partial", "failed"]
+    claims: list[str] = Field(  # an authoring check only: left out of call records (exclude), so they keep their format
+        default_factory=list, exclude=True,
+        description="Behaviour ids the label says happened ('referred to free debt advice': "
+                    "signposts_debt_advice). Lint checks that every route into this ending requires each of them "
+                    "(the behaviour in the reply, or seen. it earlier), so the debrief never claims what was not done.",
+    )
 
 
 class Node(Strict):

@@ -323,3 +323,23 @@ def test_placeholders_in_debtor_lines_are_filled_from_the_scenario() -> None:
     # an unknown one is left as written, and lint says so
     bad = load_text(text.replace("{balance}", "{balanse}"))
     assert [d.code for d in bad.errors] == ["E116"]
+
+
+def test_warm_words_in_a_reply_that_ends_in_a_hang_up_win_no_trust() -> None:
+    """Issue 15: the mood chart ended on rising trust while the outcome was a hang-up (the rubric's default
+    nudges for warmth were applied on the turn the debtor hung up)."""
+    text = (ROOT / "tests" / "fixtures" / "tiny.yaml").read_text(encoding="utf-8")
+    text = text.replace("  anger: {min: 0, max: 10, start: 2}", "  anger: {min: 0, max: 10, start: 2}\n"
+                        "  trust: {min: 0, max: 10, start: 3}")
+    result = load_text(text)
+    assert result.scenario is not None and result.ok
+    call = CompiledScenario(result.scenario).new_call(seed=1)
+    warm = "I'm so sorry, that sounds really hard. How are you holding up?"  # no identity check: hangs up
+    turn = call.respond(warm)
+    assert call.outcome is not None and call.outcome.id == "hung_up"
+    assert {"emotional_reaction", "exploration"} & {b["id"] for b in turn.scores["behaviours"]}
+    assert turn.mood["trust"] == 3 and turn.mood["anger"] == 2  # as before the reply: nothing won back
+    # the same words on a turn that goes on still move the mood as the rubric says
+    text2 = text.replace("      - goto: hung_up\n  agreed:", "      - goto: agreed\n  agreed:")
+    call2 = CompiledScenario(load_text(text2).scenario).new_call(seed=1)  # type: ignore[arg-type]
+    assert call2.respond(warm).mood["trust"] > 3

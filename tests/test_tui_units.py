@@ -198,6 +198,9 @@ def test_meters_and_charts_carry_numbers_and_words() -> None:
     assert render.meter("trust", 2, 0, 10, before=2.5).plain.endswith("low ▼0.5")
     chart = render.mood_chart({"trust": [3, 4, 8], "anger": [4, 4, 4]}, {"trust": (0, 10), "anger": (0, 10)})
     assert "3 → 8 of 10 (rose)" in chart.plain and "4 → 4 of 10 (steady)" in chart.plain
+    # issue 15: the chart ended on rising trust above a hang-up; it ends with how the call ended
+    ended = render.mood_chart({"trust": [3, 4, 8]}, {"trust": (0, 10)}, ending=("Travis hung up", "failed"))
+    assert ended.plain.splitlines()[-1] == "then  Travis hung up (failed)"
     assert render.spark([0, 5, 10], 0, 10) == "▁▅█"
     assert render.clock(125.9) == "02:05"
     assert render.band(9.9, 0, 10) == "very high"

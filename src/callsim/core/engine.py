@@ -290,9 +290,13 @@ class Call:
         score = self.compiled.scorer.score(text, self.scoring_context(counts_as))
         mood_before = dict(self.mood)
         defaults: dict[str, float] = {}
+        hurtful: dict[str, float] = {}  # the nudges of what hurt the call alone
         for bid in score.ids:
-            for var, delta in self.compiled.rubric.get(bid).mood.items():
+            behaviour = self.compiled.rubric.get(bid)
+            for var, delta in behaviour.mood.items():
                 defaults[var] = defaults.get(var, 0.0) + delta
+                if behaviour.kind == "penalty":
+                    hurtful[var] = hurtful.get(var, 0.0) + delta
         self._apply_mood(defaults, cap=True)
         for bid in score.ids:
             self.seen[bid] += 1
@@ -309,7 +313,8 @@ class Call:
         if self._model.fired is not None:
             _, i = self._model.fired
             route = node.routes[i]
-            self._apply_mood(dict(route.mood), cap=False)
+            route_mood = dict(route.mood)
+            self._apply_mood(route_mood, cap=False)
             self.flags.update(route.set)
             route_info = RouteTaken(index=i, when=route.when, goto=route.goto, note=route.note)
         else:  # lint guarantees a default route; a stale file could still get here
@@ -320,6 +325,13 @@ class Call:
             if self._model.fired is not None:
                 rule = self.scenario.end_when[self._model.fired[1]]
                 route_info = RouteTaken(index=None, when=rule.when, goto=rule.goto, note="end_when")
+        ending = self.scenario.nodes[self.node_id].outcome
+        if ending is not None and ending.result == "failed" and hurtful != defaults:
+            # They hang up or complain: the warm words in this last reply did not win any trust back, so
+            # the mood (and the chart drawn from it) must not end on a rise. Only what hurt, and the route.
+            self.mood = dict(mood_before)
+            self._apply_mood(hurtful, cap=True)
+            self._apply_mood(route_mood, cap=False)
 
         turn = Turn(
             index=len(self._turns) + 1,

@@ -164,8 +164,10 @@ def trend_word(first: float, last: float, span: float) -> str:
 
 
 def mood_chart(series: Mapping[str, Sequence[float]], bounds: Mapping[str, tuple[float, float]],
-               width: int = 2) -> Content:
-    """One row per mood variable over the call: bars on a fixed scale, then start -> end in numbers."""
+               width: int = 2, ending: tuple[str, str] | None = None) -> Content:
+    """One row per mood variable over the call: bars on a fixed scale, then start -> end in numbers; and
+    how the call ended (``ending``: its label and result), so rising trust is never the chart's last word
+    on a call that ended in a hang-up."""
     rows = []
     label_width = max((len(k) for k in series), default=5) + 1
     for name, values in series.items():
@@ -176,6 +178,10 @@ def mood_chart(series: Mapping[str, Sequence[float]], bounds: Mapping[str, tuple
             f"  {values[0]:g} \u2192 {values[-1]:g} of {high:g} ",
             (f"({trend_word(values[0], values[-1], high - low)})", "italic"),
         ))
+    if ending is not None:
+        label, result = ending
+        style = {"resolved": "$text-success", "partial": "$text-warning", "failed": "bold $text-error"}.get(result, "")
+        rows.append(Content.assemble((f"{'then':<{label_width}}", "bold"), (f"{clean(label)} ({result})", style)))
     return Content("\n").join(rows)
 
 

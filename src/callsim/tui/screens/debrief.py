@@ -166,7 +166,9 @@ class DebriefScreen(Screen[None]):
         bounds = {k: (v.min, v.max) for k, v in self.scenario.mood.items()}
         chart = Content.styled("Mood over the call (turn by turn, on a fixed scale)", "bold underline")
         if series:
-            chart = Content("\n").join([chart, render.mood_chart(series, bounds)])
+            ending = self.record.outcome
+            chart = Content("\n").join([chart, render.mood_chart(
+                series, bounds, ending=(ending.label, ending.result) if ending is not None else None)])
         self.query_one("#chart", Static).update(chart)
         table = self.query_one("#turns", DataTable)
         table.add_columns("#", "Empathy", "De-esc", "Did well", "Hurt the call")

@@ -225,7 +225,8 @@ class SessionScreen(Screen[None]):
         series = mood_series(self.turns, self.scenario)
         bounds = {k: (v.min, v.max) for k, v in self.scenario.mood.items()}
         head = Content.styled("Mood over the call (turn by turn, on a fixed scale)", "bold underline")
-        mood.update(Content("\n").join([head, render.mood_chart(series, bounds)]) if series else head)
+        ending = (record.outcome.label, record.outcome.result) if record.outcome is not None else None
+        mood.update(Content("\n").join([head, render.mood_chart(series, bounds, ending=ending)]) if series else head)
 
     def _turn_table(self, first: bool) -> None:
         table = self.query_one("#s-turns", DataTable)

@@ -159,7 +159,7 @@ def expected(s: Seeded, only: set[str] | None = None) -> dict[str, Any]:
     fin = [i for i in ids if s.finished[i]]
     stored_turns = {i: (s.calls[i].turns if s.finished[i] else s.calls[i].turns[:2]) for i in ids}
     viol = {i: [v for t in stored_turns[i] for v in t["scores"]["violations"]] for i in ids}
-    missed = Counter(m for i in ids for t in stored_turns[i] for m in (t["scores"]["better"] or {}).get("missed", []))
+    missed = Counter(m for i in fin for t in stored_turns[i] for m in (t["scores"]["better"] or {}).get("missed", []))
     return {
         "sessions": len(ids), "finished": len(fin),
         "passed": sum(1 for i in fin if s.calls[i].record["passed"]),
@@ -219,6 +219,42 @@ def test_the_fast_read_gives_what_the_full_sessions_give(db_url: str) -> None:  
             assert fast == full.result(), filters
             assert fast.cohort.sessions == store.count_sessions(**filters) > 0
     assert len(s.ids) == 11
+
+
+def test_the_report_and_the_review_app_name_the_same_most_missed(tmp_path: Path) -> None:
+    """Issue 15: the report ranked missed behaviours by replies over every session, the review app by calls over
+    finished ones, so they named different "most missed" behaviours. Both now use core.reporting.missed."""
+    from callsim.tui.review.data import Filters, ReviewData
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    s = seed(url)
+    clock = Clock()
+    with Store.open(url, clock=clock) as store:  # a "what if" call that misses things: counted by neither
+        call = templates()[1]
+        clock.now = T0 + timedelta(days=4)
+        sid = store.start_session(trainee="Amy", scenario_id=call.scenario_id, scenario_version=call.scenario_version,
+                                  seed=call.seed, mode="what-if")
+        for turn, state in zip(call.turns, call.states, strict=True):
+            store.record_turn(sid, turn, state)
+        store.finish_session(sid, call.record)
+    assert any(t["scores"]["better"] and t["scores"]["better"].get("missed") for t in call.turns)
+    with Store.open(url) as store:
+        data = build(store)
+        review = ReviewData(store)
+        in_app = review.missed(Filters())
+        app_calls = review.cohort(Filters(), missed=False).calls
+    # the definition, worked out from what was stored: finished calls only, ranked by calls, then replies, then id
+    fin = [i for i in s.ids if s.finished[i]]
+    missed = {i: [m for t in s.calls[i].turns for m in (t["scores"]["better"] or {}).get("missed", [])] for i in fin}
+    per_call = Counter(m for i in fin for m in set(missed[i]))
+    per_reply = Counter(m for i in fin for m in missed[i])
+    want = sorted(((k, per_call[k], per_reply[k]) for k in per_call), key=lambda x: (-x[1], -x[2], x[0]))
+    assert [(m.id, m.calls, m.turns) for m in data.most_missed()] == want
+    assert [(r.id, r.calls, r.times) for r in in_app] == want
+    assert data.cohort.counted_calls == app_calls == len(fin)
+    rows = Table.parse(render_report(data, generated=T0), "missed-table")
+    assert [(r[1], int(r[2])) for r in rows] == [(k, n) for k, n, _ in want]
+    assert rows[0][3] == f"{100 * want[0][1] / len(fin):.0f}%"  # share of finished calls, as the app shows it
 
 
 def test_evidence_is_capped_newest_first_and_still_counted(seeded: Seeded) -> None:

@@ -214,12 +214,12 @@ def _hbar(name: str, title: str, labels: Sequence[str], values: Sequence[float],
 
 
 def missed_chart(data: ReportData, top: int = MAX_BARS) -> str:
-    """The behaviours most often missed: in how many turns each was expected and not shown."""
-    items = data.cohort.missed.most_common(top)
+    """The behaviours most often missed: in how many finished calls each was expected and not shown."""
+    items = [(m.id, m.calls) for m in data.most_missed()[:top]]
     return _hbar("missed", f"Most missed behaviours (top {len(items)})", [data.label(k) for k, _ in items],
-                 [v for _, v in items], [VERMILION] * len(items), "replies where it was expected and missing",
+                 [v for _, v in items], [VERMILION] * len(items), "finished calls where it was expected and missing",
                  "Bar chart of the behaviours most often missed: " + "; ".join(
-                     f"{data.label(k)} {v}" for k, v in items))
+                     f"{data.label(k)} {v} calls" for k, v in items))
 
 
 def violations_chart(data: ReportData, top: int = MAX_BARS) -> str:

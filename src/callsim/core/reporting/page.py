@@ -235,20 +235,23 @@ def _trainees(data: ReportData, kind: str) -> str:
 
 
 def _missed(data: ReportData) -> str:
-    items = data.cohort.missed.most_common(MAX_MISSED_ROWS)
+    ranked = data.most_missed()
+    items = ranked[:MAX_MISSED_ROWS]
+    n = data.cohort.counted_calls
     parts = ['<section id="missed"><h2>Most missed behaviours</h2>',
              '<p class="note">Behaviours the scenario expected at that point of the call that the reply did not '
-             "show. Each is counted once per reply, and once per session in the last columns.</p>"]
+             f"show, in the {n:,} finished call(s) (\"what if\" replays left out), ranked by the number of calls "
+             "that missed each at least once, then by replies. The review app counts them the same way.</p>"]
     if not items:
         parts.append('<p class="note">No expected behaviour was missed.</p></section>')
         return "".join(parts)
-    parts.append(_figure(charts.missed_chart(data), "The behaviours most often missed (replies).", wide=True))
-    n = data.cohort.sessions
-    rows = [[escape(data.label(k)), f"<code>{escape(k)}</code>", _num(v), _num(data.missed_sessions[k]),
-             _pct(data.missed_sessions[k] / n if n else None)] for k, v in items]
-    more = len(data.cohort.missed) - len(items)
-    parts.append(_table("missed-table", [("behaviour", "wide"), ("id", ""), ("replies", "num"), ("sessions", "num"),
-                                         ("of all sessions", "num")], rows,
+    parts.append(_figure(charts.missed_chart(data), "The behaviours most often missed (finished calls that missed "
+                                                    "each at least once).", wide=True))
+    rows = [[escape(data.label(m.id)), f"<code>{escape(m.id)}</code>", _num(m.calls),
+             _pct(m.calls / n if n else None), _num(m.turns)] for m in items]
+    more = len(ranked) - len(items)
+    parts.append(_table("missed-table", [("behaviour", "wide"), ("id", ""), ("calls", "num"),
+                                         ("of finished calls", "num"), ("replies", "num")], rows,
                         f"{more} less frequent behaviour(s) not shown." if more > 0 else ""))
     parts.append("</section>")
     return "".join(parts)
@@ -279,8 +282,8 @@ def _scenarios(data: ReportData, titles: Mapping[str, str]) -> str:
                              "Pass rate and mean overall score of finished calls, per scenario.", wide=True))
     rows = []
     for sid, g in data.scenarios.items():
-        top = g.missed.most_common(1)
-        missed = f"{escape(data.label(top[0][0]))} ({top[0][1]:,})" if top else "–"
+        top = g.most_missed()[:1]
+        missed = f"{escape(data.label(top[0].id))} ({top[0].calls:,} of {g.counted_calls:,} calls)" if top else "–"
         title = titles.get(sid)
         name = f"<code>{escape(sid)}</code>" + (f'<div class="muted">{escape(title)}</div>' if title else "")
         rows.append([name, *_group_cells(g), missed])
@@ -323,7 +326,8 @@ def _footer() -> str:
         "<dt>Failed compliance check</dt><dd>One compliance rule broken in one reply, with the words that broke "
         "it. Unfinished calls count too: the words were said.</dd>"
         "<dt>Missed behaviour</dt><dd>A behaviour the scenario expected at that point of the call that the reply "
-        "did not show.</dd>"
+        "did not show. Counted in finished calls (not \"what if\" replays) and ranked by how many calls missed it "
+        "at least once, then by replies: the same count as the review app's cohort.</dd>"
         "<dt>Open <code>callsim show SESSION</code></dt><dd>for the full transcript and debrief of any session "
         "in the tables.</dd></dl></footer>"
     )

@@ -364,7 +364,7 @@ def test_trainee_text_is_escaped_everywhere(seeded: Seeded) -> None:
     assert any(XSS in row[-1] for row in evidence), "the evidence shows the words, markup and all, as text"
     assert any(row[1] == EVIL_TRAINEE for row in evidence)
     trainees = Table.parse(html, "trainees-table")
-    assert any(row[0].startswith(EVIL_TRAINEE) for row in trainees)
+    assert any(row[1].startswith(EVIL_TRAINEE) for row in trainees)
 
 
 def test_every_failed_check_is_listed_with_its_evidence(seeded: Seeded) -> None:
@@ -388,7 +388,7 @@ def test_filters_narrow_the_report(seeded: Seeded) -> None:
     assert "<title>callsim report: Ben</title>" in html
     rows = Table.parse(html, "evidence-table")
     assert rows and {r[1] for r in rows} == {"Ben"}
-    assert [r[0] for r in Table.parse(html, "trainees-table")] == ["Ben" + "2026-03-03 → 2026-03-20"]
+    assert [r[1] for r in Table.parse(html, "trainees-table")] == ["Ben" + "2026-03-03 → 2026-03-20"]
     ben = {i for i in seeded.ids if seeded.trainees[i] == "Ben"}
     assert len(rows) == expected(seeded, ben)["violations"]
 
@@ -398,6 +398,51 @@ def test_filters_narrow_the_report(seeded: Seeded) -> None:
     assert [r[0].startswith("medical-emergency-uk") for r in Table.parse(html, "scenarios-table")] == [True]
     assert f'Sessions</div><div class="value">{len(only)}<' in html
     assert "started on or after 2026-03-12 09:00 UTC" in html
+
+
+def header(html: str, table_id: str) -> list[str]:
+    """The column titles of one table."""
+    m = re.search(rf'<table id="{table_id}">.*?<thead>(.*?)</thead>', html, re.S)
+    assert m, table_id
+    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<th[^>]*>(.*?)</th>", m.group(1), re.S)]
+
+
+def test_trainees_are_listed_by_need_with_what_to_coach(seeded: Seeded) -> None:
+    """Issue 15: the table was sorted by sessions and said who but not what to coach. Need, worked out here from
+    what was stored: most blocker failed checks first, then the lowest overall score in the latest day, then the
+    most behaviours missed per finished call, then the name. "coach on" names the violation and the behaviours."""
+    html = page_for(seeded)
+    assert [t for t in header(html, "trainees-table") if t in ("need", "coach on")] == ["need", "coach on"]
+    with Store.open(seeded.url) as store:
+        data = build(store)
+    keys, coach = {}, {}
+    for who in set(seeded.trainees.values()):
+        ids = [i for i in seeded.ids if seeded.trainees[i] == who]
+        stored = {i: seeded.calls[i].turns if seeded.finished[i] else seeded.calls[i].turns[:2] for i in ids}
+        viol = [v for i in ids for t in stored[i] for v in t["scores"]["violations"]]
+        blockers = sum(1 for v in viol if data.violations[v["id"]].severity == "blocker")
+        fin = [i for i in ids if seeded.finished[i]]
+        latest = max(seeded.days[i] for i in fin)
+        recent = [seeded.calls[i].record["scores"]["overall"] for i in fin if seeded.days[i] == latest]
+        missed = {i: {m for t in stored[i] for m in (t["scores"]["better"] or {}).get("missed", [])} for i in fin}
+        per_call = Counter(m for i in fin for m in missed[i])
+        keys[who] = (-blockers, sum(recent) / len(recent), -sum(per_call.values()) / len(fin), who.casefold())
+        top = max(per_call.items(), key=lambda kv: (kv[1], sum(  # most calls, then most replies
+            m == kv[0] for i in fin for t in stored[i] for m in (t["scores"]["better"] or {}).get("missed", []))))
+        order = {"blocker": 0, "major": 1, "minor": 2}  # the most severe first, then the most often
+        worst = sorted(Counter(v["id"] for v in viol).items(),
+                       key=lambda kv: (order.get(data.violations[kv[0]].severity, 3), -kv[1], kv[0]))
+        coach[who] = (data.label(top[0]), data.violations[worst[0][0]].label if worst else None)
+    rows = Table.parse(html, "trainees-table")
+    names = [re.sub(r"\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d$", "", r[1]) for r in rows]
+    assert names == sorted(keys, key=keys.__getitem__)
+    assert [r[0] for r in rows] == [str(n) for n in range(1, len(rows) + 1)]  # the rank is shown
+    for name, row in zip(names, rows, strict=True):
+        behaviour, violation = coach[name]
+        assert behaviour in row[-1], (name, row[-1])
+        assert violation is None or violation in row[-1], (name, row[-1])
+        assert f"{-keys[name][0]} blocker" in row[2] and f"recent {keys[name][1]:.0f}" in row[2], row[2]
+    assert "sorted by need" in html
 
 
 def test_empty_store_gives_a_valid_page_that_says_so(tmp_path: Path) -> None:

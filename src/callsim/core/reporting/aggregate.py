@@ -21,6 +21,7 @@ Which numbers mean what:
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from callsim.core.text import safe_text
 
 FILTERS = ("trainee", "scenario", "since", "until")  # as `callsim sessions` has them
 SEVERITIES = ("blocker", "major", "minor")
+_SEVERITY_ORDER = {sev: i for i, sev in enumerate(SEVERITIES)}
 HISTOGRAM_BINS = 20  # overall score 0-100 in bins of 5
 DEFAULT_MAX_EVIDENCE = 5000
 K = TypeVar("K")
@@ -97,6 +99,7 @@ class Group:
     missed: Counter[str] = field(default_factory=Counter)  # behaviour id -> replies of counted calls missing it
     missed_calls: Counter[str] = field(default_factory=Counter)  # behaviour id -> counted calls missing it
     violation_kinds: Counter[str] = field(default_factory=Counter)  # violation id -> failed checks
+    severities: dict[str, str] = field(default_factory=dict)  # violation id -> its severity
     first: datetime | None = None
     last: datetime | None = None
 
@@ -114,6 +117,11 @@ class Group:
     def most_missed(self) -> list[Missed]:
         """The behaviours missed, most missed first (:func:`callsim.core.reporting.missed.rank`)."""
         return rank(self.missed_calls, self.missed)
+
+    def worst_violations(self) -> list[tuple[str, int]]:
+        """(violation id, failed checks), the most severe first (blocker, major, minor), then the most often."""
+        return sorted(self.violation_kinds.items(), key=lambda kv: (_SEVERITY_ORDER.get(self.severities.get(
+            kv[0], ""), len(SEVERITIES)), -kv[1], kv[0]))
 
 
 @dataclass
@@ -298,6 +306,7 @@ class Aggregator:
                 violated_here.add(vid)
                 for g in groups:
                     g.violation_kinds[vid] += 1
+                    g.severities.setdefault(vid, severity)
                 self.evidence_total += 1
                 if self.max_evidence is None or len(self.evidence) < self.max_evidence:
                     # the same words found twice in one reply are shown once
@@ -330,9 +339,8 @@ class Aggregator:
                     g.overrides += 1
 
     def result(self) -> ReportData:
-        order = {sev: i for i, sev in enumerate(SEVERITIES)}
         violations = dict(sorted(self.violations.items(),
-                                 key=lambda kv: (-kv[1].count, order.get(kv[1].severity, 9), kv[0])))
+                                 key=lambda kv: (-kv[1].count, _SEVERITY_ORDER.get(kv[1].severity, 9), kv[0])))
         return ReportData(
             cohort=self.cohort,
             trainees=dict(sorted(self.trainees.items(), key=lambda kv: (-kv[1].sessions, kv[0].casefold()))),
@@ -368,3 +376,40 @@ def trends(data: ReportData, kind: str) -> dict[str, dict[date, Scores]]:
         bucket = out.setdefault(trainee, {}).setdefault(period_start(day, kind), Scores())
         bucket.merge(sc)
     return {t: dict(sorted(p.items())) for t, p in out.items()}
+
+
+# --------------------------------------------------------------------------- who needs coaching most
+
+
+@dataclass(frozen=True)
+class Need:
+    """What ranks a trainee by need (most in need of coaching first), compared in this order:
+
+    1. ``blockers``: blocker failed compliance checks (any session, finished or not), more first: a blocker
+       is a breach that could harm a customer or the firm, so it is coached before anything else;
+    2. ``recent``: the mean overall score (0-100) of their finished calls in their latest period (the day,
+       week or month the report's trends use), lower first; a trainee with no finished call yet has none and
+       comes after those with a score;
+    3. ``missed_per_call``: expected behaviours missed per finished call (each behaviour once a call, as
+       :mod:`callsim.core.reporting.missed` counts them), more first;
+    4. the name.
+    """
+
+    blockers: int
+    recent: float | None
+    missed_per_call: float | None
+
+    def key(self, name: str) -> tuple[int, float, float, str]:
+        return (-self.blockers, math.inf if self.recent is None else self.recent, -(self.missed_per_call or 0.0),
+                name.casefold())
+
+
+def needs(data: ReportData, kind: str) -> dict[str, Need]:
+    """Every trainee's :class:`Need`, the trainee most in need of coaching first."""
+    series = trends(data, kind)
+    out: dict[str, Need] = {}
+    for name, g in data.trainees.items():
+        scored = [sc for sc in series.get(name, {}).values() if sc.finished]
+        out[name] = Need(g.blockers, scored[-1].mean("overall") if scored else None,
+                         sum(g.missed_calls.values()) / g.counted_calls if g.counted_calls else None)
+    return dict(sorted(out.items(), key=lambda kv: kv[1].key(kv[0])))

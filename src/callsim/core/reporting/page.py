@@ -12,7 +12,16 @@ from datetime import date, datetime
 from html import escape
 
 from callsim.core.reporting import charts
-from callsim.core.reporting.aggregate import SEVERITIES, Group, ReportData, Scores, period_kind, trends
+from callsim.core.reporting.aggregate import (
+    SEVERITIES,
+    Group,
+    Need,
+    ReportData,
+    Scores,
+    needs,
+    period_kind,
+    trends,
+)
 
 MAX_MISSED_ROWS = 30
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -211,13 +220,37 @@ def _summary(data: ReportData, kind: str) -> str:
             f'<div class="charts">{charts_html}</div></section>')
 
 
+def _need_cell(need: Need) -> str:
+    recent = "no finished call" if need.recent is None else f"recent {need.recent:.0f}"
+    missed = "" if need.missed_per_call is None else f" · {need.missed_per_call:.1f} missed a call"
+    blockers = f"{need.blockers:,} blocker{'' if need.blockers == 1 else 's'}"
+    cls = ' class="down"' if need.blockers else ""
+    return f"<span{cls}>{blockers}</span> · {recent}{missed}"
+
+
+def _coach_cell(data: ReportData, g: Group, behaviours: int = 2, violations: int = 2) -> str:
+    """What to coach, in the rubric's plain words: the worst violations, then the most missed behaviours."""
+    lines = []
+    worst = g.worst_violations()[:violations]
+    if worst:
+        lines.append("<strong>Stop:</strong> " + "; ".join(
+            f"{escape(data.violations[v].label if v in data.violations else data.label(v))} "
+            f"({escape(g.severities.get(v) or 'violation')}, {n:,}×)" for v, n in worst))
+    missed = g.most_missed()[:behaviours]
+    if missed:
+        lines.append("<strong>Practise:</strong> " + "; ".join(
+            f"{escape(data.label(m.id))} (missed in {m.calls:,} of {g.counted_calls:,} calls)" for m in missed))
+    return "<br>".join(lines) or '<span class="muted">nothing missed</span>'
+
+
 def _trainees(data: ReportData, kind: str) -> str:
     series = trends(data, kind)
-    ordered = {t: series[t] for t in data.trainees if t in series}
+    need = needs(data, kind)
+    ordered = {t: series[t] for t in need if t in series}
     parts = ['<section id="trainees"><h2>Trainees</h2>']
     if ordered:
         shown = min(len(ordered), charts.MAX_TREND_PANELS)
-        note = (f" The {shown} trainees with the most sessions are drawn; every trainee is in the table."
+        note = (f" The {shown} trainees most in need of coaching are drawn; every trainee is in the table."
                 if len(ordered) > shown else "")
         parts.append(_figure(charts.trends_chart(ordered, kind),
                              f"Mean scores per {kind} of finished calls, one panel per trainee: overall (solid), "
@@ -225,11 +258,17 @@ def _trainees(data: ReportData, kind: str) -> str:
     else:
         parts.append('<p class="note">No finished calls yet, so no score trends.</p>')
     rows = []
-    for name, g in data.trainees.items():
-        rows.append([f'{escape(name)}<div class="small">{_day(g.first)} → {_day(g.last)}</div>', *_group_cells(g),
-                     _trend_cell(series.get(name))])
-    parts.append(_table("trainees-table", [("trainee", "name"), *_GROUP_HEAD,
-                                           (f"overall, first → latest {kind}", "nowrap")], rows))
+    for rank, (name, n) in enumerate(need.items(), 1):
+        g = data.trainees[name]
+        rows.append([str(rank), f'{escape(name)}<div class="small">{_day(g.first)} → {_day(g.last)}</div>',
+                     _need_cell(n), *_group_cells(g), _trend_cell(series.get(name)), _coach_cell(data, g)])
+    parts.append(f'<p class="note" id="need">Trainees are sorted by need, the one most in need of coaching first: '
+                 f"the most blocker failed checks, then the lowest overall score in their latest {kind} (recent), "
+                 "then the most expected behaviours missed per finished call. \"Coach on\" names their most "
+                 "severe violations and their most missed behaviours.</p>")
+    parts.append(_table("trainees-table", [("#", "num"), ("trainee", "name"), ("need", "need"), *_GROUP_HEAD,
+                                           (f"overall, first → latest {kind}", "nowrap"), ("coach on", "wide")],
+                        rows))
     parts.append("</section>")
     return "".join(parts)
 

@@ -27,7 +27,7 @@ import pytest
 from callsim.cli import main
 from callsim.core.library import resolve
 from callsim.core.reporting import Aggregator, build, render_report
-from callsim.core.reporting.aggregate import period_kind, period_start
+from callsim.core.reporting.aggregate import period_kind, period_start, trends
 from callsim.core.reporting.charts import label_text
 from callsim.core.store import Store, sessions, turns
 from callsim.core.walkthrough import compiled_for
@@ -277,6 +277,79 @@ def test_periods_keep_a_trend_line_short() -> None:
     assert period_start(d, "week").isoformat() == "2026-03-02"
     assert period_start(d, "month").isoformat() == "2026-03-01"
     assert period_start(d, "day") == d
+
+
+def synthetic(days: list[int]) -> Any:
+    """Finished calls by two trainees, one (or more) on each of ``days`` (days after T0, a Monday)."""
+    from types import SimpleNamespace
+
+    agg = Aggregator()
+    for i, day in enumerate(days):
+        when = T0 + timedelta(days=day, hours=i % 7)
+        agg.add(SimpleNamespace(id=f"s{i}", trainee=("Amy", "Ben")[i % 2], scenario_id="x", started=when,
+                                ended=when + timedelta(minutes=6), passed=i % 3 == 0, overall=40 + i % 50,
+                                empathy=60.0, deescalation=70.0, expectations_met=None, n_reviews=0,
+                                review_score=None, mode="coaching"), [])
+    return agg.result()
+
+
+def x_ticks(svg: str) -> list[list[str]]:
+    """The x-axis tick labels an SVG chart shows, per panel that shows some (matplotlib writes each panel as a
+    group ``axes_N``, each tick in it as a group ``xtick_N``)."""
+    import xml.etree.ElementTree as ET
+
+    g_tag, text_tag = "{http://www.w3.org/2000/svg}g", "{http://www.w3.org/2000/svg}text"
+    out = []
+    for axes in ET.fromstring(svg).iter(g_tag):
+        if (axes.get("id") or "").startswith("axes_"):
+            labels = [" ".join("".join(t.itertext()).split()) for g in axes.iter(g_tag)
+                      if (g.get("id") or "").startswith("xtick_") for t in g.iter(text_tag)]
+            if labels:
+                out.append(labels)
+    return out
+
+
+def tick_dates(labels: list[str]) -> list[Any]:
+    """Labels such as "2 Mar 2026", "9 Mar", "Jan 2027", "Apr" as dates (a label without a year has the last
+    year named); anything else (a bare year, an hour, "05") fails the test."""
+    out, year = [], None
+    for label in labels:
+        m = re.fullmatch(r"(?:(\d{1,2}) )?([A-Z][a-z]{2})(?: (\d{4}))?", label)
+        assert m, f"not a date tick: {label!r} in {labels}"
+        year = int(m[3]) if m[3] else year
+        assert year is not None, f"the first tick names no year: {labels}"
+        out.append(datetime.strptime(f"{m[1] or 1} {m[2]} {year}", "%d %b %Y").date())
+    assert out == sorted(out) and len(set(out)) == len(out), labels
+    return out
+
+
+@pytest.mark.parametrize(("days", "kind", "most"), [([0, 0], "day", 1), ([0, 1, 2], "day", 3),
+                                                    (list(range(0, 60, 2)), "day", 9),
+                                                    (list(range(0, 731, 9)), "week", 12)])
+def test_chart_axes_fit_the_data(days: list[int], kind: str, most: int) -> None:
+    """Issue 15: one day of data showed a single dot on a 2025-2029 axis and a few days had hour ticks. The date
+    axes now span the data (a single day gets a day either side), with whole days, or months for long spans."""
+    from callsim.core.reporting import charts
+
+    data = synthetic(days)
+    first, last = (T0 + timedelta(days=min(days))).date(), (T0 + timedelta(days=max(days))).date()
+    assert period_kind(first, last) == kind
+    panels = [x_ticks(svg) for svg in (charts.activity_chart(data, kind), charts.trends_chart(trends(data, kind),
+                                                                                              kind))]
+    assert len(panels[0]) == 1 and len(panels[1]) == 2, panels  # the activity chart; the two trainees' panels
+    for labels in panels[0] + panels[1]:
+        ticks = tick_dates(labels)
+        assert 1 <= len(ticks) <= most, ticks
+        slack = timedelta(days={"day": 1, "week": 31, "month": 62}[kind])
+        assert first - slack <= ticks[0] and ticks[-1] <= last + slack, (first, last, ticks)
+        if kind != "day":
+            assert all(t.day == 1 for t in ticks), ticks  # month starts
+        if len(days) > 2:
+            assert ticks[-1] - ticks[0] >= (last - first) / 2, ticks  # the ticks cover the data
+    if len(set(days)) == 1:
+        assert ticks == [first]
+        page = render_report(data, generated=T0)
+        assert "Only one day of data" in page
 
 
 def test_chart_labels_are_plain_text_for_matplotlib() -> None:

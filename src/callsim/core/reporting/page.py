@@ -20,6 +20,7 @@ from callsim.core.reporting.aggregate import (
     Scores,
     needs,
     period_kind,
+    period_start,
     trends,
 )
 
@@ -209,10 +210,12 @@ def _summary(data: ReportData, kind: str) -> str:
         _tile("Period", f'<span style="font-size:1rem">{_day(c.first)} → {_day(c.last)}</span>', "session starts"),
         _tile("Reviewed by a team lead", _num(c.reviewed), f"{c.overrides:,} with an override score"),
     ]
+    one = (f" Only one {kind} of data: the bar and the dot are that {kind}'s sessions and pass rate."
+           if len({period_start(d, kind) for d in data.activity}) == 1 else "")
     charts_html = ""
     charts_html += _figure(charts.activity_chart(data, kind),
                            f"Sessions started per {kind} (bars) and the share of that {kind}'s finished calls "
-                           "that passed (line).")
+                           f"that passed (line).{one}")
     if s.finished:
         charts_html += _figure(charts.histogram_chart(data),
                                "How the overall scores of finished calls are spread (bins of 5 points).")
@@ -252,6 +255,8 @@ def _trainees(data: ReportData, kind: str) -> str:
         shown = min(len(ordered), charts.MAX_TREND_PANELS)
         note = (f" The {shown} trainees most in need of coaching are drawn; every trainee is in the table."
                 if len(ordered) > shown else "")
+        if len({p for periods in ordered.values() for p in periods}) == 1:
+            note += f" Only one {kind} of data, so each trainee's scores are single points, not lines yet."
         parts.append(_figure(charts.trends_chart(ordered, kind),
                              f"Mean scores per {kind} of finished calls, one panel per trainee: overall (solid), "
                              f"empathy (dashed), de-escalation (dotted).{note}", wide=True))

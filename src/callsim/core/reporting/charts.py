@@ -241,6 +241,8 @@ def trends_chart(series: Mapping[str, Mapping[date, Scores]], kind: str) -> str:
             ax.set_title(f"{label_text(names[i], 28)}  ({n} finished)", fontsize=9, loc="left")
             ax.set_ylim(0, 100)
             _date_axis(ax, starts[0], starts[-1], kind)
+            if i + cols >= len(names):  # nothing drawn below this panel: it shows its own dates
+                ax.xaxis.set_tick_params(labelbottom=True)
         handles, labels = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside upper center", ncols=3, fontsize=8)
         return to_svg(fig, "trends", f"Per-trainee mean scores per {kind}: overall, empathy and de-escalation, "

@@ -54,15 +54,31 @@ nav a:hover, nav a:focus { text-decoration: underline; }
 figure { margin: 12px 0; flex: 1 1 420px; min-width: 0; }
 figure.wide { flex-basis: 100%; }
 svg.chart { display: block; width: 100%; height: auto; max-width: 100%; }
-.table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-size: 0.88rem; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: var(--band); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tbody tr:nth-child(even) td { background: #fafbfc; }
+/* A table fits its box, or scrolls inside it and shows that it does, even where the system hides scrollbars:
+   a shadow on each side with more columns (drawn under the cells, whose backgrounds are see-through; it goes
+   when scrolled to that end, covered by the local gradients). */
+.table-wrap { overflow-x: auto; max-width: 100%; scrollbar-width: thin; scrollbar-color: #9aa3b1 transparent;
+  background:
+    linear-gradient(to right, var(--bg) 30%, rgba(255,255,255,0)) left center / 40px 100% no-repeat local,
+    linear-gradient(to left, var(--bg) 30%, rgba(255,255,255,0)) right center / 40px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.35), rgba(0,0,0,0)) left center / 16px 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.35), rgba(0,0,0,0)) right center / 16px 100% no-repeat
+      scroll; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-size: 0.86rem; }
+th, td { text-align: left; padding: 5px 6px; border-bottom: 1px solid var(--line); vertical-align: top;
+         overflow-wrap: break-word; }
+th { background: rgba(29,36,48,.05); font-weight: 600; vertical-align: bottom; font-size: 0.8rem; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+tbody tr:nth-child(even) td { background: rgba(29,36,48,.025); }
 td.nowrap { white-space: nowrap; }
-td.name { min-width: 11em; }
-td.wide { min-width: 16em; }
+td.name { min-width: 7em; overflow-wrap: anywhere; }
+td.need { min-width: 7em; }
+td.name .small span { white-space: nowrap; }
+td.name .small { white-space: normal; }
+td.wide { min-width: 13em; }
+td code { overflow-wrap: anywhere; }
+@media (max-width: 900px) { td.nowrap { white-space: normal; } td.wide { min-width: 12em; } }
 code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.85em; }
 q.evidence { display: block; quotes: "\\201C" "\\201D"; background: #fff4d6; padding: 1px 4px; border-radius: 3px;
              margin: 1px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -225,10 +241,10 @@ def _summary(data: ReportData, kind: str) -> str:
 
 def _need_cell(need: Need) -> str:
     recent = "no finished call" if need.recent is None else f"recent {need.recent:.0f}"
-    missed = "" if need.missed_per_call is None else f" · {need.missed_per_call:.1f} missed a call"
+    missed = "" if need.missed_per_call is None else f" · <span>{need.missed_per_call:.1f} missed a call</span>"
     blockers = f"{need.blockers:,} blocker{'' if need.blockers == 1 else 's'}"
     cls = ' class="down"' if need.blockers else ""
-    return f"<span{cls}>{blockers}</span> · {recent}{missed}"
+    return f"<span{cls}>{blockers}</span> · <span>{recent}</span>{missed}"
 
 
 def _coach_cell(data: ReportData, g: Group, behaviours: int = 2, violations: int = 2) -> str:
@@ -265,15 +281,16 @@ def _trainees(data: ReportData, kind: str) -> str:
     rows = []
     for rank, (name, n) in enumerate(need.items(), 1):
         g = data.trainees[name]
-        rows.append([str(rank), f'{escape(name)}<div class="small">{_day(g.first)} → {_day(g.last)}</div>',
-                     _need_cell(n), *_group_cells(g), _trend_cell(series.get(name)), _coach_cell(data, g)])
+        rows.append([str(rank), f'{escape(name)}<div class="small"><span>{_day(g.first)}</span> → '
+                                f"<span>{_day(g.last)}</span></div>",
+                     _need_cell(n), _coach_cell(data, g), *_group_cells(g), _trend_cell(series.get(name))])
     parts.append(f'<p class="note" id="need">Trainees are sorted by need, the one most in need of coaching first: '
                  f"the most blocker failed checks, then the lowest overall score in their latest {kind} (recent), "
                  "then the most expected behaviours missed per finished call. \"Coach on\" names their most "
                  "severe violations and their most missed behaviours.</p>")
-    parts.append(_table("trainees-table", [("#", "num"), ("trainee", "name"), ("need", "need"), *_GROUP_HEAD,
-                                           (f"overall, first → latest {kind}", "nowrap"), ("coach on", "wide")],
-                        rows))
+    parts.append(_table("trainees-table", [("#", "num"), ("trainee", "name"), ("need", "need"),
+                                           ("coach on", "wide"), *_GROUP_HEAD,
+                                           (f"overall, first → latest {kind}", "nowrap")], rows))
     parts.append("</section>")
     return "".join(parts)
 

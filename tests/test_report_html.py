@@ -352,6 +352,23 @@ def test_chart_axes_fit_the_data(days: list[int], kind: str, most: int) -> None:
         assert "Only one day of data" in page
 
 
+def test_every_trend_panel_shows_its_dates() -> None:
+    """With three trainees in two columns the top right panel has none below it: it labels its own dates (shared
+    x axes are labelled on the bottom row only, which left it with none); the top left one has Cleo's below."""
+    from types import SimpleNamespace
+
+    from callsim.core.reporting import charts
+
+    agg = Aggregator()
+    for i, who in enumerate(("Amy", "Ben", "Cleo")):
+        when = T0 + timedelta(days=i)
+        agg.add(SimpleNamespace(id=f"s{i}", trainee=who, scenario_id="x", started=when, ended=when, passed=True,
+                                overall=80.0, empathy=70.0, deescalation=60.0, expectations_met=None, n_reviews=0,
+                                review_score=None, mode="coaching"), [])
+    panels = x_ticks(charts.trends_chart(trends(agg.result(), "day"), "day"))
+    assert len(panels) == 2 and all(tick_dates(p) for p in panels), panels  # top right and bottom left
+
+
 def test_chart_labels_are_plain_text_for_matplotlib() -> None:
     assert label_text("Cleo $x^2$") == r"Cleo \$x^2\$"  # not mathematics (an odd $ would raise)
     assert label_text("a\x1b[31mb\tc") == "ab c"

@@ -77,8 +77,8 @@ td.need { min-width: 7em; }
 td.name .small span { white-space: nowrap; }
 td.name .small { white-space: normal; }
 td.wide { min-width: 13em; }
-td code { overflow-wrap: anywhere; }
-@media (max-width: 900px) { td.nowrap { white-space: normal; } td.wide { min-width: 12em; } }
+@media (max-width: 900px) { td.nowrap { white-space: normal; } td.wide { min-width: 12em; }
+                            td code { overflow-wrap: anywhere; } }
 code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.85em; }
 q.evidence { display: block; quotes: "\\201C" "\\201D"; background: #fff4d6; padding: 1px 4px; border-radius: 3px;
              margin: 1px 0; white-space: pre-wrap; overflow-wrap: anywhere; }

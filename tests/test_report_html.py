@@ -27,7 +27,7 @@ import pytest
 from callsim.cli import main
 from callsim.core.library import resolve
 from callsim.core.reporting import Aggregator, build, render_report
-from callsim.core.reporting.aggregate import period_kind, period_start
+from callsim.core.reporting.aggregate import period_kind, period_start, trends
 from callsim.core.reporting.charts import label_text
 from callsim.core.store import Store, sessions, turns
 from callsim.core.walkthrough import compiled_for
@@ -159,7 +159,7 @@ def expected(s: Seeded, only: set[str] | None = None) -> dict[str, Any]:
     fin = [i for i in ids if s.finished[i]]
     stored_turns = {i: (s.calls[i].turns if s.finished[i] else s.calls[i].turns[:2]) for i in ids}
     viol = {i: [v for t in stored_turns[i] for v in t["scores"]["violations"]] for i in ids}
-    missed = Counter(m for i in ids for t in stored_turns[i] for m in (t["scores"]["better"] or {}).get("missed", []))
+    missed = Counter(m for i in fin for t in stored_turns[i] for m in (t["scores"]["better"] or {}).get("missed", []))
     return {
         "sessions": len(ids), "finished": len(fin),
         "passed": sum(1 for i in fin if s.calls[i].record["passed"]),
@@ -221,6 +221,42 @@ def test_the_fast_read_gives_what_the_full_sessions_give(db_url: str) -> None:  
     assert len(s.ids) == 11
 
 
+def test_the_report_and_the_review_app_name_the_same_most_missed(tmp_path: Path) -> None:
+    """Issue 15: the report ranked missed behaviours by replies over every session, the review app by calls over
+    finished ones, so they named different "most missed" behaviours. Both now use core.reporting.missed."""
+    from callsim.tui.review.data import Filters, ReviewData
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    s = seed(url)
+    clock = Clock()
+    with Store.open(url, clock=clock) as store:  # a "what if" call that misses things: counted by neither
+        call = templates()[1]
+        clock.now = T0 + timedelta(days=4)
+        sid = store.start_session(trainee="Amy", scenario_id=call.scenario_id, scenario_version=call.scenario_version,
+                                  seed=call.seed, mode="what-if")
+        for turn, state in zip(call.turns, call.states, strict=True):
+            store.record_turn(sid, turn, state)
+        store.finish_session(sid, call.record)
+    assert any(t["scores"]["better"] and t["scores"]["better"].get("missed") for t in call.turns)
+    with Store.open(url) as store:
+        data = build(store)
+        review = ReviewData(store)
+        in_app = review.missed(Filters())
+        app_calls = review.cohort(Filters(), missed=False).calls
+    # the definition, worked out from what was stored: finished calls only, ranked by calls, then replies, then id
+    fin = [i for i in s.ids if s.finished[i]]
+    missed = {i: [m for t in s.calls[i].turns for m in (t["scores"]["better"] or {}).get("missed", [])] for i in fin}
+    per_call = Counter(m for i in fin for m in set(missed[i]))
+    per_reply = Counter(m for i in fin for m in missed[i])
+    want = sorted(((k, per_call[k], per_reply[k]) for k in per_call), key=lambda x: (-x[1], -x[2], x[0]))
+    assert [(m.id, m.calls, m.turns) for m in data.most_missed()] == want
+    assert [(r.id, r.calls, r.times) for r in in_app] == want
+    assert data.cohort.counted_calls == app_calls == len(fin)
+    rows = Table.parse(render_report(data, generated=T0), "missed-table")
+    assert [(r[1], int(r[2])) for r in rows] == [(k, n) for k, n, _ in want]
+    assert rows[0][3] == f"{100 * want[0][1] / len(fin):.0f}%"  # share of finished calls, as the app shows it
+
+
 def test_evidence_is_capped_newest_first_and_still_counted(seeded: Seeded) -> None:
     with Store.open(seeded.url) as store:
         full = build(store, max_evidence=None)
@@ -241,6 +277,96 @@ def test_periods_keep_a_trend_line_short() -> None:
     assert period_start(d, "week").isoformat() == "2026-03-02"
     assert period_start(d, "month").isoformat() == "2026-03-01"
     assert period_start(d, "day") == d
+
+
+def synthetic(days: list[int]) -> Any:
+    """Finished calls by two trainees, one (or more) on each of ``days`` (days after T0, a Monday)."""
+    from types import SimpleNamespace
+
+    agg = Aggregator()
+    for i, day in enumerate(days):
+        when = T0 + timedelta(days=day, hours=i % 7)
+        agg.add(SimpleNamespace(id=f"s{i}", trainee=("Amy", "Ben")[i % 2], scenario_id="x", started=when,
+                                ended=when + timedelta(minutes=6), passed=i % 3 == 0, overall=40 + i % 50,
+                                empathy=60.0, deescalation=70.0, expectations_met=None, n_reviews=0,
+                                review_score=None, mode="coaching"), [])
+    return agg.result()
+
+
+def x_ticks(svg: str) -> list[list[str]]:
+    """The x-axis tick labels an SVG chart shows, per panel that shows some (matplotlib writes each panel as a
+    group ``axes_N``, each tick in it as a group ``xtick_N``)."""
+    import xml.etree.ElementTree as ET
+
+    g_tag, text_tag = "{http://www.w3.org/2000/svg}g", "{http://www.w3.org/2000/svg}text"
+    out = []
+    for axes in ET.fromstring(svg).iter(g_tag):
+        if (axes.get("id") or "").startswith("axes_"):
+            labels = [" ".join("".join(t.itertext()).split()) for g in axes.iter(g_tag)
+                      if (g.get("id") or "").startswith("xtick_") for t in g.iter(text_tag)]
+            if labels:
+                out.append(labels)
+    return out
+
+
+def tick_dates(labels: list[str]) -> list[Any]:
+    """Labels such as "2 Mar 2026", "9 Mar", "Jan 2027", "Apr" as dates (a label without a year has the last
+    year named); anything else (a bare year, an hour, "05") fails the test."""
+    out, year = [], None
+    for label in labels:
+        m = re.fullmatch(r"(?:(\d{1,2}) )?([A-Z][a-z]{2})(?: (\d{4}))?", label)
+        assert m, f"not a date tick: {label!r} in {labels}"
+        year = int(m[3]) if m[3] else year
+        assert year is not None, f"the first tick names no year: {labels}"
+        out.append(datetime.strptime(f"{m[1] or 1} {m[2]} {year}", "%d %b %Y").date())
+    assert out == sorted(out) and len(set(out)) == len(out), labels
+    return out
+
+
+@pytest.mark.parametrize(("days", "kind", "most"), [([0, 0], "day", 1), ([0, 1, 2], "day", 3),
+                                                    (list(range(0, 60, 2)), "day", 9),
+                                                    (list(range(0, 731, 9)), "week", 12)])
+def test_chart_axes_fit_the_data(days: list[int], kind: str, most: int) -> None:
+    """Issue 15: one day of data showed a single dot on a 2025-2029 axis and a few days had hour ticks. The date
+    axes now span the data (a single day gets a day either side), with whole days, or months for long spans."""
+    from callsim.core.reporting import charts
+
+    data = synthetic(days)
+    first, last = (T0 + timedelta(days=min(days))).date(), (T0 + timedelta(days=max(days))).date()
+    assert period_kind(first, last) == kind
+    panels = [x_ticks(svg) for svg in (charts.activity_chart(data, kind), charts.trends_chart(trends(data, kind),
+                                                                                              kind))]
+    assert len(panels[0]) == 1 and len(panels[1]) == 2, panels  # the activity chart; the two trainees' panels
+    for labels in panels[0] + panels[1]:
+        ticks = tick_dates(labels)
+        assert 1 <= len(ticks) <= most, ticks
+        slack = timedelta(days={"day": 1, "week": 31, "month": 62}[kind])
+        assert first - slack <= ticks[0] and ticks[-1] <= last + slack, (first, last, ticks)
+        if kind != "day":
+            assert all(t.day == 1 for t in ticks), ticks  # month starts
+        if len(days) > 2:
+            assert ticks[-1] - ticks[0] >= (last - first) / 2, ticks  # the ticks cover the data
+    if len(set(days)) == 1:
+        assert ticks == [first]
+        page = render_report(data, generated=T0)
+        assert "Only one day of data" in page
+
+
+def test_every_trend_panel_shows_its_dates() -> None:
+    """With three trainees in two columns the top right panel has none below it: it labels its own dates (shared
+    x axes are labelled on the bottom row only, which left it with none); the top left one has Cleo's below."""
+    from types import SimpleNamespace
+
+    from callsim.core.reporting import charts
+
+    agg = Aggregator()
+    for i, who in enumerate(("Amy", "Ben", "Cleo")):
+        when = T0 + timedelta(days=i)
+        agg.add(SimpleNamespace(id=f"s{i}", trainee=who, scenario_id="x", started=when, ended=when, passed=True,
+                                overall=80.0, empathy=70.0, deescalation=60.0, expectations_met=None, n_reviews=0,
+                                review_score=None, mode="coaching"), [])
+    panels = x_ticks(charts.trends_chart(trends(agg.result(), "day"), "day"))
+    assert len(panels) == 2 and all(tick_dates(p) for p in panels), panels  # top right and bottom left
 
 
 def test_chart_labels_are_plain_text_for_matplotlib() -> None:
@@ -328,7 +454,7 @@ def test_trainee_text_is_escaped_everywhere(seeded: Seeded) -> None:
     assert any(XSS in row[-1] for row in evidence), "the evidence shows the words, markup and all, as text"
     assert any(row[1] == EVIL_TRAINEE for row in evidence)
     trainees = Table.parse(html, "trainees-table")
-    assert any(row[0].startswith(EVIL_TRAINEE) for row in trainees)
+    assert any(row[1].startswith(EVIL_TRAINEE) for row in trainees)
 
 
 def test_every_failed_check_is_listed_with_its_evidence(seeded: Seeded) -> None:
@@ -352,7 +478,7 @@ def test_filters_narrow_the_report(seeded: Seeded) -> None:
     assert "<title>callsim report: Ben</title>" in html
     rows = Table.parse(html, "evidence-table")
     assert rows and {r[1] for r in rows} == {"Ben"}
-    assert [r[0] for r in Table.parse(html, "trainees-table")] == ["Ben" + "2026-03-03 → 2026-03-20"]
+    assert [r[1] for r in Table.parse(html, "trainees-table")] == ["Ben" + "2026-03-03 → 2026-03-20"]
     ben = {i for i in seeded.ids if seeded.trainees[i] == "Ben"}
     assert len(rows) == expected(seeded, ben)["violations"]
 
@@ -362,6 +488,52 @@ def test_filters_narrow_the_report(seeded: Seeded) -> None:
     assert [r[0].startswith("medical-emergency-uk") for r in Table.parse(html, "scenarios-table")] == [True]
     assert f'Sessions</div><div class="value">{len(only)}<' in html
     assert "started on or after 2026-03-12 09:00 UTC" in html
+
+
+def header(html: str, table_id: str) -> list[str]:
+    """The column titles of one table."""
+    m = re.search(rf'<table id="{table_id}">.*?<thead>(.*?)</thead>', html, re.S)
+    assert m, table_id
+    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<th[^>]*>(.*?)</th>", m.group(1), re.S)]
+
+
+def test_trainees_are_listed_by_need_with_what_to_coach(seeded: Seeded) -> None:
+    """Issue 15: the table was sorted by sessions and said who but not what to coach. Need, worked out here from
+    what was stored: most blocker failed checks first, then the lowest overall score in the latest day, then the
+    most behaviours missed per finished call, then the name. "coach on" names the violation and the behaviours."""
+    html = page_for(seeded)
+    assert [t for t in header(html, "trainees-table") if t in ("need", "coach on")] == ["need", "coach on"]
+    with Store.open(seeded.url) as store:
+        data = build(store)
+    keys, coach = {}, {}
+    for who in set(seeded.trainees.values()):
+        ids = [i for i in seeded.ids if seeded.trainees[i] == who]
+        stored = {i: seeded.calls[i].turns if seeded.finished[i] else seeded.calls[i].turns[:2] for i in ids}
+        viol = [v for i in ids for t in stored[i] for v in t["scores"]["violations"]]
+        blockers = sum(1 for v in viol if data.violations[v["id"]].severity == "blocker")
+        fin = [i for i in ids if seeded.finished[i]]
+        latest = max(seeded.days[i] for i in fin)
+        recent = [seeded.calls[i].record["scores"]["overall"] for i in fin if seeded.days[i] == latest]
+        missed = {i: {m for t in stored[i] for m in (t["scores"]["better"] or {}).get("missed", [])} for i in fin}
+        per_call = Counter(m for i in fin for m in missed[i])
+        keys[who] = (-blockers, sum(recent) / len(recent), -sum(per_call.values()) / len(fin), who.casefold())
+        top = max(per_call.items(), key=lambda kv: (kv[1], sum(  # most calls, then most replies
+            m == kv[0] for i in fin for t in stored[i] for m in (t["scores"]["better"] or {}).get("missed", []))))
+        order = {"blocker": 0, "major": 1, "minor": 2}  # the most severe first, then the most often
+        worst = sorted(Counter(v["id"] for v in viol).items(),
+                       key=lambda kv: (order.get(data.violations[kv[0]].severity, 3), -kv[1], kv[0]))
+        coach[who] = (data.label(top[0]), data.violations[worst[0][0]].label if worst else None)
+    rows = Table.parse(html, "trainees-table")
+    names = [re.sub(r"\d{4}-\d\d-\d\d → \d{4}-\d\d-\d\d$", "", r[1]) for r in rows]
+    assert names == sorted(keys, key=keys.__getitem__)
+    assert [r[0] for r in rows] == [str(n) for n in range(1, len(rows) + 1)]  # the rank is shown
+    at = header(html, "trainees-table").index("coach on")
+    for name, row in zip(names, rows, strict=True):
+        behaviour, violation = coach[name]
+        assert behaviour in row[at], (name, row[at])
+        assert violation is None or violation in row[at], (name, row[at])
+        assert f"{-keys[name][0]} blocker" in row[2] and f"recent {keys[name][1]:.0f}" in row[2], row[2]
+    assert "sorted by need" in html
 
 
 def test_empty_store_gives_a_valid_page_that_says_so(tmp_path: Path) -> None:
@@ -475,6 +647,47 @@ def test_report_renders_in_chromium_with_no_console_errors(seeded: Seeded, tmp_p
                     "Scenarios", "Failed compliance checks"):
         assert heading in seen["text"]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+TABLE_LAYOUT_JS = """
+const out = {page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth,
+             tables: [], clipped: []};
+for (const t of document.querySelectorAll('table')) {
+  const box = t.parentElement, style = getComputedStyle(box);
+  out.tables.push({id: t.id, width: t.scrollWidth, box: box.clientWidth, right: box.getBoundingClientRect().right,
+                   overflow: style.overflowX, cue: style.backgroundImage});
+  for (const c of t.querySelectorAll('th, td'))
+    if (c.scrollWidth > c.clientWidth + 1) out.clipped.push([t.id, c.textContent.slice(0, 40)]);
+}
+return out;
+"""
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_tables_fit_or_scroll_visibly_in_chromium(seeded: Seeded, tmp_path: Path, width: int) -> None:
+    """Issue 15: at 1400 px the trainees and scenarios tables ran past their box, their last columns hidden (a
+    scrollbar that is not drawn, as on a Mac, showed nothing). Measured in a real browser: at 1400 px every table
+    fits; at 800 px a table that cannot fit scrolls inside its own box, which shows that it does (a shadow on
+    the side with more), and neither the page nor any cell's text runs over."""
+    page = tmp_path / "report.html"
+    with Store.open(seeded.url) as store:
+        data = build(store)
+    page.write_text(render_report(data, generated=T0, scenario_titles={
+        "medical-emergency-uk": "After the ward: a long scenario title that has to wrap in its cell somewhere"}),
+        encoding="utf-8")
+    with chromium(width, 900) as driver:
+        driver.get(page.as_uri())
+        seen = driver.execute_script(TABLE_LAYOUT_JS)
+        full_page_screenshot(driver, tmp_path / f"report-{width}.png")
+    assert seen["page"] <= seen["viewport"], "the page itself scrolls sideways"
+    assert len(seen["tables"]) == 5
+    assert seen["clipped"] == []
+    for t in seen["tables"]:
+        assert t["right"] <= seen["viewport"], t
+        if width >= 1400:
+            assert t["width"] <= t["box"], f"{t['id']} is {t['width']} px wide in a {t['box']} px box"
+        elif t["width"] > t["box"]:
+            assert t["overflow"] == "auto" and "gradient" in t["cue"], t
 
 
 def test_empty_report_renders_in_chromium(tmp_path: Path, run_cli: Callable[..., Ran]) -> None:

@@ -14,21 +14,26 @@ Which numbers mean what:
   intended") found in one reply, with the words that triggered it. Unfinished calls count too: the words
   were said.
 * A *missed behaviour* is one the scenario expected at that point of the call and the reply did not show
-  (``scores.better.missed`` of each turn). Counted once per turn, and once per session for "sessions".
+  (``scores.better.missed`` of each turn). Counted, and ranked, as :mod:`callsim.core.reporting.missed`
+  defines it for the report and the review app alike: in finished calls that are not "what if" calls, by the
+  calls that missed it at least once, then by replies.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
+from callsim.core.reporting.missed import Missed, rank, summary_counts
 from callsim.core.text import safe_text
 
 FILTERS = ("trainee", "scenario", "since", "until")  # as `callsim sessions` has them
 SEVERITIES = ("blocker", "major", "minor")
+_SEVERITY_ORDER = {sev: i for i, sev in enumerate(SEVERITIES)}
 HISTOGRAM_BINS = 20  # overall score 0-100 in bins of 5
 DEFAULT_MAX_EVIDENCE = 5000
 K = TypeVar("K")
@@ -90,7 +95,11 @@ class Group:
     blockers: int = 0  # of which blockers
     reviewed: int = 0  # sessions with at least one team-lead review
     overrides: int = 0  # sessions whose latest review has an override score
-    missed: Counter[str] = field(default_factory=Counter)  # behaviour id -> turns where it was missed
+    counted_calls: int = 0  # finished calls, not "what if": the ones missed behaviours are counted in
+    missed: Counter[str] = field(default_factory=Counter)  # behaviour id -> replies of counted calls missing it
+    missed_calls: Counter[str] = field(default_factory=Counter)  # behaviour id -> counted calls missing it
+    violation_kinds: Counter[str] = field(default_factory=Counter)  # violation id -> failed checks
+    severities: dict[str, str] = field(default_factory=dict)  # violation id -> its severity
     first: datetime | None = None
     last: datetime | None = None
 
@@ -104,6 +113,15 @@ class Group:
     def compliance_rate(self) -> float | None:
         """Share of sessions with a failed compliance check, 0-1."""
         return self.compliance_failed / self.sessions if self.sessions else None
+
+    def most_missed(self) -> list[Missed]:
+        """The behaviours missed, most missed first (:func:`callsim.core.reporting.missed.rank`)."""
+        return rank(self.missed_calls, self.missed)
+
+    def worst_violations(self) -> list[tuple[str, int]]:
+        """(violation id, failed checks), the most severe first (blocker, major, minor), then the most often."""
+        return sorted(self.violation_kinds.items(), key=lambda kv: (_SEVERITY_ORDER.get(self.severities.get(
+            kv[0], ""), len(SEVERITIES)), -kv[1], kv[0]))
 
 
 @dataclass
@@ -150,7 +168,6 @@ class ReportData:
     by_day: dict[tuple[str, date], Scores]  # (trainee, UTC day) -> that day's finished sessions
     activity: dict[date, Activity]  # UTC day -> sessions started
     histogram: list[int]  # finished sessions by overall score: [0,5), [5,10) ... [95,100]
-    missed_sessions: Counter[str]  # behaviour id -> sessions where it was missed at least once
     violations: dict[str, ViolationStat]
     evidence: list[EvidenceRow]  # newest first when the sessions came newest first
     evidence_total: int
@@ -167,6 +184,10 @@ class ReportData:
 
     def label(self, behaviour_id: str) -> str:
         return self.behaviour_labels.get(behaviour_id, behaviour_id)
+
+    def most_missed(self) -> list[Missed]:
+        """The cohort's missed behaviours, most missed first, as the review app ranks them."""
+        return self.cohort.most_missed()
 
 
 def _labels() -> dict[str, tuple[str, str, str]]:
@@ -210,7 +231,6 @@ class Aggregator:
         self.by_day: dict[tuple[str, date], Scores] = {}
         self.activity: dict[date, Activity] = {}
         self.histogram = [0] * HISTOGRAM_BINS
-        self.missed_sessions: Counter[str] = Counter()
         self.violations: dict[str, ViolationStat] = {}
         self.evidence: list[EvidenceRow] = []
         self.evidence_total = 0
@@ -254,6 +274,7 @@ class Aggregator:
             _get(self.by_day, (trainee, day), Scores).add(**scores)
             if overall is not None:
                 self.histogram[min(HISTOGRAM_BINS - 1, max(0, int(overall // (100 / HISTOGRAM_BINS))))] += 1
+        counted = summary_counts(s)
         missed_here: set[str] = set()
         violated_here: set[str] = set()
         n_viol = n_block = 0
@@ -262,7 +283,7 @@ class Aggregator:
             if not isinstance(sc, Mapping):
                 continue
             better = sc.get("better")
-            if isinstance(better, Mapping):
+            if counted and isinstance(better, Mapping):
                 for m in better.get("missed") or ():
                     m = str(m)
                     missed_here.add(m)
@@ -283,6 +304,9 @@ class Aggregator:
                                                                 severity, why)
                 stat.count += 1
                 violated_here.add(vid)
+                for g in groups:
+                    g.violation_kinds[vid] += 1
+                    g.severities.setdefault(vid, severity)
                 self.evidence_total += 1
                 if self.max_evidence is None or len(self.evidence) < self.max_evidence:
                     # the same words found twice in one reply are shown once
@@ -292,8 +316,9 @@ class Aggregator:
                         started=started, trainee=trainee, session_id=str(s.id), scenario_id=str(s.scenario_id),
                         turn=int(t.get("index", 0)), violation_id=vid,
                         label=safe_text(str(v.get("label") or label)), severity=severity, evidence=ev))
-        for m in missed_here:
-            self.missed_sessions[m] += 1
+        for g in groups:
+            g.counted_calls += 1 if counted else 0
+            g.missed_calls.update(missed_here)
         for vid in violated_here:
             self.violations[vid].sessions += 1
         reviews = getattr(s, "n_reviews", 0) or 0
@@ -314,15 +339,14 @@ class Aggregator:
                     g.overrides += 1
 
     def result(self) -> ReportData:
-        order = {sev: i for i, sev in enumerate(SEVERITIES)}
         violations = dict(sorted(self.violations.items(),
-                                 key=lambda kv: (-kv[1].count, order.get(kv[1].severity, 9), kv[0])))
+                                 key=lambda kv: (-kv[1].count, _SEVERITY_ORDER.get(kv[1].severity, 9), kv[0])))
         return ReportData(
             cohort=self.cohort,
             trainees=dict(sorted(self.trainees.items(), key=lambda kv: (-kv[1].sessions, kv[0].casefold()))),
             scenarios=dict(sorted(self.scenarios.items(), key=lambda kv: (-kv[1].sessions, kv[0]))),
             by_day=self.by_day, activity=dict(sorted(self.activity.items())), histogram=list(self.histogram),
-            missed_sessions=self.missed_sessions, violations=violations, evidence=self.evidence,
+            violations=violations, evidence=self.evidence,
             evidence_total=self.evidence_total, max_evidence=self.max_evidence,
             behaviour_labels={k: v[0] for k, v in self._rubric.items()},
         )
@@ -352,3 +376,40 @@ def trends(data: ReportData, kind: str) -> dict[str, dict[date, Scores]]:
         bucket = out.setdefault(trainee, {}).setdefault(period_start(day, kind), Scores())
         bucket.merge(sc)
     return {t: dict(sorted(p.items())) for t, p in out.items()}
+
+
+# --------------------------------------------------------------------------- who needs coaching most
+
+
+@dataclass(frozen=True)
+class Need:
+    """What ranks a trainee by need (most in need of coaching first), compared in this order:
+
+    1. ``blockers``: blocker failed compliance checks (any session, finished or not), more first: a blocker
+       is a breach that could harm a customer or the firm, so it is coached before anything else;
+    2. ``recent``: the mean overall score (0-100) of their finished calls in their latest period (the day,
+       week or month the report's trends use), lower first; a trainee with no finished call yet has none and
+       comes after those with a score;
+    3. ``missed_per_call``: expected behaviours missed per finished call (each behaviour once a call, as
+       :mod:`callsim.core.reporting.missed` counts them), more first;
+    4. the name.
+    """
+
+    blockers: int
+    recent: float | None
+    missed_per_call: float | None
+
+    def key(self, name: str) -> tuple[int, float, float, str]:
+        return (-self.blockers, math.inf if self.recent is None else self.recent, -(self.missed_per_call or 0.0),
+                name.casefold())
+
+
+def needs(data: ReportData, kind: str) -> dict[str, Need]:
+    """Every trainee's :class:`Need`, the trainee most in need of coaching first."""
+    series = trends(data, kind)
+    out: dict[str, Need] = {}
+    for name, g in data.trainees.items():
+        scored = [sc for sc in series.get(name, {}).values() if sc.finished]
+        out[name] = Need(g.blockers, scored[-1].mean("overall") if scored else None,
+                         sum(g.missed_calls.values()) / g.counted_calls if g.counted_calls else None)
+    return dict(sorted(out.items(), key=lambda kv: kv[1].key(kv[0])))

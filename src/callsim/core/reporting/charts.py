@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from callsim.core.reporting.aggregate import HISTOGRAM_BINS, ReportData, Scores, period_start
@@ -81,12 +81,71 @@ def to_svg(fig: Figure, name: str, description: str) -> str:
     return text.replace("<svg ", f'<svg class="chart" id="chart-{name}" role="img" aria-label="{aria}" ', 1)
 
 
-def _date_axis(ax: Axes) -> None:
-    import matplotlib.dates as mdates
+MAX_DATE_TICKS = 8
 
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+
+def _add_months(d: date, n: int) -> date:
+    m = d.month - 1 + n
+    return date(d.year + m // 12, m % 12 + 1, 1)
+
+
+def date_ticks(first: date, last: date, kind: str) -> tuple[datetime, datetime, list[tuple[date, str]]]:
+    """The x-axis of a chart of periods ``first`` .. ``last`` (their start days, as ``period_start`` gives):
+    (left end, right end, [(tick day, label)]).
+
+    The axis spans the data and no more: a single day gets the day before and after (matplotlib alone spread
+    one point over five years). Ticks are whole days on a per-day chart (every 1, 2, 7 or 14 days, the
+    weekly ones on Mondays), month starts on a per-week or per-month one (every 1, 2, 3, 6 or 12 months), at
+    most :data:`MAX_DATE_TICKS`; never hours. Labels say "2 Mar", or "Mar", with the year on the first tick
+    and wherever the year changes."""
+    start = datetime.combine(first, time())
+    end = datetime.combine(last, time())
+    ticks: list[date] = []
+    if kind == "day":
+        span = (last - first).days
+        lo, hi = (start - timedelta(days=1), end + timedelta(days=1)) if span == 0 else (
+            start - timedelta(hours=12), end + timedelta(hours=12))
+        step = next((n for n in (1, 2, 7, 14) if span // n + 1 <= MAX_DATE_TICKS), 28)
+        d = first if step < 7 else first + timedelta(days=-first.weekday() % 7)  # the first Monday
+        while d <= last:
+            ticks.append(d)
+            d += timedelta(days=step)
+    else:
+        length = 7 if kind == "week" else 31
+        lo, hi = start - timedelta(days=2), end + timedelta(days=length + 2)
+        m0 = first.replace(day=1) if first.day == 1 else _add_months(first, 1)
+        months = (hi.year - m0.year) * 12 + hi.month - m0.month + 1
+        step = next((n for n in (1, 2, 3, 6, 12) if -(-months // n) <= MAX_DATE_TICKS), 24)
+        d = m0
+        if step > 1:  # calendar-aligned: every quarter starts in Jan/Apr/Jul/Oct, every half-year in Jan/Jul
+            d = _add_months(d, -(d.month - 1) % step)
+        while datetime.combine(d, time()) <= hi:
+            if datetime.combine(d, time()) >= lo:
+                ticks.append(d)
+            d = _add_months(d, step)
+        if not ticks:
+            ticks = [first]
+    labels: list[tuple[date, str]] = []
+    year = None
+    for d in ticks:
+        text = f"{d.day} {d:%b}" if kind == "day" else f"{d:%b}"
+        if d.year != year:
+            text += f" {d.year}"
+            year = d.year
+        labels.append((d, text))
+    return lo, hi, labels
+
+
+def _date_axis(ax: Axes, first: date, last: date, kind: str) -> None:
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+
+    lo, hi, ticks = date_ticks(first, last, kind)
+    ax.set_xlim(mdates.date2num(lo), mdates.date2num(hi))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(FixedLocator([mdates.date2num(datetime.combine(d, time()))  # type: ignore[no-untyped-call]
+                                             for d, _ in ticks]))
+    ax.xaxis.set_major_formatter(FixedFormatter([t for _, t in ticks]))
+    ax.xaxis.set_minor_locator(NullLocator())
 
 
 def _dates(days: Sequence[date]) -> Any:
@@ -125,8 +184,8 @@ def activity_chart(data: ReportData, kind: str) -> str:
         ax.bar(_dates(days), [buckets[d][0] for d in days], width=width, color=SKY, label="sessions started",
                align="edge" if kind != "day" else "center")
         ax.set_ylabel("sessions")
-        ax.set_title(f"Sessions per {kind} and pass rate")
-        _date_axis(ax)
+        ax.set_title(f"Sessions per {kind} and pass rate" + (f" (one {kind} of data)" if len(days) == 1 else ""))
+        _date_axis(ax, days[0], days[-1], kind)
         ax2 = ax.twinx()
         rate_days = [d for d in days if buckets[d][1]]
         ax2.plot(_dates(rate_days), [100 * buckets[d][2] / buckets[d][1] for d in rate_days], color=BLUE, marker="o",
@@ -165,6 +224,7 @@ def trends_chart(series: Mapping[str, Mapping[date, Scores]], kind: str) -> str:
     rows = -(-len(names) // cols)
     lines = (("overall", "overall", BLUE, "-", "o"), ("empathy", "empathy", GREEN, "--", "s"),
              ("deescalation", "de-escalation", ORANGE, ":", "^"))
+    starts = sorted({p for name in names for p in series[name]})
     with _figure("trends", WIDE if cols > 1 else HALF, 0.7 + 2.3 * rows) as fig:
         axes = fig.subplots(rows, cols, squeeze=False, sharex=True, sharey=True)
         for i, ax in enumerate(axes.flat):
@@ -180,7 +240,9 @@ def trends_chart(series: Mapping[str, Mapping[date, Scores]], kind: str) -> str:
             n = sum(p.finished for p in periods.values())
             ax.set_title(f"{label_text(names[i], 28)}  ({n} finished)", fontsize=9, loc="left")
             ax.set_ylim(0, 100)
-            _date_axis(ax)
+            _date_axis(ax, starts[0], starts[-1], kind)
+            if i + cols >= len(names):  # nothing drawn below this panel: it shows its own dates
+                ax.xaxis.set_tick_params(labelbottom=True)
         handles, labels = axes.flat[0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside upper center", ncols=3, fontsize=8)
         return to_svg(fig, "trends", f"Per-trainee mean scores per {kind}: overall, empathy and de-escalation, "
@@ -214,12 +276,12 @@ def _hbar(name: str, title: str, labels: Sequence[str], values: Sequence[float],
 
 
 def missed_chart(data: ReportData, top: int = MAX_BARS) -> str:
-    """The behaviours most often missed: in how many turns each was expected and not shown."""
-    items = data.cohort.missed.most_common(top)
+    """The behaviours most often missed: in how many finished calls each was expected and not shown."""
+    items = [(m.id, m.calls) for m in data.most_missed()[:top]]
     return _hbar("missed", f"Most missed behaviours (top {len(items)})", [data.label(k) for k, _ in items],
-                 [v for _, v in items], [VERMILION] * len(items), "replies where it was expected and missing",
+                 [v for _, v in items], [VERMILION] * len(items), "finished calls where it was expected and missing",
                  "Bar chart of the behaviours most often missed: " + "; ".join(
-                     f"{data.label(k)} {v}" for k, v in items))
+                     f"{data.label(k)} {v} calls" for k, v in items))
 
 
 def violations_chart(data: ReportData, top: int = MAX_BARS) -> str:

@@ -12,7 +12,17 @@ from datetime import date, datetime
 from html import escape
 
 from callsim.core.reporting import charts
-from callsim.core.reporting.aggregate import SEVERITIES, Group, ReportData, Scores, period_kind, trends
+from callsim.core.reporting.aggregate import (
+    SEVERITIES,
+    Group,
+    Need,
+    ReportData,
+    Scores,
+    needs,
+    period_kind,
+    period_start,
+    trends,
+)
 
 MAX_MISSED_ROWS = 30
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -44,15 +54,31 @@ nav a:hover, nav a:focus { text-decoration: underline; }
 figure { margin: 12px 0; flex: 1 1 420px; min-width: 0; }
 figure.wide { flex-basis: 100%; }
 svg.chart { display: block; width: 100%; height: auto; max-width: 100%; }
-.table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-size: 0.88rem; }
-th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: var(--band); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-tbody tr:nth-child(even) td { background: #fafbfc; }
+/* A table fits its box, or scrolls inside it and shows that it does, even where the system hides scrollbars:
+   a shadow on each side with more columns (drawn under the cells, whose backgrounds are see-through; it goes
+   when scrolled to that end, covered by the local gradients). */
+.table-wrap { overflow-x: auto; max-width: 100%; scrollbar-width: thin; scrollbar-color: #9aa3b1 transparent;
+  background:
+    linear-gradient(to right, var(--bg) 30%, rgba(255,255,255,0)) left center / 40px 100% no-repeat local,
+    linear-gradient(to left, var(--bg) 30%, rgba(255,255,255,0)) right center / 40px 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, rgba(0,0,0,.35), rgba(0,0,0,0)) left center / 16px 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, rgba(0,0,0,.35), rgba(0,0,0,0)) right center / 16px 100% no-repeat
+      scroll; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 4px; font-size: 0.86rem; }
+th, td { text-align: left; padding: 5px 6px; border-bottom: 1px solid var(--line); vertical-align: top;
+         overflow-wrap: break-word; }
+th { background: rgba(29,36,48,.05); font-weight: 600; vertical-align: bottom; font-size: 0.8rem; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+tbody tr:nth-child(even) td { background: rgba(29,36,48,.025); }
 td.nowrap { white-space: nowrap; }
-td.name { min-width: 11em; }
-td.wide { min-width: 16em; }
+td.name { min-width: 7em; overflow-wrap: anywhere; }
+td.need { min-width: 7em; }
+td.name .small span { white-space: nowrap; }
+td.name .small { white-space: normal; }
+td.wide { min-width: 13em; }
+@media (max-width: 900px) { td.nowrap { white-space: normal; } td.wide { min-width: 12em; }
+                            td code { overflow-wrap: anywhere; } }
 code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 0.85em; }
 q.evidence { display: block; quotes: "\\201C" "\\201D"; background: #fff4d6; padding: 1px 4px; border-radius: 3px;
              margin: 1px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
@@ -200,10 +226,12 @@ def _summary(data: ReportData, kind: str) -> str:
         _tile("Period", f'<span style="font-size:1rem">{_day(c.first)} → {_day(c.last)}</span>', "session starts"),
         _tile("Reviewed by a team lead", _num(c.reviewed), f"{c.overrides:,} with an override score"),
     ]
+    one = (f" Only one {kind} of data: the bar and the dot are that {kind}'s sessions and pass rate."
+           if len({period_start(d, kind) for d in data.activity}) == 1 else "")
     charts_html = ""
     charts_html += _figure(charts.activity_chart(data, kind),
                            f"Sessions started per {kind} (bars) and the share of that {kind}'s finished calls "
-                           "that passed (line).")
+                           f"that passed (line).{one}")
     if s.finished:
         charts_html += _figure(charts.histogram_chart(data),
                                "How the overall scores of finished calls are spread (bins of 5 points).")
@@ -211,44 +239,80 @@ def _summary(data: ReportData, kind: str) -> str:
             f'<div class="charts">{charts_html}</div></section>')
 
 
+def _need_cell(need: Need) -> str:
+    recent = "no finished call" if need.recent is None else f"recent {need.recent:.0f}"
+    missed = "" if need.missed_per_call is None else f" · <span>{need.missed_per_call:.1f} missed a call</span>"
+    blockers = f"{need.blockers:,} blocker{'' if need.blockers == 1 else 's'}"
+    cls = ' class="down"' if need.blockers else ""
+    return f"<span{cls}>{blockers}</span> · <span>{recent}</span>{missed}"
+
+
+def _coach_cell(data: ReportData, g: Group, behaviours: int = 2, violations: int = 2) -> str:
+    """What to coach, in the rubric's plain words: the worst violations, then the most missed behaviours."""
+    lines = []
+    worst = g.worst_violations()[:violations]
+    if worst:
+        lines.append("<strong>Stop:</strong> " + "; ".join(
+            f"{escape(data.violations[v].label if v in data.violations else data.label(v))} "
+            f"({escape(g.severities.get(v) or 'violation')}, {n:,}×)" for v, n in worst))
+    missed = g.most_missed()[:behaviours]
+    if missed:
+        lines.append("<strong>Practise:</strong> " + "; ".join(
+            f"{escape(data.label(m.id))} (missed in {m.calls:,} of {g.counted_calls:,} calls)" for m in missed))
+    return "<br>".join(lines) or '<span class="muted">nothing missed</span>'
+
+
 def _trainees(data: ReportData, kind: str) -> str:
     series = trends(data, kind)
-    ordered = {t: series[t] for t in data.trainees if t in series}
+    need = needs(data, kind)
+    ordered = {t: series[t] for t in need if t in series}
     parts = ['<section id="trainees"><h2>Trainees</h2>']
     if ordered:
         shown = min(len(ordered), charts.MAX_TREND_PANELS)
-        note = (f" The {shown} trainees with the most sessions are drawn; every trainee is in the table."
+        note = (f" The {shown} trainees most in need of coaching are drawn; every trainee is in the table."
                 if len(ordered) > shown else "")
+        if len({p for periods in ordered.values() for p in periods}) == 1:
+            note += f" Only one {kind} of data, so each trainee's scores are single points, not lines yet."
         parts.append(_figure(charts.trends_chart(ordered, kind),
                              f"Mean scores per {kind} of finished calls, one panel per trainee: overall (solid), "
                              f"empathy (dashed), de-escalation (dotted).{note}", wide=True))
     else:
         parts.append('<p class="note">No finished calls yet, so no score trends.</p>')
     rows = []
-    for name, g in data.trainees.items():
-        rows.append([f'{escape(name)}<div class="small">{_day(g.first)} → {_day(g.last)}</div>', *_group_cells(g),
-                     _trend_cell(series.get(name))])
-    parts.append(_table("trainees-table", [("trainee", "name"), *_GROUP_HEAD,
+    for rank, (name, n) in enumerate(need.items(), 1):
+        g = data.trainees[name]
+        rows.append([str(rank), f'{escape(name)}<div class="small"><span>{_day(g.first)}</span> → '
+                                f"<span>{_day(g.last)}</span></div>",
+                     _need_cell(n), _coach_cell(data, g), *_group_cells(g), _trend_cell(series.get(name))])
+    parts.append(f'<p class="note" id="need">Trainees are sorted by need, the one most in need of coaching first: '
+                 f"the most blocker failed checks, then the lowest overall score in their latest {kind} (recent), "
+                 "then the most expected behaviours missed per finished call. \"Coach on\" names their most "
+                 "severe violations and their most missed behaviours.</p>")
+    parts.append(_table("trainees-table", [("#", "num"), ("trainee", "name"), ("need", "need"),
+                                           ("coach on", "wide"), *_GROUP_HEAD,
                                            (f"overall, first → latest {kind}", "nowrap")], rows))
     parts.append("</section>")
     return "".join(parts)
 
 
 def _missed(data: ReportData) -> str:
-    items = data.cohort.missed.most_common(MAX_MISSED_ROWS)
+    ranked = data.most_missed()
+    items = ranked[:MAX_MISSED_ROWS]
+    n = data.cohort.counted_calls
     parts = ['<section id="missed"><h2>Most missed behaviours</h2>',
              '<p class="note">Behaviours the scenario expected at that point of the call that the reply did not '
-             "show. Each is counted once per reply, and once per session in the last columns.</p>"]
+             f"show, in the {n:,} finished call(s) (\"what if\" replays left out), ranked by the number of calls "
+             "that missed each at least once, then by replies. The review app counts them the same way.</p>"]
     if not items:
         parts.append('<p class="note">No expected behaviour was missed.</p></section>')
         return "".join(parts)
-    parts.append(_figure(charts.missed_chart(data), "The behaviours most often missed (replies).", wide=True))
-    n = data.cohort.sessions
-    rows = [[escape(data.label(k)), f"<code>{escape(k)}</code>", _num(v), _num(data.missed_sessions[k]),
-             _pct(data.missed_sessions[k] / n if n else None)] for k, v in items]
-    more = len(data.cohort.missed) - len(items)
-    parts.append(_table("missed-table", [("behaviour", "wide"), ("id", ""), ("replies", "num"), ("sessions", "num"),
-                                         ("of all sessions", "num")], rows,
+    parts.append(_figure(charts.missed_chart(data), "The behaviours most often missed (finished calls that missed "
+                                                    "each at least once).", wide=True))
+    rows = [[escape(data.label(m.id)), f"<code>{escape(m.id)}</code>", _num(m.calls),
+             _pct(m.calls / n if n else None), _num(m.turns)] for m in items]
+    more = len(ranked) - len(items)
+    parts.append(_table("missed-table", [("behaviour", "wide"), ("id", ""), ("calls", "num"),
+                                         ("of finished calls", "num"), ("replies", "num")], rows,
                         f"{more} less frequent behaviour(s) not shown." if more > 0 else ""))
     parts.append("</section>")
     return "".join(parts)
@@ -279,8 +343,8 @@ def _scenarios(data: ReportData, titles: Mapping[str, str]) -> str:
                              "Pass rate and mean overall score of finished calls, per scenario.", wide=True))
     rows = []
     for sid, g in data.scenarios.items():
-        top = g.missed.most_common(1)
-        missed = f"{escape(data.label(top[0][0]))} ({top[0][1]:,})" if top else "–"
+        top = g.most_missed()[:1]
+        missed = f"{escape(data.label(top[0].id))} ({top[0].calls:,} of {g.counted_calls:,} calls)" if top else "–"
         title = titles.get(sid)
         name = f"<code>{escape(sid)}</code>" + (f'<div class="muted">{escape(title)}</div>' if title else "")
         rows.append([name, *_group_cells(g), missed])
@@ -323,7 +387,8 @@ def _footer() -> str:
         "<dt>Failed compliance check</dt><dd>One compliance rule broken in one reply, with the words that broke "
         "it. Unfinished calls count too: the words were said.</dd>"
         "<dt>Missed behaviour</dt><dd>A behaviour the scenario expected at that point of the call that the reply "
-        "did not show.</dd>"
+        "did not show. Counted in finished calls (not \"what if\" replays) and ranked by how many calls missed it "
+        "at least once, then by replies: the same count as the review app's cohort.</dd>"
         "<dt>Open <code>callsim show SESSION</code></dt><dd>for the full transcript and debrief of any session "
         "in the tables.</dd></dl></footer>"
     )

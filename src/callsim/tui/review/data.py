@@ -24,9 +24,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql import Select
 
 from callsim.core.dates import parse_since
+from callsim.core.reporting.missed import WHAT_IF, counted_where, order_key
 from callsim.core.store import ORDER_COLUMNS, SessionDetail, SessionSummary, Store, sessions, turns
 
-WHAT_IF = "what-if"  # the trainee app's mode for a call rewound to a turn (callsim.tui.recorder.WHAT_IF)
 RESULTS = ("passed", "failed", "unfinished")
 
 
@@ -316,11 +316,12 @@ class ReviewData:
                       sorted(violations, key=_most))
 
     def missed(self, filters: Filters) -> list[CountRow]:
-        """The behaviours a reply should have shown and did not (each turn's ``scores.better.missed``), most
-        widespread first. The slowest aggregate: it reads every matching turn's JSON (see docs/review.md)."""
+        """The behaviours a reply should have shown and did not (each turn's ``scores.better.missed``), counted
+        and ranked as :mod:`callsim.core.reporting.missed` defines it, so `callsim report` names the same ones.
+        The slowest aggregate: it reads every matching turn's JSON (see docs/review.md)."""
         with self.store.engine.connect() as conn:
             rows = [self._count(r) for r in conn.execute(_missed_query(conn.dialect.name, _finished(filters)))]
-        return sorted(rows, key=_most)
+        return sorted(rows, key=lambda r: order_key(r.id, r.calls, r.times))
 
     def _count(self, r: Any) -> CountRow:
         bid = str(r.id)
@@ -384,7 +385,7 @@ def timeline(ps: list[Period], unit: str) -> list[tuple[str, float | None]]:
 
 
 def _finished(filters: Filters) -> list[ColumnElement[bool]]:
-    return [*filters.where(), sessions.c.ended.is_not(None), sessions.c.mode != WHAT_IF]
+    return [*filters.where(), *counted_where()]
 
 
 def _most(r: CountRow) -> tuple[int, int, str]:

@@ -160,9 +160,9 @@ def _answers_with_violations(path: Path) -> list[str]:
         ctx = call.scoring_context()  # what a call at this node scores a reply with
         call.end_by_trainee()
         for answer in node.model_answers:
-            ids = [v.id for v in compiled.scorer.score(answer, ctx).violations]
+            ids = [v.id for v in compiled.scorer.score(answer.text, ctx).violations]
             if ids:
-                bad.append(f"{nid} ({found[nid].summary()}): {ids}: {answer}")
+                bad.append(f"{nid} ({found[nid].summary()}): {ids}: {answer.text}")
     return bad
 
 

@@ -226,7 +226,7 @@ class FixedScorer(Scorer):
         missed = tuple(e for e in expects if e not in ids)
         better = None
         if missed or violations:
-            answer = ctx.node.model_answers[0] if ctx.node and ctx.node.model_answers else ""
+            answer = ctx.node.model_answers[0].text if ctx.node and ctx.node.model_answers else ""
             better = Alternative(missed, tuple(self.rubric.get(m).tip for m in missed if m in self.rubric.by_id),
                                  answer)
         empathy = 70.0 if "emotional_reaction" in ids else 10.0

@@ -56,6 +56,7 @@ _CODES = [
     Code("W303", "no-model-answer", Severity.WARNING, "A non-final node has no model answer."),
     Code("W304", "no-schema-comment", Severity.WARNING, "First line does not point editors at the schema."),
     Code("W305", "no-walkthroughs", Severity.WARNING, "The scenario has no walkthroughs."),
+    Code("W307", "answer-uses-untold-name", Severity.WARNING, "A model answer names what the call may not have told."),
     Code("W306", "single-variant", Severity.WARNING, "A node has only one line: replays sound canned."),
 ]
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

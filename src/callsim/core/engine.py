@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from transitions import EventData, Machine
 
-from callsim.core import builtin_names, verdict
+from callsim.core import builtin_names, fit, verdict
 from callsim.core.builtin_names import BUILTIN_NAMES as BUILTIN_NAMES  # the names lint and the guide know
 from callsim.core.conditions import Condition, Value
 from callsim.core.models import Choice, Line, Node, Outcome, Scenario
@@ -81,6 +81,7 @@ class CompiledScenario:
         self.scorer = scorer or default_scorer()
         self.rubric = self.scorer.rubric
         self._conds: dict[str, Condition] = {}
+        self.private_words = fit.private_words(scenario)  # names a model answer may use only once given
         states: list[dict[str, Any]] = [
             {"name": nid, "final": node.is_final} for nid, node in scenario.nodes.items()
         ]
@@ -268,6 +269,8 @@ class Call:
 
     def scoring_context(self, counts_as: tuple[str, ...] = ()) -> ScoringContext:
         """What the scorer knows about a reply given now: the debtor's line, the node, the flags, the replies so far."""
+        lookup = self._lookup(None)
+        said = [self._line.text, *(x for t in self._turns for x in (t.debtor.text, t.reply))]
         return ScoringContext(
             debtor_line=self._line.text,
             scenario=self.scenario,
@@ -275,6 +278,8 @@ class Call:
             flags=dict(self.flags),
             counts_as=counts_as,
             earlier_replies=tuple(t.reply for t in self._turns),
+            model_answers=fit.fitting(self.node.model_answers, self.compiled.private_words, said,
+                                      lambda when: self.compiled.condition(when).evaluate(lookup)),
         )
 
     def respond(self, text: str, choice: int | None = None) -> Turn:

@@ -149,12 +149,42 @@ class Lint:
                 yield ("nodes", nid), nid, node
 
     @cached_property
+    def told_on_every_way(self) -> dict[str, set[str]]:
+        """For each node, the words every call that reaches it has heard from the debtor before it: the words
+        of every variant of each node that dominates it (is on every way from the start)."""
+        s = self.scenario
+        into: dict[str, set[str]] = {nid: set() for nid in s.nodes}
+        for nid, node in s.nodes.items():
+            for r in node.routes:
+                if r.goto in into:
+                    into[r.goto].add(nid)
+        everything = set(s.nodes)
+        dom: dict[str, set[str]] = {nid: set(everything) for nid in s.nodes}
+        if s.start in dom:
+            dom[s.start] = {s.start}
+        changed = True
+        while changed:
+            changed = False
+            for nid in s.nodes:
+                if nid == s.start:
+                    continue
+                preds = [dom[p] for p in into[nid]]
+                new = ({nid} | set.intersection(*preds)) if preds else {nid}
+                if new != dom[nid]:
+                    dom[nid], changed = new, True
+        from callsim.core.fit import known_words
+
+        return {nid: known_words(t for d in dom[nid] - {nid} for t in _heard_in(s.nodes[d])) for nid in s.nodes}
+
+    @cached_property
     def conditions(self) -> list[ConditionAt]:
         """Every condition in the scenario, parsed (or the reason it cannot be), in document order."""
         s = self.scenario
         found: list[tuple[YPath, str]] = [(("end_when", i, "when"), r.when) for i, r in enumerate(s.end_when)]
         for nid, node in s.nodes.items():
             found += [(("nodes", nid, "say", i, "when"), ln.when) for i, ln in enumerate(node.say) if ln.when]
+            found += [(("nodes", nid, "model_answers", i, "when"), a.when) for i, a in enumerate(node.model_answers)
+                      if a.when]
             if not node.is_final:
                 found += [(("nodes", nid, "routes", i, "when"), r.when) for i, r in enumerate(node.routes)
                           if r.when is not None]
@@ -482,6 +512,7 @@ def unknown_placeholder(lint: Lint) -> Iterator[Problem]:
         for i, ln in enumerate(node.say):
             texts += [(("nodes", nid, "say", i, "text"), ln.text), (("nodes", nid, "say", i, "cue"), ln.cue)]
         texts += [(("nodes", nid, "cues", i), c) for i, c in enumerate(node.cues)]
+        texts += [(("nodes", nid, "model_answers", i, "text"), a.text) for i, a in enumerate(node.model_answers)]
         for path, text in texts:
             for name, offset in unknown(text):
                 yield Problem(path, f"'{{{name}}}' is not a placeholder callsim fills, so the trainee would see "
@@ -571,6 +602,41 @@ def single_variant(lint: Lint) -> Iterator[Problem]:
         if len(node.say) < 2:
             yield Problem((*path, "say"), f"node '{nid}' has a single line",
                           "Add a variant or two so replays do not sound canned.", key=True)
+
+
+@check("W307")
+def answer_uses_untold_name(lint: Lint) -> Iterator[Problem]:
+    """A model answer that names a private word (core/fit.py: "Ruby", "Maddie") that some way to its node
+    has not told the trainee yet: on those calls it is not shown (the scorer composes a line instead)."""
+    from callsim.core.fit import known_words, private_words, unknown_words
+
+    s = lint.scenario
+    private = private_words(s)
+    if not private:
+        return
+    told = lint.told_on_every_way
+    for path, nid, node in lint.open_nodes():
+        known = told.get(nid, set()) | known_words(_heard_in(node))
+        missing_by = [unknown_words(a.text, private, known) for a in node.model_answers]
+        if any(not m and a.when is None for m, a in zip(missing_by, node.model_answers, strict=True)):
+            continue  # an answer that every call here is shown: the named one is shown only when it fits
+        for i, (a, missing) in enumerate(zip(node.model_answers, missing_by, strict=True)):
+            if missing and a.when is None:
+                names = ", ".join(f"'{w}'" for w in missing)
+                yield Problem((*path, "model_answers", i), f"this model answer uses {names}, which a call can reach "
+                              f"'{nid}' without the debtor having said, so those calls are shown no model answer here",
+                              "Write it without the name, or add a variant that does not use it (the answers that fit "
+                              "the call so far are the ones shown).")
+
+
+def _heard_in(node: Node) -> list[str]:
+    """What every variant of a node's line says: each variant's words, intersected, as text."""
+    if not node.say:
+        return []
+    from callsim.core.fit import known_words
+
+    common = set.intersection(*(known_words([ln.text]) for ln in node.say))
+    return [" ".join(sorted(common))]
 
 
 # --------------------------------------------------------------------------- walkthroughs

@@ -208,6 +208,17 @@ def _lines(v: Any) -> Any:
     return v
 
 
+class ModelAnswer(Strict):
+    """A better line to show a trainee whose reply here was weak. Written as a string, or with a condition."""
+
+    text: str
+    when: str | None = Field(
+        None, description="Only shown when this condition holds before the reply (e.g. 'seen.third_party_disclosure' "
+                          "for an answer that apologises for reading the debt out, 'not identity_verified' for one "
+                          "that asks who they are).",
+    )
+
+
 class Choice(Strict):
     """A guided-mode option: the text the trainee picks and what it counts as."""
 
@@ -240,13 +251,18 @@ class Node(Strict):
     cues: list[str] = Field(default_factory=list, description="Non-verbal cues for every variant.")
     discloses: list[Id] = Field(default_factory=list, description="Persona facts revealed when this node plays.")
     expects: list[str] = Field(default_factory=list, description="Behaviour ids a good reply shows here.")
-    model_answers: list[str] = Field(default_factory=list, description="What a skilled collector might say here.")
+    model_answers: list[ModelAnswer] = Field(
+        default_factory=list,
+        description="What a skilled collector might say here: shown as the better line when a reply was weak, the "
+                    "first whose 'when' holds and that uses only names the call has given so far.",
+    )
     choices: list[Choice] = Field(default_factory=list)
     routes: list[Route] = Field(default_factory=list)
     final: bool = False
     outcome: Outcome | None = None
 
     _say = field_validator("say", mode="before")(classmethod(lambda cls, v: _lines(v)))
+    _model_answers = field_validator("model_answers", mode="before")(classmethod(lambda cls, v: _lines(v)))
 
     @property
     def is_final(self) -> bool:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 
 from callsim.core.epitome import EpitomeResult, analyse
 from callsim.core.models import Action, Debt, Node, Scenario
-from callsim.core.money import Amount, find_amounts, format_money, inherit_period
+from callsim.core.money import Amount, find_amounts, inherit_period
 from callsim.core.nlp import (
     YOU,
     Evidence,
@@ -158,6 +158,8 @@ class ScoringContext:
     flags: Mapping[str, bool] = field(default_factory=dict)
     counts_as: tuple[str, ...] = ()  # behaviours a guided choice stands for
     earlier_replies: tuple[str, ...] = ()
+    # The node's model answers that fit the call so far (core/fit.py); None: all of them (no call to fit)
+    model_answers: tuple[str, ...] | None = None
 
 
 # --------------------------------------------------------------------------- contextual detectors
@@ -1334,9 +1336,12 @@ class Scorer:
         for bid in missed:
             tips.append(f"{self.rubric.get(bid).label}: {self.rubric.get(bid).tip}")
         answer = ""
-        if node and node.model_answers:
-            answer = _adapt(self._best_model_answer(tuple(node.model_answers), tuple(missed)), ctx)
-        elif missed or turn.violations:
+        answers = ctx.model_answers
+        if answers is None:
+            answers = tuple(a.text for a in node.model_answers) if node else ()
+        if answers:
+            answer = _adapt(self._best_model_answer(answers, tuple(missed)), ctx)
+        elif missed or turn.violations:  # no answer written here, or none that fits the call so far
             answer = _compose(missed, ctx)
         strong = turn.empathy >= _STRONG_TURN and turn.deescalation >= _STRONG_TURN and not turn.violations \
             and not penalised
@@ -1420,16 +1425,13 @@ def _first_name(ctx: ScoringContext) -> str:
 
 
 def _adapt(answer: str, ctx: ScoringContext) -> str:
-    """Fill the author's placeholders ({name}, {first_name}, {creditor}, {collector}, {balance}) from the
-    scenario, so a model answer reads as said to this debtor."""
-    if ctx.scenario is None or "{" not in answer:
+    """Fill the author's placeholders ({name}, {first_name}, {creditor}, {balance}...: core/placeholders.py)
+    from the scenario, so a model answer reads as said to this debtor."""
+    if ctx.scenario is None:
         return answer
-    s = ctx.scenario
-    values = {
-        "name": s.persona.name, "first_name": _first_name(ctx), "creditor": s.debt.creditor,
-        "collector": s.debt.collector or s.debt.creditor, "balance": format_money(s.debt.balance, s.debt.symbol),
-    }
-    return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), answer)
+    from callsim.core.placeholders import fill
+
+    return fill(answer, ctx.scenario)
 
 
 _TOPICS = (

@@ -77,7 +77,7 @@ def model_answers() -> list[tuple[str, ScoringContext]]:
         found = states(compiled)
         for nid, node in scenario.nodes.items():
             ctx = found[nid].call(compiled).scoring_context()
-            out.extend((answer, ctx) for answer in node.model_answers)
+            out.extend((answer.text, ctx) for answer in node.model_answers)
     return out
 
 

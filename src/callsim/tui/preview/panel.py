@@ -133,7 +133,7 @@ def debug_content(preview: Preview, last: Turn | None, *, width: int = 40) -> Co
             rows.append(_route_line(n, r.when, r.goto))
         if node.model_answers:
             rows.append(Content.styled("Model answer (F3 sends it)", HEAD))
-            rows.append(Content.styled(f"  \u201c{render.clean(node.model_answers[0])}\u201d", "italic"))
+            rows.append(Content.styled(f"  \u201c{render.clean(node.model_answers[0].text)}\u201d", "italic"))
     return Content("\n").join(rows)
 
 

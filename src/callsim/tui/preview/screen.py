@@ -283,7 +283,7 @@ class PreviewScreen(Screen[None]):
         if not call.node.model_answers:
             self.notify(f"Node '{call.node_id}' has no model answer.", severity="warning", markup=False)
             return
-        self.send(call.node.model_answers[0])
+        self.send(call.node.model_answers[0].text)
 
     def send(self, raw: str) -> None:
         call = self.preview.call

@@ -232,3 +232,48 @@ def test_the_routes_a_call_took_are_highlighted() -> None:
     (hot,) = groups(root, "taken")
     assert (hot.get("data-from"), hot.get("data-to"), hot.get("data-index")) == ("opening", "verified", "0")
     assert {g.get("data-id") for g in groups(root, "visited")} == {"opening", "verified"}
+
+
+def sample(d: str, steps: int = 24) -> list[tuple[float, float]]:
+    """Points along a path of M, L and C commands (the ones the diagram writes)."""
+    out: list[tuple[float, float]] = []
+    at = (0.0, 0.0)
+    for cmd, args in re.findall(r"([MLC])([^MLC]*)", d):
+        pts = path_points(args)
+        if cmd == "M":
+            at = pts[0]
+        elif cmd == "L":
+            out += [(at[0] + (pts[0][0] - at[0]) * k / steps, at[1] + (pts[0][1] - at[1]) * k / steps)
+                    for k in range(steps + 1)]
+            at = pts[0]
+        else:
+            (x0, y0), (x1, y1), (x2, y2), (x3, y3) = at, *pts
+            for k in range(steps + 1):
+                t = k / steps
+                a, b, c, e = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2, t ** 3
+                out.append((a * x0 + b * x1 + c * x2 + e * x3, a * y0 + b * y1 + c * y2 + e * y3))
+            at = pts[-1]
+        out.append(at)
+    return out
+
+
+@pytest.mark.parametrize(("load", "path"), CASES)
+def test_lines_pass_between_the_boxes_and_labels_they_do_not_join(load: Any, path: Path | None) -> None:
+    """A line crosses no node box but its own two ends', and no label but its own: a route that skips rows
+    runs between the boxes there, so nothing is drawn over a box or another edge's label."""
+    s = load(path)
+    lay = graph.layout(s)
+    for e in lay.edges:
+        points = sample(e.d)
+        for nid, node in lay.nodes.items():
+            if nid in (e.source, e.target):
+                continue
+            inner = Box(node.box.x + 1, node.box.y + 1, node.box.w - 2, node.box.h - 2)
+            assert not any(inner.contains(*p, tol=0) for p in points), f"{e.source}->{e.target} crosses {nid}"
+        for other in lay.edges:
+            if other is e:
+                continue
+            b = other.label.box
+            inner = Box(b.x + 1, b.y + 1, b.w - 2, b.h - 2)
+            assert not any(inner.contains(*p, tol=0) for p in points), \
+                f"{e.source}->{e.target} crosses the label of {other.source}->{other.target}"

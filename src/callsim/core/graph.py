@@ -119,6 +119,7 @@ LABEL_CHARS = 30  # longer conditions are cut with "…"; the whole condition is
 NODE_W, NODE_H, ANY_W = 180, 46, 96
 ANY = "(any turn)"  # the pseudo-node of the end_when rules; not a valid scenario id, so it cannot clash
 _PAD_X, _PAD_Y, _MARGIN = 4, 2, 24
+_ORDER_SWEEPS, _PLACE_SWEEPS = 16, 24  # rounds of ordering the rows, and of placing them across
 _FILLS = {"resolved": "#d8f3dc", "partial": "#fff3bf", "failed": "#ffe3e3"}
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -319,6 +320,25 @@ def _crossings(items: list[_Item], ranks: list[list[int]], pos: dict[int, int]) 
     return total
 
 
+def _transpose(items: list[_Item], ranks: list[list[int]], pos: dict[int, int]) -> None:
+    """Swaps neighbours in a row while that cuts the crossings of their lines (a few rounds at most)."""
+    def cost(u: int, v: int) -> int:  # crossings between u's lines and v's when u is left of v
+        return (sum(1 for a in items[u].up for b in items[v].up if pos[a] > pos[b])
+                + sum(1 for a in items[u].down for b in items[v].down if pos[a] > pos[b]))
+
+    for _ in range(4):
+        swapped = False
+        for row in ranks:
+            for p in range(len(row) - 1):
+                u, v = row[p], row[p + 1]
+                if cost(u, v) > cost(v, u):
+                    row[p], row[p + 1] = v, u
+                    pos[u], pos[v] = p + 1, p
+                    swapped = True
+        if not swapped:
+            return
+
+
 def _order(items: list[_Item], ranks: list[list[int]]) -> list[list[int]]:
     """Orders each row to cut line crossings (barycentre sweeps, keeping the best ordering seen)."""
     def positions(rs: list[list[int]]) -> dict[int, int]:
@@ -327,7 +347,7 @@ def _order(items: list[_Item], ranks: list[list[int]]) -> list[list[int]]:
     best, pos = [list(r) for r in ranks], positions(ranks)
     best_x = _crossings(items, best, pos)
     current = [list(r) for r in ranks]
-    for sweep in range(16):
+    for sweep in range(_ORDER_SWEEPS):
         down = sweep % 2 == 0
         for r in (range(1, len(current)) if down else range(len(current) - 2, -1, -1)):
             def key(i: int, down: bool = down) -> float:
@@ -335,6 +355,7 @@ def _order(items: list[_Item], ranks: list[list[int]]) -> list[list[int]]:
                 return sum(pos[k] for k in near) / len(near) if near else float(pos[i])
             current[r].sort(key=key)
             pos.update({i: p for p, i in enumerate(current[r])})
+        _transpose(items, current, pos)
         crossings = _crossings(items, current, pos)
         if crossings < best_x:
             best, best_x = [list(r) for r in current], crossings
@@ -357,17 +378,23 @@ def _place_row(items: list[_Item], row: list[int], want: dict[int, float]) -> No
     for p, i in enumerate(row):
         offsets.append(off)
         off += items[i].w + (_gap(items[i], items[row[p + 1]]) if p + 1 < len(row) else 0)
-    blocks: list[list[float]] = []  # [sum of values, count, number of items]
+    blocks: list[tuple[float, int]] = []  # runs of items that move together: (sum of their wanted values, size)
     for p, i in enumerate(row):
-        blocks.append([want[i] - items[i].w / 2 - offsets[p], 1.0, 1])
+        blocks.append((want[i] - items[i].w / 2 - offsets[p], 1))
         while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
-            v, c, n = blocks.pop()
-            blocks[-1] = [blocks[-1][0] + v, blocks[-1][1] + c, int(blocks[-1][2]) + n]
+            v, n = blocks.pop()
+            blocks[-1] = (blocks[-1][0] + v, blocks[-1][1] + n)
     p = 0
-    for v, c, n in blocks:
-        for _ in range(int(n)):
-            items[row[p]].x = v / c + offsets[p]
+    for v, n in blocks:
+        for _ in range(n):
+            items[row[p]].x = v / n + offsets[p]
             p += 1
+
+
+def _on_line(items: list[_Item], chain: list[int], i: int) -> float:
+    """Where a placeholder is wanted: in line with the other placeholders of its edge, for one upright line."""
+    xs = [items[k].cx for k in chain if items[k].node is None and not items[k].label]
+    return sum(xs) / len(xs)
 
 
 def _curve(a: tuple[float, float], b: tuple[float, float]) -> str:
@@ -424,16 +451,21 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
     for i, it in enumerate(items):
         ranks[it.rank].append(i)
     ranks = _order(items, ranks)
-    # Across: every row packed, then nudged towards its neighbours' centres a few times.
+    # Across: every row packed, then nudged a few times: a box or label towards the centre of what it joins, a
+    # placeholder in line with the rest of its edge's (so a long line runs upright between the rows it crosses).
     for row in ranks:
         _place_row(items, row, {i: 0.0 for i in row})
-    for sweep in range(24):
+    for sweep in range(_PLACE_SWEEPS):
         order = range(len(ranks)) if sweep % 2 == 0 else range(len(ranks) - 1, -1, -1)
         for r in order:
             want = {}
             for i in ranks[r]:
-                near = items[i].up + items[i].down
-                want[i] = sum(items[k].cx for k in near) / len(near) if near else items[i].cx
+                it = items[i]
+                if it.node is None and not it.label and it.edge is not None:
+                    want[i] = _on_line(items, chains[it.edge], i)
+                    continue
+                near = it.up + it.down
+                want[i] = sum(items[k].cx for k in near) / len(near) if near else it.cx
             _place_row(items, ranks[r], want)
     # Down: the heading, then the rows, with room between them for the lines to bend.
     heading_text = _short(f"{s.title} ({s.id} v{s.version})", 120)
@@ -445,6 +477,8 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
     for r, row in enumerate(ranks):
         h = max((items[i].h for i in row), default=2.0)
         for i in row:
+            if items[i].node is None and not items[i].label:  # a placeholder takes the whole height of its row
+                items[i].h = h
             items[i].y = y + (h - items[i].h) / 2
         spread = max((abs(items[i].cx - items[k].cx) for i in row for k in items[i].down), default=0.0)
         y += h + (min(90.0, max(18.0, 14 + 0.1 * spread)) if r + 1 < len(ranks) else 0)

@@ -277,3 +277,49 @@ def test_lines_pass_between_the_boxes_and_labels_they_do_not_join(load: Any, pat
             inner = Box(b.x + 1, b.y + 1, b.w - 2, b.h - 2)
             assert not any(inner.contains(*p, tol=0) for p in points), \
                 f"{e.source}->{e.target} crosses the label of {other.source}->{other.target}"
+
+
+MEASURE = """
+const box = el => { const b = el.getBBox(); return [b.x, b.y, b.width, b.height]; };
+return {
+  labels: [...document.querySelectorAll('g.edge')].map(g => {
+    const t = g.querySelector('text.edge-label');
+    return [t.textContent, box(t), box(g.querySelector('rect.label-box'))];
+  }),
+  nodes: [...document.querySelectorAll('g.node')].map(g => [
+    g.getAttribute('data-id'), box(g.querySelector('rect, polygon')),
+    [...g.querySelectorAll('text')].map(t => [t.textContent, box(t)])]),
+};
+"""
+
+
+def test_in_chromium_real_text_fits_the_estimate_and_nothing_overlaps(tmp_path: Path) -> None:
+    """The layout trusts an estimate of text width; a real browser, with real fonts, measures each label and
+    node line: each fits inside its own box, so the real labels overlap nothing either."""
+    from .browser import chromium
+
+    cases = {"medical": shipped(ROOT / "scenarios" / "medical_emergency_uk.yaml"), "tangled": tangled(),
+             "job-loss": shipped(ROOT / "scenarios" / "job_loss_us.yaml")}
+    with chromium(1600, 1000) as driver:
+        for name, s in cases.items():
+            page = tmp_path / f"{name}.svg"
+            page.write_text(graph.svg(s), encoding="utf-8")
+            driver.get(page.as_uri())
+            got = driver.execute_script(MEASURE)
+            assert len(got["labels"]) == len(graph.layout(s).edges)
+            real = []
+            for text, (x, y, w, h), (bx, by, bw, bh) in got["labels"]:
+                assert w > 0, text
+                assert w <= graph.text_width(text, graph.LABEL_FONT) + 0.5, f"{name}: {text!r} is wider than estimated"
+                assert bx - 0.5 <= x and x + w <= bx + bw + 0.5 and by - 1 <= y and y + h <= by + bh + 1, text
+                real.append((text, Box(x, y, w, h)))
+            shapes = []
+            for nid, (x, y, w, h), lines in got["nodes"]:
+                shape = Box(x, y, w, h)
+                shapes.append((nid, shape))
+                for text, (tx, ty, tw, th) in lines:
+                    assert shape.x < tx and tx + tw < shape.right and shape.y < ty and ty + th < shape.bottom, \
+                        f"{name}: {text!r} spills out of node {nid}"
+            for i, (text, box) in enumerate(real):
+                assert not any(box.overlaps(other) for _, other in real[i + 1:]), text
+                assert not any(box.overlaps(shape) for _, shape in shapes), text

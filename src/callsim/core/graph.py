@@ -116,7 +116,8 @@ CHAR_EM = 0.6  # the width of one character, in em: a generous estimate for Helv
 ASCENT, DESCENT = 0.9, 0.25  # of the font size, above and below the baseline
 LABEL_FONT = 10
 LABEL_CHARS = 30  # longer conditions are cut with "…"; the whole condition is in the edge's <title> tooltip
-NODE_W, NODE_H, ANY_W = 180, 46, 96
+NODE_W, NODE_H, ANY_W = 196, 46, 96
+BOLD = 1.2  # bold text is this much wider
 ANY = "(any turn)"  # the pseudo-node of the end_when rules; not a valid scenario id, so it cannot clash
 _PAD_X, _PAD_Y, _MARGIN = 4, 2, 24
 _ORDER_SWEEPS, _PLACE_SWEEPS = 16, 24  # rounds of ordering the rows, and of placing them across
@@ -540,7 +541,7 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
                                    "condition holds (the scenario's end_when rules)")
             continue
         node = s.nodes[nid]
-        title_chars = int((NODE_W - 12) / (CHAR_EM * 12))
+        title_chars = int((NODE_W - 12) / (CHAR_EM * BOLD * 12))
         sub_chars = int((NODE_W - 12) / (CHAR_EM * 10))
         if node.outcome:
             nodes[nid] = DrawnNode(nid, "ending", box, _short(node.outcome.label, title_chars), node.outcome.result,

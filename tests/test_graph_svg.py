@@ -323,3 +323,15 @@ def test_in_chromium_real_text_fits_the_estimate_and_nothing_overlaps(tmp_path: 
             for i, (text, box) in enumerate(real):
                 assert not any(box.overlaps(other) for _, other in real[i + 1:]), text
                 assert not any(box.overlaps(shape) for _, shape in shapes), text
+
+
+def test_an_svg_file_named_with_o_gets_an_svg(tmp_path: Path) -> None:
+    """The trainers' guide writes `callsim graph SCENARIO --session ID -o s.svg`: that wrote Mermaid text into
+    s.svg. The format now follows the file's extension when --format is left out."""
+    from callsim.cli import main
+
+    for name, starts in (("a.svg", "<svg"), ("a.dot", "digraph"), ("a.md", "flowchart TD")):
+        assert main(["graph", "medical-emergency-uk", "-o", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).read_text(encoding="utf-8").startswith(starts), name
+    assert main(["graph", "medical-emergency-uk", "--format", "mermaid", "-o", str(tmp_path / "b.svg")]) == 0
+    assert (tmp_path / "b.svg").read_text(encoding="utf-8").startswith("flowchart TD")

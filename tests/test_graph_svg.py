@@ -335,3 +335,19 @@ def test_an_svg_file_named_with_o_gets_an_svg(tmp_path: Path) -> None:
         assert (tmp_path / name).read_text(encoding="utf-8").startswith(starts), name
     assert main(["graph", "medical-emergency-uk", "--format", "mermaid", "-o", str(tmp_path / "b.svg")]) == 0
     assert (tmp_path / "b.svg").read_text(encoding="utf-8").startswith("flowchart TD")
+
+
+def test_crossing_count_matches_counting_every_pair() -> None:
+    """The row ordering counts line crossings with a sorted sweep; it agrees with trying every pair."""
+    import random
+
+    rng = random.Random(3)
+    for _ in range(300):
+        n1, n2 = rng.randint(1, 8), rng.randint(1, 8)
+        items = [graph._Item(0, 1, 1) for _ in range(n1)] + [graph._Item(1, 1, 1) for _ in range(n2)]
+        for i in range(n1):
+            items[i].down += [n1 + rng.randrange(n2) for _ in range(rng.randint(0, 4))]
+        ranks = [rng.sample(range(n1), n1), rng.sample(range(n1, n1 + n2), n2)]
+        pos = {i: p for row in ranks for p, i in enumerate(row)}
+        pairs = [(pos[i], pos[k]) for i in ranks[0] for k in items[i].down]
+        assert graph._crossings(items, ranks, pos) == sum(1 for a, b in pairs for c, d in pairs if a < c and b > d)

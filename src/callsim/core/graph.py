@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right, insort
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -315,9 +316,12 @@ def _layers(s: Scenario, specs: list[_Spec]) -> tuple[dict[str, int], set[int]]:
 
 def _crossings(items: list[_Item], ranks: list[list[int]], pos: dict[int, int]) -> int:
     total = 0
-    for r in range(len(ranks) - 1):
-        pairs = [(pos[i], pos[k]) for i in ranks[r] for k in items[i].down]
-        total += sum(1 for a, b in pairs for c, d in pairs if a < c and b > d)
+    for r in range(len(ranks) - 1):  # pairs of lines whose ends are in opposite orders, counted with bisect
+        pairs = sorted((pos[i], pos[k]) for i in ranks[r] for k in items[i].down)
+        seen: list[int] = []
+        for _, b in pairs:  # an earlier line from the same item ends left of this one: sorted by (start, end)
+            total += len(seen) - bisect_right(seen, b)
+            insort(seen, b)
     return total
 
 
@@ -392,10 +396,14 @@ def _place_row(items: list[_Item], row: list[int], want: dict[int, float]) -> No
             p += 1
 
 
-def _on_line(items: list[_Item], chain: list[int], i: int) -> float:
-    """Where a placeholder is wanted: in line with the other placeholders of its edge, for one upright line."""
-    xs = [items[k].cx for k in chain if items[k].node is None and not items[k].label]
-    return sum(xs) / len(xs)
+def _placeholders_x(items: list[_Item], chains: list[list[int]]) -> dict[int, float]:
+    """Per edge, the mean centre of its placeholders: where they are wanted, for one upright line."""
+    out = {}
+    for j, chain in enumerate(chains):
+        xs = [items[k].cx for k in chain if items[k].node is None and not items[k].label]
+        if xs:
+            out[j] = sum(xs) / len(xs)
+    return out
 
 
 def _curve(a: tuple[float, float], b: tuple[float, float]) -> str:
@@ -458,12 +466,13 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
         _place_row(items, row, {i: 0.0 for i in row})
     for sweep in range(_PLACE_SWEEPS):
         order = range(len(ranks)) if sweep % 2 == 0 else range(len(ranks) - 1, -1, -1)
+        upright = _placeholders_x(items, chains)
         for r in order:
             want = {}
             for i in ranks[r]:
                 it = items[i]
                 if it.node is None and not it.label and it.edge is not None:
-                    want[i] = _on_line(items, chains[it.edge], i)
+                    want[i] = upright[it.edge]
                     continue
                 near = it.up + it.down
                 want[i] = sum(items[k].cx for k in near) / len(near) if near else it.cx

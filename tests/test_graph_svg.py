@@ -351,3 +351,20 @@ def test_crossing_count_matches_counting_every_pair() -> None:
         pos = {i: p for row in ranks for p, i in enumerate(row)}
         pairs = [(pos[i], pos[k]) for i in ranks[0] for k in items[i].down]
         assert graph._crossings(items, ranks, pos) == sum(1 for a, b in pairs for c, d in pairs if a < c and b > d)
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_ending_names_take_two_lines_before_they_are_cut(path: Path) -> None:
+    """An ending's name (what a trainer looks for) is wrapped over up to two lines, cut only past that; the
+    whole name and its result are in the node's tooltip."""
+    s = shipped(path)
+    root = parse(graph.svg(s))
+    for g in groups(root, "ending"):
+        node = s.nodes[g.get("data-id", "")]
+        assert node.outcome is not None
+        bold = [t.text or "" for t in g.iter(f"{NS}text") if t.get("font-weight") == "bold"]
+        shown = " ".join(bold)
+        assert 1 <= len(bold) <= 2
+        assert shown == node.outcome.label or (shown.endswith("…") and len(bold) == 2
+                                               and node.outcome.label.startswith(bold[0]))
+        assert f"{node.outcome.label} ({node.outcome.result})" in (g.findtext(f"{NS}title") or "")

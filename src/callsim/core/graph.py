@@ -120,7 +120,7 @@ LABEL_CHARS = 30  # longer conditions are cut with "…"; the whole condition is
 NODE_W, NODE_H, ANY_W = 196, 46, 96
 BOLD = 1.2  # bold text is this much wider
 ANY = "(any turn)"  # the pseudo-node of the end_when rules; not a valid scenario id, so it cannot clash
-_PAD_X, _PAD_Y, _MARGIN = 4, 2, 24
+_PAD_X, _PAD_Y, _MARGIN, _LINE = 4, 2, 24, 15  # _LINE: from one bold line of a node to the next
 _ORDER_SWEEPS, _PLACE_SWEEPS = 16, 24  # rounds of ordering the rows, and of placing them across
 _FILLS = {"resolved": "#d8f3dc", "partial": "#fff3bf", "failed": "#ffe3e3"}
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -171,6 +171,22 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _wrap(text: str, limit: int, lines: int) -> tuple[str, ...]:
+    """At most ``lines`` lines of at most ``limit`` characters, broken between words; the last cut with "…"."""
+    words, out = _short(text, 10_000).split(" "), list[str]()
+    while words and len(out) < lines - 1:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= limit:
+            line += " " + words.pop(0)
+        if len(line) > limit:  # one word longer than a line
+            words.insert(0, line[limit:])
+            line = line[:limit]
+        out.append(line)
+    if words:
+        out.append(_short(" ".join(words), limit))
+    return tuple(out)
+
+
 def _xml(text: str) -> str:
     """Text safe in SVG character data and attribute values: escaped, and without characters XML forbids."""
     return escape(_BAD_XML.sub("", text), quote=True)
@@ -206,8 +222,8 @@ class DrawnNode:
     id: str
     kind: str  # "node", "ending" or "any"
     box: Box
-    title: str  # as shown
-    sub: str  # the second line, as shown
+    title: tuple[str, ...]  # the bold line or lines, as shown
+    sub: str  # the line under them, as shown
     tooltip: str
     result: str | None = None
     visited: bool = False
@@ -430,9 +446,15 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
     layer, back = _layers(s, specs)
     items: list[_Item] = []
     node_item: dict[str, int] = {}
+    title_chars = int((NODE_W - 12) / (CHAR_EM * BOLD * 12))
+    heads = {nid: _wrap(node.outcome.label, title_chars, 2) if node.outcome else (_short(nid, title_chars),)
+             for nid, node in s.nodes.items()}
+    heads[ANY] = ("any turn",)
+    tall = NODE_H + _LINE * (max((len(heads[n]) for n, node in s.nodes.items() if node.outcome), default=1) - 1)
     for nid in sorted(layer, key=lambda n: layer[n]):  # stable: scenario order within a layer
         node_item[nid] = len(items)
-        items.append(_Item(2 * layer[nid], ANY_W if nid == ANY else NODE_W, NODE_H, node=nid))
+        ending = nid in s.nodes and s.nodes[nid].outcome is not None  # endings all as tall as the tallest
+        items.append(_Item(2 * layer[nid], ANY_W if nid == ANY else NODE_W, tall if ending else NODE_H, node=nid))
     texts = [_short(e.condition, LABEL_CHARS) for e in specs]
     label_h = (ASCENT + DESCENT) * LABEL_FONT + 2 * _PAD_Y
     chains: list[list[int]] = []  # per edge: its items from the upper end to the lower end (a loop: node, label)
@@ -546,18 +568,17 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
         it = items[i]
         box = Box(it.x, it.y, it.w, it.h)
         if nid == ANY:
-            nodes[nid] = DrawnNode(nid, "any", box, "any turn", "end_when", "Ends the call on any turn when its "
+            nodes[nid] = DrawnNode(nid, "any", box, heads[nid], "end_when", "Ends the call on any turn when its "
                                    "condition holds (the scenario's end_when rules)")
             continue
         node = s.nodes[nid]
-        title_chars = int((NODE_W - 12) / (CHAR_EM * BOLD * 12))
         sub_chars = int((NODE_W - 12) / (CHAR_EM * 10))
         if node.outcome:
-            nodes[nid] = DrawnNode(nid, "ending", box, _short(node.outcome.label, title_chars), node.outcome.result,
+            nodes[nid] = DrawnNode(nid, "ending", box, heads[nid], node.outcome.result,
                                    f"{nid}: {node.outcome.label} ({node.outcome.result})\n{node.say[0].text}",
                                    node.outcome.result, nid in seen)
         else:
-            nodes[nid] = DrawnNode(nid, "node", box, _short(nid, title_chars), _short(node.say[0].text, sub_chars),
+            nodes[nid] = DrawnNode(nid, "node", box, heads[nid], _short(node.say[0].text, sub_chars),
                                    f"{nid}: {node.say[0].text}", None, nid in seen)
     return Layout(width, height, heading, nodes, edges)
 
@@ -613,9 +634,11 @@ def svg(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int]] 
             fill = _FILLS[n.result] if n.result else "#f8f9fa"
             shape = (f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="8" fill="{fill}" '
                      f'stroke="{stroke}" stroke-width="{sw}"/>')
-        out.append(f'<g class="{classes}" data-id="{_xml(n.id)}"><title>{_xml(n.tooltip)}</title>{shape}'
-                   f'<text x="{b.cx:.1f}" y="{b.y + 19:.1f}" text-anchor="middle" font-weight="bold">'
-                   f'{_xml(n.title)}</text><text x="{b.cx:.1f}" y="{b.y + 35:.1f}" text-anchor="middle" '
-                   f'font-size="10" fill="#495057">{_xml(n.sub)}</text></g>')
+        top = b.y + 19 + (b.h - NODE_H - _LINE * (len(n.title) - 1)) / 2  # the lines in the middle of the box
+        heads = "".join(f'<text x="{b.cx:.1f}" y="{top + _LINE * k:.1f}" text-anchor="middle" '
+                        f'font-weight="bold">{_xml(line)}</text>' for k, line in enumerate(n.title))
+        out.append(f'<g class="{classes}" data-id="{_xml(n.id)}"><title>{_xml(n.tooltip)}</title>{shape}{heads}'
+                   f'<text x="{b.cx:.1f}" y="{b.bottom - 11:.1f}" text-anchor="middle" font-size="10" '
+                   f'fill="#495057">{_xml(n.sub)}</text></g>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

@@ -52,8 +52,26 @@ def tangled() -> Scenario:
     return Scenario.model_validate(data)
 
 
-CASES = [pytest.param(shipped, p, id=p.stem) for p in SHIPPED] + [pytest.param(lambda _: tangled(), None,
-                                                                                  id="tangled-fixture")]
+def odd(kind: str) -> Scenario:
+    """Shapes the layout must survive: an end_when rule back to the start, an ending with routes out of it
+    (one to a node not yet reached), a one-node scenario looping on itself."""
+    data: dict[str, Any] = yaml.safe_load((ROOT / "scenarios" / "medical_emergency_uk.yaml").read_text())
+    if kind == "rule-to-start":
+        data["end_when"].append({"when": "turn >= 2", "goto": "opening"})
+    elif kind == "ending-with-routes":
+        data["nodes"]["hung_up"]["routes"] = [{"when": "x", "goto": "too_upset"}, {"goto": "opening"}]
+    else:
+        data["nodes"] = {"opening": {"say": ["hi"], "routes": [{"when": "turn < 3", "goto": "opening"},
+                                                               {"goto": "done"}]},
+                         "done": {"say": ["bye"], "outcome": {"id": "done", "label": "Done", "result": "partial"}}}
+        data["end_when"] = [{"when": "anger >= 9", "goto": "done"}]
+        data["walkthroughs"] = []
+    return Scenario.model_validate(data)
+
+
+CASES = ([pytest.param(shipped, p, id=p.stem) for p in SHIPPED]
+         + [pytest.param(lambda _: tangled(), None, id="tangled-fixture")]
+         + [pytest.param(lambda k: odd(k), k, id=k) for k in ("rule-to-start", "ending-with-routes", "one-node")])
 
 
 def parse(text: str) -> ET.Element:
@@ -95,7 +113,7 @@ def on_border(box: Box, p: tuple[float, float], tol: float = 0.6) -> bool:
 
 
 @pytest.mark.parametrize(("load", "path"), CASES)
-def test_no_label_overlaps_another_label_or_a_box(load: Any, path: Path | None) -> None:
+def test_no_label_overlaps_another_label_or_a_box(load: Any, path: Path | str | None) -> None:
     """Every label's text box (and its background) is clear of every other label, every node box and the
     heading. Today's drawing put labels at the bare midpoints of their lines, so parallel routes stacked
     their labels on one spot and long routes put them under the boxes in between."""
@@ -130,7 +148,7 @@ def test_no_label_overlaps_another_label_or_a_box(load: Any, path: Path | None) 
 
 
 @pytest.mark.parametrize(("load", "path"), CASES)
-def test_each_label_sits_on_its_own_line_which_joins_its_nodes(load: Any, path: Path | None) -> None:
+def test_each_label_sits_on_its_own_line_which_joins_its_nodes(load: Any, path: Path | str | None) -> None:
     """The line of an edge runs through the edge's own label (it enters the label's box), starts on the
     source's box and ends on the target's; and the SVG draws what ``layout()`` returns."""
     s = load(path)
@@ -169,7 +187,7 @@ def test_parallel_routes_and_back_edges_each_get_their_own_label() -> None:
 
 
 @pytest.mark.parametrize(("load", "path"), CASES)
-def test_every_end_when_rule_is_drawn_from_any_turn(load: Any, path: Path | None) -> None:
+def test_every_end_when_rule_is_drawn_from_any_turn(load: Any, path: Path | str | None) -> None:
     """Mermaid and DOT drew the scenario-wide endings; the SVG now does too: an "any turn" node with a dashed
     line to each rule's ending, labelled with its condition (whole in the tooltip)."""
     s = load(path)
@@ -258,7 +276,7 @@ def sample(d: str, steps: int = 24) -> list[tuple[float, float]]:
 
 
 @pytest.mark.parametrize(("load", "path"), CASES)
-def test_lines_pass_between_the_boxes_and_labels_they_do_not_join(load: Any, path: Path | None) -> None:
+def test_lines_pass_between_the_boxes_and_labels_they_do_not_join(load: Any, path: Path | str | None) -> None:
     """A line crosses no node box but its own two ends', and no label but its own: a route that skips rows
     runs between the boxes there, so nothing is drawn over a box or another edge's label."""
     s = load(path)

@@ -509,7 +509,7 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
     for r, row in enumerate(ranks):
         h = max((items[i].h for i in row), default=2.0)
         for i in row:
-            if items[i].node is None and not items[i].label:  # a placeholder takes the whole height of its row
+            if not items[i].label:  # boxes and placeholders take the whole height of their row
                 items[i].h = h
             items[i].y = y + (h - items[i].h) / 2
         spread = max((abs(items[i].cx - items[k].cx) for i in row for k in items[i].down), default=0.0)

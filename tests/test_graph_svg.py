@@ -386,3 +386,27 @@ def test_ending_names_take_two_lines_before_they_are_cut(path: Path) -> None:
         assert shown == node.outcome.label or (shown.endswith("…") and len(bold) == 2
                                                and node.outcome.label.startswith(bold[0]))
         assert f"{node.outcome.label} ({node.outcome.result})" in (g.findtext(f"{NS}title") or "")
+
+
+@pytest.mark.parametrize(("load", "path"), CASES)
+def test_the_start_node_is_marked(load: Any, path: Path | str | None) -> None:
+    """As Mermaid's START circle does: a green "start" mark just left of the start node, pointing at it,
+    clear of every label and every other box."""
+    s = load(path)
+    lay = graph.layout(s)
+    root = parse(graph.svg(s))
+    (mark,) = [g for g in root.iter(f"{NS}g") if "start-mark" in cls(g)]
+    assert mark.get("data-for") == s.start and "".join(mark.itertext()).endswith("start")
+    box = shape_box(mark)
+    start = lay.nodes[s.start].box
+    assert lay.start is not None
+    assert [round(v, 1) for v in (lay.start.x, lay.start.y, lay.start.w, lay.start.h)] == [box.x, box.y, box.w, box.h]
+    assert box.right < start.x <= box.right + 14 and start.y <= box.y and box.bottom <= start.bottom
+    (arrow,) = mark.iter(f"{NS}path")
+    (x0, _), (x1, _) = path_points(arrow.get("d", ""))
+    assert (x0, x1) == (pytest.approx(box.right, abs=0.1), pytest.approx(start.x, abs=0.1))
+    assert not any(box.overlaps(e.label.box) for e in lay.edges)
+    assert not any(box.overlaps(n.box) for n in lay.nodes.values())
+    for e in lay.edges:
+        inner = Box(box.x + 1, box.y + 1, box.w - 2, box.h - 2)
+        assert not any(inner.contains(*p, tol=0) for p in sample(e.d)), f"{e.source}->{e.target} crosses the mark"

@@ -121,6 +121,7 @@ NODE_W, NODE_H, ANY_W = 196, 46, 96
 BOLD = 1.2  # bold text is this much wider
 ANY = "(any turn)"  # the pseudo-node of the end_when rules; not a valid scenario id, so it cannot clash
 _PAD_X, _PAD_Y, _MARGIN, _LINE = 4, 2, 24, 15  # _LINE: from one bold line of a node to the next
+_START_W = 40
 _ORDER_SWEEPS, _PLACE_SWEEPS = 16, 24  # rounds of ordering the rows, and of placing them across
 _FILLS = {"resolved": "#d8f3dc", "partial": "#fff3bf", "failed": "#ffe3e3"}
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -236,6 +237,7 @@ class Layout:
     heading: EdgeLabel  # the title line (its box is where it is drawn)
     nodes: dict[str, DrawnNode]
     edges: list[DrawnEdge]
+    start: Box | None = None  # the "start" mark, left of the start node
 
 
 @dataclass(frozen=True)
@@ -256,14 +258,15 @@ class _Item:
     node: str | None = None  # a node's id; None for a label or a placeholder
     edge: int | None = None  # the edge a label or placeholder belongs to
     label: bool = False
+    lead: float = 0.0  # room kept at the left of a node's box (the start node's "start" mark)
     x: float = 0.0
     y: float = 0.0
     up: list[int] = field(default_factory=list)
     down: list[int] = field(default_factory=list)
 
     @property
-    def cx(self) -> float:
-        return self.x + self.w / 2
+    def cx(self) -> float:  # the middle of the box, past any lead
+        return self.x + (self.w + self.lead) / 2
 
 
 def _layers(s: Scenario, specs: list[_Spec]) -> tuple[dict[str, int], set[int]]:
@@ -401,7 +404,7 @@ def _place_row(items: list[_Item], row: list[int], want: dict[int, float]) -> No
         off += items[i].w + (_gap(items[i], items[row[p + 1]]) if p + 1 < len(row) else 0)
     blocks: list[tuple[float, int]] = []  # runs of items that move together: (sum of their wanted values, size)
     for p, i in enumerate(row):
-        blocks.append((want[i] - items[i].w / 2 - offsets[p], 1))
+        blocks.append((want[i] - (items[i].w + items[i].lead) / 2 - offsets[p], 1))
         while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] > blocks[-1][0] / blocks[-1][1]:
             v, n = blocks.pop()
             blocks[-1] = (blocks[-1][0] + v, blocks[-1][1] + n)
@@ -454,7 +457,9 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
     for nid in sorted(layer, key=lambda n: layer[n]):  # stable: scenario order within a layer
         node_item[nid] = len(items)
         ending = nid in s.nodes and s.nodes[nid].outcome is not None  # endings all as tall as the tallest
-        items.append(_Item(2 * layer[nid], ANY_W if nid == ANY else NODE_W, tall if ending else NODE_H, node=nid))
+        lead = _START_W + 12 if nid == s.start else 0.0
+        items.append(_Item(2 * layer[nid], (ANY_W if nid == ANY else NODE_W) + lead, tall if ending else NODE_H,
+                           node=nid, lead=lead))
     texts = [_short(e.condition, LABEL_CHARS) for e in specs]
     label_h = (ASCENT + DESCENT) * LABEL_FONT + 2 * _PAD_Y
     chains: list[list[int]] = []  # per edge: its items from the upper end to the lower end (a loop: node, label)
@@ -533,7 +538,7 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
         at = items[i]
         inset = 14 if at.node == ANY else 8
         for p, (_, j, k) in enumerate(lst):
-            port[(j, side, k)] = at.x + inset + (at.w - 2 * inset) * (p + 1) / (len(lst) + 1)
+            port[(j, side, k)] = at.x + at.lead + inset + (at.w - at.lead - 2 * inset) * (p + 1) / (len(lst) + 1)
     edges: list[DrawnEdge] = []
     for j, chain in enumerate(chains):
         e = specs[j]
@@ -566,7 +571,7 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
     nodes: dict[str, DrawnNode] = {}
     for nid, i in node_item.items():
         it = items[i]
-        box = Box(it.x, it.y, it.w, it.h)
+        box = Box(it.x + it.lead, it.y, it.w - it.lead, it.h)
         if nid == ANY:
             nodes[nid] = DrawnNode(nid, "any", box, heads[nid], "end_when", "Ends the call on any turn when its "
                                    "condition holds (the scenario's end_when rules)")
@@ -580,7 +585,11 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
         else:
             nodes[nid] = DrawnNode(nid, "node", box, heads[nid], _short(node.say[0].text, sub_chars),
                                    f"{nid}: {node.say[0].text}", None, nid in seen)
-    return Layout(width, height, heading, nodes, edges)
+    start = None
+    if s.start in node_item:
+        it = items[node_item[s.start]]
+        start = Box(it.x, it.y + it.h / 2 - 10, _START_W, 20)
+    return Layout(width, height, heading, nodes, edges, start)
 
 
 def svg(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int]] = ()) -> str:
@@ -595,7 +604,7 @@ def svg(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int]] 
         f'viewBox="0 0 {lay.width:.0f} {lay.height:.0f}" font-family="Helvetica, Arial, sans-serif" font-size="12">',
         "<defs>",
     ]
-    colours = {"route": "#868e96", "hot": "#1c7ed6", "end_when": "#862e9c"}
+    colours = {"route": "#868e96", "hot": "#1c7ed6", "end_when": "#862e9c", "start": "#2b8a3e"}
     for name, colour in colours.items():
         out.append(f'<marker id="arrow-{name}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
                    f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{colour}"/>'
@@ -621,6 +630,13 @@ def svg(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int]] 
             f'fill="#ffffff" stroke="{colour}" stroke-width="{1.5 if e.taken else 0.6}"{dash}/>'
             f'<text class="edge-label" x="{e.label.x:.1f}" y="{e.label.y:.1f}" font-size="{LABEL_FONT}" '
             f'text-anchor="middle" fill="{"#1c7ed6" if e.taken else "#343a40"}">{_xml(e.label.text)}</text></g>')
+    if lay.start is not None:
+        b, to = lay.start, lay.nodes[s.start].box
+        out.append(f'<g class="start-mark" data-for="{_xml(s.start)}"><title>Every call starts here</title>'
+                   f'<rect x="{b.x:.1f}" y="{b.y:.1f}" width="{b.w:.1f}" height="{b.h:.1f}" rx="10" fill="#2b8a3e"/>'
+                   f'<text x="{b.cx:.1f}" y="{b.y + 14:.1f}" text-anchor="middle" font-size="10" font-weight="bold" '
+                   f'fill="#ffffff">start</text><path d="M{b.right:.1f},{b.y + b.h / 2:.1f} L{to.x:.1f},'
+                   f'{b.y + b.h / 2:.1f}" stroke="#2b8a3e" stroke-width="1.5" marker-end="url(#arrow-start)"/></g>')
     for n in lay.nodes.values():
         b = n.box
         classes = " ".join(["node", n.kind] + ([n.result] if n.result else []) + (["visited"] if n.visited else []))

@@ -122,6 +122,8 @@ BOLD = 1.2  # bold text is this much wider
 ANY = "(any turn)"  # the pseudo-node of the end_when rules; not a valid scenario id, so it cannot clash
 _PAD_X, _PAD_Y, _MARGIN, _LINE = 4, 2, 24, 15  # _LINE: from one bold line of a node to the next
 _START_W = 40
+HEADING_FONT = 15
+HEADING_Y = _MARGIN + HEADING_FONT  # the heading's baseline
 _ORDER_SWEEPS, _PLACE_SWEEPS = 16, 24  # rounds of ordering the rows, and of placing them across
 _FILLS = {"resolved": "#d8f3dc", "partial": "#fff3bf", "failed": "#ffe3e3"}
 _BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -198,7 +200,7 @@ class EdgeLabel:
     text: str  # as shown (perhaps cut)
     x: float  # the middle of the text
     y: float  # its baseline
-    box: Box  # the label's background, the text's box with padding
+    box: Box  # the label's background: the text's box with padding
 
     @property
     def text_box(self) -> Box:
@@ -234,7 +236,8 @@ class DrawnNode:
 class Layout:
     width: float
     height: float
-    heading: EdgeLabel  # the title line (its box is where it is drawn)
+    heading: str  # the title line, drawn at (_MARGIN, HEADING_Y) in bold
+    heading_box: Box
     nodes: dict[str, DrawnNode]
     edges: list[DrawnEdge]
     start: Box | None = None  # the "start" mark, left of the start node
@@ -505,12 +508,12 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
                 want[i] = sum(items[k].cx for k in near) / len(near) if near else it.cx
             _place_row(items, ranks[r], want)
     # Down: the heading, then the rows, with room between them for the lines to bend.
-    heading_text = _short(f"{s.title} ({s.id} v{s.version})", 120)
-    heading_font = 15
+    heading = _short(f"{s.title} ({s.id} v{s.version})", 120)
+    heading_box = text_box(_MARGIN, HEADING_Y, heading, HEADING_FONT * BOLD, "start")
     left = min((it.x for it in items), default=0.0)
     for it in items:
         it.x += _MARGIN - left
-    y = _MARGIN + heading_font * 1.6
+    y = heading_box.bottom + 10
     for r, row in enumerate(ranks):
         h = max((items[i].h for i in row), default=2.0)
         for i in row:
@@ -519,9 +522,7 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
             items[i].y = y + (h - items[i].h) / 2
         spread = max((abs(items[i].cx - items[k].cx) for i in row for k in items[i].down), default=0.0)
         y += h + (min(90.0, max(18.0, 14 + 0.1 * spread)) if r + 1 < len(ranks) else 0)
-    heading = EdgeLabel(heading_text, _MARGIN, _MARGIN + heading_font, text_box(
-        _MARGIN, _MARGIN + heading_font, heading_text, heading_font, "start"))
-    width = max([it.x + it.w for it in items] + [heading.box.right]) + _MARGIN
+    width = max([it.x + it.w for it in items] + [heading_box.right]) + _MARGIN
     height = y + _MARGIN
     # Where each line meets a node: spread along the box's bottom and top, in the order of what they lead to.
     ends: dict[tuple[int, str], list[tuple[float, int, int]]] = {}
@@ -589,7 +590,7 @@ def layout(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int
     if s.start in node_item:
         it = items[node_item[s.start]]
         start = Box(it.x, it.y + it.h / 2 - 10, _START_W, 20)
-    return Layout(width, height, heading, nodes, edges, start)
+    return Layout(width, height, heading, heading_box, nodes, edges, start)
 
 
 def svg(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int]] = ()) -> str:
@@ -612,8 +613,8 @@ def svg(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int]] 
     out += [
         "</defs>",
         f"<title>{_xml(s.title)}</title>",
-        f'<text class="heading" x="{lay.heading.x:.1f}" y="{lay.heading.y:.1f}" font-size="15" '
-        f'font-weight="bold">{_xml(lay.heading.text)}</text>',
+        f'<text class="heading" x="{_MARGIN}" y="{HEADING_Y}" font-size="{HEADING_FONT}" font-weight="bold">'
+        f'{_xml(lay.heading)}</text>',
     ]
     for e in lay.edges:
         style = "hot" if e.taken else e.kind

@@ -106,12 +106,14 @@ def dot(s: Scenario, path: Iterable[str] = (), fired: Iterable[tuple[str, int]] 
 # ---------------------------------------------------------------------------------------------------------------
 # SVG: a layered layout drawn here, so no Graphviz or other system package is needed.
 #
-# Nodes go in layers (longest path from the start, back-edges reversed, endings together at the bottom). Between
-# two node rows is a label row: every route's label is an item of the row just below its source (just above it,
-# for a route back up), and a route that crosses a row gets a thin placeholder there, so its line passes between
-# the boxes. Items of a row never overlap (they are placed left to right with gaps), rows never overlap, and a
-# line crosses a row only through its own items: so no label can sit on another label or on a node box, and
-# every label sits on its own line. `layout()` returns that geometry; `svg()` draws it.
+# Nodes go in layers (longest path from the start, back-edges reversed, endings together at the bottom, the
+# "any turn" node of the end_when rules just above its endings). Between two node rows is a label row: every
+# route's label is an item of the row just below its source (just above it, for a route back up; a loop's hangs
+# under its node), and a route that crosses a row gets a narrow placeholder there, as tall as the row, so its
+# line passes upright between the boxes. Items of a row never overlap (they are placed left to right with
+# gaps), rows never overlap, and a line crosses a row only through its own items, bending only in the gaps
+# between rows: so no label can sit on another label or on a node box, and every label sits on its own line.
+# `layout()` returns that geometry; `svg()` draws it.
 
 CHAR_EM = 0.6  # the width of one character, in em: a generous estimate for Helvetica/Arial, used for all text here
 ASCENT, DESCENT = 0.9, 0.25  # of the font size, above and below the baseline

@@ -273,7 +273,8 @@ def cmd_graph(a: argparse.Namespace) -> int:
     fired: list[tuple[str, int]] = []
     if getattr(a, "session", None):
         path, fired = _session_path(a.session, scenario.id)
-    render = {"mermaid": graph.mermaid, "dot": graph.dot, "svg": graph.svg}[a.format]
+    fmt = a.format or {".svg": "svg", ".dot": "dot", ".gv": "dot"}.get(Path(a.output or "").suffix.lower(), "mermaid")
+    render = {"mermaid": graph.mermaid, "dot": graph.dot, "svg": graph.svg}[fmt]
     text = render(scenario, path, fired)
     if a.output:
         Path(a.output).write_text(text, encoding="utf-8")
@@ -541,7 +542,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("graph", help="diagram a scenario (Mermaid, DOT or SVG)")
     s.add_argument("scenario")
-    s.add_argument("--format", choices=["mermaid", "dot", "svg"], default="mermaid")
+    s.add_argument("--format", choices=["mermaid", "dot", "svg"],
+                   help="default: from the -o file's extension (.svg, .dot), else mermaid")
     s.add_argument("--session", help="highlight the path a stored call took")
     s.add_argument("-o", "--output", help="file to write (default: print)")
     s.set_defaults(func=cmd_graph)

@@ -103,3 +103,55 @@ def test_debrief(snap_compare: Snap, size: tuple[int, int]) -> None:
 @pytest.mark.parametrize("size", SIZES)
 def test_help(snap_compare: Snap, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(fixed_scorer=True), terminal_size=size, run_before=help_screen)
+
+
+# A long call (issue 15: at 120x40 the debtor's newest answer was often below the fold, and at 80x24 the
+# mood meters dropped out of view): long replies, so the transcript overflows at both sizes.
+_FILLER = (" I want to be sure I have understood all of this properly before we go any further, so please take "
+           "your time: there is no rush at all on my side today, and if anything I say is unclear, stop me and "
+           "I will go back over it in a different way.")
+LONG_REPLIES = (GOOD_REPLIES[0] + _FILLER * 4, GOOD_REPLIES[1] + _FILLER * 4)
+
+
+def newest_line_in_view(pilot: Pilot[Any], *, scrolled: bool = True) -> None:
+    """The last debtor line, and the mood meters, are wholly inside what the screen shows (``scrolled``: and
+    the transcript is long enough to scroll, so this proves something)."""
+    from callsim.tui.widgets import MoodMeters, Transcript
+
+    screen = pilot.app.screen
+    transcript = screen.query_one(Transcript)
+    last = [w for w in transcript.children if w.has_class("debtor")][-1]
+    assert transcript.max_scroll_y > 0 or not scrolled, "the call is long enough to scroll"
+    view = transcript.content_region
+    assert view.contains_region(last.region), f"the newest line {last.region} is outside the view {view}"
+    sidebar = screen.query_one("#sidebar")
+    assert sidebar.region.contains_region(screen.query_one(MoodMeters).region), "the mood meters are cut off"
+
+
+async def long_call(pilot: Pilot[Any]) -> None:
+    await open_call(pilot)
+    for i, reply in enumerate(LONG_REPLIES):
+        await say(pilot, reply)
+        await settle(pilot)
+        newest_line_in_view(pilot, scrolled=i > 0)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_long_call_ends_in_view(snap_compare: Snap, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(fixed_scorer=True), terminal_size=size, run_before=long_call)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_long_guided_call_ends_in_view(snap_compare: Snap, size: tuple[int, int]) -> None:
+    """In guided mode the numbered choices appear below the transcript after the debtor's line is added,
+    taking rows from it: the newest line must stay in view all the same."""
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await open_call(pilot)
+        await say(pilot, LONG_REPLIES[0] + _FILLER * 4)  # typed, then guided for the next node's choices
+        await pilot.press("f3")
+        await settle(pilot)
+        newest_line_in_view(pilot)
+        assert pilot.app.screen.query_one("#choices").display
+
+    assert snap_compare(make_app(fixed_scorer=True), terminal_size=size, run_before=run)

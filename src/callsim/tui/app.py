@@ -50,6 +50,7 @@ class CallsimApp(App[int]):
     SUB_TITLE = "practise difficult debt-collection calls"
     BINDINGS = keys.bindings("Everywhere")  # type: ignore[assignment]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # 24 rows: a shorter reply box, more transcript
 
     feedback: reactive[str] = reactive("coaching")
     """coaching (feedback after every reply) or assessment (nothing until the debrief)."""

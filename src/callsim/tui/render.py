@@ -118,8 +118,9 @@ def band(value: float, low: float, high: float) -> str:
 
 
 def meter(name: str, value: float, low: float, high: float, before: float | None = None,
-          width: int = 10, label_width: int = 9) -> Content:
-    """``anger    ████░░░░░░  4/10 moderate ▲1``: a bar, the number, a word, and the last change."""
+          width: int = 10, label_width: int = 9, words: bool = True) -> Content:
+    """``anger    ████░░░░░░  4/10 moderate ▲1``: a bar, the number, a word (unless ``words`` is false,
+    where space is short), and the last change."""
     f = max(0.0, min(1.0, (value - low) / (high - low) if high > low else 0.0))
     filled = round(f * width)
     change = ""
@@ -128,8 +129,12 @@ def meter(name: str, value: float, low: float, high: float, before: float | None
     return Content.assemble(
         (f"{clean(name):<{label_width}}", "bold"),
         ("█" * filled, "$text-primary"), ("░" * (width - filled), MUTED),
-        f" {value:g}/{high:g} ", (band(value, low, high), "italic"), (change, "bold"),
+        f" {value:g}/{high:g}", (f" {band(value, low, high)}" if words else "", "italic"), (change, "bold"),
     )
+
+
+BAND_WORD = len("very high")  # the longest word :func:`band` gives
+CHANGE_ROOM = len(" ▲10")  # room kept for the last change, so a meter does not change shape when one appears
 
 
 def meter_two_lines(name: str, value: float, low: float, high: float, before: float | None = None,

@@ -49,13 +49,29 @@ class ReplyBox(TextArea):
 
 
 class Transcript(VerticalScroll):
-    """The conversation so far: debtor lines, the trainee's replies, coaching notes."""
+    """The conversation so far: debtor lines, the trainee's replies, coaching notes.
+
+    It follows its end: whatever changes the space it has (the guided choices appearing below it, a resized
+    terminal), the newest line stays in view, until the trainee scrolls up to read; the next line brings the
+    view back to the end. (Textual's ``anchor()`` would also do this, but it sets a short transcript at the
+    bottom of the pane.)"""
+
+    _follow = True
 
     def add(self, content: Content, kind: str) -> Static:
         entry = Static(content, classes=f"entry {kind}", markup=False)
         self.mount(entry)
+        self._follow = True
         self.scroll_end(animate=False, immediate=False)
         return entry
+
+    def on_resize(self) -> None:
+        if self._follow:
+            self.call_after_refresh(self.scroll_end, animate=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._follow = new_value >= self.max_scroll_y - 1  # scrolled up to read: stay there
 
     def clear(self) -> None:
         self.remove_children()
@@ -112,18 +128,19 @@ class MoodMeters(Static):
         rows = [Content.styled("Mood", "bold underline")]
         label = max((len(k) for k in scenario.mood), default=5) + 1
         width = self.content_size.width or 30
-        lines = []
+        # One shape for the whole call, chosen from the widest a row can ever be (its largest number, the
+        # longest word, a change), never from this turn's rows: the meters do not jump between shapes as
+        # values and changes come and go. Full rows; else rows without the word; else two lines each.
+        number = max((len(f" {d.max:g}/{d.max:g}") for d in scenario.mood.values()), default=6)
+        row = label + 10 + number + render.CHANGE_ROOM
+        words = row + 1 + render.BAND_WORD <= width
+        one_line = words or row <= width
         for name, decl in scenario.mood.items():
             prev = before.get(name) if before else None
             value = mood.get(name, decl.start)
-            one = render.meter(name, value, decl.min, decl.max, prev, width=10, label_width=label)
-            lines.append((name, value, decl, prev, one))
-        # One line each when it fits with a bar of at least 6 cells; else the words, then the bar below.
-        fits = all(one.cell_length - 10 + 6 <= width for *_, one in lines)
-        for name, value, decl, prev, one in lines:
-            if fits:
-                bar = min(10, width - (one.cell_length - 10))
-                rows.append(render.meter(name, value, decl.min, decl.max, prev, width=bar, label_width=label))
+            if one_line:
+                rows.append(render.meter(name, value, decl.min, decl.max, prev, width=10, label_width=label,
+                                         words=words))
             else:
                 rows.extend(render.meter_two_lines(name, value, decl.min, decl.max, prev, width=width))
         self.update(Content("\n").join(rows))

@@ -61,9 +61,10 @@ class CallScreen(Screen[None]):
         yield Static(id="callbar")
         with Horizontal(id="call-body"):
             yield Transcript(id="transcript")
-            with VerticalScroll(id="sidebar"):
-                yield PersonaPanel(id="persona")
+            with Vertical(id="sidebar"):  # the mood stays in view; what they have told you scrolls below it
                 yield MoodMeters(id="mood")
+                with VerticalScroll(id="persona-scroll"):
+                    yield PersonaPanel(id="persona")
         with Vertical(id="answer"):
             yield OptionList(id="choices")
             with Horizontal(id="reply-row"):

@@ -76,13 +76,6 @@ def open_store(url: str | None, user_error: ErrorType) -> Store:
         raise user_error(str(e)) from None
 
 
-def store_target(url: str | None) -> str:
-    """The store a URL (or the default) names, as journals record it (password masked)."""
-    from callsim.core.store import default_url, normalise_url, safe_url
-
-    return safe_url(normalise_url(url or default_url()))
-
-
 def sync_journal(store: Store, say: Callable[[str], None]) -> list[str]:
     """Write calls kept in the local journal into ``store`` (see core.journal); say what happened.
     Returns the journalled calls still waiting, one line each."""
@@ -208,7 +201,7 @@ def plain_call(a: argparse.Namespace, user_error: ErrorType, *, mode: str | None
 
     from callsim.cli import _scenario
     from callsim.core.rubric import load_rubric
-    from callsim.core.store import SessionRecorder, Store, StoreError
+    from callsim.core.store import SessionRecorder, Store, StoreError, store_target
     from callsim.core.walkthrough import compiled_for
 
     resume = getattr(a, "resume", None)

@@ -340,6 +340,11 @@ def safe_url(url: URL | str) -> str:
     return u.render_as_string(hide_password=True)
 
 
+def store_target(url: str | None = None) -> str:
+    """The store ``url`` (or the default) names, as :meth:`Store.describe` and journals write it."""
+    return safe_url(normalise_url(url or default_url()))
+
+
 class Store:
     """Sessions, turns and reviews in one database. Thread-safe; one per process is plenty."""
 
@@ -731,7 +736,9 @@ class SessionRecorder:
         self._finished_at: datetime | None = None
         self._warn = warn or (lambda msg: None)
         self._reopen = reopen
-        self._target = target or (store.describe() if store is not None and hasattr(store, "describe") else "")
+        if target is None:
+            target = store.describe() if store is not None and hasattr(store, "describe") else store_target()
+        self._target = target
         self._journal_dir = journal_dir
         self._journal: Any = None  # a callsim.core.journal.Journal once something is only there
         self.failed = store is None  # True while some write is only in memory and the journal
@@ -799,8 +806,6 @@ class SessionRecorder:
                 raise
             except Exception as e:  # noqa: BLE001 - whatever opening raised, the call goes on
                 raise StoreError(str(e) or type(e).__name__) from None
-            if not self._target and hasattr(self.store, "describe"):
-                self._target = self.store.describe()
         return self.store
 
     def _flush(self, what: str) -> None:
@@ -1048,5 +1053,5 @@ def run_migrations(conn: Connection, revision: str) -> None:
 __all__ = [
     "HEAD", "REVISIONS", "Review", "SessionDetail", "SessionExists", "SessionFinished", "SessionNotFound",
     "SessionRecorder", "SessionSummary", "Store", "StoreError", "TurnExists",
-    "default_url", "metadata", "new_session_id", "normalise_url", "run_migrations", "safe_url",
+    "default_url", "store_target", "metadata", "new_session_id", "normalise_url", "run_migrations", "safe_url",
 ]

@@ -94,9 +94,9 @@ def sync_journal(store: Store, say: Callable[[str], None]) -> list[str]:
 
 
 def _plain(reason: str) -> str:
-    from callsim.core.store import _plain_reason
+    from callsim.core.store import plain_reason
 
-    return _plain_reason(Exception(reason))
+    return plain_reason(Exception(reason))
 
 
 def _waiting_line(waiting: list[str]) -> str:
@@ -133,9 +133,9 @@ def _store(a: argparse.Namespace, user_error: ErrorType) -> Iterator[Store]:
     except StoreError as e:
         raise user_error(str(e)) from None
     except SQLAlchemyError as e:  # the database went away mid-command, a damaged file, say
-        from callsim.core.store import _plain_reason
+        from callsim.core.store import plain_reason
 
-        raise user_error(f"the session database {store.describe()} failed: {_plain_reason(e)}") from None
+        raise user_error(f"the session database {store.describe()} failed: {plain_reason(e)}") from None
     finally:
         store.close()
 
@@ -273,11 +273,11 @@ def plain_call(a: argparse.Namespace, user_error: ErrorType, *, mode: str | None
 
 
 def _plain_error(e: Exception) -> str:
-    from callsim.core.store import StoreError, _plain_reason
+    from callsim.core.store import StoreError, plain_reason
 
     if isinstance(e, StoreError):
         return str(e)
-    return f"the session database failed: {_plain_reason(e)}"
+    return f"the session database failed: {plain_reason(e)}"
 
 
 def _pick_unfinished(store: Store, trainee: str, ref: str, scenario_id: str | None,

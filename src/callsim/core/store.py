@@ -827,7 +827,7 @@ class SessionRecorder:
                         raise
                 self._finish = None
         except (StoreError, SQLAlchemyError) as e:
-            self.problem = _plain_reason(e)
+            self.problem = plain_reason(e)
             first = not self.failed
             self.failed = True
             where = self._keep()
@@ -863,7 +863,7 @@ class SessionRecorder:
                 "is back")
 
 
-def _plain_reason(e: Exception) -> str:
+def plain_reason(e: Exception) -> str:
     """Why a store write failed, in words a trainee can read: never SQL, parameters or a URL's password."""
     reason = _short(e)
     low = reason.lower()
@@ -1053,5 +1053,6 @@ def run_migrations(conn: Connection, revision: str) -> None:
 __all__ = [
     "HEAD", "REVISIONS", "Review", "SessionDetail", "SessionExists", "SessionFinished", "SessionNotFound",
     "SessionRecorder", "SessionSummary", "Store", "StoreError", "TurnExists",
-    "default_url", "store_target", "metadata", "new_session_id", "normalise_url", "run_migrations", "safe_url",
+    "default_url", "metadata", "new_session_id", "normalise_url", "plain_reason", "run_migrations", "safe_url",
+    "store_target",
 ]

@@ -324,9 +324,9 @@ class CallsimApp(App[int]):
         log.warning("store problem while %s: %r", what, error)
         if not self.store_failed:
             self.store_failed = True
-            from callsim.core.store import _plain_reason
+            from callsim.core.store import plain_reason
 
-            reason = _plain_reason(error) if isinstance(error, Exception) else str(error)
+            reason = plain_reason(error) if isinstance(error, Exception) else str(error)
             self.notify(f"The session store is not answering ({what} failed: {reason}). Practice still works: "
                         "your calls are kept on this computer and saved when it is back.",
                         severity="error", timeout=10, markup=False)

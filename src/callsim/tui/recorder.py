@@ -135,13 +135,13 @@ class SessionLog:
     def _run(self, fn: Callable[[SessionRecorder], T]) -> Future[T]:
         def run() -> T:
             if self._writer is None:
-                from callsim.core.store import SessionRecorder, _plain_reason, store_target
+                from callsim.core.store import SessionRecorder, plain_reason, store_target
 
                 try:
                     store = self.recorder.open_store()
                 except Exception as e:  # noqa: BLE001 - unreachable: the call is journalled instead
                     store = None
-                    self._problem = f"the session store is unreachable ({_plain_reason(e)})"
+                    self._problem = f"the session store is unreachable ({plain_reason(e)})"
                 self._writer = SessionRecorder(store, session_id=self.session_id, warn=self._note,
                                                reopen=self.recorder.open_store, target=store_target(self.recorder.url),
                                                **self._details)  # type: ignore[arg-type]

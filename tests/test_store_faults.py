@@ -79,6 +79,27 @@ elif kind == "writes":
         failing(name)
 elif kind == "review":
     failing("add_review")
+elif kind == "reads":  # once the store is open, every statement fails (a file damaged past its schema pages)
+    import sqlalchemy.engine.base as base
+    from sqlalchemy.exc import DatabaseError
+
+    armed = []
+    real_open = st.Store.open.__func__
+
+    def open_(cls, *a, **k):
+        store = real_open(cls, *a, **k)
+        armed.append(1)
+        return store
+
+    st.Store.open = classmethod(open_)
+    real_execute = base.Connection.execute
+
+    def execute(self, statement, *a, **k):
+        if armed:
+            raise DatabaseError(str(statement)[:300], {"p": "SECRET-PARAM"}, sqlite3.DatabaseError(msg))
+        return real_execute(self, statement, *a, **k)
+
+    base.Connection.execute = execute
 
 from callsim.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -248,7 +269,7 @@ def test_sessions_with_the_store_unreachable_says_what_is_waiting(runner: Path, 
 # --------------------------------------------------------------------------- the other commands
 
 
-def damaged_copy(tmp_path: Path, played: Played) -> tuple[str, str]:
+def damaged_copy(tmp_path: Path, played: Played, *, damage: bool = True) -> tuple[str, str]:
     """A store with one finished call, then its pages overwritten: SQLite opens it and fails on reading."""
     db = tmp_path / "damaged.db"
     with Store.open(f"sqlite:///{db}") as store:
@@ -257,6 +278,8 @@ def damaged_copy(tmp_path: Path, played: Played) -> tuple[str, str]:
         for t, s in zip(played.turns, played.states, strict=True):
             store.record_turn(sid, t, s)
         store.finish_session(sid, played.record)
+    if not damage:
+        return f"sqlite:///{db}", sid
     con = sqlite3.connect(db)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.execute("PRAGMA journal_mode=DELETE")
@@ -273,13 +296,18 @@ def damaged_copy(tmp_path: Path, played: Played) -> tuple[str, str]:
     ["sessions"], ["show", "{sid}"], ["show", "{sid}", "--json"], ["export"], ["export", "--format", "jsonl"],
     ["report", "-o", "-"], ["review", "{sid}", "--comment", "Good"],
 ])
-def test_read_commands_on_a_damaged_store_say_so_plainly(args: list[str], runner: Path, played: Played,
+@pytest.mark.parametrize("when", ["at open", "mid-command"])
+def test_read_commands_on_a_damaged_store_say_so_plainly(when: str, args: list[str], runner: Path, played: Played,
                                                         tmp_path: Path) -> None:
-    url, sid = damaged_copy(tmp_path, played)
-    p = cli(runner, *[a.replace("{sid}", sid) for a in args], "--db", url)
+    """A damaged file fails as it is opened; one damaged past its schema pages fails on the first read."""
+    url, sid = damaged_copy(tmp_path, played, damage=when == "at open")
+    fault = "" if when == "at open" else "reads"
+    p = cli(runner, *[a.replace("{sid}", sid) for a in args], "--db", url, fault=fault,
+            msg="database disk image is malformed")
     assert_plain(p)
+    assert "SELECT" not in p.stderr
     assert p.returncode == 1 and p.stderr.startswith("callsim: ")
-    assert "damaged" in p.stderr or "malformed" in p.stderr or "not a database" in p.stderr
+    assert "damaged" in p.stderr or "malformed" in p.stderr, p.stderr
 
 
 @pytest.mark.parametrize(("fault", "words"), [

@@ -549,3 +549,45 @@ def test_postgresql_restarted_mid_call_loses_nothing(proxied: tuple[str, Proxy],
     assert not pending()
     store.close()
     assert_whole_call_once(url, played, finished=True)
+
+
+# --------------------------------------------------------------------------- the journal itself
+
+
+def test_the_journal_is_replaced_whole_and_a_failing_journal_is_said(played: Played, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A journal write that fails part-way (disk full) leaves the previous version whole, no temporary file,
+    and the trainee is told that the call is now not kept; the journal catching up later is complete."""
+    import callsim.core.journal as journal_module
+
+    said: list[str] = []
+    store = Store.open(f"sqlite:///{tmp_path / 'calls.db'}")
+
+    def refuse(*a: Any, **k: Any) -> None:
+        raise sql_error("attempt to write a readonly database")
+
+    monkeypatch.setattr(store, "record_turn", refuse)
+    rec = SessionRecorder(store, trainee="Amy", scenario_id=played.scenario_id,
+                          scenario_version=played.scenario_version, seed=1, warn=said.append)
+    rec.turn(played.turns[0], played.states[0])
+    path = rec.journal_path
+    assert path is not None and len(said) == 1 and "kept on this computer" in said[0]
+    before = path.read_bytes()
+
+    def disk_full(src: Any, dst: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    real_replace = journal_module.os.replace
+
+    monkeypatch.setattr(journal_module.os, "replace", disk_full)
+    rec.turn(played.turns[1], played.states[1])
+    assert path.read_bytes() == before  # the previous version, whole
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
+    assert len(said) == 2 and "could not be kept in the journal either (No space left on device)" in said[1]
+    assert rec.journal_problem
+    monkeypatch.setattr(journal_module.os, "replace", real_replace)  # the disk has room again
+    rec.turn(played.turns[2], played.states[2])
+    assert not rec.journal_problem
+    assert [t["turn"]["index"] for t in pending()[0].turns] == [1, 2, 3]
+    rec.close()
+    store.close()

@@ -114,8 +114,8 @@ def unsaved_message(recorder: SessionRecorder) -> str:
     what = f"{n} turn{'' if n == 1 else 's'}" if n else ""
     if recorder.waiting_record:
         what = f"{what} and the end of the call" if what else "the end of the call"
-    where = (f"kept in {recorder.journal_path}" if recorder.journal_path
-             else "NOT kept anywhere (the journal could not be written)")
+    where = (f"kept in {recorder.journal_path}" if recorder.journal_path and not recorder.journal_problem
+             else f"NOT fully kept: the journal could not be written ({recorder.journal_problem})")
     return (f"This call is not in the session store yet ({recorder.problem}): {what} "
             f"{'is' if not n or (n == 1 and not recorder.waiting_record) else 'are'} {where}, and will be saved "
             "the next time callsim reaches the store (callsim sessions, play or run).")

@@ -743,6 +743,7 @@ class SessionRecorder:
         self._journal: Any = None  # a callsim.core.journal.Journal once something is only there
         self.failed = store is None  # True while some write is only in memory and the journal
         self.problem = ""  # why the last write failed, in plain words
+        self.journal_problem = ""  # why the last journal write failed ("" when the journal holds the call)
 
     @property
     def unsaved(self) -> int:
@@ -830,8 +831,11 @@ class SessionRecorder:
             self.problem = plain_reason(e)
             first = not self.failed
             self.failed = True
+            journal_was_ok = not self.journal_problem
             where = self._keep()
             if first:
+                self._warn(f"could not save {what} ({self.problem}); {where}")
+            elif journal_was_ok and self.journal_problem:  # the journal has just failed too: say so
                 self._warn(f"could not save {what} ({self.problem}); {where}")
             return
         if self._journal is not None:
@@ -856,8 +860,10 @@ class SessionRecorder:
             )
             self._journal.write()
         except OSError as e:
-            return (f"it could not be kept in the journal either ({e.strerror or e}): only this window "
+            self.journal_problem = str(e.strerror or e)
+            return (f"it could not be kept in the journal either ({self.journal_problem}): only this window "
                     "holds it now")
+        self.journal_problem = ""
         self.session_id = self._sid
         return (f"the call is kept on this computer ({self._journal.path}) and will be saved when the store "
                 "is back")

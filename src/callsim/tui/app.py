@@ -102,7 +102,7 @@ class CallsimApp(App[int]):
         self.first_frame = asyncio.Event()  # the library with its cards has been drawn once
         self.recorder = Recorder(store or default_opener(db), url=db)
         self.store_failed = False
-        self.saves_failing = False  # a call's turns are going to the journal (told once until the store is back)
+        self.saves_failing = ""  # "kept": turns go to the journal; "lost": not even there (each told once)
         self._compile = compiler
         self.resume_request = resume  # "" resumes the latest unfinished call, an id that session
         self._gc_paused = gc_paused  # run_app paused garbage collection until the first frame
@@ -305,17 +305,18 @@ class CallsimApp(App[int]):
         async def watch() -> None:
             try:
                 await asyncio.wrap_future(future)
-            except NotSaved as e:  # kept in the journal: say so at once (once until the store is back)
+            except NotSaved as e:  # kept in the journal: say so at once (again only if that changes)
                 log.warning("store problem while %s: %s", what, e)
-                if not self.saves_failing:
-                    self.saves_failing = True
+                kept = "could not be kept" not in str(e)
+                if self.saves_failing != ("kept" if kept else "lost"):
+                    self.saves_failing = "kept" if kept else "lost"
                     self.notify(f"This call could not be saved to the session store: {e}. Practice goes on.",
                                 severity="error", timeout=15, markup=False)
             except Exception as e:  # noqa: BLE001
                 self.store_problem(e, what)
             else:
                 if self.saves_failing and not self.recorder.unsaved():
-                    self.saves_failing = False
+                    self.saves_failing = ""
                     self.notify("The session store is back: every turn is saved.", markup=False)
 
         self.run_worker(watch(), group="store", exit_on_error=False)

@@ -151,8 +151,8 @@ class SessionLog:
             self.session_id = self._writer.session_id
             if self._writer.failed:
                 where = ("it is kept on this computer and will be saved when the store is back"
-                         if self._writer.journal_path or not self._writer.unsaved
-                         else "it could not be kept on this computer either")
+                         if not self._writer.journal_problem
+                         else f"it could not be kept on this computer either ({self._writer.journal_problem})")
                 raise NotSaved(f"{self._writer.problem or self._problem}; {where}")
             return result
 

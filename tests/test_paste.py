@@ -108,3 +108,15 @@ def test_plain_mode_stores_a_coloured_reply_in_order(tmp_path: Path) -> None:
     with Store.open(str(db)) as store:
         (s,) = store.list_sessions()
         assert [t["reply"] for t in store.get(s.id).turns] == ["one two three four"]
+
+
+def test_the_apps_read_terminal_input_through_the_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.drivers import linux_driver
+
+    from callsim.tui.paste import install
+
+    monkeypatch.setattr(linux_driver, "XTermParser", XTermParser)  # restored after the test
+    install()
+    assert linux_driver.XTermParser is PasteSafeParser
+    for module in ("callsim/tui/__init__.py", "callsim/tui/review/__init__.py"):  # both apps' run functions
+        assert "install()" in (ROOT / "src" / module).read_text(encoding="utf-8")

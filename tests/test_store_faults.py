@@ -591,3 +591,37 @@ def test_the_journal_is_replaced_whole_and_a_failing_journal_is_said(played: Pla
     assert [t["turn"]["index"] for t in pending()[0].turns] == [1, 2, 3]
     rec.close()
     store.close()
+
+
+async def test_the_app_saves_the_call_when_the_store_comes_back_mid_call(_isolated_home: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from callsim.tui.recorder import default_opener
+    from tests.test_tui_support import GOOD_REPLIES, install_fixture, make_app, only_fixture, open_call, say, wait_for
+
+    install_fixture(_isolated_home)
+    only_fixture(monkeypatch, tmp_path)
+    url = f"sqlite:///{tmp_path / 'calls.db'}"
+    down = [True]
+    real = default_opener(url)
+
+    def flaky() -> Any:
+        if down:
+            return Store.open("postgresql://u:pw@127.0.0.1:1/nothing")  # refused: the server is down
+        return real()
+
+    app = make_app(store=flaky)
+    async with app.run_test() as pilot:
+        await open_call(pilot)
+        await say(pilot, GOOD_REPLIES[0])
+        await wait_for(pilot, lambda: app.saves_failing == "kept", "the trainee to be told")
+        assert len(pending()) == 1
+        down.clear()  # the server is back
+        await say(pilot, GOOD_REPLIES[1])
+        await wait_for(pilot, lambda: not app.saves_failing, "the store to take the call")
+        assert any("store is back" in n.message for n in app._notifications)
+        assert not pending()
+        await app.action_quit()
+    assert app.return_code == 0
+    with Store.open(url) as store:
+        (s,) = store.list_sessions()
+        assert [t["reply"] for t in store.get(s.id).turns] == list(GOOD_REPLIES[:2])

@@ -625,3 +625,25 @@ async def test_the_app_saves_the_call_when_the_store_comes_back_mid_call(_isolat
     with Store.open(url) as store:
         (s,) = store.list_sessions()
         assert [t["reply"] for t in store.get(s.id).turns] == list(GOOD_REPLIES[:2])
+
+
+def test_a_damaged_journal_file_is_left_alone_and_the_others_are_saved(runner: Path, played: Played,
+                                                                       tmp_path: Path, _isolated_home: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'calls.db'}"
+    p = cli(runner, "play", SCENARIO, "--plain", "--db", url, stdin="\n".join(played.replies) + "\n",
+            fault="writes")
+    assert p.returncode == UNSAVED
+    folder = _isolated_home / "journal"
+    header = {**journal(_isolated_home)[0], "session_id": "zzzzzzzzzz"}
+    bad_turn = folder / "zzzzzzzzzz.jsonl"
+    bad_turn.write_text(json.dumps(header) + "\n" + json.dumps({"kind": "turn", "at": "x", "turn": {"what": 1},
+                                                                "state": {}}) + "\n", encoding="utf-8")
+    garbage = folder / "yyyyyyyyyy.jsonl"
+    garbage.write_text("{not json\n", encoding="utf-8")
+    p = cli(runner, "sessions", "--db", url)
+    assert_plain(p)
+    assert p.returncode == 0
+    assert "1 call kept in the journal now saved" in p.stderr
+    assert p.stderr.count("cannot use the journal file") == 2
+    assert bad_turn.exists() and garbage.exists()  # left for a person to look at, never deleted
+    assert_whole_call_once(url, played, finished=True)

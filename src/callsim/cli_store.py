@@ -88,7 +88,7 @@ def sync_journal(store: Store, say: Callable[[str], None]) -> list[str]:
             + ", ".join(result.saved))
     if result.problem:
         say(f"journalled calls could not be saved yet ({_plain(result.problem)})")
-    for path, why in unreadable():
+    for path, why in [*unreadable(), *result.unusable]:
         say(f"cannot use the journal file {path} ({why}); it is left as it is")
     return [j.describe() for j in result.waiting]
 

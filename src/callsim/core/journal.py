@@ -204,6 +204,7 @@ class SyncResult:
     saved: list[str] = field(default_factory=list)  # session ids now whole in the store
     waiting: list[Journal] = field(default_factory=list)  # still only in the journal
     problem: str | None = None  # why the store did not take them (first failure)
+    unusable: list[tuple[Path, str]] = field(default_factory=list)  # journals callsim cannot write (and why)
 
 
 def sync(store: Store, folder: Path | None = None, *,
@@ -215,7 +216,7 @@ def sync(store: Store, folder: Path | None = None, *,
     are left alone (and listed as waiting)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from callsim.core.store import StoreError
+    from callsim.core.store import StoreError, UnreadableRecord
 
     result = SyncResult()
     target = store.describe()
@@ -228,7 +229,10 @@ def sync(store: Store, folder: Path | None = None, *,
             continue
         try:
             write_call(store, j)
-        except (StoreError, SQLAlchemyError, ValueError) as e:
+        except (UnreadableRecord, ValueError, KeyError, TypeError) as e:  # this file, not the store: keep it
+            result.unusable.append((j.path, _reason(e)))
+            continue
+        except (StoreError, SQLAlchemyError) as e:
             result.problem = _reason(e)
             result.waiting.append(j)
             continue
@@ -239,8 +243,17 @@ def sync(store: Store, folder: Path | None = None, *,
 
 def write_call(store: Store, j: Journal) -> None:
     """Write one journalled call into the store, skipping what is already there."""
+    from callsim.core.record import CallRecord, CallState, Turn
     from callsim.core.store import SessionExists, SessionFinished, TurnExists
 
+    # Read everything first (a RecordFormatError is a ValueError): a file callsim cannot read writes nothing.
+    seen: list[dict[str, Any]] = []
+    for t in j.turns:
+        Turn.from_json(t["turn"])
+        seen.append(t["turn"])
+        CallState.from_json({**t["state"], "turns": list(seen)})
+    if j.finish is not None:
+        CallRecord.from_json(j.finish["record"])
     h = j.header
     try:
         store.start_session(session_id=j.session_id, trainee=h["trainee"], scenario_id=h["scenario_id"],

@@ -676,8 +676,11 @@ async def test_a_broken_store_does_not_stop_practice(home: Path) -> None:
         turn = await say(pilot, GOOD_REPLIES[0])
         assert turn["next"] == "verified"
         await wait_for(pilot, lambda: app.store_failed, "the store problem")
-        notes = [n.message for n in app._notifications if "not being saved" in n.message]
-        assert len(notes) == 1 and "disk on fire" in notes[0]
+        await wait_for(pilot, lambda: app.saves_failing, "the turn kept in the journal")
+        notes = [n.message for n in app._notifications if "could not be saved" in n.message]
+        assert len(notes) == 1 and "disk on fire" in notes[0] and "kept on this computer" in notes[0]
+        journal = list((home / "journal").glob("*.jsonl"))  # issue 14: the turn is kept, not dropped
+        assert len(journal) == 1 and GOOD_REPLIES[0] in journal[0].read_text(encoding="utf-8")
 
 
 async def test_scenario_given_on_the_command_line_opens_its_brief(home: Path) -> None:

@@ -309,13 +309,22 @@ def test_a_failed_store_fails_each_write_not_the_caller() -> None:
     def broken() -> Any:
         raise OSError("read-only file system")
 
+    from callsim.core.journal import pending
+    from callsim.core.store import StoreError
+    from callsim.tui.recorder import NotSaved
+
     recorder = Recorder(broken)
     log = SessionLog(recorder, trainee="t", scenario_id="x", scenario_version=1, seed=1, mode="coaching")
-    with pytest.raises(OSError):
+    with pytest.raises(StoreError, match="read-only file system"):
         log.start().result(timeout=5)
     turns, states, _ = played_turns()
-    with pytest.raises(OSError):
+    # issue 14: the turn is not lost: it is kept in the journal, and the caller is told why
+    with pytest.raises(NotSaved, match="read-only.*kept on this computer"):
         log.turn(turns[0], states[0]).result(timeout=5)
+    assert log.unsaved == 1 and recorder.unsaved() == [log]
+    kept = pending()
+    assert [j.session_id for j in kept] == [log.session_id] and [t["turn"] for t in kept[0].turns] == [
+        turns[0].to_json()]
     recorder.close()
 
 

@@ -20,6 +20,9 @@ EXTENSIONS = ("callsim.cli_eval", "callsim.cli_store", "callsim.cli_report", "ca
               "callsim.cli_preview")
 
 
+UNSAVED = 3  # exit code: the call was played but is only in the local journal, not yet in the session store
+
+
 class UserError(Exception):
     pass
 
@@ -90,7 +93,13 @@ def cmd_play(a: argparse.Namespace) -> int:
     from callsim.cli_store import plain_call
 
     call, recorder = plain_call(a, UserError)  # new, or resumed (--resume); recorded into the store
-    record = play(call, guided=a.guided, coaching=not a.assessment, recorder=recorder)
+    try:
+        record = play(call, guided=a.guided, coaching=not a.assessment, recorder=recorder)
+    finally:
+        if recorder is not None:
+            recorder.close()
+    if recorder is not None and recorder.unsaved:
+        return UNSAVED  # the call is in the journal, not the store: a script must not think it was saved
     return 0 if record.ended else 1
 
 
@@ -112,13 +121,20 @@ def cmd_run(a: argparse.Namespace) -> int:
             if recorder is not None:
                 recorder.turn(turn, call.state())
     record = call.record()
+    unsaved = False
     if recorder is not None:
         if call.ended:
-            recorder.finish(record)
-        elif recorder.session_id:
+            recorder.finish(record)  # a store fault keeps the call in the journal (recorder.unsaved says so)
+        recorder.close()
+        unsaved = recorder.unsaved > 0
+        if unsaved:
+            from callsim.cli_store import unsaved_message
+
+            print(f"callsim: {unsaved_message(recorder)}", file=sys.stderr)
+        elif not call.ended and recorder.session_id:
             print(f"callsim: the call is unfinished; continue it with: callsim run --resume {recorder.session_id} "
                   "--replies FILE", file=sys.stderr)
-        if recorder.session_id:  # a trainer's trial run lands in the cohort unless they say otherwise: say so
+        if recorder.session_id and not unsaved:  # a trainer's trial run lands in the cohort: say so
             print(f"callsim: stored as session {recorder.session_id} (mode scripted): it shows in sessions, "
                   "reports and exports. For a trial run that stays out of them, add --no-store.", file=sys.stderr)
     if a.json:
@@ -127,7 +143,7 @@ def cmd_run(a: argparse.Namespace) -> int:
         from callsim.core.report import debrief
 
         print(debrief(record, call.scenario), end="")
-    return 0
+    return UNSAVED if unsaved else 0
 
 
 def cmd_score(a: argparse.Namespace) -> int:

@@ -66,8 +66,10 @@ def write_atomically(path: Path, text: str, user_error: ErrorType) -> None:
 
 
 def cmd_report(a: argparse.Namespace, user_error: ErrorType) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from callsim.core.reporting import build, render_report
-    from callsim.core.store import StoreError
+    from callsim.core.store import StoreError, plain_reason
 
     if a.max_evidence < 0:
         raise user_error("--max-evidence must be 0 (no cap) or more")
@@ -86,6 +88,8 @@ def cmd_report(a: argparse.Namespace, user_error: ErrorType) -> int:
             print(file=sys.stderr)
     except StoreError as e:
         raise user_error(str(e)) from None
+    except SQLAlchemyError as e:  # the database went away mid-report, a damaged file, say
+        raise user_error(f"the session database {store.describe()} failed: {plain_reason(e)}") from None
     finally:
         store.close()
     page = render_report(data, filters, scenario_titles=scenario_titles(data.scenarios), title=a.title)

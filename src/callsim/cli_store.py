@@ -76,6 +76,51 @@ def open_store(url: str | None, user_error: ErrorType) -> Store:
         raise user_error(str(e)) from None
 
 
+def sync_journal(store: Store, say: Callable[[str], None]) -> list[str]:
+    """Write calls kept in the local journal into ``store`` (see core.journal); say what happened.
+    Returns the journalled calls still waiting, one line each."""
+    from callsim.core.journal import sync, unreadable
+
+    result = sync(store)
+    if result.saved:
+        n = len(result.saved)
+        say(f"{n} call{'' if n == 1 else 's'} kept in the journal now saved to the session store: "
+            + ", ".join(result.saved))
+    if result.problem:
+        say(f"journalled calls could not be saved yet ({_plain(result.problem)})")
+    for path, why in [*unreadable(), *result.unusable]:
+        say(f"cannot use the journal file {path} ({why}); it is left as it is")
+    return [j.describe() for j in result.waiting]
+
+
+def _plain(reason: str) -> str:
+    from callsim.core.store import plain_reason
+
+    return plain_reason(Exception(reason))
+
+
+def _waiting_line(waiting: list[str]) -> str:
+    from callsim.core.journal import journal_dir
+
+    n = len(waiting)
+    return (f"{n} call{'' if n == 1 else 's'} waiting to be saved: " + "; ".join(waiting)
+            + f". They are kept in {journal_dir()} and are saved the next time callsim reaches the store "
+            "(callsim sessions, play or run).")
+
+
+def unsaved_message(recorder: SessionRecorder) -> str:
+    """What plain mode and `run` say when a call ends with turns still only in the journal."""
+    n = len(recorder.waiting_turns)
+    what = f"{n} turn{'' if n == 1 else 's'}" if n else ""
+    if recorder.waiting_record:
+        what = f"{what} and the end of the call" if what else "the end of the call"
+    where = (f"kept in {recorder.journal_path}" if recorder.journal_path and not recorder.journal_problem
+             else f"NOT fully kept: the journal could not be written ({recorder.journal_problem})")
+    return (f"This call is not in the session store yet ({recorder.problem}): {what} "
+            f"{'is' if not n or (n == 1 and not recorder.waiting_record) else 'are'} {where}, and will be saved "
+            "the next time callsim reaches the store (callsim sessions, play or run).")
+
+
 @contextmanager
 def _store(a: argparse.Namespace, user_error: ErrorType) -> Iterator[Store]:
     from sqlalchemy.exc import SQLAlchemyError
@@ -87,9 +132,10 @@ def _store(a: argparse.Namespace, user_error: ErrorType) -> Iterator[Store]:
         yield store
     except StoreError as e:
         raise user_error(str(e)) from None
-    except SQLAlchemyError as e:  # the database went away mid-command, say
-        reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
-        raise user_error(f"the session database {store.describe()} failed: {reason}") from None
+    except SQLAlchemyError as e:  # the database went away mid-command, a damaged file, say
+        from callsim.core.store import plain_reason
+
+        raise user_error(f"the session database {store.describe()} failed: {plain_reason(e)}") from None
     finally:
         store.close()
 
@@ -151,9 +197,11 @@ def add_store_args(s: argparse.ArgumentParser, resume_help: str) -> None:
 def plain_call(a: argparse.Namespace, user_error: ErrorType, *, mode: str | None = None,
                warn: Callable[[str], None] | None = None) -> tuple[Call, SessionRecorder | None]:
     """The call for ``play --plain`` or ``run``: new, or resumed from the store; and its recorder."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from callsim.cli import _scenario
     from callsim.core.rubric import load_rubric
-    from callsim.core.store import SessionRecorder, StoreError
+    from callsim.core.store import SessionRecorder, Store, StoreError, store_target
     from callsim.core.walkthrough import compiled_for
 
     resume = getattr(a, "resume", None)
@@ -167,7 +215,24 @@ def plain_call(a: argparse.Namespace, user_error: ErrorType, *, mode: str | None
         raise user_error("give a SCENARIO (an id from `callsim list`, or a .yaml path), or --resume")
     trainee = trainee_name(getattr(a, "trainee", None))
     warn = warn or (lambda msg: print(f"callsim: {msg}", file=sys.stderr))
-    store = open_store(getattr(a, "db", None), user_error)
+    url = getattr(a, "db", None)
+
+    def reopen() -> Store:
+        return Store.open(url)
+
+    try:
+        store: Store | None = Store.open(url)
+    except StoreError as e:
+        if resume is not None:
+            raise user_error(f"cannot resume: {e}") from None
+        warn(f"the session store is unreachable ({_plain(str(e))}). You can still practise: this call is "
+             "kept in the journal on this computer and saved to the store when it is back.")
+        store = None
+    if store is not None:
+        try:
+            sync_journal(store, warn)
+        except Exception as e:  # noqa: BLE001 - syncing must never stop a call from starting
+            warn(f"journalled calls could not be saved yet ({_plain(str(e))})")
     try:
         if resume is None:
             scenario = _scenario(a.scenario)
@@ -175,7 +240,9 @@ def plain_call(a: argparse.Namespace, user_error: ErrorType, *, mode: str | None
             call = compiled_for(scenario).new_call(a.seed)
             return call, SessionRecorder(store, trainee=trainee, scenario_id=scenario.id,
                                          scenario_version=scenario.version, seed=a.seed, mode=mode,
-                                         rubric_version=load_rubric().version, warn=warn)
+                                         rubric_version=load_rubric().version, warn=warn, reopen=reopen,
+                                         target=store_target(url))
+        assert store is not None
         only = _scenario(a.scenario).id if a.scenario else None
         summary = _pick_unfinished(store, trainee, resume, only, user_error)
         scenario = _scenario(summary.scenario_id)
@@ -194,13 +261,23 @@ def plain_call(a: argparse.Namespace, user_error: ErrorType, *, mode: str | None
         return call, SessionRecorder(store, trainee=summary.trainee, scenario_id=summary.scenario_id,
                                      scenario_version=summary.scenario_version, seed=summary.seed,
                                      mode=summary.mode, rubric_version=summary.rubric_version,
-                                     session_id=summary.id, warn=warn)
-    except StoreError as e:
-        store.close()
-        raise user_error(str(e)) from None
+                                     session_id=summary.id, warn=warn, reopen=reopen, target=store_target(url))
+    except (StoreError, SQLAlchemyError) as e:
+        if store is not None:
+            store.close()
+        raise user_error(_plain_error(e)) from None
     except BaseException:
-        store.close()
+        if store is not None:
+            store.close()
         raise
+
+
+def _plain_error(e: Exception) -> str:
+    from callsim.core.store import StoreError, plain_reason
+
+    if isinstance(e, StoreError):
+        return str(e)
+    return f"the session database failed: {plain_reason(e)}"
 
 
 def _pick_unfinished(store: Store, trainee: str, ref: str, scenario_id: str | None,
@@ -235,13 +312,29 @@ def _pick_unfinished(store: Store, trainee: str, ref: str, scenario_id: str | No
 
 
 def cmd_sessions(a: argparse.Namespace, user_error: ErrorType) -> int:
+    from callsim.core.journal import pending
+
     filters = _filters(a, user_error)
-    with _store(a, user_error) as store:
-        rows = store.list_sessions(**filters, limit=a.limit, offset=a.offset, order=a.order)
-        total = store.count_sessions(**filters)
+
+    def say(msg: str) -> None:
+        print(f"callsim: {msg}", file=sys.stderr)
+
+    try:
+        with _store(a, user_error) as store:
+            waiting = sync_journal(store, say)
+            rows = store.list_sessions(**filters, limit=a.limit, offset=a.offset, order=a.order)
+            total = store.count_sessions(**filters)
+    except user_error:  # the store is unreachable or failed: still say what the journal holds
+        kept = [j.describe() for j in pending()]
+        if kept:
+            say(_waiting_line(kept))
+        raise
     if a.json:
-        print(json.dumps({"total": total, "sessions": [r.to_dict() for r in rows]}, indent=2, ensure_ascii=False))
+        print(json.dumps({"total": total, "sessions": [r.to_dict() for r in rows], "waiting": waiting},
+                         indent=2, ensure_ascii=False))
         return 0
+    if waiting:
+        print(_waiting_line(waiting))
     if not rows:
         print("No sessions." if not total else f"No sessions on this page ({total} in all).")
         return 0

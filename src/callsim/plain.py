@@ -63,7 +63,7 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
         if raw == "":
             _say(out)
             _say(out, "(input ended: the call is left unfinished)")
-            if recorder is not None and recorder.session_id:
+            if recorder is not None and recorder.session_id and not recorder.unsaved:
                 _say(out, f"Resume it with: callsim play --plain --resume {recorder.session_id}")
             break
         reply, warning = clean_reply(raw)
@@ -100,14 +100,13 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
         _say(out)
     record = call.record()
     if recorder is not None and call.ended:
-        from callsim.core.store import StoreError
-
-        try:
-            recorder.finish(record)
-        except StoreError as e:  # the debrief still follows; the turns already saved stay saved
-            _say(out, f"Could not save the end of this call: {e}", "  ! ")
+        recorder.finish(record)  # a store fault keeps the call in the journal (recorder.unsaved says so)
     out.write(debrief(record, s))
-    if recorder is not None and recorder.session_id and call.ended:
+    if recorder is not None and recorder.unsaved:
+        from callsim.cli_store import unsaved_message
+
+        _say(out, unsaved_message(recorder), "  ! ")
+    elif recorder is not None and recorder.session_id and call.ended:
         _say(out, f"Saved as session {recorder.session_id}.")
     out.flush()
     return record

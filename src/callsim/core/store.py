@@ -91,6 +91,14 @@ class TurnExists(StoreError):
     """That turn of that session is already stored (a retried write whose first try had committed)."""
 
 
+class SessionExists(StoreError):
+    """A session with the id asked for is already stored (a journalled call written before)."""
+
+
+class SessionFinished(StoreError):
+    """That session has finished: nothing more can be written to it."""
+
+
 # --------------------------------------------------------------------------- schema
 
 
@@ -332,6 +340,11 @@ def safe_url(url: URL | str) -> str:
     return u.render_as_string(hide_password=True)
 
 
+def store_target(url: str | None = None) -> str:
+    """The store ``url`` (or the default) names, as :meth:`Store.describe` and journals write it."""
+    return safe_url(normalise_url(url or default_url()))
+
+
 class Store:
     """Sessions, turns and reviews in one database. Thread-safe; one per process is plenty."""
 
@@ -450,8 +463,12 @@ class Store:
     # ---- recording a call ---------------------------------------------------------------------
     def start_session(self, *, trainee: str, scenario_id: str, scenario_version: int, seed: int,
                       mode: str = "coaching", rubric_version: int = 1,
-                      state: CallState | Mapping[str, Any] | None = None) -> str:
+                      state: CallState | Mapping[str, Any] | None = None, session_id: str | None = None,
+                      started: datetime | None = None) -> str:
         """Create a session and return its id. ``state`` (optional) is the call's state before any reply.
+
+        ``session_id`` and ``started`` (a journalled call, written later) give the id and start time; a
+        session with that id already stored raises :class:`SessionExists`.
 
         Here and in :meth:`record_turn` and :meth:`finish_session`, the call's turn, state and record are the
         types of :mod:`callsim.core.record` (or their JSON, which is read as the type first)."""
@@ -460,7 +477,7 @@ class Store:
             raise StoreError("a session needs a trainee name")
         if not mode or len(mode) > 20:
             raise StoreError(f"a session mode is a short word such as {', '.join(MODES)}, not '{mode}'")
-        now = self._clock()
+        now = started or self._clock()
         row = {
             "trainee": trainee[:200], "scenario_id": scenario_id, "scenario_version": int(scenario_version),
             "rubric_version": int(rubric_version), "seed": int(seed), "mode": mode, "started": now,
@@ -468,21 +485,25 @@ class Store:
             "state": _read(CallState, state).without_turns() if state is not None else None,
         }
         for _ in range(5):
-            sid = new_session_id()
+            sid = session_id or new_session_id()
             try:
                 with self._writer.begin() as conn:
                     conn.execute(sessions.insert().values(id=sid, **row))
                 return sid
             except IntegrityError:  # an id collision: astronomically rare, but cheap to handle
+                if session_id is not None:
+                    raise SessionExists(f"session {session_id} is already stored") from None
                 continue
         raise StoreError("could not allocate a session id")
 
     def record_turn(self, session_id: str, turn: Turn | Mapping[str, Any],
-                    state: CallState | Mapping[str, Any]) -> None:
-        """Store one turn (from ``Call.respond``) and the call's state after it. Committed on return."""
+                    state: CallState | Mapping[str, Any], *, at: datetime | None = None) -> None:
+        """Store one turn (from ``Call.respond``) and the call's state after it. Committed on return.
+
+        ``at``: when the turn was taken (a journalled turn written later); else now."""
         turn, state = _read(Turn, turn), _read(CallState, state)
         idx = turn.index
-        now = self._clock()
+        now = at or self._clock()
         try:
             with self._writer.begin() as conn:  # both statements or neither
                 done = conn.execute(
@@ -497,12 +518,13 @@ class Store:
         except IntegrityError:
             raise TurnExists(f"turn {idx} of session {session_id} is already recorded") from None
 
-    def finish_session(self, session_id: str, record: CallRecord | Mapping[str, Any]) -> None:
-        """Mark the session finished with its call record (``Call.record()``).
+    def finish_session(self, session_id: str, record: CallRecord | Mapping[str, Any], *,
+                       at: datetime | None = None) -> None:
+        """Mark the session finished with its call record (``Call.record()``), ``at`` that time (else now).
 
         Turns in the record that were never stored (a write that failed earlier) are stored now."""
         record = _read(CallRecord, record)
-        now = self._clock()
+        now = at or self._clock()
         scores, outcome, compliance = record.scores, record.outcome, record.compliance
         with self._writer.begin() as conn:
             have = set(conn.execute(select(turns.c.idx).where(turns.c.session_id == session_id)).scalars())
@@ -532,7 +554,7 @@ class Store:
         ended = conn.execute(select(sessions.c.ended).where(sessions.c.id == session_id)).first()
         if ended is None:
             raise SessionNotFound(f"no session '{session_id}'")
-        raise StoreError(f"session {session_id} has already finished")
+        raise SessionFinished(f"session {session_id} has already finished")
 
     def add_review(self, session_id: str, *, reviewer: str, comment: str,
                    override_score: float | None = None, reason: str | None = None) -> None:
@@ -686,57 +708,192 @@ class SessionRecorder:
     """Records one call as it is played: the session is created at the first turn (so a call abandoned
     before any reply leaves nothing behind), each turn is committed as it is taken, then the record.
 
-    A write that fails (the database unreachable for longer than the busy timeout, say) does not stop
-    the call: the turn is kept and written with the next one, or with the record at the end.
+    A write that fails (the file read-only or corrupt, the disk full, the server down) does not stop the
+    call and loses nothing: the trainee is told once (``warn``), the whole call so far is kept in the local
+    journal (:mod:`callsim.core.journal`) and rewritten there at every turn, and every later turn tries the
+    store again (``reopen`` opens it when it could not be opened at the start). Once a write succeeds,
+    everything waiting is written, the journal file is removed and ``warn`` says so. ``unsaved`` says how
+    many turns (and whether the record) are still only in the journal; ``journal_path`` where.
+
+    The session id is chosen before the first write, so a call written later from the journal keeps it and
+    is never stored twice (a session or turn already there is skipped).
     """
 
-    def __init__(self, store: Store, *, trainee: str, scenario_id: str, scenario_version: int, seed: int,
+    def __init__(self, store: Store | None, *, trainee: str, scenario_id: str, scenario_version: int, seed: int,
                  mode: str = "coaching", rubric_version: int = 1, session_id: str | None = None,
-                 warn: Callable[[str], None] | None = None) -> None:
+                 warn: Callable[[str], None] | None = None, reopen: Callable[[], Store] | None = None,
+                 target: str | None = None, journal_dir: Path | None = None) -> None:
         self.store = store
-        self.session_id = session_id
+        self.session_id = session_id  # set once the session is stored or journalled
+        self._sid = session_id or new_session_id()
+        self._created = session_id is not None  # the session is in the store
         self._start = {"trainee": trainee, "scenario_id": scenario_id, "scenario_version": scenario_version,
                        "seed": seed, "mode": mode, "rubric_version": rubric_version}
-        self._pending: list[Turn] = []
+        self._started_at = datetime.now(UTC)
+        self._all: list[tuple[datetime, Turn, CallState | Mapping[str, Any]]] = []  # every turn of this run
+        self._pending: list[tuple[Turn, CallState | Mapping[str, Any]]] = []
+        self._finish: CallRecord | None = None  # the record, until it is stored
+        self._finished_at: datetime | None = None
         self._warn = warn or (lambda msg: None)
-        self.failed = False  # True while some turn is written only in memory
+        self._reopen = reopen
+        if target is None:
+            target = store.describe() if store is not None and hasattr(store, "describe") else store_target()
+        self._target = target
+        self._journal_dir = journal_dir
+        self._journal: Any = None  # a callsim.core.journal.Journal once something is only there
+        self.failed = store is None  # True while some write is only in memory and the journal
+        self.problem = ""  # why the last write failed, in plain words
+        self.journal_problem = ""  # why the last journal write failed ("" when the journal holds the call)
+
+    @property
+    def unsaved(self) -> int:
+        """How many writes are not in the store yet: turns waiting, plus one for the record."""
+        return len(self._pending) + (1 if self._finish is not None else 0)
+
+    @property
+    def waiting_turns(self) -> list[int]:
+        """The numbers of the turns not in the store yet."""
+        return [t.index for t, _ in self._pending]
+
+    @property
+    def waiting_record(self) -> bool:
+        """Is the end of the call (its record) not in the store yet?"""
+        return self._finish is not None
+
+    @property
+    def journal_path(self) -> Path | None:
+        return None if self._journal is None else self._journal.path
 
     def start(self) -> str:
         """Create the session now (if it is not there yet) and return its id."""
-        if self.session_id is None:
-            self.session_id = self.store.start_session(**self._start)  # type: ignore[arg-type]
-        return self.session_id
+        if not self._created:
+            store = self._store()
+            try:
+                self._sid = store.start_session(session_id=self._sid, started=self._started_at,
+                                                **self._start)  # type: ignore[arg-type]
+            except SessionExists:
+                pass  # an earlier try committed after all
+            self._created = True
+        self.session_id = self._sid
+        return self._sid
 
     def turn(self, turn: Turn | Mapping[str, Any], state: CallState | Mapping[str, Any]) -> None:
         turn = _read(Turn, turn)
-        self._pending.append(turn)
+        self._all.append((datetime.now(UTC), turn, state))
+        self._pending.append((turn, state))
+        self._flush(f"turn {turn.index}")
+
+    def finish(self, record: CallRecord | Mapping[str, Any]) -> None:
+        """Store the record (and any turn not yet saved). When the store cannot take it, the call is kept in
+        the journal: check ``unsaved`` (this does not raise for a store fault)."""
+        record = _read(CallRecord, record)
+        if not record.turns and not self._created and not self._all:
+            return  # nothing was said: no session
+        self._finish, self._finished_at = record, datetime.now(UTC)
+        self._flush("the end of the call")
+
+    def close(self) -> None:
+        """This recorder writes no more (its journal, if any, may now be synced by others)."""
+        if self._journal is not None:
+            self._journal.release()
+
+    def _store(self) -> Store:
+        if self.store is None:
+            if self._reopen is None:
+                raise StoreError("the session store is not open")
+            try:
+                self.store = self._reopen()
+            except StoreError:
+                raise
+            except Exception as e:  # noqa: BLE001 - whatever opening raised, the call goes on
+                raise StoreError(str(e) or type(e).__name__) from None
+        return self.store
+
+    def _flush(self, what: str) -> None:
         try:
             sid = self.start()
+            store = self._store()
             while self._pending:
+                t, s = self._pending[0]
                 try:
-                    self.store.record_turn(sid, self._pending[0], state)
+                    store.record_turn(sid, t, s)
                 except TurnExists:
                     pass  # an earlier try committed after all
                 self._pending.pop(0)
-            if self.failed:
-                self._warn("the session store is back: every turn so far is saved")
-            self.failed = False
+            if self._finish is not None:
+                try:
+                    store.finish_session(sid, self._finish)
+                except SessionFinished:
+                    if self._journal is None:
+                        raise
+                self._finish = None
         except (StoreError, SQLAlchemyError) as e:
-            if not self.failed:
-                self._warn(f"could not save this turn ({_short(e)}); callsim will try again after the next one")
+            self.problem = plain_reason(e)
+            first = not self.failed
             self.failed = True
+            journal_was_ok = not self.journal_problem
+            where = self._keep()
+            if first:
+                self._warn(f"could not save {what} ({self.problem}); {where}")
+            elif journal_was_ok and self.journal_problem:  # the journal has just failed too: say so
+                self._warn(f"could not save {what} ({self.problem}); {where}")
+            return
+        if self._journal is not None:
+            self._journal.remove()
+            self._journal = None
+        if self.failed:
+            self._warn("the session store is back: every turn so far is saved")
+        self.failed = False
+        self.problem = ""
 
-    def finish(self, record: CallRecord | Mapping[str, Any]) -> None:
-        """Store the record (and any turn not yet saved). Raises StoreError when that fails."""
-        record = _read(CallRecord, record)
-        if not record.turns and self.session_id is None:
-            return  # nothing was said: no session
+    def _keep(self) -> str:
+        """Write the call so far to the journal; returns what to tell the trainee."""
+        from callsim.core.journal import Journal
+
         try:
-            self.store.finish_session(self.start(), record)
-            self._pending.clear()
-            self.failed = False
-        except SQLAlchemyError as e:
-            raise StoreError(f"could not save the call: {_short(e)}") from None
+            if self._journal is None:
+                self._journal = Journal.new(self._sid, store=self._target, started=self._started_at,
+                                            details=dict(self._start), folder=self._journal_dir)
+            self._journal.set_call(
+                ((at, t.to_json(), _read(CallState, s).to_json()) for at, t, s in self._all),
+                None if self._finish is None else (self._finished_at or datetime.now(UTC), self._finish.to_json()),
+            )
+            self._journal.write()
+        except OSError as e:
+            self.journal_problem = str(e.strerror or e)
+            return (f"it could not be kept in the journal either ({self.journal_problem}): only this window "
+                    "holds it now")
+        self.journal_problem = ""
+        self.session_id = self._sid
+        return (f"the call is kept on this computer ({self._journal.path}) and will be saved when the store "
+                "is back")
+
+
+def plain_reason(e: Exception) -> str:
+    """Why a store write failed, in words a trainee can read: never SQL, parameters or a URL's password."""
+    reason = _short(e)
+    low = reason.lower()
+    for needle, words in _PLAIN_REASONS:
+        if needle in low:
+            return words
+    if isinstance(e, SQLAlchemyError):
+        return reason.split("[SQL:")[0].strip()[:200] or "the session database failed"
+    return reason[:300]
+
+
+_PLAIN_REASONS = (
+    ("readonly", "the session database is read-only"),
+    ("read-only", "the session database is read-only"),
+    ("not a database", "the session database file is damaged (not a database)"),
+    ("malformed", "the session database file is damaged"),
+    ("disk is full", "the disk is full"),
+    ("database or disk is full", "the disk is full"),
+    ("database is locked", "the session database is locked by another program"),
+    ("connection refused", "the session database server is not answering (connection refused)"),
+    ("server closed the connection", "the session database server closed the connection"),
+    ("terminating connection", "the session database server was restarted"),
+    ("could not connect", "the session database server cannot be reached"),
+)
 
 
 def _short(e: Exception) -> str:
@@ -900,7 +1057,8 @@ def run_migrations(conn: Connection, revision: str) -> None:
 
 
 __all__ = [
-    "HEAD", "REVISIONS", "Review", "SessionDetail", "SessionNotFound", "SessionRecorder", "SessionSummary", "Store",
-    "StoreError", "TurnExists",
-    "default_url", "metadata", "new_session_id", "normalise_url", "run_migrations", "safe_url",
+    "HEAD", "REVISIONS", "Review", "SessionDetail", "SessionExists", "SessionFinished", "SessionNotFound",
+    "SessionRecorder", "SessionSummary", "Store", "StoreError", "TurnExists",
+    "default_url", "metadata", "new_session_id", "normalise_url", "plain_reason", "run_migrations", "safe_url",
+    "store_target",
 ]

@@ -29,6 +29,9 @@ def run_app(scenario: str | None = None, seed: int = 1, trainee: str | None = No
         settings = load_config()
         _log_to_file()
         from callsim.tui.app import CallsimApp  # Textual itself: about 90 ms
+        from callsim.tui.paste import install
+
+        install()  # a pasted reply arrives whole, in order, without escape codes (issue 14)
 
         app = CallsimApp(settings, trainee=trainee, scenario=scenario, seed=seed, db=db, launched=launched,
                          feedback=None if assessment is None else ("assessment" if assessment else "coaching"),

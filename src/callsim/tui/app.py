@@ -32,7 +32,7 @@ from callsim.config import Config, check_keymap, did_you_mean, save_config
 from callsim.tui import keys
 from callsim.tui.catalog import Card, Catalog, ScenarioProblem
 from callsim.tui.messages import LibraryShown
-from callsim.tui.recorder import WHAT_IF, Recorder, SessionLog, StoreOpener, default_opener
+from callsim.tui.recorder import WHAT_IF, NotSaved, Recorder, SessionLog, StoreOpener, default_opener
 from callsim.tui.themes import DARK, LIGHT
 
 if TYPE_CHECKING:
@@ -42,6 +42,16 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("callsim.tui")
 T = TypeVar("T")
+UNSAVED = 3  # the exit code when a call is only in the local journal (as `callsim play --plain` and `run`)
+
+
+def unsaved_message(logs: list[SessionLog]) -> str:
+    """What the app prints on quitting with calls not yet in the session store."""
+    n = len(logs)
+    where = ", ".join(str(one.journal_path) for one in logs if one.journal_path) or "nowhere (the journal failed)"
+    return (f"callsim: {n} call{'' if n == 1 else 's'} not saved in the session store yet ({logs[0].problem}). "
+            f"Kept on this computer: {where}. They are saved the next time callsim reaches the store "
+            "(callsim sessions, play or run).")
 
 
 class CallsimApp(App[int]):
@@ -91,8 +101,9 @@ class CallsimApp(App[int]):
         self._cards_in_first_frame = False
         self.cards_ready = asyncio.Event()
         self.first_frame = asyncio.Event()  # the library with its cards has been drawn once
-        self.recorder = Recorder(store or default_opener(db))
+        self.recorder = Recorder(store or default_opener(db), url=db)
         self.store_failed = False
+        self.saves_failing = ""  # "kept": turns go to the journal; "lost": not even there (each told once)
         self._compile = compiler
         self.resume_request = resume  # "" resumes the latest unfinished call, an id that session
         self._gc_paused = gc_paused  # run_app paused garbage collection until the first frame
@@ -295,8 +306,19 @@ class CallsimApp(App[int]):
         async def watch() -> None:
             try:
                 await asyncio.wrap_future(future)
+            except NotSaved as e:  # kept in the journal: say so at once (again only if that changes)
+                log.warning("store problem while %s: %s", what, e)
+                kept = "could not be kept" not in str(e)
+                if self.saves_failing != ("kept" if kept else "lost"):
+                    self.saves_failing = "kept" if kept else "lost"
+                    self.notify(f"This call could not be saved to the session store: {e}. Practice goes on.",
+                                severity="error", timeout=15, markup=False)
             except Exception as e:  # noqa: BLE001
                 self.store_problem(e, what)
+            else:
+                if self.saves_failing and not self.recorder.unsaved():
+                    self.saves_failing = ""
+                    self.notify("The session store is back: every turn is saved.", markup=False)
 
         self.run_worker(watch(), group="store", exit_on_error=False)
 
@@ -304,7 +326,11 @@ class CallsimApp(App[int]):
         log.warning("store problem while %s: %r", what, error)
         if not self.store_failed:
             self.store_failed = True
-            self.notify(f"Your sessions are not being saved ({what} failed: {error}). Practice still works.",
+            from callsim.core.store import plain_reason
+
+            reason = plain_reason(error) if isinstance(error, Exception) else str(error)
+            self.notify(f"The session store is not answering ({what} failed: {reason}). Practice still works: "
+                        "your calls are kept on this computer and saved when it is back.",
                         severity="error", timeout=10, markup=False)
 
     @work(group="best", exclusive=True)
@@ -477,8 +503,13 @@ class CallsimApp(App[int]):
 
     # ------------------------------------------------------------------------------------ shutdown
     async def action_quit(self) -> None:
-        self.exit(0)
+        await self.flush()
+        unsaved = self.recorder.unsaved()
+        if not unsaved:
+            self.exit(0)
+            return
+        self.exit(UNSAVED, return_code=UNSAVED, message=unsaved_message(unsaved))
 
     async def flush(self) -> None:
-        """Wait until every store write queued so far has landed."""
-        await self.store(lambda s: None)
+        """Wait until every store write queued so far has landed (or failed into the journal)."""
+        await asyncio.wrap_future(self.recorder.call(lambda: None))

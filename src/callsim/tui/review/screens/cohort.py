@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from textual.widgets.data_table import ColumnKey
 
+from callsim.core.store import plain_reason
 from callsim.tui import render
 from callsim.tui.review import keys
 from callsim.tui.review.data import Cohort, CountRow, Filters, GroupRow
@@ -100,7 +101,7 @@ class CohortScreen(Screen[None]):
         try:
             c = await self.review.db(lambda d: d.cohort(filters, missed=False))
         except Exception as e:  # noqa: BLE001
-            self.notify(f"Could not aggregate the cohort: {e}", severity="error", markup=False)
+            self.notify(f"Could not aggregate the cohort: {plain_reason(e)}", severity="error", markup=False)
             return
         self.cohort = c
         self.query_one("#co-head", Static).update(self._head(c))
@@ -115,7 +116,7 @@ class CohortScreen(Screen[None]):
         try:
             missed = await self.review.db(lambda d: d.missed(filters))
         except Exception as e:  # noqa: BLE001
-            self.notify(f"Could not count the missed behaviours: {e}", severity="error", markup=False)
+            self.notify(f"Could not count the missed behaviours: {plain_reason(e)}", severity="error", markup=False)
             return
         assert self.cohort is not None
         c = self.cohort = Cohort(self.cohort.filters, self.cohort.calls, self.cohort.trainees, self.cohort.scenarios,

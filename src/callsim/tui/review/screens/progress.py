@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
+from callsim.core.store import plain_reason
 from callsim.tui import render
 from callsim.tui.review import keys
 from callsim.tui.review.data import Filters, Progress, timeline
@@ -79,7 +80,7 @@ class ProgressScreen(Screen[None]):
         try:
             p = await self.review.db(lambda d: d.progress(trainee, filters, tz))
         except Exception as e:  # noqa: BLE001
-            self.notify(f"Could not read the progress: {e}", severity="error", markup=False)
+            self.notify(f"Could not read the progress: {plain_reason(e)}", severity="error", markup=False)
             return
         if p.trainee != self.trainee:
             return

@@ -1,15 +1,18 @@
 """Add a review: a comment, or an override score with the reason for it. The machine's score is kept.
 
 The dialog checks what the store would refuse (nothing at all; a score outside 0-100; a score without a
-reason) and says so in place, so the lead fixes it without losing what they typed.
+reason) and says so in place, so the lead fixes it without losing what they typed. Given ``save``, the
+dialog saves before it closes: when saving fails (the database read-only, damaged, gone) it stays open with
+everything typed and says why in plain words (issue 14: it used to close, reopen empty, and show the SQL).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -55,11 +58,13 @@ def check(reviewer: str, comment: str, score: str, reason: str) -> ReviewInput |
 class ReviewDialog(ModalScreen[ReviewInput | None]):
     BINDINGS = keys.bindings("Review")  # type: ignore[assignment]
 
-    def __init__(self, session_id: str, machine: float | None, reviewer: str) -> None:
+    def __init__(self, session_id: str, machine: float | None, reviewer: str,
+                 save: Callable[[ReviewInput], Awaitable[str | None]] | None = None) -> None:
         super().__init__()
         self.session_id = session_id
         self.machine = machine
         self.reviewer = reviewer
+        self._save_review = save  # saves, and returns None or what went wrong in words
 
     def compose(self) -> ComposeResult:
         machine = "none (unfinished)" if self.machine is None else f"{self.machine:.0f}/100"
@@ -92,9 +97,32 @@ class ReviewDialog(ModalScreen[ReviewInput | None]):
     def action_save(self) -> None:
         result = self.value()
         if isinstance(result, str):
-            self.query_one("#rv-error", Static).update(Content.styled(result, "bold $text-error"))
+            self.say(result)
             return
-        self.dismiss(result)
+        if self._save_review is None:
+            self.dismiss(result)
+            return
+        self.saving(result)
+
+    def say(self, problem: str) -> None:
+        self.query_one("#rv-error", Static).update(Content.styled(problem, "bold $text-error"))
+
+    @work(group="rv-save", exclusive=True)
+    async def saving(self, review: ReviewInput) -> None:
+        assert self._save_review is not None
+        button = self.query_one("#rv-save", Button)
+        if button.disabled:
+            return  # already saving
+        button.disabled = True
+        self.query_one("#rv-error", Static).update(Content.styled("Saving…", render.MUTED))
+        try:
+            problem = await self._save_review(review)
+        finally:
+            button.disabled = False
+        if problem:
+            self.say(problem)  # the dialog stays, with everything the lead typed
+            return
+        self.dismiss(review)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

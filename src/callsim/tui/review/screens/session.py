@@ -9,6 +9,7 @@ scenario is no longer installed is still shown, from its stored record.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
 from textual import on, work
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from callsim.tui.review.app import ReviewApp
 
 TABS = ("tab-debrief", "tab-transcript", "tab-reviews")
+log = logging.getLogger("callsim.review")
 
 
 def score_line(d: SessionDetail) -> Content:
@@ -130,6 +132,7 @@ class SessionScreen(Screen[None]):
         self._labels: dict[str, str] = {}
         self._turns: list[Turn] = []
         self._record: CallRecord | None = None
+        self._saved: SessionDetail | None = None  # the session as saved with a new review, for _got_review
 
     @property
     def review(self) -> ReviewApp:
@@ -167,7 +170,10 @@ class SessionScreen(Screen[None]):
             detail = await self.review.db(lambda d: d.detail(sid))
             turns, record = detail.call_turns(), detail.call_record()
         except Exception as e:  # noqa: BLE001 - unknown session, database gone: say so, go back
-            self.notify(f"Could not open session {sid}: {e}", severity="error", markup=False, timeout=10)
+            from callsim.core.store import plain_reason
+
+            self.notify(f"Could not open session {sid}: {plain_reason(e)}", severity="error", markup=False,
+                        timeout=10)
             if self.is_current:
                 self.app.pop_screen()
             return
@@ -276,21 +282,28 @@ class SessionScreen(Screen[None]):
     def action_add_review(self) -> None:
         if self.detail is None:
             return
-        self.app.push_screen(ReviewDialog(self.detail.id, self.detail.overall, self.review.reviewer), self._got_review)
+        self.app.push_screen(ReviewDialog(self.detail.id, self.detail.overall, self.review.reviewer,
+                                          save=self.save_review), self._got_review)
 
-    def _got_review(self, review: ReviewInput | None) -> None:
-        if review is not None:
-            self.save_review(review)
-
-    @work(group="save-review")
-    async def save_review(self, r: ReviewInput) -> None:
+    async def save_review(self, r: ReviewInput) -> str | None:
+        """Save the review; None when saved, else what went wrong in plain words (the dialog shows it)."""
         sid = self.session_id
         try:
-            detail = await self.review.db(lambda d: d.add_review(
+            self._saved = await self.review.db(lambda d: d.add_review(
                 sid, reviewer=r.reviewer, comment=r.comment, override_score=r.override_score, reason=r.reason))
         except Exception as e:  # noqa: BLE001 - a refusal (StoreError) or the database gone: nothing was saved
-            self.notify(f"The review was not saved: {e}", severity="error", markup=False, timeout=10)
+            from callsim.core.store import plain_reason
+
+            log.warning("review not saved on %s: %r", sid, e)
+            what = "comment" if r.comment else "review"
+            return f"Could not save the review: {plain_reason(e)}. Your {what} is still here."
+        return None
+
+    def _got_review(self, review: ReviewInput | None) -> None:
+        detail, self._saved = self._saved, None
+        if review is None or detail is None:
             return
+        sid = self.session_id
         self.show(detail, self._turns, self._record)  # the same call, one more review
         self.query_one("#s-tabs", TabbedContent).active = "tab-reviews"
         self.notify("Review saved. The machine's score is kept beside it.")

@@ -78,6 +78,7 @@ class SessionsScreen(Screen[None]):
         self.generation = 0
         self._offset = 0
         self._inflight: int | None = None  # the generation a page is being fetched for
+        self.problem: str | None = None  # why the last page could not be read, in plain words (on the status line)
         self._keys: set[str] = set()
         self._wide: bool | None = None
         self._width = 0
@@ -179,6 +180,7 @@ class SessionsScreen(Screen[None]):
         self.total = None
         self.exhausted = False
         self._inflight = None
+        self.problem = None
         self._build_columns()
         self._status()
         self.count_rows(self.generation)
@@ -202,14 +204,20 @@ class SessionsScreen(Screen[None]):
         filters, order, size = self.filters, self.order, self.review.page_size
         try:
             page = await self.review.db(lambda d: d.page(filters, order, offset, size))
-        except Exception as e:  # noqa: BLE001 - shown to the lead; the table stays as it was
-            if generation == self.generation:
-                self._inflight = None
-            self.notify(f"Could not read the sessions: {e}", severity="error", markup=False, timeout=10)
+        except Exception as e:  # noqa: BLE001 - shown to the lead in plain words; the table stays as it was
+            from callsim.core.store import plain_reason
+
+            if generation != self.generation:
+                return
+            self._inflight = None
+            self.problem = f"Could not read the sessions: {plain_reason(e)}."
+            self._status()
+            self.notify(self.problem, severity="error", markup=False, timeout=10)
             return
         if generation != self.generation:
             return  # the filters or the order changed while this page was on its way
         self._inflight = None
+        self.problem = None
         self._offset += len(page)
         self.pages_loaded += 1
         for s in page:
@@ -256,7 +264,9 @@ class SessionsScreen(Screen[None]):
         loaded = len(self.rows)
         total = "…" if self.total is None else f"{self.total:,}"
         parts = [f"{loaded:,} of {total} loaded"]
-        if self._inflight == self.generation:
+        if self.problem:
+            parts.insert(0, self.problem)
+        elif self._inflight == self.generation:
             parts.append("loading more…")
         key = self.order.lstrip("-")
         name = next((c.label for c in COLUMNS if c.order == key), key)

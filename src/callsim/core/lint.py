@@ -61,6 +61,10 @@ class Check:
     run: CheckFn
 
 
+CROSS_FILE_CODES = frozenset({"E117"})
+"""Codes about several files at once, reported by ``callsim lint`` over the files it reads and the library
+(core/library.py: ``id_clashes``), not by a check of one file."""
+
 CHECKS: dict[str, Check] = {}
 """Every check by its code, in the order they are defined (the output is sorted by position anyway)."""
 

@@ -399,8 +399,9 @@ async def test_quick_disconnects_leave_no_app_running(serve_with: Callable[..., 
     ('["stdin", 5]', WS_UNSUPPORTED),
     ('["resize", "big"]', WS_UNSUPPORTED),
     (b"\x00\x01", WS_UNSUPPORTED),
+    ("[" * 100_000, WS_UNSUPPORTED),
     ("300 KiB", WS_TOO_BIG),
-], ids=["text", "object", "stdin-number", "resize-string", "binary", "oversized"])
+], ids=["text", "object", "stdin-number", "resize-string", "binary", "deeply-nested", "oversized"])
 async def test_malformed_or_oversized_messages_end_the_session(serve_with: Callable[..., Served],
                                                              send: str | bytes, code: int) -> None:
     import aiohttp

@@ -293,7 +293,7 @@ class Session:
         """``["stdin", "keys"]``, ``["resize", {"width": w, "height": h}]``, ``["ping", s]``, ``["focus"]``..."""
         try:
             envelope = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[...": nested too deep to parse
             raise _Malformed from None
         if not isinstance(envelope, list) or not envelope or not isinstance(envelope[0], str):
             raise _Malformed

@@ -34,6 +34,8 @@ import pytest
 from callsim import serve
 from callsim.cli import build_parser, main
 
+from .serve_procs import apps, zombies
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "fixtures" / "tiny.yaml"
 REPLY = "Hi, it's Jo from Acme Energy. Can I check I'm speaking to Sam Lee?"
@@ -194,37 +196,7 @@ class Served:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
     def apps(self) -> list[int]:
-        return _apps(self.home)
-
-
-def _apps(home: Path) -> list[int]:
-    """The live app processes (``-m callsim.serve``) of servers using ``home``, wherever they are now.
-
-    Found by their environment, not by parentage, so an app that outlived its server (re-parented to
-    init) is found too. Zombies are not counted (their environment is gone); see :func:`_zombies`.
-    """
-    marker = f"CALLSIM_HOME={home}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        with contextlib.suppress(OSError):
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-            if b"callsim.serve" in argv and marker in (entry / "environ").read_bytes().split(b"\0"):
-                found.append(int(entry.name))
-    return found
-
-
-def _zombies(parent: int) -> list[int]:
-    """Children of ``parent`` that have ended and not been reaped."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            with contextlib.suppress(OSError):
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                if fields[0] == "Z" and int(fields[1]) == parent:
-                    found.append(int(entry.name))
-    return found
+        return apps(self.home)
 
 
 def _wait_until(check: Callable[[], bool], what: str, timeout: float = 60) -> None:
@@ -237,7 +209,7 @@ def _wait_until(check: Callable[[], bool], what: str, timeout: float = 60) -> No
 
 
 def _kill_apps(home: Path) -> None:
-    for pid in _apps(home):
+    for pid in apps(home):
         with contextlib.suppress(OSError):
             os.kill(pid, signal.SIGKILL)
 
@@ -389,7 +361,7 @@ async def test_quick_disconnects_leave_no_app_running(serve_with: Callable[..., 
     assert seen >= 1, "no app process was ever started: the test proved nothing"
     _wait_until(lambda: not server.apps(), "every app process to end after its connection closed")
     assert server.proc.poll() is None, server.output()
-    _wait_until(lambda: not _zombies(server.proc.pid), "the ended apps to be reaped")
+    _wait_until(lambda: not zombies(server.proc.pid), "the ended apps to be reaped")
     assert "Traceback" not in server.output()
 
 
@@ -710,3 +682,22 @@ def test_the_page_says_why_a_session_ended(serve_with: Callable[..., Served]) ->
         assert message == "Session ended: no input for 3 seconds. Restart to begin again."
         assert console_errors(driver) == []
     _wait_until(lambda: not server.apps(), "the app to end")
+
+
+def test_the_server_never_imports_textual_and_the_app_not_the_server() -> None:
+    """The server process stays light (no Textual); each app process does not load the server's aiohttp."""
+    code = ("import sys, callsim.serve, callsim.serve_session, callsim.cli_serve; "
+            "print(sorted(m for m in ('textual', 'callsim.tui') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=_env())
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    code = ("import sys, callsim.serve; callsim.serve._die_with_server(); "
+            "print(sorted(m for m in ('aiohttp', 'textual_serve') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env=_env(CALLSIM_SERVE_PID=str(os.getpid())))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    if sys.platform.startswith("linux"):  # started by a server that has died already: the app ends at once
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                              env=_env(CALLSIM_SERVE_PID="1"))
+        assert done.returncode == 1 and done.stdout == ""

@@ -45,6 +45,7 @@ DEFAULT_PORT = 8000
 DEFAULT_MAX_SESSIONS = 20
 DEFAULT_IDLE_MINUTES = 30.0
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9._~-]{8,200}")
+SERVER_PID_VARIABLE = "CALLSIM_SERVE_PID"  # in an app's environment: the server that started it
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 _FONT_LINK = '<link\n      rel="stylesheet"\n      href="https://fonts.googleapis.com/css?family=Roboto%20Mono"\n    />'
 _FONT_FACE = """<style>
@@ -327,8 +328,6 @@ def _die_with_server() -> None:
 
     The server ends its apps itself; this covers a server killed with SIGKILL, which cannot.
     """
-    from callsim.serve_session import SERVER_PID_VARIABLE
-
     server = os.environ.get(SERVER_PID_VARIABLE, "")
     if not server.isdigit() or not sys.platform.startswith("linux"):
         return

@@ -35,9 +35,10 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
+from callsim.serve import SERVER_PID_VARIABLE
+
 log = logging.getLogger("callsim.serve")
 
-SERVER_PID_VARIABLE = "CALLSIM_SERVE_PID"
 MAX_MESSAGE_BYTES = 256 * 1024  # a browser sends keys, pastes and sizes; anything larger ends the session
 QUIT_GRACE = 3.0  # seconds an app that has had input gets to quit by itself (it may be saving a turn)
 TERM_GRACE = 2.0  # then SIGTERM to its process group, and this long before SIGKILL

@@ -701,3 +701,28 @@ def test_the_server_never_imports_textual_and_the_app_not_the_server() -> None:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                               env=_env(CALLSIM_SERVE_PID="1"))
         assert done.returncode == 1 and done.stdout == ""
+
+
+def test_a_browser_with_the_tokened_address_gets_the_app(serve_with: Callable[..., Served]) -> None:
+    """The token path for real: the address with ?token= opens the app (the websocket carries the cookie)."""
+    from tests.browser import chromium, console_errors
+
+    server = serve_with("--token", TOKEN)
+    with chromium(1024, 700) as driver:
+        driver.get(server.url)  # no token: refused, with a plain message
+        assert "needs its access token" in driver.find_element("tag name", "body").text
+        refused = console_errors(driver)  # reads (and so clears) the log: the 403s, and only them
+        assert refused and all("403 (Forbidden)" in str(e["message"]) for e in refused), refused
+        driver.get(f"{server.url}?token={TOKEN}")
+        deadline = time.monotonic() + 60
+        while "-first-byte" not in str(driver.execute_script("return document.body.className")):
+            assert time.monotonic() < deadline, f"the app never drew in the page:\n{server.output()}"
+            time.sleep(0.2)
+        assert len(server.apps()) == 1
+        driver.get(server.url)  # reloading without the token: the cookie carries it
+        deadline = time.monotonic() + 60
+        while "-first-byte" not in str(driver.execute_script("return document.body.className")):
+            assert time.monotonic() < deadline, f"the app never drew after a reload:\n{server.output()}"
+            time.sleep(0.2)
+        assert console_errors(driver) == []
+    _wait_until(lambda: not server.apps(), "the apps to end once the browser has gone")

@@ -351,13 +351,13 @@ class Sessions:
         """The websocket route: a session, or a clear refusal when the server is full or stopping."""
         if self.stopping or len(self.active) >= self.max_sessions:
             websocket = web.WebSocketResponse(max_msg_size=MAX_MESSAGE_BYTES)
-            await websocket.prepare(request)
             if self.stopping:
                 code, reason = WSCloseCode.GOING_AWAY, "The callsim server is stopping."
             else:
                 code, reason = WSCloseCode.TRY_AGAIN_LATER, (
                     f"callsim is full: {self.max_sessions} sessions are open. Try again in a few minutes.")
-            with contextlib.suppress(Exception):
+            with contextlib.suppress(Exception):  # a client gone mid-handshake needs no answer
+                await websocket.prepare(request)
                 await asyncio.wait_for(websocket.close(code=code, message=reason.encode("utf-8")), CLOSE_WAIT)
             return websocket
         session = Session(self, request)

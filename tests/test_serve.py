@@ -214,7 +214,7 @@ def _kill_apps(home: Path) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def _start(tmp_path: Path, *args: str, name: str = "serve") -> Served:
+def _start(tmp_path: Path, *args: str, name: str = "serve", **env: str) -> Served:
     """``callsim serve ARGS`` on a free port (of 127.0.0.1 unless ARGS say --host), once it answers."""
     home = Path(os.environ["CALLSIM_HOME"])
     scenarios = home / "scenarios"
@@ -225,7 +225,7 @@ def _start(tmp_path: Path, *args: str, name: str = "serve") -> Served:
     with log.open("wb") as sink:
         proc = subprocess.Popen(
             [sys.executable, "-m", "callsim.cli", "serve", "--port", str(port), *args],
-            stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=_env(), cwd=tmp_path,
+            stdout=sink, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=_env(**env), cwd=tmp_path,
             start_new_session=True,
         )
     server = Served(proc, port, log, home)
@@ -262,8 +262,8 @@ def serve_with(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     """Start ``callsim serve`` with other options; every server (and any app left) is stopped after."""
     started: list[Served] = []
 
-    def start(*args: str) -> Served:
-        started.append(_start(tmp_path, *args, name=f"serve{len(started)}"))
+    def start(*args: str, **env: str) -> Served:
+        started.append(_start(tmp_path, *args, name=f"serve{len(started)}", **env))
         return started[-1]
 
     try:
@@ -337,29 +337,43 @@ async def _resize(ws: Any) -> None:
 
 
 async def test_quick_disconnects_leave_no_app_running(serve_with: Callable[..., Served]) -> None:
-    """The reviewer's leak: connect, resize, close within ~0.3 s, at every point of the app's start."""
+    """The reviewer's leak: connect, resize, close within ~0.3 s, at every point of the apps' start.
+
+    Three clients at once, 12 cycles each. With textual-serve's own handler, an app whose first output
+    came after its browser had gone was no longer read: its cursor kept blinking into a full pipe, so it
+    never got as far as quitting. Hence the blinking cursor here (the other tests turn it off).
+    """
     import aiohttp
 
-    server = serve_with("--max-sessions", "50")
+    server = serve_with("--max-sessions", "50", CALLSIM_CURSOR_BLINK="true")
     seen = 0
-    async with aiohttp.ClientSession() as client:
-        for i in range(16):
-            ws = await client.ws_connect(server.ws_url)
-            kind = i % 4
-            if kind != 3:
-                await _resize(ws)
-            if kind == 1:
-                await asyncio.sleep(0.1 + 0.02 * i)
-            if kind == 2:  # wait for the app to exist, then go without a close frame (a dropped connection)
-                deadline = time.monotonic() + 30
-                while not server.apps() and time.monotonic() < deadline:
-                    await asyncio.sleep(0.05)
-                seen = max(seen, len(server.apps()))
-                transport = ws._response.connection.transport  # noqa: SLF001 - to drop it like a crash
-                transport.abort()
-            await ws.close()
+
+    async def client_cycles(first: int) -> None:
+        nonlocal seen
+        async with aiohttp.ClientSession() as client:
+            for i in range(first, first + 12):
+                ws = await client.ws_connect(server.ws_url)
+                kind = i % 4
+                if kind != 3:
+                    await _resize(ws)
+                if kind == 1:  # read what comes for 0 to 0.45 s, as a browser would
+                    with contextlib.suppress(TimeoutError):
+                        while True:
+                            await ws.receive(timeout=0.05 * (i % 10) or 0.01)
+                if kind == 2:  # wait for an app to exist, then go without a close frame (a dropped connection)
+                    deadline = time.monotonic() + 30
+                    while not server.apps() and time.monotonic() < deadline:
+                        await asyncio.sleep(0.05)
+                    seen = max(seen, len(server.apps()))
+                    transport = ws._response.connection.transport  # noqa: SLF001 - to drop it like a crash
+                    transport.abort()
+                await ws.close()
+
+    await asyncio.gather(*(client_cycles(start) for start in (0, 12, 24)))
     assert seen >= 1, "no app process was ever started: the test proved nothing"
-    _wait_until(lambda: not server.apps(), "every app process to end after its connection closed")
+    # An app with no input gets SIGTERM when its connection closes and SIGKILL 2 s later: 20 s is generous.
+    # (textual-serve's own handler left most of them running well past that, some for good.)
+    _wait_until(lambda: not server.apps(), "every app process to end after its connection closed", timeout=20)
     assert server.proc.poll() is None, server.output()
     _wait_until(lambda: not zombies(server.proc.pid), "the ended apps to be reaped")
     assert "Traceback" not in server.output()
@@ -724,5 +738,6 @@ def test_a_browser_with_the_tokened_address_gets_the_app(serve_with: Callable[..
         while "-first-byte" not in str(driver.execute_script("return document.body.className")):
             assert time.monotonic() < deadline, f"the app never drew after a reload:\n{server.output()}"
             time.sleep(0.2)
-        assert console_errors(driver) == []
+        # (the refused visit's favicon request may be logged late: it is one of the deliberate 403s)
+        assert [e for e in console_errors(driver) if "/favicon.ico - " not in str(e["message"])] == []
     _wait_until(lambda: not server.apps(), "the apps to end once the browser has gone")

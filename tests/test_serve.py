@@ -741,3 +741,11 @@ def test_a_browser_with_the_tokened_address_gets_the_app(serve_with: Callable[..
         # (the refused visit's favicon request may be logged late: it is one of the deliberate 403s)
         assert [e for e in console_errors(driver) if "/favicon.ico - " not in str(e["message"])] == []
     _wait_until(lambda: not server.apps(), "the apps to end once the browser has gone")
+
+
+@pytest.mark.parametrize(("value", "size"), [(120, 120), ("40", 40), (0, 1), (10**9, 1000), (float("inf"), 80),
+                                             (float("nan"), 80), (None, 80), ([], 80), ("wide", 80)])
+def test_terminal_sizes_from_the_browser_are_bounded(value: Any, size: int) -> None:
+    from callsim.serve_session import _size
+
+    assert _size(value, 80) == size

@@ -193,7 +193,7 @@ class AppProcess(AppService):
 def _size(value: Any, default: int) -> int:
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: JSON's Infinity
         return default
     return max(1, min(_SIZE_LIMIT, number))
 

@@ -749,3 +749,17 @@ def test_terminal_sizes_from_the_browser_are_bounded(value: Any, size: int) -> N
     from callsim.serve_session import _size
 
     assert _size(value, 80) == size
+
+
+def test_the_token_can_come_from_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """CALLSIM_SERVE_TOKEN keeps the token out of other users' process lists; --token wins over it."""
+    given: list[str | None] = []
+    monkeypatch.setattr(serve, "serve", lambda *a, **k: given.append(k["token"]))
+    monkeypatch.setenv("CALLSIM_SERVE_TOKEN", "from-the-environment")
+    assert main(["serve"]) == 0
+    assert main(["serve", "--token", TOKEN]) == 0
+    assert given == ["from-the-environment", TOKEN]
+    monkeypatch.setenv("CALLSIM_SERVE_TOKEN", "bad token")
+    assert main(["serve"]) == 1
+    assert "CALLSIM_SERVE_TOKEN: an access token is 8 to 200" in capsys.readouterr().err

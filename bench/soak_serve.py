@@ -196,8 +196,9 @@ def main(argv: list[str] | None = None) -> int:
             at = text.index("Traceback")
             print(f"soak: the server's log has a traceback:\n{text[max(0, at - 300):at + 3000]}", file=sys.stderr)
     finally:
-        with contextlib.suppress(OSError):
-            os.killpg(server.pid, signal.SIGKILL)
+        if server.poll() is None:  # still ours (not yet reaped): its group is the server's own
+            with contextlib.suppress(OSError):
+                os.killpg(server.pid, signal.SIGKILL)
         for pid in apps(home):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)

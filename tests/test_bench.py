@@ -28,3 +28,13 @@ def test_the_scorer_benchmark_runs() -> None:
     done = _run(str(BENCH / "bench_scorer.py"), "--n", "5", "--repeat", "1")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ms" in done.stdout and "Traceback" not in done.stderr
+
+
+def test_the_serve_soak_runs_and_counts_no_leak() -> None:
+    """bench/soak_serve.py, small: a real server, 12 cycles, every outcome counted, no app left (issue 14)."""
+    done = _run(str(BENCH / "soak_serve.py"), "--cycles", "12", "--settle", "30", "--json")
+    assert done.returncode == 0, done.stdout + done.stderr
+    numbers = json.loads(done.stdout)
+    assert numbers["cycles"] == 12 and sum(numbers["outcomes"].values()) == 12
+    assert numbers["leaked_while_running"] == numbers["unreaped_while_running"] == numbers["leaked_after_stop"] == 0
+    assert numbers["server_exit"] == 0 and numbers["server_tracebacks"] == 0

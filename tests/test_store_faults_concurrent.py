@@ -28,7 +28,7 @@ from typing import IO
 import pytest
 from sqlalchemy import text
 
-from callsim.core.journal import Journal
+from callsim.core.journal import STALE_TEMPORARY_S, Journal, journal_dir, sync
 from callsim.core.store import Store
 
 from .conftest import ROOT
@@ -301,4 +301,24 @@ def test_calls_killed_at_random_points_resume_with_nothing_lost(
     with Store.open(url) as store, store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM turns")).scalar() == TRIALS * CALL  # none twice
     leftovers = [p.name for p in journal_files(_isolated_home)]
+    assert all(re.fullmatch(r"\.\w+\.jsonl\..+", n) for n in leftovers)  # at most a killed write's temporary file
     print(f"\n{TRIALS} kills on {url.split(':')[0]}: " + "; ".join(seen) + f"; left in journal/: {leftovers}")
+
+
+def test_a_temporary_file_left_by_a_killed_journal_write_is_deleted_once_old(tmp_path: Path,
+                                                                              _isolated_home: Path) -> None:
+    """A kill between the temporary file and the rename leaves the journal whole and the temporary file
+    behind (the PostgreSQL kills above left one); a later sync deletes it once it is old, never a young one
+    (another callsim's write under way), and never counts either as a call."""
+    folder = journal_dir()
+    folder.mkdir(parents=True)
+    stale, young = folder / ".k7m2p9q4rs.jsonl.a1b2c3", folder / ".q4rs7m2p9k.jsonl.d4e5f6"
+    for p in (stale, young):
+        p.write_text('{"kind":"call","format":1,"sess', encoding="utf-8")  # half a write
+    old = time.time() - STALE_TEMPORARY_S - 60
+    os.utime(stale, (old, old))
+    with Store.open(f"sqlite:///{tmp_path / 'calls.db'}") as store:
+        result = sync(store)
+        assert result.saved == [] and result.waiting == [] and result.unusable == []
+        assert store.count_sessions() == 0
+    assert not stale.exists() and young.exists()

@@ -322,3 +322,65 @@ def test_a_temporary_file_left_by_a_killed_journal_write_is_deleted_once_old(tmp
         assert result.saved == [] and result.waiting == [] and result.unusable == []
         assert store.count_sessions() == 0
     assert not stale.exists() and young.exists()
+
+
+HAMMER = r'''
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from callsim.core.journal import Journal
+
+j = Journal.new("hammer0001", store="sqlite:///calls.db", started=datetime.now(UTC), details={"trainee": "Kit"},
+                folder=Path(sys.argv[1]))
+turns = []
+while True:  # rewrites the journal as fast as it can, one turn more each time, until killed
+    if len(turns) == 200:
+        turns.clear()
+    n = len(turns) + 1
+    turns.append((datetime.now(UTC), {"index": n, "reply": f"{n}:" + "x" * 2000}, {"n": n}))
+    j.set_call(turns, None)
+    j.write()
+    if n == 1 and len(sys.argv) > 2:
+        print("ready", flush=True)
+        del sys.argv[2]
+'''
+
+
+def _said_ready(out: Path, proc: subprocess.Popen[str]) -> bool:
+    return "ready" in out.read_text(encoding="utf-8") or proc.poll() is not None
+
+
+def test_a_journal_rewritten_under_sigkill_is_always_one_whole_version(tmp_path: Path) -> None:
+    """The journal's own promise, with the kills landing inside its writes: a process rewrites one journal
+    as fast as it can and is killed at a seeded random moment, 30 times; what is left is always one whole
+    version (every line readable, turns 1..k complete), never a torn or empty file."""
+    rng = random.Random(1414)
+    torn_writes = 0
+    for trial in range(30):
+        folder = tmp_path / f"j{trial}"
+        folder.mkdir()
+        ready = folder.parent / f"ready{trial}"
+        with open(ready, "w", encoding="utf-8") as out:
+            proc = subprocess.Popen([sys.executable, "-c", HAMMER, str(folder), "say"], stdout=out,
+                                    stderr=subprocess.PIPE, text=True, cwd=ROOT)
+        try:
+            wait_until(partial(_said_ready, ready, proc), "the journal's first write")
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            time.sleep(rng.uniform(0.0, 0.3))
+        finally:
+            proc.kill()
+            proc.wait(timeout=30)
+        assert proc.returncode == -signal.SIGKILL
+        path = folder / "hammer0001.jsonl"
+        kept = Journal.read(path)  # raises on a torn file
+        k = len(kept.turns)
+        assert k >= 1
+        assert [t["turn"] for t in kept.turns] == [{"index": i, "reply": f"{i}:" + "x" * 2000}
+                                                    for i in range(1, k + 1)]
+        assert path.read_bytes().endswith(b"\n")
+        others = [p.name for p in folder.iterdir() if p != path]
+        assert len(others) <= 1 and all(n.startswith(".hammer0001.jsonl.") for n in others), others
+        torn_writes += len(others)
+    print(f"\n30 kills of a journal writer: {torn_writes} landed inside a write (temporary file left), "
+          "0 journals torn")

@@ -448,7 +448,7 @@ class Proxy:
         ls = socket.socket()
         ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         ls.bind(("127.0.0.1", self.port))
-        ls.listen(16)
+        ls.listen(64)  # 50 concurrent calls reconnect at once (test_store_faults_concurrent.py)
         self._listener = ls
         threading.Thread(target=self._accept, args=(ls,), daemon=True).start()
 
@@ -481,6 +481,10 @@ class Proxy:
                 client.close()
                 continue
             with self._lock:
+                if self._listener is not ls:  # down() ran while this one was being connected: cut it too
+                    client.close()
+                    server.close()
+                    return
                 self._conns += [client, server]
             for a, b in ((client, server), (server, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()

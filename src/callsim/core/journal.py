@@ -4,9 +4,9 @@ When a write to the store fails (the file read-only or corrupt, the disk full, t
 down or restarting), :class:`~callsim.core.store.SessionRecorder` keeps the call here: one JSON-lines file
 per call in ``journal/`` beside the settings (``home()/journal``), rewritten whole and atomically
 (a temporary file, fsync, rename) at every turn, so a crash leaves the previous version or the new one,
-never half a line. The first line says which call it is and which store it belongs to; then one line per
-turn (the turn, and the call's state without its turns), and a last line with the record once the call
-ended.
+never half a line (a kill between the two leaves the temporary file too: a later sync deletes it once it
+is old). The first line says which call it is and which store it belongs to; then one line per turn (the
+turn, and the call's state without its turns), and a last line with the record once the call ended.
 
 :func:`sync` writes journalled calls into the store (at the next start of ``play``, ``run``,
 ``sessions`` or the app, and by the recorder itself when the store comes back mid-call) and deletes each
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 FOLDER = "journal"
 SUFFIX = ".jsonl"
 FORMAT = 1
+STALE_TEMPORARY_S = 600  # a journal write's temporary file lives for one write: one this old was left by a crash
 _live: set[Path] = set()  # journals a recorder in this process is still writing: never synced under it
 _live_lock = threading.Lock()
 
@@ -220,6 +221,7 @@ def sync(store: Store, folder: Path | None = None, *,
 
     result = SyncResult()
     target = store.describe()
+    remove_stale_temporary(folder)
     for j in pending(folder):
         if j.store != target or j.in_use() or (skip is not None and skip(j)):
             result.waiting.append(j)
@@ -239,6 +241,27 @@ def sync(store: Store, folder: Path | None = None, *,
         j.remove()
         result.saved.append(j.session_id)
     return result
+
+
+def remove_stale_temporary(folder: Path | None = None) -> list[Path]:
+    """Delete the temporary files that journal writes killed mid-way left behind (the journal itself is whole:
+    the rename never happened). Only old ones: a younger one may be a write under way in another callsim."""
+    import time
+
+    folder = folder or journal_dir()
+    gone: list[Path] = []
+    try:
+        temporary = list(folder.glob(f".*{SUFFIX}.*"))
+    except OSError:
+        return gone
+    for p in temporary:
+        try:
+            if time.time() - p.stat().st_mtime > STALE_TEMPORARY_S:
+                p.unlink()
+                gone.append(p)
+        except OSError:
+            continue
+    return gone
 
 
 def write_call(store: Store, j: Journal) -> None:
@@ -283,4 +306,5 @@ def _reason(e: Exception) -> str:
     return lines[0] if lines else type(e).__name__
 
 
-__all__ = ["Journal", "SyncResult", "journal_dir", "pending", "sync", "unreadable", "write_call"]
+__all__ = ["Journal", "SyncResult", "journal_dir", "pending", "remove_stale_temporary", "sync", "unreadable",
+           "write_call"]

@@ -343,3 +343,24 @@ def test_warm_words_in_a_reply_that_ends_in_a_hang_up_win_no_trust() -> None:
     text2 = text.replace("      - goto: hung_up\n  agreed:", "      - goto: agreed\n  agreed:")
     call2 = CompiledScenario(load_text(text2).scenario).new_call(seed=1)  # type: ignore[arg-type]
     assert call2.respond(warm).mood["trust"] > 3
+
+
+def test_the_same_warm_sentence_pasted_again_wins_less_trust_each_time() -> None:
+    """Issue 13 (seen in issue 15's walk): pasting one empathic sentence over and over took trust to 10/10;
+    the rubric's nudges for what went well now count only the reply's new words."""
+    text = (ROOT / "tests" / "fixtures" / "tiny.yaml").read_text(encoding="utf-8")
+    text = text.replace("  anger: {min: 0, max: 10, start: 2}", "  anger: {min: 0, max: 10, start: 2}\n"
+                        "  trust: {min: 0, max: 10, start: 1}")
+    text = text.replace("      - goto: hung_up\n  agreed:", "      - goto: opening\n  agreed:")
+    text = text.replace("end_when:\n  - when: anger >= 10\n", "end_when:\n  - when: anger >= 10 or turn >= 12\n")
+    result = load_text(text, run_walkthroughs=False)
+    assert result.scenario is not None, [d.format() for d in result.diagnostics]
+    call = CompiledScenario(result.scenario).new_call(seed=1)
+    warm = "I'm so sorry, that sounds really hard. How are you holding up with all of this?"
+    gains = []
+    for _ in range(6):
+        turn = call.respond(warm)
+        gains.append(turn.mood["trust"] - turn.mood_before["trust"])
+    assert gains[0] > 0
+    assert all(b < a for a, b in zip(gains, gains[1:], strict=False) if a > 0.05)  # less each time
+    assert call.mood["trust"] <= 1 + 2 * gains[0]  # not climbing to the top: at most twice the first

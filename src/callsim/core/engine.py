@@ -299,9 +299,11 @@ class Call:
         for bid in score.ids:
             behaviour = self.compiled.rubric.get(bid)
             for var, delta in behaviour.mood.items():
-                defaults[var] = defaults.get(var, 0.0) + delta
                 if behaviour.kind == "penalty":
                     hurtful[var] = hurtful.get(var, 0.0) + delta
+                else:  # words said before in this call win that much less (the same sentence pasted again: none)
+                    delta *= score.fresh
+                defaults[var] = defaults.get(var, 0.0) + delta
         self._apply_mood(defaults, cap=True)
         for bid in score.ids:
             self.seen[bid] += 1

@@ -106,6 +106,9 @@ class TurnScore:
     # Violations the scorer is not confident of: shown with their evidence and counted for review, never a fail.
     possible: tuple[Detection, ...] = ()
     understanding: str = ""  # empty when the learned layer was used; else why the rules scored alone
+    # The share of the reply in new words (1.0; less when it repeats what was said earlier in the call). The
+    # engine moves the mood by what went well only that much: pasting one warm sentence again wins no trust.
+    fresh: float = 1.0
 
     @property
     def behaviour_ids(self) -> set[str]:
@@ -528,6 +531,7 @@ class _Reading:
     epitome: dict[str, int] = field(default_factory=dict)
     empathy: float = 0.0
     deescalation: float = 0.0
+    fresh: float = 1.0
     # assemble
     turn: TurnScore | None = None
 
@@ -745,8 +749,10 @@ class Scorer:
         r.deescalation = self._deescalation(r.found, r.ask_before_ack)
 
     def _step_repeats(self, r: _Reading) -> None:
-        """Reads text, spans, ctx.earlier_replies, empathy, deescalation; lowers both for repeats, with a note."""
+        """Reads text, spans, ctx.earlier_replies, empathy, deescalation; lowers both for repeats, with a note;
+        adds fresh (the share of the reply in new words)."""
         factor = _repeat_factor(r.text, r.spans, r.ctx.earlier_replies)
+        r.fresh = factor
         if factor < 1.0:
             # The same words pasted again earn less each time (half, then a quarter, ...).
             deesc = r.deescalation
@@ -774,6 +780,7 @@ class Scorer:
             },
             possible=tuple(r.possible),
             understanding="" if r.learned is not None or not self.use_learned else learned_status(),
+            fresh=r.fresh,
         )
         better = self.better_alternative(turn, r.ctx, r.typed)
         if better is not None:

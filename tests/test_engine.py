@@ -364,3 +364,18 @@ def test_the_same_warm_sentence_pasted_again_wins_less_trust_each_time() -> None
     assert gains[0] > 0
     assert all(b < a for a, b in zip(gains, gains[1:], strict=False) if a > 0.05)  # less each time
     assert call.mood["trust"] <= 1 + 2 * gains[0]  # not climbing to the top: at most twice the first
+
+
+@pytest.mark.parametrize(("nudges", "expected"), [(1.0, 1.0), (0.5, 0.5), (0.0, 0.0)])
+def test_a_scenario_tunes_how_far_the_default_nudges_move_a_mood(nudges: float, expected: float) -> None:
+    """Issue 13: a deeply suspicious debtor went from trust 1 to 10 with every trust increase removed from the
+    routes: the rubric's built-in nudges could not be tuned per scenario."""
+    text = (ROOT / "tests" / "fixtures" / "tiny.yaml").read_text(encoding="utf-8")
+    text = text.replace("  anger: {min: 0, max: 10, start: 2}", "  anger: {min: 0, max: 10, start: 2}\n"
+                        f"  trust: {{min: 0, max: 10, start: 1, nudges: {nudges}}}")
+    text = text.replace("      - goto: hung_up\n  agreed:", "      - goto: agreed\n  agreed:")
+    result = load_text(text, run_walkthroughs=False)
+    assert result.scenario is not None and result.ok, [d.format() for d in result.diagnostics]
+    call = CompiledScenario(result.scenario).new_call(seed=1)
+    turn = call.respond("I'm so sorry, that sounds really hard.")  # one warm behaviour: +1 trust in the rubric
+    assert turn.mood["trust"] - turn.mood_before["trust"] == pytest.approx(expected)

@@ -264,6 +264,11 @@ class Call:
 
         return get
 
+    def _tuned(self, nudges: dict[str, float]) -> dict[str, float]:
+        """The rubric's default nudges as this scenario's mood variables take them (``nudges`` on each)."""
+        mood = self.scenario.mood
+        return {var: delta * mood[var].nudges for var, delta in nudges.items() if var in mood}
+
     def _apply_mood(self, changes: dict[str, float], *, cap: bool) -> None:
         apply_mood(self.scenario, self.mood, changes, cap=cap)
 
@@ -304,6 +309,7 @@ class Call:
                 else:  # words said before in this call win that much less (the same sentence pasted again: none)
                     delta *= score.fresh
                 defaults[var] = defaults.get(var, 0.0) + delta
+        defaults, hurtful = self._tuned(defaults), self._tuned(hurtful)
         self._apply_mood(defaults, cap=True)
         for bid in score.ids:
             self.seen[bid] += 1

@@ -159,6 +159,12 @@ class MoodVar(Strict):
     max: float = 10
     start: float
     description: str = ""
+    nudges: float = Field(
+        1.0, ge=0, le=3,
+        description="How much the rubric's default nudges move this variable each turn (a warm reply +1 trust): "
+                    "1 as the rubric says, 0.5 for a deeply suspicious debtor whose trust is slow to win, 0 for "
+                    "none (only the routes' own changes move it).",
+    )
 
     @model_validator(mode="after")
     def _bounds(self) -> MoodVar:

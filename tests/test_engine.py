@@ -379,3 +379,19 @@ def test_a_scenario_tunes_how_far_the_default_nudges_move_a_mood(nudges: float, 
     call = CompiledScenario(result.scenario).new_call(seed=1)
     turn = call.respond("I'm so sorry, that sounds really hard.")  # one warm behaviour: +1 trust in the rubric
     assert turn.mood["trust"] - turn.mood_before["trust"] == pytest.approx(expected)
+
+
+def test_a_debtor_who_has_heard_the_company_does_not_ask_who_is_calling() -> None:
+    """Issue 13: job-loss-us answered "Who is this? If you're selling something..." after the trainee had
+    named the company; a line variant with `when: seen.identifies_self` now answers that."""
+    result = load_scenario(SCENARIOS / "job_loss_us.yaml", run_walkthroughs=False)
+    assert result.scenario is not None
+    for seed in range(6):
+        call = CompiledScenario(result.scenario).new_call(seed=seed)
+        call.respond("Hi, it's Casey from Lakeshore Credit Services.")
+        if call.node_id != "who_is_it":
+            continue
+        assert "Who is this" not in call.line.text and "What company" not in call.line.text
+        assert "who are you after" in call.line.text or "I heard the name" in call.line.text
+        return
+    raise AssertionError("no seed reached who_is_it")

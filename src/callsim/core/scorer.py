@@ -749,8 +749,7 @@ class Scorer:
         r.deescalation = self._deescalation(r.found, r.ask_before_ack)
 
     def _step_repeats(self, r: _Reading) -> None:
-        """Reads text, spans, ctx.earlier_replies, empathy, deescalation; lowers both for repeats, with a note;
-        adds fresh (the share of the reply in new words)."""
+        """Reads text, spans, ctx.earlier_replies, empathy, deescalation; lowers both for repeats, adds fresh."""
         factor = _repeat_factor(r.text, r.spans, r.ctx.earlier_replies)
         r.fresh = factor
         if factor < 1.0:

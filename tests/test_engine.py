@@ -395,3 +395,19 @@ def test_a_debtor_who_has_heard_the_company_does_not_ask_who_is_calling() -> Non
         assert "who are you after" in call.line.text or "I heard the name" in call.line.text
         return
     raise AssertionError("no seed reached who_is_it")
+
+
+def test_farhan_is_relieved_only_when_his_question_about_interest_was_answered() -> None:
+    """Issue 13: breathing-space-uk answered "Right. That's a relief" to a reply that did not answer him."""
+    result = load_scenario(SCENARIOS / "breathing_space_uk.yaml", run_walkthroughs=False)
+    assert result.scenario is not None
+    walk = result.scenario.walkthroughs[0].replies
+    for reply, relieved in (("Thanks, I've got that written down.", False), (walk[2], True)):
+        for seed in range(4):
+            call = CompiledScenario(result.scenario).new_call(seed=seed)
+            for earlier in walk[:2]:
+                call.respond(earlier)
+            assert call.node_id == "gives_reference"
+            call.respond(reply)
+            assert call.node_id == "worries"
+            assert ("relief" in call.line.text or "Good." in call.line.text) is relieved, (seed, call.line.text)

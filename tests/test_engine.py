@@ -411,3 +411,23 @@ def test_farhan_is_relieved_only_when_his_question_about_interest_was_answered()
             call.respond(reply)
             assert call.node_id == "worries"
             assert ("relief" in call.line.text or "Good." in call.line.text) is relieved, (seed, call.line.text)
+
+
+def test_travis_does_not_ask_where_the_number_comes_from_after_hearing_the_breakdown() -> None:
+    """Issue 13: hostile-calmable-us asked "where six thousand four hundred comes from" after a full breakdown."""
+    result = load_scenario(SCENARIOS / "hostile_calmable_us.yaml", run_walkthroughs=False)
+    assert result.scenario is not None
+    replies = [
+        "Hi, it's Dana from Summit Ridge Recovery Services. Am I speaking with Travis Lindqvist? Could you confirm "
+        "your date of birth?",
+        "Thanks, Travis. I have to tell you this is a communication from a debt collector, an attempt to collect a "
+        "debt. The balance of $6,418.90 is $5,612.40 left after the auction sale, $690.00 of repossession and "
+        "storage costs, and $116.50 of interest. I'm sorry about the calls to your work, that shouldn't have happened.",
+        "That sounds really frustrating, losing a week's work over it. I understand why you're angry.",
+    ]
+    for seed in range(4):
+        call = CompiledScenario(result.scenario).new_call(seed=seed)
+        for reply in replies:
+            call.respond(reply)
+        assert call.node_id == "cooling"
+        assert "come from" not in call.line.text and "comes from" not in call.line.text, call.line.text

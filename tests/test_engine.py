@@ -431,3 +431,14 @@ def test_travis_does_not_ask_where_the_number_comes_from_after_hearing_the_break
             call.respond(reply)
         assert call.node_id == "cooling"
         assert "come from" not in call.line.text and "comes from" not in call.line.text, call.line.text
+
+
+def test_teresa_names_an_amount_only_when_one_was_said() -> None:
+    """Issue 13: bereavement-us answered "Six thousand...? Is that on me now?" when no amount was said."""
+    result = load_scenario(SCENARIOS / "bereavement_us.yaml", run_walkthroughs=False)
+    assert result.scenario is not None
+    for seed in range(4):
+        call = CompiledScenario(result.scenario).new_call(seed=seed)
+        call.respond("Hello, this is Sam from the collections team. Can I confirm who I am speaking with?")
+        if call.node_id == "blurted":
+            assert "thousand" not in call.line.text.lower(), call.line.text

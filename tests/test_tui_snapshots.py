@@ -113,17 +113,29 @@ _FILLER = (" I want to be sure I have understood all of this properly before we 
 LONG_REPLIES = (GOOD_REPLIES[0] + _FILLER * 4, GOOD_REPLIES[1] + _FILLER * 4)
 
 
-def newest_line_in_view(pilot: Pilot[Any], *, scrolled: bool = True) -> None:
+async def newest_line_in_view(pilot: Pilot[Any], *, scrolled: bool = True) -> None:
     """The last debtor line, and the mood meters, are wholly inside what the screen shows (``scrolled``: and
-    the transcript is long enough to scroll, so this proves something)."""
+    the transcript is long enough to scroll, so this proves something). The screen is read once the app has
+    drawn what it was given (a bounded wait for the frame, not a timing target)."""
     from callsim.tui.widgets import MoodMeters, Transcript
 
     screen = pilot.app.screen
     transcript = screen.query_one(Transcript)
-    last = [w for w in transcript.children if w.has_class("debtor")][-1]
+
+    def last() -> Any:
+        return [w for w in transcript.children if w.has_class("debtor")][-1]
+
+    def in_view() -> bool:
+        return transcript.content_region.contains_region(last().region)
+
+    try:
+        await wait_for(pilot, in_view, "the newest line in view", timeout=5.0)
+    except AssertionError:
+        t = transcript
+        raise AssertionError(f"the newest line {last().region} is outside the view {t.content_region} "
+                             f"(scroll {t.scroll_y} of {t.max_scroll_y}, anchored {t.is_anchored}, "
+                             f"released {t._anchor_released})") from None
     assert transcript.max_scroll_y > 0 or not scrolled, "the call is long enough to scroll"
-    view = transcript.content_region
-    assert view.contains_region(last.region), f"the newest line {last.region} is outside the view {view}"
     sidebar = screen.query_one("#sidebar")
     assert sidebar.region.contains_region(screen.query_one(MoodMeters).region), "the mood meters are cut off"
 
@@ -133,7 +145,7 @@ async def long_call(pilot: Pilot[Any]) -> None:
     for i, reply in enumerate(LONG_REPLIES):
         await say(pilot, reply)
         await settle(pilot)
-        newest_line_in_view(pilot, scrolled=i > 0)
+        await newest_line_in_view(pilot, scrolled=i > 0)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -151,7 +163,7 @@ def test_long_guided_call_ends_in_view(snap_compare: Snap, size: tuple[int, int]
         await say(pilot, LONG_REPLIES[0] + _FILLER * 4)  # typed, then guided for the next node's choices
         await pilot.press("f3")
         await settle(pilot)
-        newest_line_in_view(pilot)
+        await newest_line_in_view(pilot)
         assert pilot.app.screen.query_one("#choices").display
 
     assert snap_compare(make_app(fixed_scorer=True), terminal_size=size, run_before=run)

@@ -51,30 +51,30 @@ class ReplyBox(TextArea):
 class Transcript(VerticalScroll):
     """The conversation so far: debtor lines, the trainee's replies, coaching notes.
 
-    It follows its end: whatever changes the space it has (the guided choices appearing below it, a resized
-    terminal), the newest line stays in view, until the trainee scrolls up to read; the next line brings the
-    view back to the end. (Textual's ``anchor()`` would also do this, but it sets a short transcript at the
-    bottom of the pane.)"""
-
-    _follow = True
+    It follows its end: whatever changes the space it has or the height of what it holds (the guided choices
+    appearing below it, a reply's scores filled in after it was shown, a resized terminal), the newest line
+    stays in view, until the trainee scrolls up to read; the next line brings the view back to the end. This
+    is Textual's anchor, set once the transcript is longer than its pane (anchored while short, it would sit
+    at the bottom of the pane), and kept by the layout itself, so no scroll can run before the layout it
+    needs."""
 
     def add(self, content: Content, kind: str) -> Static:
         entry = Static(content, classes=f"entry {kind}", markup=False)
         self.mount(entry)
-        self._follow = True
-        self.scroll_end(animate=False, immediate=False)
+        self.scroll_end(animate=False, immediate=False)  # also takes back an anchor the trainee released
+        self.call_after_refresh(self._anchor_when_long)
         return entry
 
     def on_resize(self) -> None:
-        if self._follow:
-            self.call_after_refresh(self.scroll_end, animate=False)
+        self._anchor_when_long()
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        self._follow = new_value >= self.max_scroll_y - 1  # scrolled up to read: stay there
+    def _anchor_when_long(self) -> None:
+        if not self.is_anchored and self.max_scroll_y > 0:
+            self.anchor()
 
     def clear(self) -> None:
         self.remove_children()
+        self.anchor(False)
 
 
 class PersonaPanel(Static):

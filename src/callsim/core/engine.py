@@ -306,7 +306,7 @@ class Call:
             for var, delta in behaviour.mood.items():
                 if behaviour.kind == "penalty":
                     hurtful[var] = hurtful.get(var, 0.0) + delta
-                else:  # words said before in this call win that much less (the same sentence pasted again: none)
+                else:  # words said before in this call win less: half the second time, a quarter the third
                     delta *= score.fresh
                 defaults[var] = defaults.get(var, 0.0) + delta
         defaults, hurtful = self._tuned(defaults), self._tuned(hurtful)

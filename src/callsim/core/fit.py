@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from callsim.core.models import ModelAnswer, Scenario
 
@@ -75,14 +76,10 @@ def fitting(answers: Iterable[ModelAnswer], private: frozenset[str], said: Itera
                  if (a.when is None or holds(a.when)) and not unknown_words(a.text, private, known))
 
 
-_RUBRIC_WORDS: set[str] = set()
+@cache
+def _rubric_words() -> frozenset[str]:
+    from callsim.core.rubric import load_rubric
 
-
-def _rubric_words() -> set[str]:
-    if not _RUBRIC_WORDS:
-        from callsim.core.rubric import load_rubric
-
-        r = load_rubric()
-        _RUBRIC_WORDS.update(known_words(t for b in r.behaviours for t in (
-            b.label, b.why, b.tip, *(c.reply for c in b.examples))))
-    return _RUBRIC_WORDS
+    r = load_rubric()
+    texts = (t for b in r.behaviours for t in (b.label, b.why, b.tip, *(c.reply for c in b.examples)))
+    return frozenset(known_words(texts))

@@ -156,12 +156,7 @@ class Lint:
     def told_on_every_way(self) -> dict[str, set[str]]:
         """For each node, the words every call that reaches it has heard from the debtor before it: the words
         of every variant of each node that dominates it (is on every way from the start)."""
-        s = self.scenario
-        into: dict[str, set[str]] = {nid: set() for nid in s.nodes}
-        for nid, node in s.nodes.items():
-            for r in node.routes:
-                if r.goto in into:
-                    into[r.goto].add(nid)
+        s, into = self.scenario, self.routes_into
         everything = set(s.nodes)
         dom: dict[str, set[str]] = {nid: set(everything) for nid in s.nodes}
         if s.start in dom:
@@ -176,9 +171,17 @@ class Lint:
                 new = ({nid} | set.intersection(*preds)) if preds else {nid}
                 if new != dom[nid]:
                     dom[nid], changed = new, True
-        from callsim.core.fit import known_words
+        return {nid: set().union(*(_heard_in(s.nodes[d]) for d in dom[nid] - {nid})) for nid in s.nodes}
 
-        return {nid: known_words(t for d in dom[nid] - {nid} for t in _heard_in(s.nodes[d])) for nid in s.nodes}
+    @cached_property
+    def routes_into(self) -> dict[str, set[str]]:
+        """For each node, the nodes with a route to it."""
+        into: dict[str, set[str]] = {nid: set() for nid in self.scenario.nodes}
+        for nid, node in self.scenario.nodes.items():
+            for r in node.routes:
+                if r.goto in into:
+                    into[r.goto].add(nid)
+        return into
 
     @cached_property
     def conditions(self) -> list[ConditionAt]:
@@ -477,11 +480,7 @@ def no_way_out(lint: Lint) -> Iterator[Problem]:
     s = lint.scenario
     if any(_CALL_LENGTH.search(r.when) for r in s.end_when):
         return
-    into: dict[str, set[str]] = {nid: set() for nid in s.nodes}
-    for nid, node in s.nodes.items():
-        for r in node.routes:
-            if r.goto in into:
-                into[r.goto].add(nid)
+    into = lint.routes_into
     can_end = {nid for nid, node in s.nodes.items() if node.outcome is not None}
     can_end.update(r.goto for r in s.end_when if r.goto in s.nodes)  # not at every node, but it is an ending
     queue = deque(can_end)
@@ -612,7 +611,7 @@ def single_variant(lint: Lint) -> Iterator[Problem]:
 def answer_uses_untold_name(lint: Lint) -> Iterator[Problem]:
     """A model answer that names a private word (core/fit.py: "Ruby", "Maddie") that some way to its node
     has not told the trainee yet: on those calls it is not shown (the scorer composes a line instead)."""
-    from callsim.core.fit import known_words, private_words, unknown_words
+    from callsim.core.fit import private_words, unknown_words
 
     s = lint.scenario
     private = private_words(s)
@@ -620,7 +619,7 @@ def answer_uses_untold_name(lint: Lint) -> Iterator[Problem]:
         return
     told = lint.told_on_every_way
     for path, nid, node in lint.open_nodes():
-        known = told.get(nid, set()) | known_words(_heard_in(node))
+        known = told.get(nid, set()) | _heard_in(node)
         missing_by = [unknown_words(a.text, private, known) for a in node.model_answers]
         if any(not m and a.when is None for m, a in zip(missing_by, node.model_answers, strict=True)):
             continue  # an answer that every call here is shown: the named one is shown only when it fits
@@ -633,14 +632,11 @@ def answer_uses_untold_name(lint: Lint) -> Iterator[Problem]:
                               "the call so far are the ones shown).")
 
 
-def _heard_in(node: Node) -> list[str]:
-    """What every variant of a node's line says: each variant's words, intersected, as text."""
-    if not node.say:
-        return []
+def _heard_in(node: Node) -> set[str]:
+    """The words every variant of a node's line says (whichever is picked, the trainee hears these)."""
     from callsim.core.fit import known_words
 
-    common = set.intersection(*(known_words([ln.text]) for ln in node.say))
-    return [" ".join(sorted(common))]
+    return set.intersection(*(known_words([ln.text]) for ln in node.say)) if node.say else set()
 
 
 # --------------------------------------------------------------------------- walkthroughs

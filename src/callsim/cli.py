@@ -20,9 +20,6 @@ EXTENSIONS = ("callsim.cli_eval", "callsim.cli_store", "callsim.cli_report", "ca
               "callsim.cli_preview")
 
 
-UNSAVED = 3  # exit code: the call was played but is only in the local journal, not yet in the session store
-
-
 class UserError(Exception):
     pass
 
@@ -99,7 +96,9 @@ def cmd_play(a: argparse.Namespace) -> int:
         if recorder is not None:
             recorder.close()
     if recorder is not None and recorder.unsaved:
-        return UNSAVED  # the call is in the journal, not the store: a script must not think it was saved
+        from callsim.core.journal import UNSAVED_EXIT
+
+        return UNSAVED_EXIT  # the call is in the journal, not the store: a script must not think it was saved
     return 0 if record.ended else 1
 
 
@@ -143,7 +142,9 @@ def cmd_run(a: argparse.Namespace) -> int:
         from callsim.core.report import debrief
 
         print(debrief(record, call.scenario), end="")
-    return UNSAVED if unsaved else 0
+    from callsim.core.journal import UNSAVED_EXIT
+
+    return UNSAVED_EXIT if unsaved else 0
 
 
 def cmd_score(a: argparse.Namespace) -> int:

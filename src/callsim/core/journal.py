@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from callsim.core.store import Store
 
 FOLDER = "journal"
+UNSAVED_EXIT = 3  # the exit status of play, run and the app while a call is only here, not yet in the store
 SUFFIX = ".jsonl"
 FORMAT = 1
 STALE_TEMPORARY_S = 600  # a journal write's temporary file lives for one write: one this old was left by a crash

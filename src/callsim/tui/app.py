@@ -29,6 +29,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from callsim.config import Config, check_keymap, did_you_mean, save_config
+from callsim.core.journal import UNSAVED_EXIT
 from callsim.tui import keys
 from callsim.tui.catalog import Card, Catalog, ScenarioProblem
 from callsim.tui.messages import LibraryShown
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("callsim.tui")
 T = TypeVar("T")
-UNSAVED = 3  # the exit code when a call is only in the local journal (as `callsim play --plain` and `run`)
 
 
 def unsaved_message(logs: list[SessionLog]) -> str:
@@ -508,7 +508,7 @@ class CallsimApp(App[int]):
         if not unsaved:
             self.exit(0)
             return
-        self.exit(UNSAVED, return_code=UNSAVED, message=unsaved_message(unsaved))
+        self.exit(UNSAVED_EXIT, return_code=UNSAVED_EXIT, message=unsaved_message(unsaved))
 
     async def flush(self) -> None:
         """Wait until every store write queued so far has landed (or failed into the journal)."""

@@ -409,3 +409,16 @@ def test_the_brief_shows_what_to_practise() -> None:
         assert f"\u2022 {goal}" in text
     assert text.index("What to practise") < text.index("On your screen")
     assert "What to practise" not in brief_content(fixture_scenario().model_copy(update={"learning_goals": []})).plain
+
+
+@pytest.mark.parametrize("words", [True, False])
+def test_a_meter_row_is_never_wider_than_its_room(words: bool) -> None:
+    """The meters keep one shape for the call (issue 15): every value and change fits the room they were laid
+    out for, halves and quarter points from tuned nudges included, so a row never wraps mid-call."""
+    room = render.meter_room(9, 0, 10, words=words)
+    for value in (0, 0.25, 4.5, 9.5, 9.75, 10):
+        for before in (None, value - 0.5, value + 0.25, 0, 10):
+            row = render.meter("distress", value, 0, 10, before, width=10, label_width=9, words=words)
+            assert row.cell_length <= room, row.plain
+    # and the sidebar rooms: 80 columns (29 cells) fit the short form, 120 columns (41) the full one
+    assert render.meter_room(9, 0, 10, words=False) <= 29 and render.meter_room(9, 0, 10, words=True) <= 41

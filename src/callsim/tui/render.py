@@ -117,24 +117,32 @@ def band(value: float, low: float, high: float) -> str:
     return "low" if f < 0.25 else "moderate" if f < 0.5 else "high" if f < 0.75 else "very high"
 
 
+def _change(value: float, before: float | None) -> str:
+    """`` ▲1.5``: the last change, to a tenth (empty when there was none)."""
+    if before is None or abs(value - before) < 0.05:
+        return ""
+    return f" {'▲' if value > before else '▼'}{round(abs(value - before), 1):g}"
+
+
 def meter(name: str, value: float, low: float, high: float, before: float | None = None,
           width: int = 10, label_width: int = 9, words: bool = True) -> Content:
-    """``anger    ████░░░░░░  4/10 moderate ▲1``: a bar, the number, a word (unless ``words`` is false,
-    where space is short), and the last change."""
+    """``anger    ████░░░░░░ 4/10 moderate ▲1``: a bar, the number (to a tenth), a word, and the last change;
+    with ``words`` false, where space is short, ``anger    ████░░░░░░ 4 ▲1`` (the bar is the scale)."""
     f = max(0.0, min(1.0, (value - low) / (high - low) if high > low else 0.0))
     filled = round(f * width)
-    change = ""
-    if before is not None and abs(value - before) >= 0.05:
-        change = f" {'▲' if value > before else '▼'}{abs(value - before):g}"
+    number = f" {round(value, 1):g}/{high:g}" if words else f" {round(value, 1):g}"
     return Content.assemble(
         (f"{clean(name):<{label_width}}", "bold"),
         ("█" * filled, "$text-primary"), ("░" * (width - filled), MUTED),
-        f" {value:g}/{high:g}", (f" {band(value, low, high)}" if words else "", "italic"), (change, "bold"),
+        number, (f" {band(value, low, high)}" if words else "", "italic"), (_change(value, before), "bold"),
     )
 
 
-BAND_WORD = len("very high")  # the longest word :func:`band` gives
-CHANGE_ROOM = len(" ▲10")  # room kept for the last change, so a meter does not change shape when one appears
+def meter_room(label_width: int, low: float, high: float, *, words: bool) -> int:
+    """The widest a :func:`meter` row of this variable can be: its widest number (a tenth below the top),
+    the longest word and the widest change, so the meters keep one shape whatever the values."""
+    number = max(len(f" {round(v, 1):g}/{high:g}" if words else f" {round(v, 1):g}") for v in (high, high - 0.5, low))
+    return label_width + 10 + number + (1 + len("very high") if words else 0) + len(" ▲0.5")
 
 
 def meter_two_lines(name: str, value: float, low: float, high: float, before: float | None = None,
@@ -143,12 +151,9 @@ def meter_two_lines(name: str, value: float, low: float, high: float, before: fl
     f = max(0.0, min(1.0, (value - low) / (high - low) if high > low else 0.0))
     bar = max(4, width)
     filled = round(f * bar)
-    change = ""
-    if before is not None and abs(value - before) >= 0.05:
-        change = f" {'▲' if value > before else '▼'}{abs(value - before):g}"
     return [
-        Content.assemble((clean(name), "bold"), f" {value:g}/{high:g} ", (band(value, low, high), "italic"),
-                         (change, "bold")),
+        Content.assemble((clean(name), "bold"), f" {round(value, 1):g}/{high:g} ", (band(value, low, high), "italic"),
+                         (_change(value, before), "bold")),
         Content.assemble(("█" * filled, "$text-primary"), ("░" * (bar - filled), MUTED)),
     ]
 

@@ -128,13 +128,12 @@ class MoodMeters(Static):
         rows = [Content.styled("Mood", "bold underline")]
         label = max((len(k) for k in scenario.mood), default=5) + 1
         width = self.content_size.width or 30
-        # One shape for the whole call, chosen from the widest a row can ever be (its largest number, the
-        # longest word, a change), never from this turn's rows: the meters do not jump between shapes as
-        # values and changes come and go. Full rows; else rows without the word; else two lines each.
-        number = max((len(f" {d.max:g}/{d.max:g}") for d in scenario.mood.values()), default=6)
-        row = label + 10 + number + render.CHANGE_ROOM
-        words = row + 1 + render.BAND_WORD <= width
-        one_line = words or row <= width
+        # One shape for the whole call, chosen from the widest a row can ever be (render.meter_room), never
+        # from this turn's rows: the meters do not jump between shapes as values and changes come and go.
+        # Full rows; else rows without the word and the scale's top; else two lines each.
+        decls = scenario.mood.values()
+        words = all(render.meter_room(label, d.min, d.max, words=True) <= width for d in decls)
+        one_line = words or all(render.meter_room(label, d.min, d.max, words=False) <= width for d in decls)
         for name, decl in scenario.mood.items():
             prev = before.get(name) if before else None
             value = mood.get(name, decl.start)

@@ -150,7 +150,9 @@ class LibraryScreen(Screen[None]):
         self._refill()
 
     def _refill(self) -> None:
-        if self.is_mounted:
+        # Mounted with its widgets: a store read that lands while the app shuts down (the screen's widgets
+        # already removed) has nothing to redraw.
+        if self.is_mounted and self.query("#lib-head"):
             self._fill()
 
     def _fill(self) -> None:

@@ -214,3 +214,47 @@ def test_ceiling_bench_learns_a_separable_label_and_runs_on_the_fixture(capsys: 
     assert bench.main([str(ESCONV), "--folds", "2"]) == 0
     out = capsys.readouterr().out
     assert "Reflection of feelings" in out and "trained" in out and "callsim" in out
+
+
+def _jsonl(path: Path, rows: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_collector_lines_at_a_scenario_node_are_scored_in_the_calls_state(tmp_path: Path) -> None:
+    """Reading the balance is a disclosure to whoever picked up at the opening, and lawful once Dale has
+    confirmed who he is: the same words, judged against the state a call has at each node."""
+    from callsim.core.eval import eval_collector
+
+    balance = "The balance on the Cedar Valley card is $3,184.62."
+    path = _jsonl(tmp_path / "grounded.jsonl", [
+        {"scenario": "job-loss-us", "node": "opening", "text": balance, "label": "third_party_disclosure",
+         "kind": "harmful"},
+        {"scenario": "job-loss-us", "node": "verified", "text": balance, "label": "compliant", "kind": "excellent"},
+        {"scenario": "job-loss-us", "node": "verified", "text": "The balance is $9,000.", "label": "misstated_balance",
+         "kind": "harmful"},
+        {"text": "You'll go to jail over this.", "label": "threat_arrest_or_crime"},
+    ])
+    report = eval_collector(path)
+    assert report["per_violation"]["third_party_disclosure"]["right_id"] == 1
+    assert report["per_violation"]["misstated_balance"]["right_id"] == 1  # the scenario's facts reached the scorer
+    assert report["false_flag_rate"] == 0.0
+    assert report["by_kind"]["harmful"]["right_id_recall"] == 1.0
+    assert report["by_kind"]["excellent"]["compliant"] == 1
+    assert "threat_arrest_or_crime" not in report["by_kind"]["harmful"]["per_violation"]  # no kind: no kind row
+    from callsim.core.eval import format_collector
+
+    table = format_collector(report)
+    assert "harmful" in table and "excellent" in table
+
+
+def test_collector_line_naming_an_unknown_scenario_or_node_names_the_line(tmp_path: Path) -> None:
+    from callsim.core.eval import EvalDataError, eval_collector
+
+    ok = {"text": "Hello.", "label": "compliant"}
+    path = _jsonl(tmp_path / "a.jsonl", [ok, {"scenario": "no-such-scenario", **ok}])
+    with pytest.raises(EvalDataError, match=r"a\.jsonl:2: no scenario 'no-such-scenario'"):
+        eval_collector(path)
+    path = _jsonl(tmp_path / "b.jsonl", [{"scenario": "job-loss-us", "node": "nowhere", **ok}])
+    with pytest.raises(EvalDataError, match=r"b\.jsonl:1: no node 'nowhere'"):
+        eval_collector(path)

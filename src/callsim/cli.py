@@ -264,12 +264,7 @@ class _ScorePlaces:
             return {**_score_json(self.scorer.score(text, ScoringContext(debtor_line=context))), "state": None}
         state = place.state
         if place.at_node:
-            call = state.call(place.compiled)
-            try:
-                ctx = call.scoring_context()  # just what the call scores a reply at this node with
-            finally:
-                call.end_by_trainee()
-            ctx = replace(ctx, debtor_line=context or ctx.debtor_line)
+            ctx = state.scoring_context(place.compiled, context)
         else:  # a scenario and no node: its debt facts and opening flags
             ctx = ScoringContext(debtor_line=context, scenario=place.compiled.scenario, flags=state.flags)
         info = {**state.as_dict(), "node": state.node if place.at_node else None, "summary": state.summary()}

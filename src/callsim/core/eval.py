@@ -234,13 +234,16 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
 # --------------------------------------------------------------------------- running
 
 
-def _timed(scorer: Scorer, items: Sequence[tuple[str, str]]) -> tuple[list[TurnScore], float, float]:
+def _timed(scorer: Scorer, items: Sequence[tuple[str, str | ScoringContext]]
+           ) -> tuple[list[TurnScore], float, float]:
+    """Each (reply, the debtor's line or a whole scoring context) scored, the total seconds and the median ms."""
     scores: list[TurnScore] = []
     per: list[float] = []
     t0 = time.perf_counter()
     for text, context in items:
+        ctx = context if isinstance(context, ScoringContext) else ScoringContext(debtor_line=context)
         t = time.perf_counter()
-        scores.append(scorer.score(text, ScoringContext(debtor_line=context)))
+        scores.append(scorer.score(text, ctx))
         per.append(time.perf_counter() - t)
     total = time.perf_counter() - t0
     return scores, total, statistics.median(per) * 1000 if per else 0.0
@@ -375,13 +378,75 @@ def read_jsonl(path: str | Path, required: Sequence[str], what: str) -> list[dic
     return rows
 
 
+class _Places:
+    """Scoring contexts at scenario nodes, each derived once (a collector file may name many)."""
+
+    def __init__(self, scorer: Scorer, path: Path) -> None:
+        self.scorer, self.path = scorer, path
+        self._compiled: dict[str, Any] = {}
+        self._states: dict[tuple[str, str], Any] = {}
+
+    def context(self, row: dict[str, Any], line: int) -> ScoringContext:
+        """The context a call at the row's ``scenario`` and ``node`` (its start if none) scores a reply with."""
+        from callsim.core.engine import CompiledScenario
+        from callsim.core.library import NotFound, resolve
+        from callsim.core.loader import ScenarioFileError
+        from callsim.core.nodestate import StateError, check_node, state_at
+
+        ref, node = row.get("scenario"), row.get("node")
+        if not isinstance(ref, str) or not isinstance(node, str | None):
+            raise EvalDataError(f"{self.path}:{line}: 'scenario' and 'node' are strings")
+        compiled = self._compiled.get(ref)
+        if compiled is None:
+            try:
+                result = resolve(ref)
+            except (NotFound, ScenarioFileError) as e:
+                raise EvalDataError(f"{self.path}:{line}: {e}") from None
+            if result.scenario is None or result.errors:
+                raise EvalDataError(f"{self.path}:{line}: the scenario {ref!r} has errors (callsim lint {ref})")
+            compiled = self._compiled[ref] = CompiledScenario(result.scenario, self.scorer)
+        node = node or compiled.scenario.start
+        state = self._states.get((ref, node))
+        if state is None:
+            try:
+                check_node(compiled.scenario, node)
+            except StateError as e:
+                raise EvalDataError(f"{self.path}:{line}: {e}") from None
+            state = self._states[(ref, node)] = state_at(compiled, node)
+        ctx: ScoringContext = state.scoring_context(compiled, str(row.get("context") or ""))
+        return ctx
+
+
 def eval_collector(path: str | Path, scorer: Scorer | None = None) -> dict[str, Any]:
     """Collector lines labelled with the violation they commit, or ``compliant`` (``{"text", "label",
     "context", "empathic"}`` per line): is every violation flagged, with the right id; how many compliant
-    lines are falsely flagged; do clearly empathic ones reach empathy 50?"""
+    lines are falsely flagged; do clearly empathic ones reach empathy 50?
+
+    A line may name a ``scenario`` (id or path) and a ``node``: it is then scored as a reply at that node,
+    in the state a call has there (``callsim score --scenario --node``), its ``context`` (if any) over the
+    debtor's line. A line's ``kind`` (any word, such as excellent, newhire, harmful) gets its own row of the
+    same figures in ``by_kind``."""
+    scorer = scorer or default_scorer()
     rows = read_jsonl(path, ("text", "label"), "collector")
-    items = [(str(r["text"]), str(r.get("context") or "")) for r in rows]
-    scores, total, median_ms = _timed(scorer or default_scorer(), items)
+    places = _Places(scorer, Path(path))
+    items: list[tuple[str, str | ScoringContext]] = [
+        (str(r["text"]), places.context(r, n) if r.get("scenario") else str(r.get("context") or ""))
+        for n, r in enumerate(rows, 1)]
+    scores, total, median_ms = _timed(scorer, items)
+    report = {"file": str(path), "rows": len(rows), **_collector_figures(rows, scores)}
+    kinds = sorted({str(r["kind"]) for r in rows if r.get("kind")})
+    if kinds:
+        report["by_kind"] = {k: _collector_figures(*_only(rows, scores, k)) for k in kinds}
+    return {**report, "seconds": round(total, 2), "median_ms": round(median_ms, 3)}
+
+
+def _only(rows: list[dict[str, Any]], scores: list[TurnScore], kind: str
+          ) -> tuple[list[dict[str, Any]], list[TurnScore]]:
+    pairs = [(r, sc) for r, sc in zip(rows, scores, strict=True) if r.get("kind") == kind]
+    return [r for r, _ in pairs], [sc for _, sc in pairs]
+
+
+def _collector_figures(rows: list[dict[str, Any]], scores: list[TurnScore]) -> dict[str, Any]:
     bad = [(r, sc) for r, sc in zip(rows, scores, strict=True) if r["label"] != "compliant"]
     good = [(r, sc) for r, sc in zip(rows, scores, strict=True) if r["label"] == "compliant"]
     empathic = [sc for r, sc in good if r.get("empathic")]
@@ -397,7 +462,7 @@ def eval_collector(path: str | Path, scorer: Scorer | None = None) -> dict[str, 
         for v in sc.violation_ids:
             false[v] = false.get(v, 0) + 1
     return {
-        "file": str(path), "rows": len(rows), "violations": len(bad), "compliant": len(good),
+        "violations": len(bad), "compliant": len(good),
         "any_violation_recall": _r(sum(bool(sc.violations) for _, sc in bad) / len(bad)) if bad else 0.0,
         "right_id_recall": _r(sum(r["label"] in sc.violation_ids for r, sc in bad) / len(bad)) if bad else 0.0,
         "false_flag_rate": _r(sum(bool(sc.violations) for _, sc in good) / len(good)) if good else 0.0,
@@ -407,7 +472,6 @@ def eval_collector(path: str | Path, scorer: Scorer | None = None) -> dict[str, 
         "empathic_50": _r(sum(sc.empathy >= 50 for sc in empathic) / len(empathic)) if empathic else 0.0,
         "per_violation": dict(sorted(per.items())),
         "false_flags_by_id": dict(sorted(false.items(), key=lambda kv: -kv[1])),
-        "seconds": round(total, 2), "median_ms": round(median_ms, 3),
     }
 
 
@@ -425,6 +489,17 @@ def format_collector(report: dict[str, Any]) -> str:
     if report["false_flags_by_id"]:
         lines += ["", "False flags on compliant lines: " + ", ".join(f"{k} {v}" for k, v in
                                                                  report["false_flags_by_id"].items())]
+    if report.get("by_kind"):
+        lines += ["", f"{'kind':<14} {'lines':>6} {'recall':>7} {'right id':>9} {'false flags':>12} {'possible':>9} "
+                      f"{'empathic >= 50':>15}"]
+        for kind, d in report["by_kind"].items():
+            recall = f"{d['any_violation_recall']:.3f}" if d["violations"] else "-"
+            right = f"{d['right_id_recall']:.3f}" if d["violations"] else "-"
+            false = f"{d['false_flag_rate']:.3f}" if d["compliant"] else "-"
+            possible = f"{d['possible_on_compliant']:.3f}" if d["compliant"] else "-"
+            emp = f"{d['empathic_50']:.3f} of {d['empathic']}" if d["empathic"] else "-"
+            lines.append(f"{kind:<14} {d['violations'] + d['compliant']:>6} {recall:>7} {right:>9} {false:>12} "
+                         f"{possible:>9} {emp:>15}")
     lines += ["", f"Time: {report['seconds']:.2f} s, median {report['median_ms']:.2f} ms per reply"]
     return "\n".join(lines) + "\n"
 

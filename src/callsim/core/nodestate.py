@@ -35,6 +35,7 @@ from callsim.core.record import CallState, ScenarioRef, Turn
 if TYPE_CHECKING:
     from callsim.core.engine import Call, CompiledScenario
     from callsim.core.models import Scenario, Walkthrough
+    from callsim.core.scorer import ScoringContext
 
 Setting = float | bool
 Source = Literal["start", "walkthrough", "routes", "unreached", "kept"]  # kept: a preview jump kept its own
@@ -174,6 +175,16 @@ class NodeState:
     def call(self, compiled: CompiledScenario, seed: int = 1) -> Call:
         """A call at this node in this state (the debtor's line is chosen as the call would choose it)."""
         return compiled.restore(self.call_state(compiled, seed))
+
+    def scoring_context(self, compiled: CompiledScenario, debtor_line: str = "") -> ScoringContext:
+        """Just what a call in this state scores a reply at this node with (``debtor_line``, if given, over
+        the line the debtor says here)."""
+        call = self.call(compiled)
+        try:
+            ctx = call.scoring_context()
+        finally:
+            call.end_by_trainee()
+        return replace(ctx, debtor_line=debtor_line or ctx.debtor_line)
 
 
 def _show(v: Setting) -> str:

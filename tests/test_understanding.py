@@ -357,7 +357,7 @@ def test_saved_heads_keep_the_violation_net(tmp_path: Path) -> None:
 
 
 def _split_signals(text: str, shares: tuple[tuple[str, float], ...]) -> dict[str, lrn.Signal]:
-    return {lab: lrn.Signal(lab, p, 0, len(text), "a corpus line", "x.txt:1", shares) for lab, p in shares}
+    return {lab: lrn.Signal(lab, p, 0, len(text), ("a corpus line", "x.txt:1"), shares) for lab, p in shares}
 
 
 class _Stub:
@@ -457,8 +457,46 @@ def test_without_a_scenario_a_rules_threat_needs_the_learned_layer_to_agree() ->
         r = _Reading(text, ScoringContext())
         r.found = {"threat_unintended_action": [Evidence(text, 0, len(text))]}
         r.rule_ids = {"threat_unintended_action"}
-        r.signals = {"threat_unintended_action": lrn.Signal("threat_unintended_action", share, 0, len(text), "", "")}
+        r.signals = {"threat_unintended_action": lrn.Signal("threat_unintended_action", share, 0, len(text))}
         r.learned = _Stub()  # type: ignore[assignment]
         Scorer()._confirm_rule_threats(r)
         assert ("threat_unintended_action" in r.found) is counts
         assert ("threat_unintended_action" in r.unsure) is not counts
+
+
+def test_a_stored_npz_member_is_mapped_not_read_and_a_compressed_one_is_not(tmp_path: Path) -> None:
+    table = np.arange(24, dtype=np.int8).reshape(6, 4)
+    np.savez(tmp_path / "stored.npz", other=np.ones(3, np.float32), words=table)
+    mapped = enc._mapped(tmp_path / "stored.npz", "words")
+    assert isinstance(mapped, np.memmap) and np.array_equal(mapped, table) and mapped.dtype == np.int8
+    np.savez_compressed(tmp_path / "packed.npz", words=table)
+    assert enc._mapped(tmp_path / "packed.npz", "words") is None  # read as before
+    assert enc._mapped(tmp_path / "stored.npz", "missing") is None
+    (tmp_path / "broken.npz").write_bytes(b"not a zip")
+    assert enc._mapped(tmp_path / "broken.npz", "words") is None
+
+
+def test_the_shipped_word_table_is_mapped_and_matches_the_file() -> None:
+    e = enc.get_encoder()
+    assert isinstance(e._words_q, np.memmap)
+    with np.load(enc.WEIGHTS) as z:
+        assert np.array_equal(z["embeddings.word_embeddings.weight.q"][[0, 101, 2023, 30521]],
+                              e._words_q[[0, 101, 2023, 30521]])
+
+
+def test_a_signals_nearest_corpus_line_is_found_when_first_read() -> None:
+    calls: list[int] = []
+
+    def find() -> tuple[str, str]:
+        calls.append(1)
+        return "You'll be arrested.", "threats.txt:3"
+
+    sig = lrn.Signal("threat_arrest_or_crime", 0.9, 0, 5, find)
+    assert calls == []
+    assert (sig.example, sig.example_where, sig.example) == ("You'll be arrested.", "threats.txt:3",
+                                                            "You'll be arrested.")
+    assert calls == [1]
+    learned = lrn.get_learned()
+    assert learned is not None
+    got = learned.analyse("If you don't pay, the police will arrest you.", [])["threat_arrest_or_crime"]
+    assert got.example and re.fullmatch(r".+\.txt:\d+", got.example_where)

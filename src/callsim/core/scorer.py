@@ -1125,8 +1125,7 @@ class Scorer:
             label = kept[0][0]
             if label not in decided or mass > decided[label].prob:
                 own = signals.get(label)
-                ex, where = (own.example, own.example_where) if own else ("", "")
-                decided[label] = Signal(label, round(mass, 4), start, end, ex, where, kept)
+                decided[label] = Signal(label, round(mass, 4), start, end, own.nearest if own else ("", ""), kept)
         for label, sig in decided.items():
             ev = Evidence(text[sig.start : sig.end], sig.start, sig.end)
             if sig.prob >= th.confident(label):

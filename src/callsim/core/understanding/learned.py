@@ -11,6 +11,7 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -35,12 +36,28 @@ class Signal:
     prob: float
     start: int
     end: int
-    example: str
-    example_where: str
+    # The nearest corpus line of the label and where it is (file:line), or how to find them: a reply gives
+    # signals for most labels but shows evidence for a few, so the search runs when ``example`` is first read.
+    nearest: tuple[str, str] | Callable[[], tuple[str, str]] = ("", "")
     # For a violation: every violation the head gives this unit a share of (most likely first). The head's
     # classes compete, so close ones split a clear violation ("... ur neighbours will hear about it" is part
     # disclosure, part threat); what the unit is *like* is their sum.
     unit_violations: tuple[tuple[str, float], ...] = ()
+
+    def _found(self) -> tuple[str, str]:
+        found = self.nearest
+        if callable(found):
+            found = found()
+            object.__setattr__(self, "nearest", found)  # found once; a race finds the same line twice
+        return found
+
+    @property
+    def example(self) -> str:
+        return self._found()[0]
+
+    @property
+    def example_where(self) -> str:
+        return self._found()[1]
 
 
 @dataclass(frozen=True)
@@ -79,7 +96,6 @@ class Learned:
         self.labels = heads.labels
         self.index = {lab: i for i, lab in enumerate(heads.labels)}
         self.thresholds = thresholds or Thresholds.load()
-        self._vectors = heads.vectors.astype(np.float32)
         self._by_label = [np.flatnonzero(heads.example_label == i) for i in range(len(heads.labels))]
 
     def units(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -127,18 +143,23 @@ class Learned:
             p = float(probs[k, j])
             if p <= 0.05:
                 continue
-            idx = self._by_label[j]
-            ex, where = "", ""
-            if len(idx):
-                best = idx[int(np.argmax(self._vectors[idx] @ x[k, :DIM]))]
-                ex, where = str(self.heads.example_text[best]), str(self.heads.example_where[best])
             s, e = units[k]
             shares: tuple[tuple[str, float], ...] = ()
             if label in net:
                 shares = tuple(sorted(((lab, float(probs[k, c])) for lab, c in zip(net, cols, strict=True)
                                        if probs[k, c] > 0.01), key=lambda t: -t[1]))
-            out[label] = Signal(label, p, s, e, ex, where, shares)
+            out[label] = Signal(label, p, s, e, partial(self.nearest, j, x[k, :DIM].copy()), shares)
         return out
+
+    def nearest(self, label: int, embedding: np.ndarray) -> tuple[str, str]:
+        """The corpus line of the ``label``-th label most like the sentence ``embedding``, and where it is.
+        The corpus vectors stay float16 (23 MB less resident than widening them all on load); a label's rows
+        are widened when it is asked for."""
+        idx = self._by_label[label]
+        if not len(idx):
+            return "", ""
+        best = idx[int(np.argmax(self.heads.vectors[idx].astype(np.float32) @ embedding))]
+        return str(self.heads.example_text[best]), str(self.heads.example_where[best])
 
 
 _LEARNED: Learned | None = None

@@ -78,6 +78,9 @@ ER_WEAK = _rx(
     rf"\b(what|such) an? {_INTENS}{_EMO_ADJ}\b|\bhow {_EMO_ADJ}\b(?! (is|are|was|do|does|did|can|could|would))",
     r"\b(that|it|this|life|depression|anxiety) (really |totally |just )?(sucks|stinks)\b|\boh no\b|\bugh\b|\boof\b",
     r"\bmy condolences\b|\bcondolences\b|\bsorry for your loss\b",
+    # warmth for how they are coping: "you're doing brilliantly with her there", "that says a lot about you"
+    r"\byou'?re (doing|coping) (brilliantly|so well|really well|amazingly|incredibly well|a (great|brilliant|"
+    r"fantastic|amazing) job|everything you can|your best)\b|\bsays a lot about you\b",
     r"\b(i |i really |i do |i truly |i just )?hope (that )?(you|things|it|everything|this|they|he|she|your|the "
     r"(future|rest)|tomorrow|today)\b",
     r"\b(good|best of|the best of) luck\b|\bbest wishes\b|\bwish(ing)? you (all )?(the best|well|luck|"
@@ -339,10 +342,14 @@ def _hits(rx: _Set, text: str, masked: list[tuple[int, int]], negatable: bool = 
     for m in rx.finditer(text, lowered(text)):
         if m.end() == m.start() or any(a <= m.start() < b for a, b in masked):
             continue
-        if negatable and negated(text, m.start()):
+        # A pattern that spells out its own negation ("I know that's not easy") is not negated by it.
+        if negatable and not _OWN_NEGATION.search(m.group(0)) and negated(text, m.start()):
             continue
         out.append(Evidence(m.group(0), m.start(), m.end()))
     return out
+
+
+_OWN_NEGATION = re.compile(r"\b(not|never|no)\b|n't\b", re.I)
 
 
 # A reflection that names a feeling, or what the situation has done to them or means to them ("turned

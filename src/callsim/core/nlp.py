@@ -112,6 +112,12 @@ _OBJECT_VERB = re.compile(r"make|makes|made|making|let|lets|help|ask|asking|tell
                           r"expecting|want|need|get|getting|have|pressure|pressuring|push|pushing|chase|chasing|"
                           r"rush|rushing|hold|holding|require|requiring", re.I)
 
+_STOPS = re.compile(r"stops?|stopping|prevents?|preventing|blocks?|blocking", re.I)
+# What can follow "you" when it is a subject: an auxiliary, a modal, or a verb a debtor does.
+_YOU_ACTS = re.compile(r"will|would|can|could|must|should|shall|may|might|have|has|had|need|needs|owe|owes|are|"
+                       r"were|do|does|did|don'?t|didn'?t|won'?t|can'?t|get|go|pay|want|'ll|'d|'re|'ve|still|"
+                       r"just|really|ever|also", re.I)
+
 HEDGES = re.compile(
     r"\b(maybe|perhaps|possibly|probably|might|may|could|kind of|sort of|a bit|a little|i think|i guess|"
     r"i suppose|i feel like|it seems|somewhat|just saying|potentially)\b",
@@ -148,9 +154,16 @@ def negated(text: str, start: int) -> bool:
     # follows it, however many words lie between.
     while len(clause) > 2 and _FILLER.fullmatch(clause[0]) and not _NEGATIVE_SUBJECT.match(" ".join(clause[:2])):
         clause = clause[1:]  # "honestly mate nobody's going to jail": talk before the subject
-    if len(clause) <= 10 and _NEGATIVE_SUBJECT.match(" ".join(clause[:2])) and not any(
-            _SUBJECT.fullmatch(x) and not _OBJECT_VERB.fullmatch(clause[j - 1]) for j, x in enumerate(clause[1:], 1)):
-        return True
+    if len(clause) <= 10 and _NEGATIVE_SUBJECT.match(" ".join(clause[:2])) \
+            and not any(_STOPS.fullmatch(x) for x in clause[1:4]):  # "nothing stops us taking you to court"
+        after = re.findall(r"[\w']+", text[start : start + 30])[:1]
+        nxt = [*clause[1:], *after]
+        # "Nobody is taking you to court": "you" after a verb is its object, unless a verb of its own follows
+        # ("nobody said you have to pay": a new clause whose action is not denied).
+        if not any(_SUBJECT.fullmatch(x) and not _OBJECT_VERB.fullmatch(clause[j - 1])
+                   and not (x.lower() == "you" and j < len(nxt) and not _YOU_ACTS.fullmatch(nxt[j]))
+                   for j, x in enumerate(clause[1:], 1)):
+            return True
     tail = " ".join(words) + " "
     if _NOT_A_NEGATION.search(tail):
         return False
@@ -214,9 +227,18 @@ def masked_spans(text: str, spans: list[tuple[int, int]] | None = None, *, feare
     out = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     for s in spans if spans is not None else sentences(text):
         sent = text[s[0] : s[1]]
-        if REPORTED.search(sent) or (feared and FEARED.search(sent)):
+        if REPORTED.search(sent) or (feared and _fears(sent)):
             out.append(s)
     return out
+
+
+# "Don't worry about the card, it won't show on your credit report": telling them not to worry is the speaker's
+# own reassurance, and what follows is their own claim, not the debtor's fear.
+_DONT_WORRY = re.compile(r"\b(don'?t|dont|do not|no need to|never|needn'?t|nothing to)( (even|you|ever))? $", re.I)
+
+
+def _fears(sent: str) -> bool:
+    return any(not _DONT_WORRY.search(sent[max(0, m.start() - 20) : m.start()]) for m in FEARED.finditer(sent))
 
 
 # --------------------------------------------------------------------------- questions

@@ -1,0 +1,90 @@
+"""Replies at the shipped scenarios' nodes, judged against the call's state there: lawful replies that the
+rules misread in scenario context (found on the grounded dev set, heldout/grounded/dev.jsonl, written by a
+helper from the rubric alone), and the violations they missed. The sentences here are our own wordings of each
+failure, not the set's rows; the set measures, these pin the fix.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from callsim.core.nlp import negated
+from callsim.core.scorer import ScoringContext
+
+from .test_scorer_misjudged import at, flagged
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("and nobody will be taking you to court over it", "court"),
+    ("No one is taking you to court.", "court"),
+    ("nobody's sending bailiffs round to you", "bailiffs"),
+])
+def test_a_negative_subject_denies_an_action_done_to_you(text: str, word: str) -> None:
+    assert negated(text, text.index(word))
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("nothing stops us taking you to court", "court"),       # a double negative threatens
+    ("nobody said you have to go to court", "court"),        # "you have": a new clause, not denied
+])
+def test_a_negative_subject_that_does_not_deny_the_action(text: str, word: str) -> None:
+    assert not negated(text, text.index(word))
+
+
+@pytest.mark.parametrize(("scenario", "node", "text"), [
+    ("elderly_capacity_uk", "flustered", "The account is on hold, nothing goes wrong meanwhile, and nobody will be "
+                                         "taking you to court."),
+    ("gambling_uk", "offer", "The plan shows on your credit file as an arrangement, but nobody's taking you to court "
+                             "while you keep to it."),
+    ("bereavement_us", "liability_confused", "The funeral costs are something the estate may repay you, which is "
+                                             "worth asking the probate attorney about."),
+    ("bereavement_us", "daughter", "No, you don't owe it personally, and family members aren't liable for a parent's "
+                                   "debts."),
+    ("bereavement_us", "pressed", "I'm not asking you for any money, today or ever."),
+    ("self_employed_uk", "pressured", "I'm not asking you to borrow on another card or sell your camera."),
+    ("elderly_capacity_uk", "agrees_anything", "Let's stop there. You don't need to agree to anything now."),
+    ("gambling_uk", "wants_plan", "Let's go through your income first. We just want something that works for you."),
+    ("breathing_space_uk", "who_is_it", "Sorry! Orchard Lane Credit here, just need your date of birth first."),
+    ("global_crisis_uk", "who_are_you", "It's Fernhill Bank, could you confirm your date of birth please?"),
+    ("gambling_uk", "budget_talk", "So about £2,207 goes out each month, which leaves roughly £83."),
+    ("mental_health_uk", "record_worry", "The note stays on our own system. It doesn't go on your credit file."),
+    ("elderly_capacity_uk", "repeats", "It's £1,126.90, and I'll put it all in a letter for you."),
+    ("breathing_space_uk", "after_bs", "we're not gonna start ringing u every day dont worry"),
+])
+def test_lawful_replies_in_the_calls_state_raise_nothing(scenario: str, node: str, text: str) -> None:
+    confident, _ = flagged(text, at(scenario, node))
+    assert confident == set()
+
+
+@pytest.mark.parametrize(("scenario", "node", "text", "violation"), [
+    ("job_loss_us", "verified", "Pay it today and it's deleted from all three bureaus by Monday.",
+     "false_credit_claim"),
+    ("crisis_us", "what_about_debt", "Don't worry about the card at all, it won't show up on your credit report.",
+     "false_credit_claim"),
+    ("global_crisis_uk", "managing", "Want me to give your husband a ring and go through the arrears with him?",
+     "third_party_disclosure"),
+    ("dispute_us", "who_is_it", "This is Harlow and Pike, attorneys at law, calling about a legal matter.",
+     "false_identity_or_authority"),
+    ("gambling_uk", "who_is_this", "It's the credit reference agency. Your file has been flagged.",
+     "false_identity_or_authority"),
+    ("gambling_uk", "budget_talk", "The balance is £9,400 now.", "misstated_balance"),
+    ("elderly_capacity_uk", "wants_to_pay", "Read me the long number on your card and I'll take the £1,126.90 "
+                                            "today.", "pressure_after_vulnerability"),
+])
+def test_violations_in_the_calls_state_are_still_caught(scenario: str, node: str, text: str, violation: str) -> None:
+    confident, _ = flagged(text, at(scenario, node))
+    assert violation in confident
+
+
+def test_a_reflection_of_their_own_complaint_is_no_learned_violation() -> None:
+    """A learned violation in a sentence that mostly gives the debtor's own words back does not count (an insult
+    thrown back still would: abusive language and shaming are not gated)."""
+    from callsim.core.scorer import _echoes
+
+    line = "You called my work four times last month and my manager pulled me in over it."
+    assert _echoes("Four calls at work, and your manager pulling you in over it.", line)
+    assert not _echoes("We'll keep calling your work until it's paid.", line)
+    assert not _echoes("Right.", line)
+    ctx = ScoringContext(debtor_line=line)
+    confident, _ = flagged("Four calls at work, and your manager pulling you in over it. I'm sorry.", ctx)
+    assert "ignores_contact_limits" not in confident

@@ -36,6 +36,7 @@ def test_a_negative_subject_that_does_not_deny_the_action(text: str, word: str) 
                                          "taking you to court."),
     ("gambling_uk", "offer", "The plan shows on your credit file as an arrangement, but nobody's taking you to court "
                              "while you keep to it."),
+    ("bereavement_us", "daughter", "Were you named as executor in his will, or has the court appointed someone?"),
     ("bereavement_us", "liability_confused", "The funeral costs are something the estate may repay you, which is "
                                              "worth asking the probate attorney about."),
     ("bereavement_us", "daughter", "No, you don't owe it personally, and family members aren't liable for a parent's "

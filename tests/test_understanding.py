@@ -500,3 +500,24 @@ def test_a_signals_nearest_corpus_line_is_found_when_first_read() -> None:
     assert learned is not None
     got = learned.analyse("If you don't pay, the police will arrest you.", [])["threat_arrest_or_crime"]
     assert got.example and re.fullmatch(r".+\.txt:\d+", got.example_where)
+
+
+def test_the_grounded_calibration_table_scores_lawful_replies_at_their_nodes(tmp_path: Path) -> None:
+    """Per threshold, the share of lawful replies at scenario nodes falsely failed, per kind; a reply that
+    misreads only at a low threshold shows up only there (here, a plain lawful line stays clean throughout)."""
+    import json
+
+    from callsim.core.understanding import calibrate
+
+    path = tmp_path / "grounded.jsonl"
+    rows = [{"scenario": "job-loss-us", "node": "verified", "text": "Thanks, Dale. How have things been since the "
+             "layoff?", "label": "compliant", "kind": "excellent"},
+            {"scenario": "job-loss-us", "node": "verified", "text": "thanks dale, whats changed for u lately",
+             "label": "compliant", "kind": "newhire"},
+            {"scenario": "job-loss-us", "node": "verified", "text": "You'll go to jail.",
+             "label": "threat_arrest_or_crime", "kind": "harmful"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    table = calibrate.grounded_table(rows, lrn.Thresholds.load(), path)
+    assert [r["threshold"] for r in table] == list(calibrate.GRID)
+    assert all(set(r) == {"threshold", "excellent", "newhire"} for r in table)  # harmful lines are not counted
+    assert all(r["excellent"] == 0.0 and r["newhire"] == 0.0 for r in table)

@@ -378,7 +378,7 @@ def read_jsonl(path: str | Path, required: Sequence[str], what: str) -> list[dic
     return rows
 
 
-class _Places:
+class NodePlaces:
     """Scoring contexts at scenario nodes, each derived once (a collector file may name many)."""
 
     def __init__(self, scorer: Scorer, path: Path) -> None:
@@ -428,7 +428,7 @@ def eval_collector(path: str | Path, scorer: Scorer | None = None) -> dict[str, 
     same figures in ``by_kind``."""
     scorer = scorer or default_scorer()
     rows = read_jsonl(path, ("text", "label"), "collector")
-    places = _Places(scorer, Path(path))
+    places = NodePlaces(scorer, Path(path))
     items: list[tuple[str, str | ScoringContext]] = [
         (str(r["text"]), places.context(r, n) if r.get("scenario") else str(r.get("context") or ""))
         for n, r in enumerate(rows, 1)]

@@ -4,8 +4,9 @@
 lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds and picks:
 
 - ``violation_confident``: the lowest threshold at which at most ``MAX_FALSE`` of compliant lines are flagged
-  (a confident violation fails a call, so a false one costs a trainee's trust) and no shipped model answer is
-  (``confident_floor``);
+  (a confident violation fails a call, so a false one costs a trainee's trust), no shipped model answer is
+  (``confident_floor``), and lawful replies at the shipped scenarios' nodes (``heldout/grounded/dev.jsonl``,
+  by another hand) stay within ``GROUNDED_MAX_FALSE`` per kind (``grounded_table``);
 - ``violation_possible``: the lowest threshold at which at most ``MAX_POSSIBLE`` of compliant lines get a
   *possible* violation (shown with its evidence, counted for review, never a fail);
 - ``penalty``: the same rule as ``violation_confident`` for the minor penalties, on compliant lines;
@@ -28,6 +29,8 @@ from callsim.core.scorer import Scorer, ScoringContext, TurnScore
 from callsim.core.understanding.learned import THRESHOLDS, Thresholds, get_learned
 
 HELDOUT = Path(__file__).resolve().parents[4] / "heldout"
+GROUNDED = HELDOUT / "grounded" / "dev.jsonl"
+GROUNDED_MAX_FALSE = {"excellent": 0.02, "newhire": 0.03}
 MAX_FALSE = 0.015
 MAX_POSSIBLE = 0.06
 GRID = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7,
@@ -98,6 +101,30 @@ def confident_floor(answers: list[tuple[str, ScoringContext]], base: Thresholds)
     return floor
 
 
+def grounded_table(rows: list[dict[str, Any]], base: Thresholds, path: Path) -> list[dict[str, float]]:
+    """Per threshold: the share of lawful replies at the shipped scenarios' nodes (``heldout/grounded/dev``,
+    scored in each call's state there) that get a confident violation, per kind (excellent, newhire)."""
+    from callsim.core.eval import NodePlaces
+
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    scorer = Scorer()
+    places = NodePlaces(scorer, path)
+    good = [(r, places.context(r, n)) for n, r in enumerate(rows, 1) if r["label"] == "compliant"]
+    kinds = sorted({str(r.get("kind") or "all") for r, _ in good})
+    table = []
+    for t in GRID:
+        learned.thresholds = replace(base, violation_confident=t, violation_possible=t)
+        flagged = [(str(r.get("kind") or "all"), bool(scorer.score(str(r["text"]), ctx).violations)) for r, ctx in good]
+        row: dict[str, float] = {"threshold": t}
+        for k in kinds:
+            mine = [f for kind, f in flagged if kind == k]
+            row[k] = sum(mine) / len(mine)
+        table.append(row)
+    learned.thresholds = base
+    return table
+
+
 def empathy_table(reflections: list[dict[str, Any]], collector: list[dict[str, Any]], base: Thresholds
                   ) -> list[dict[str, float]]:
     """Per threshold: reflection -> interpretation or paraphrase (held-out reflections), and the share of
@@ -147,6 +174,20 @@ def main() -> int:
               f"{r['penalised_compliant']:>9.3f}")
     floor = confident_floor(model_answers(), base)
     print(f"lowest threshold that leaves every shipped model answer clean: {floor}")
+    grounded = read_jsonl(GROUNDED, ("text", "label"), "collector")
+    gtable = grounded_table(grounded, base, GROUNDED)
+    print(f"{'threshold':>9} " + " ".join(f"{k + ' false':>15}" for k in gtable[0] if k != "threshold"))
+    for r in gtable:
+        print(f"{r['threshold']:>9} " + " ".join(f"{v:>15.3f}" for k, v in r.items() if k != "threshold"))
+    # The split above holds lines without a call around them; lawful replies at scenario nodes (identity
+    # checked or not, a crisis told, a plan agreed) are where false flags cost most. From here up, the
+    # issue's targets hold on the grounded dev split: at most 2% of excellent and 3% of new-hire replies.
+    ok = [r["threshold"] for r in gtable
+          if all(r.get(k, 0.0) <= limit for k, limit in GROUNDED_MAX_FALSE.items())]
+    grounded_floor = min((t for t in ok if all(t2 in ok for t2 in GRID if t2 >= t)), default=GRID[-1])
+    print(f"lowest threshold from which the grounded split's false flags stay within {GROUNDED_MAX_FALSE}: "
+          f"{grounded_floor}")
+    floor = max(floor, grounded_floor)
     confident = next((r["threshold"] for r in table if r["false_flags"] <= MAX_FALSE and r["threshold"] >= floor),
                      GRID[-1])
     possible = next((r["threshold"] for r in table if r["false_flags"] <= MAX_POSSIBLE), confident)

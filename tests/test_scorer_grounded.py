@@ -11,7 +11,7 @@ import pytest
 from callsim.core.nlp import negated
 from callsim.core.scorer import ScoringContext
 
-from .test_scorer_misjudged import at, flagged
+from .test_scorer_misjudged import at, flagged, scorer
 
 
 @pytest.mark.parametrize(("text", "word"), [
@@ -89,3 +89,16 @@ def test_a_reflection_of_their_own_complaint_is_no_learned_violation() -> None:
     ctx = ScoringContext(debtor_line=line)
     confident, _ = flagged("Four calls at work, and your manager pulling you in over it. I'm sorry.", ctx)
     assert "ignores_contact_limits" not in confident
+
+
+@pytest.mark.parametrize(("text", "behaviour"), [
+    ("Being in debt after a job loss happens to far more people than you'd imagine.", "validation"),
+    ("Falling behind like this doesn't make you a bad parent.", "validation"),
+    ("Lots of people end up in exactly this spot after a redundancy.", "validation"),
+    ("£40 a month is fine, and keeping a bit back for the car makes sense.", "validation"),
+    ("You're clearly doing everything you can for them.", "emotional_reaction"),
+    ("I know that's not easy to talk about.", "interpretation"),
+])
+def test_warmth_and_normalising_in_plain_words(text: str, behaviour: str) -> None:
+    turn = scorer().score(text, ScoringContext(debtor_line="I lost my job in March."))
+    assert behaviour in {b.id for b in turn.behaviours}

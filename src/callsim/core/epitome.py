@@ -79,8 +79,9 @@ ER_WEAK = _rx(
     r"\b(that|it|this|life|depression|anxiety) (really |totally |just )?(sucks|stinks)\b|\boh no\b|\bugh\b|\boof\b",
     r"\bmy condolences\b|\bcondolences\b|\bsorry for your loss\b",
     # warmth for how they are coping: "you're doing brilliantly with her there", "that says a lot about you"
-    r"\byou'?re (doing|coping) (brilliantly|so well|really well|amazingly|incredibly well|a (great|brilliant|"
-    r"fantastic|amazing) job|everything you can|your best)\b|\bsays a lot about you\b",
+    r"\byou'?re (obviously |clearly |really )?(doing|coping) (brilliantly|so well|really well|amazingly|incredibly "
+    r"well|a (great|brilliant|fantastic|amazing) job|everything (you can|for (her|him|them))|your best)\b|"
+    r"\bsays a lot about you\b",
     r"\b(i |i really |i do |i truly |i just )?hope (that )?(you|things|it|everything|this|they|he|she|your|the "
     r"(future|rest)|tomorrow|today)\b",
     r"\b(good|best of|the best of) luck\b|\bbest wishes\b|\bwish(ing)? you (all )?(the best|well|luck|"

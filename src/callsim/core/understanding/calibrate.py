@@ -8,7 +8,8 @@ lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds 
   (``confident_floor``), and lawful replies at the shipped scenarios' nodes (``heldout/grounded/dev.jsonl``,
   by another hand) stay within ``GROUNDED_MAX_FALSE`` per kind (``grounded_table``);
 - ``violation_possible``: the lowest threshold at which at most ``MAX_POSSIBLE`` of compliant lines get a
-  *possible* violation (shown with its evidence, counted for review, never a fail);
+  *possible* violation (shown with its evidence, counted for review, never a fail), on the threshold split and
+  on the grounded split per kind;
 - ``penalty``: the same rule as ``violation_confident`` for the minor penalties, on compliant lines;
 - ``empathy_weak`` / ``empathy_strong``: the thresholds that maximise F1 of reflection -> interpretation on
   the held-out reflections, and the higher one at precision >= 0.8.
@@ -191,6 +192,13 @@ def main() -> int:
     confident = next((r["threshold"] for r in table if r["false_flags"] <= MAX_FALSE and r["threshold"] >= floor),
                      GRID[-1])
     possible = next((r["threshold"] for r in table if r["false_flags"] <= MAX_POSSIBLE), confident)
+    # The same budget for *possible* on the grounded split: a trainee shown "possible" on one lawful reply in
+    # nine stops reading it.
+    grounded_possible = min((r["threshold"] for r in gtable
+                             if all(r.get(k, 0.0) <= MAX_POSSIBLE for k in GROUNDED_MAX_FALSE)), default=confident)
+    print(f"lowest threshold at which the grounded split's lawful replies get at most {MAX_POSSIBLE} possible: "
+          f"{grounded_possible}")
+    possible = max(possible, grounded_possible)
     penalty = next((r["threshold"] for r in table if r["penalised_compliant"] <= MAX_FALSE * 2), GRID[-1])
     chosen = replace(base, violation_confident=confident, violation_possible=min(possible, confident),
                      penalty=penalty)

@@ -102,3 +102,20 @@ def test_a_reflection_of_their_own_complaint_is_no_learned_violation() -> None:
 def test_warmth_and_normalising_in_plain_words(text: str, behaviour: str) -> None:
     turn = scorer().score(text, ScoringContext(debtor_line="I lost my job in March."))
     assert behaviour in {b.id for b in turn.behaviours}
+
+
+@pytest.mark.parametrize(("debtor", "text", "violation"), [
+    ("Email's best, and please, no calls after six.", "Fine, I'll give you a ring at about eight tonight.", True),
+    ("", "Thanks, I'll try his cell at 7am before he leaves.", True),
+    ("", "I'll ring you at half seven in the morning.", True),
+    ("", "We'll call you back at 9 tonight.", True),
+    ("Please don't call before 11am, I work nights.", "I'll call at 10am then.", True),
+    ("Email's best, and please, no calls after six.", "I'll call at 5.30pm, then, and keep it short.", False),
+    ("Please don't call before 11am, I work nights.", "I'll call at 11am then.", False),
+    ("", "I'll call you back at 10 tomorrow morning.", False),
+    ("", "I won't call you after 9pm.", False),
+    ("", "Our lines are open from 8am to 8pm.", False),
+])
+def test_a_call_set_for_an_hour_they_ruled_out_or_outside_8am_to_9pm(debtor: str, text: str, violation: bool) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert ("ignores_contact_limits" in confident) is violation

@@ -714,6 +714,8 @@ class Scorer:
     def _step_contact(self, r: _Reading) -> None:
         """Reads text, masked, ctx.debtor_line; adds ignores_contact_limits."""
         self._check_contact(r.text, r.masked, r.ctx, r.found)
+        for ev in _contact_at_wrong_time(r.text, r.masked, r.ctx.debtor_line):
+            r.found.setdefault("ignores_contact_limits", []).append(ev)
 
     def _step_disclosure(self, r: _Reading) -> None:
         """Reads ctx.scenario, ctx.flags, text, amounts; adds third_party_disclosure (debt details told to others)."""
@@ -1223,6 +1225,10 @@ class Scorer:
             # "What can you pay today?" asks; pressure demands, insists, sets an ultimatum, or steers them to
             # borrow ("Why not take out a small loan to clear this?")
             return False
+        # When the sentence sets a call for a time the rules can check, the rules decide: "I'll call you back at
+        # 10 tomorrow morning" is a lawful callback, unless something else in it breaks a limit.
+        if label == "ignores_contact_limits" and _lawful_call_time(unit, ctx.debtor_line):
+            return False
         # Naming the call's own creditor or collector is saying who is calling or what it is about: "I'm calling
         # about your Evergreen Harbor Bank credit card" poses as nobody, unless an authority is named with it.
         if label == "false_identity_or_authority" and _names_own_firm(unit, ctx) and not _AUTHORITY.search(unit):
@@ -1617,6 +1623,82 @@ def _stated_balances(amounts: list[Amount], text: str, ctx: ScoringContext) -> l
                 a = replace(a, role="owed")
         out.append(a)
     return out
+
+
+_HOUR_WORDS = {w: i for i, w in enumerate(("midnight", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                            "nine", "ten", "eleven", "twelve"))}
+_CLOCK = (r"(?:(?P<num>\d{1,2})(?:[:.](?P<min>\d\d))?|(?P<word>one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+          r"twelve|midnight))")
+_HALF = r"(?:(?P<half>half|quarter)(?: (?P<dir>past|to))? )?"
+_WHEN = (r"(?:\s*(?P<ampm>am|a\.m\.|pm|p\.m\.|o'?clock))?(?:\s+(?P<part>tonight|this evening|in the evening|at night|"
+         r"tomorrow night|in the morning|tomorrow morning|this morning))?")
+# A call, visit or message set for a time: "I'll give you a ring at about eight tonight", "try his cell at 7am".
+_CONTACT_TIME = re.compile(
+    r"\b(call\w*|ring\w*|rang|phon\w*|try\w*|tried|text\w*|contact\w*|visit\w*|pop round|come round|give (you|him|her|"
+    r"them) a (ring|call|bell|buzz)|reach\w*|get back to (you|him|her))\b[^.?!]{0,40}?\b(at|around|about|after|from)\s+"
+    r"(?:about |around )?" + _HALF + _CLOCK + r"(?=\s|$|[.,;!?]|am\b|pm\b|a\.m|p\.m)" + _WHEN, re.I)
+# What the debtor asked: "no calls after six", "not before ten", "after 6pm is no good".
+_LIMIT = (r"\b(?:no (?:calls?|contact|ringing|phoning)|don'?t (?:call|ring|phone)|not|never)(?: me)?(?: (?:at|on) "
+          r"[\w ]{0,20}?)? (?P<side>after|before) " + _CLOCK + r"(?=\s|$|[.,;!?]|am\b|pm\b|a\.m|p\.m)" + _WHEN)
+_DEBTOR_LIMIT = re.compile(_LIMIT, re.I)
+
+
+def _hour(m: re.Match[str], default_pm: bool = False) -> float | None:
+    """The clock time a match names, as hours since midnight (None when am or pm cannot be told)."""
+    num, word = m.group("num"), m.group("word")
+    if word and word.lower() == "midnight":
+        return 24.0
+    h = float(num) if num else float(_HOUR_WORDS[word.lower()]) if word else None
+    if h is None or h > 24:
+        return None
+    h += int(m.group("min")) / 60 if m.group("min") else 0.0
+    half = m.groupdict().get("half")
+    if half:  # "half eight" (UK: 8.30), "quarter to nine"
+        step = 0.5 if half.lower() == "half" else 0.25
+        h += -step if (m.group("dir") or "").lower() == "to" else step
+    marker = (m.group("ampm") or "").lower().replace(".", "")
+    later = (m.group("part") or "").lower()
+    if marker == "pm" or later in ("tonight", "this evening", "in the evening", "at night", "tomorrow night"):
+        return h + 12 if h < 12 else h
+    if marker == "am" or "morning" in later:
+        return h - 12 if h >= 12 else h
+    if h >= 13:
+        return h
+    return h + 12 if default_pm and h < 12 else None
+
+
+def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line: str) -> list[Evidence]:
+    """A call or visit set before 8 a.m. or from 9 p.m. (FDCPA 1692c(a)(1) and Reg F 1006.6(b)(1)(i); CONC 7.9
+    treats unreasonable hours the same way), or outside the hours the debtor just gave ("no calls after six")."""
+    after = before = None
+    for lim in _DEBTOR_LIMIT.finditer(debtor_line):
+        if lim.group("side").lower() == "after":
+            after = _hour(lim, default_pm=True)  # "no calls after six" is an evening
+        else:
+            before = _hour(lim)
+    out = []
+    for m in _CONTACT_TIME.finditer(text):
+        if inside(m.start(), masked) or negated(text, m.start()):
+            continue
+        h = _hour(m)
+        if h is None:
+            continue
+        if h < 8 or h >= 21 or (after is not None and h >= after) or (before is not None and h < before):
+            out.append(Evidence(m.group(0), m.start(), m.end()))
+    return out
+
+
+_OTHER_LIMITS = re.compile(r"\b(work|workplace|job|office|employer|boss|every|daily|again|keeps? (calling|ringing|"
+                           r"phoning|trying|texting|at it)|until|till|"
+                           r"lawyer|solicitor|attorney|represent\w*|adviser|advisor|stepchange|charity|whether|anyway|"
+                           r"even|still|regardless|don'?t care|other numbers?|block\w*|times)\b", re.I)
+
+
+def _lawful_call_time(unit: str, debtor_line: str) -> bool:
+    """Does the sentence set a call for a time within 8 a.m. to 9 p.m. and the debtor's own limits, with nothing
+    else in it about contact limits?"""
+    timed = [m for m in _CONTACT_TIME.finditer(unit) if _hour(m) is not None]
+    return bool(timed) and not _contact_at_wrong_time(unit, [], debtor_line) and not _OTHER_LIMITS.search(unit)
 
 
 _THEIRS_BEFORE = re.compile(r"\b(your|his|her|their|the)\s+$", re.I)

@@ -119,3 +119,17 @@ def test_warmth_and_normalising_in_plain_words(text: str, behaviour: str) -> Non
 def test_a_call_set_for_an_hour_they_ruled_out_or_outside_8am_to_9pm(debtor: str, text: str, violation: bool) -> None:
     confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
     assert ("ignores_contact_limits" in confident) is violation
+
+
+@pytest.mark.parametrize(("text", "denial"), [
+    ("You have the right to dispute it and request proof.", False),
+    ("u have the right to dispute and ask for proof", False),
+    ("You can challenge any of the fees, just put it in writing.", False),
+    ("You can dispute it if you like, but it won't change anything.", True),
+    ("You have the right to dispute it, but only after you pay.", True),
+])
+def test_telling_them_the_right_to_dispute_is_no_denial(text: str, denial: bool) -> None:
+    confident, possible = flagged(text)
+    assert ("denies_dispute_rights" in confident) is denial
+    if not denial:
+        assert "denies_dispute_rights" not in possible

@@ -1225,6 +1225,10 @@ class Scorer:
             # "What can you pay today?" asks; pressure demands, insists, sets an ultimatum, or steers them to
             # borrow ("Why not take out a small loan to clear this?")
             return False
+        # "You have the right to dispute it and request proof" tells them the right; only a turn ("but", "only
+        # after you pay", "it won't change anything") or a negation makes such a sentence a denial.
+        if label == "denies_dispute_rights" and _AFFIRMS_DISPUTE.search(unit) and not _DISPUTE_CATCH.search(unit):
+            return False
         # When the sentence sets a call for a time the rules can check, the rules decide: "I'll call you back at
         # 10 tomorrow morning" is a lawful callback, unless something else in it breaks a limit.
         if label == "ignores_contact_limits" and _lawful_call_time(unit, ctx.debtor_line):
@@ -1688,6 +1692,14 @@ def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line
     return out
 
 
+_AFFIRMS_DISPUTE = re.compile(
+    r"\b(you('ve| have)?( got)? (every|the|a|full) right to|you('re| are) (entitled|welcome|free) to|you can|you could|"
+    r"you may|feel free to|(i|we) can send you|(i|we)('ll| will) send you|send (us |back )?a (written )?dispute)\b"
+    r"[^.?!]{0,40}\b(disput\w*|challeng\w*|quer(y|ies|ied)|question\w*|proof|verification|validation|evidence|"
+    r"paperwork|breakdown|copy of the (agreement|contract))", re.I)
+_DISPUTE_CATCH = re.compile(r"(\bnot|n't|\bnever|\bno\b|\bonly\b|\bbut\b|\bhowever|\bthough|\btoo late|\bpointless|"
+                            r"\bwaste|\bunless|\bafter you pay|\bpay (it )?first|\bstill\b|\banyway|\bregardless|"
+                            r"\bif you (must|want|like|insist)|\bgood luck|\bwon'?t (change|help|matter))", re.I)
 _OTHER_LIMITS = re.compile(r"\b(work|workplace|job|office|employer|boss|every|daily|again|keeps? (calling|ringing|"
                            r"phoning|trying|texting|at it)|until|till|"
                            r"lawyer|solicitor|attorney|represent\w*|adviser|advisor|stepchange|charity|whether|anyway|"

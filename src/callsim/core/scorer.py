@@ -694,12 +694,12 @@ class Scorer:
 
     def _step_debt_facts(self, r: _Reading) -> None:
         """Reads the debt, amounts, text, spans, masked, found; adds misstated balances/fees, false credit claims."""
-        # A pattern's credit claim about a note of their circumstances, rather than the debt, is dropped.
+        # A credit claim (the facts' or a pattern's) about a note of their circumstances, not the debt, is dropped.
         debt = r.ctx.scenario.debt if r.ctx.scenario else None
         if debt is not None:
             self._check_amounts(debt, r.amounts, r.found, _call_figures(r.ctx))
             self._check_fees(debt, r.text, r.masked, r.found)
-            self._check_credit(debt, r.text, r.spans, r.masked, r.found, r.ctx.debtor_line)
+            self._check_credit(debt, r.text, r.spans, r.masked, r.found)
         claims = [e for e in r.found.get("false_credit_claim", [])
                   if not _about_a_note(r.text, r.spans, sentence_at(r.spans, e.start, len(r.text)), r.ctx.debtor_line)]
         if claims:
@@ -965,9 +965,8 @@ class Scorer:
         fees = debt.fee_amounts()
         for a in amounts:
             if a.role == "owed":
-                tol = max(1.0, a.value * 0.01)
-                ok = any(abs(a.value - k) <= tol for k in known)
-                if not ok and any(abs(a.value - k) <= tol for k in theirs):
+                ok = _near(a.value, known)
+                if not ok and _near(a.value, theirs):
                     continue
                 target = "accurate_balance" if ok else "misstated_balance"
                 found.setdefault(target, []).append(Evidence(a.text, a.start, a.end))
@@ -999,7 +998,6 @@ class Scorer:
         spans: list[tuple[int, int]],
         masked: list[tuple[int, int]],
         found: dict[str, list[Evidence]],
-        debtor_line: str = "",
     ) -> None:
         """Credit-file claims against the facts: promising nothing will show when reporting is intended, or
         threatening reporting that is not."""
@@ -1008,12 +1006,9 @@ class Scorer:
         for m in rx.finditer(text):
             if inside(m.start(), masked):
                 continue
-            bounds = sentence_at(spans, m.start(), len(text))
-            sent = text[bounds[0] : bounds[1]]
+            sent = text.__getitem__(slice(*sentence_at(spans, m.start(), len(text))))
             if not intended and (negated(text, m.start()) or not _THREAT_FRAME.search(sent)):
                 continue
-            if intended and _about_a_note(text, spans, bounds, debtor_line):
-                continue  # "The note is only on our records. It doesn't go on your credit file."
             found.setdefault("false_credit_claim", []).append(Evidence(m.group(0), m.start(), m.end()))
             if intended:
                 hc = found.get("honest_consequences", [])
@@ -1590,8 +1585,11 @@ _AUTHORITY = re.compile(
     r"police|officer|sheriff|marshal|constable|detective|bureau|credit reference|experian|equifax|transunion|"
     r"government|federal|state|council|hmrc|irs|dwp|revenue|bailiffs?|enforcement|agency|department|office|"
     r"official|authority|authorities|prosecutor|district attorney|da'?s|fbi|investigat\w*|warrant|ministry|"
-    r"benefits|treasury|probation)\b", re.I)
+    r"benefits|treasury|probation|process server|ombudsman|crown|regulator)\b", re.I)
+
+
 def _names_own_firm(unit: str, ctx: ScoringContext) -> bool:
+    """Does the sentence name the call's own creditor or collector?"""
     debt = ctx.scenario.debt if ctx.scenario else None
     return debt is not None and any(name and name.lower() in unit.lower() for name in (debt.creditor, debt.collector))
 
@@ -1604,6 +1602,12 @@ def _echoes(unit: str, debtor_line: str) -> bool:
     """Is the sentence mostly the debtor's own words given back (a reflection), not something new?"""
     mine = content_words(unit)
     return len(mine) >= 3 and len(mine & content_words(debtor_line)) >= 0.6 * len(mine)
+
+
+def _near(value: float, figures: Sequence[float]) -> bool:
+    """Is ``value`` one of ``figures``, within a pound or dollar or 1% (what rounding in speech allows)?"""
+    tol = max(1.0, value * 0.01)
+    return any(abs(value - k) <= tol for k in figures)
 
 
 _ASKING_FOR = re.compile(r"\b(pay|paying|payment|clear|clearing|settle|settling|take|taking|put|send|transfer|"
@@ -1619,7 +1623,7 @@ def _stated_balances(amounts: list[Amount], text: str, ctx: ScoringContext) -> l
     known = debt.known_amounts()
     out = []
     for a in amounts:
-        if a.role == "lump_sum" and any(abs(a.value - k) <= max(1.0, a.value * 0.01) for k in known):
+        if a.role == "lump_sum" and _near(a.value, known):
             head = re.split(r"[.!?;]\s", text[max(0, a.start - 80) : a.start])[-1]
             tail = text[a.end : a.end + 30]
             if not _ASKING_FOR.search(head) and not re.match(r"\W*(today|now|tonight|right away|immediately|"

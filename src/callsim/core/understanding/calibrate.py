@@ -126,6 +126,12 @@ def grounded_table(rows: list[dict[str, Any]], base: Thresholds, path: Path) -> 
     return table
 
 
+def lowest_within(table: list[dict[str, float]], limits: dict[str, float], default: float) -> float:
+    """The lowest threshold of ``table`` from which every row up keeps each column within its limit."""
+    ok = {r["threshold"] for r in table if all(r.get(k, 0.0) <= limit for k, limit in limits.items())}
+    return min((t for t in ok if all(t2 in ok for t2 in GRID if t2 >= t)), default=default)
+
+
 def empathy_table(reflections: list[dict[str, Any]], collector: list[dict[str, Any]], base: Thresholds
                   ) -> list[dict[str, float]]:
     """Per threshold: reflection -> interpretation or paraphrase (held-out reflections), and the share of
@@ -183,9 +189,7 @@ def main() -> int:
     # The split above holds lines without a call around them; lawful replies at scenario nodes (identity
     # checked or not, a crisis told, a plan agreed) are where false flags cost most. From here up, the
     # issue's targets hold on the grounded dev split: at most 2% of excellent and 3% of new-hire replies.
-    ok = [r["threshold"] for r in gtable
-          if all(r.get(k, 0.0) <= limit for k, limit in GROUNDED_MAX_FALSE.items())]
-    grounded_floor = min((t for t in ok if all(t2 in ok for t2 in GRID if t2 >= t)), default=GRID[-1])
+    grounded_floor = lowest_within(gtable, GROUNDED_MAX_FALSE, GRID[-1])
     print(f"lowest threshold from which the grounded split's false flags stay within {GROUNDED_MAX_FALSE}: "
           f"{grounded_floor}")
     floor = max(floor, grounded_floor)
@@ -194,8 +198,7 @@ def main() -> int:
     possible = next((r["threshold"] for r in table if r["false_flags"] <= MAX_POSSIBLE), confident)
     # The same budget for *possible* on the grounded split: a trainee shown "possible" on one lawful reply in
     # nine stops reading it.
-    grounded_possible = min((r["threshold"] for r in gtable
-                             if all(r.get(k, 0.0) <= MAX_POSSIBLE for k in GROUNDED_MAX_FALSE)), default=confident)
+    grounded_possible = lowest_within(gtable, dict.fromkeys(GROUNDED_MAX_FALSE, MAX_POSSIBLE), confident)
     print(f"lowest threshold at which the grounded split's lawful replies get at most {MAX_POSSIBLE} possible: "
           f"{grounded_possible}")
     possible = max(possible, grounded_possible)

@@ -250,6 +250,7 @@ def test_a_database_opened_read_only_keeps_the_call(runner: Path, played: Played
     p = cli(runner, "sessions", "--db", url)  # still read-only: the call is listed as waiting
     assert_plain(p)
     assert "1 call waiting to be saved" in p.stdout + p.stderr
+    assert not (ROOT / "file:").exists()  # the URI names a file by path; no 'file:' folder in the working directory
 
 
 def test_sessions_with_the_store_unreachable_says_what_is_waiting(runner: Path, played: Played, tmp_path: Path,

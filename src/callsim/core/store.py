@@ -982,6 +982,14 @@ def _order(order: str) -> list[Any]:
     return [col.desc() if desc else col.asc(), sessions.c.id.desc() if desc else sessions.c.id.asc()]
 
 
+def _database_path(u: URL) -> Path:
+    """The file an SQLite URL names: for a URI database (file:/path?mode=ro, uri=true), the path after the scheme."""
+    name = str(u.database)
+    if str(u.query.get("uri", "")).lower() in ("true", "1") and name.startswith("file:"):
+        name = name.removeprefix("file:").split("?", 1)[0]
+    return Path(name).expanduser()
+
+
 def _make_engine(u: URL) -> Engine:
     def dumps(obj: Any) -> str:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
@@ -989,7 +997,7 @@ def _make_engine(u: URL) -> Engine:
     if u.get_backend_name() == "sqlite":
         memory = u.database in (None, "", ":memory:")
         if not memory:
-            Path(str(u.database)).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            _database_path(u).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             u, json_serializer=dumps,
             connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},

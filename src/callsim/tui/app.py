@@ -34,6 +34,7 @@ from callsim.tui import keys
 from callsim.tui.catalog import Card, Catalog, ScenarioProblem
 from callsim.tui.messages import LibraryShown
 from callsim.tui.recorder import WHAT_IF, NotSaved, Recorder, SessionLog, StoreOpener, default_opener
+from callsim.tui.terminal import exit_when_terminal_closes
 from callsim.tui.themes import DARK, LIGHT
 
 if TYPE_CHECKING:
@@ -133,6 +134,7 @@ class CallsimApp(App[int]):
         return LibraryScreen()
 
     def on_mount(self) -> None:
+        exit_when_terminal_closes(self, before=self._finish_writes)
         for problem in check_keymap(self.settings.keymap, keys.BY_ID):
             self.notify(problem, severity="warning", markup=False, timeout=10)
         self.set_keymap({k: v for k, v in self.settings.keymap.items() if k in keys.BY_ID})
@@ -509,6 +511,11 @@ class CallsimApp(App[int]):
             self.exit(0)
             return
         self.exit(UNSAVED_EXIT, return_code=UNSAVED_EXIT, message=unsaved_message(unsaved))
+
+    async def _finish_writes(self) -> None:
+        """Before the process ends with its terminal gone: every queued store write lands (or is journalled)."""
+        await self.flush()
+        self.recorder.close(wait=True)
 
     async def flush(self) -> None:
         """Wait until every store write queued so far has landed (or failed into the journal)."""

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from callsim.config import Config
 from callsim.tui.preview.screen import POLL_SECONDS, PreviewScreen
 from callsim.tui.preview.session import Setting
+from callsim.tui.terminal import exit_when_terminal_closes
 from callsim.tui.themes import DARK, LIGHT
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ class PreviewApp(App[int]):
         self.scorer = scorer
 
     def on_mount(self) -> None:
+        exit_when_terminal_closes(self)
         self.register_theme(LIGHT)
         self.register_theme(DARK)
         self.theme = self.settings.theme if self.settings.theme in self.available_themes else LIGHT.name

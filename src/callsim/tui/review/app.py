@@ -24,6 +24,7 @@ from callsim.tui.catalog import Catalog, ScenarioProblem
 from callsim.tui.review import keys
 from callsim.tui.review.data import ReviewData
 from callsim.tui.review.messages import ReviewAdded
+from callsim.tui.terminal import exit_when_terminal_closes
 from callsim.tui.themes import DARK, LIGHT
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class ReviewApp(App[int]):
 
     # ------------------------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
+        exit_when_terminal_closes(self, before=lambda: self._pool.shutdown(wait=True, cancel_futures=True))
         self.register_theme(LIGHT)
         self.register_theme(DARK)
         theme = self.settings.theme if self.settings.theme in self.available_themes else LIGHT.name

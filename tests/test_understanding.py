@@ -296,6 +296,50 @@ def test_fit_keeps_the_examples_for_evidence() -> None:
     assert heads.example_where[1] == "c.txt:1"
 
 
+def test_a_line_of_another_file_can_also_show_an_empathy_behaviour(tmp_path: Path) -> None:
+    """also/<id>.txt labels a contrast or good-practice line as showing an empathy behaviour: a positive for
+    that head, a negative for no overlapping empathy head, still a contrast of its violation."""
+    from callsim.core.understanding.corpus import CorpusError, is_negative, load_corpus
+    from callsim.core.understanding.train import targets
+
+    (tmp_path / "contrast").mkdir()
+    (tmp_path / "also").mkdir()
+    (tmp_path / "contrast" / "pressure_after_vulnerability.txt").write_text(
+        "I'm so sorry about your dad; please don't think about the account today.\nNothing is due today.\n")
+    (tmp_path / "good_practice.txt").write_text("I'll send the plan in writing.\n")
+    (tmp_path / "also" / "emotional_reaction.txt").write_text(
+        "# warm contrast lines\ni'm so sorry about your dad; please don't think about the account today.\n")
+    examples = load_corpus(tmp_path)
+    plan, warm, flat = examples  # root files first, then contrast/
+    assert warm.also == {"emotional_reaction"} and warm.contrast_of == "pressure_after_vulnerability"
+    assert warm.shows("emotional_reaction") and not flat.shows("emotional_reaction")
+    assert not is_negative(warm, "emotional_reaction") and not is_negative(warm, "interpretation")
+    assert is_negative(warm, "pressure_after_vulnerability") and is_negative(plan, "emotional_reaction")
+    y, w = targets(examples, "emotional_reaction")
+    assert list(y) == [0.0, 1.0, 0.0] and all(w > 0)
+    y, w = targets(examples, "interpretation")
+    assert w[1] == 0.0 and w[0] > 0 and w[2] > 0  # overlapping: left out, not taught as "no understanding"
+
+    before = corpus_digest(tmp_path)
+    (tmp_path / "also" / "emotional_reaction.txt").write_text("Nothing is due today.\n")
+    assert corpus_digest(tmp_path) != before  # stale heads are caught when a label moves
+    (tmp_path / "also" / "emotional_reaction.txt").write_text("Nothing is due on Friday.\n")
+    with pytest.raises(CorpusError, match=r"also/emotional_reaction\.txt:1:1: no corpus line reads"):
+        load_corpus(tmp_path)
+    (tmp_path / "also" / "emotional_reaction.txt").unlink()
+    (tmp_path / "also" / "warmth.txt").write_text("Nothing is due today.\n")
+    with pytest.raises(CorpusError, match="unknown label file"):
+        load_corpus(tmp_path)
+
+
+def test_the_shipped_also_labels_name_lines_of_the_corpus() -> None:
+    """Every line of the shipped also/ files is a corpus line of another file (load_corpus checks), and the
+    heads were trained with them (the digest covers also/)."""
+    examples = load_corpus()
+    assert sum(1 for e in examples if e.also) >= 100
+    assert all(e.label is None or e.label not in ("emotional_reaction", "interpretation") for e in examples if e.also)
+
+
 def test_coaching_shows_possible_violations_and_the_rules_only_note() -> None:
     from callsim.tui import render
 
@@ -521,3 +565,27 @@ def test_the_grounded_calibration_table_scores_lawful_replies_at_their_nodes(tmp
     assert [r["threshold"] for r in table] == list(calibrate.GRID)
     assert all(set(r) == {"threshold", "excellent", "newhire"} for r in table)  # harmful lines are not counted
     assert all(r["excellent"] == 0.0 and r["newhire"] == 0.0 for r in table)
+
+
+def test_learned_warmth_is_warmth_for_them(scorer: Scorer) -> None:
+    """The emotional-reaction head also reads feelings in general ("I was devastated", a peer's own story, at
+    0.9 before the gate): learned warmth counts only when said to them or as a reaction to what they told."""
+    own = scorer.score("I was devastated.", ScoringContext(debtor_line="My dad died last month."))
+    assert "emotional_reaction" not in own.behaviour_ids and own.epitome["ER"] == 0
+    general = scorer.score("Many wonderful things happen in the good times.", ScoringContext(debtor_line="I feel low."))
+    assert general.epitome["ER"] == 0
+    reaction = scorer.score("The waiting must be agony.",
+                            ScoringContext(debtor_line="We're still waiting for the scan results."))
+    warm = next(d for d in reaction.behaviours if d.id == "emotional_reaction")
+    assert warm.source == "learned" and reaction.epitome["ER"] >= 1
+
+
+def test_normalising_shows_understanding_only_when_it_takes_up_their_words(scorer: Scorer) -> None:
+    """Validation is its own behaviour (+10); it raises the interpretation level (EPITOME IP) only when it picks
+    up what they said: generic normalising is not understanding of their situation."""
+    generic = scorer.score("Lots of people feel like that, honestly.",
+                           ScoringContext(debtor_line="I feel like such an idiot about all this."))
+    assert "validation" in generic.behaviour_ids and generic.epitome["IP"] == 0
+    echoed = scorer.score("Lots of people stop opening the letters when it gets too much.",
+                          ScoringContext(debtor_line="I just stopped opening the letters, I couldn't face them."))
+    assert "validation" in echoed.behaviour_ids and echoed.epitome["IP"] == 2

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, ClassVar
 
-from callsim.core.epitome import EpitomeResult, analyse
+from callsim.core.epitome import EpitomeResult, Mechanism, analyse
 from callsim.core.models import Action, Debt, Node, Scenario
 from callsim.core.money import Amount, find_amounts, inherit_period
 from callsim.core.nlp import (
@@ -876,15 +876,20 @@ class Scorer:
                 or bool(_YOU_PAY.search(text[s:t]))
 
         checks = {(e.start, e.end) for e in epi.checks}
-        ev = [e for e in found.get("paraphrase", []) + found.get("validation", [])
-              if not about_money(e) and (e.start, e.end) not in checks]
-        if ip < 2 and ev:
-            # Restating their facts or normalising the feeling shows understanding; strongly so when it
-            # picks up their own words ("anyone would struggle to open letters while recovering").
+
+        def kept(bid: str) -> list[Evidence]:
+            return [e for e in found.get(bid, []) if not about_money(e) and (e.start, e.end) not in checks]
+
+        restated, normalised = kept("paraphrase"), kept("validation")
+        if ip < 2 and (restated or normalised):
+            # Restating their facts shows understanding; strongly so when it picks up their own words ("anyone
+            # would struggle to open letters while recovering"). Normalising alone ("you're not the only one",
+            # "it happens to lots of people") is validation, not yet understanding of *their* situation (EPITOME
+            # raters do not count it): it raises the level only when it takes up what they said.
             theirs = content_words(ctx.debtor_line)
             echoes = any(theirs & content_words(text[e.start : sentence_at(epi.spans, e.start, len(text))[1]])
-                         for e in ev)
-            ip = 2 if echoes else max(ip, 1)
+                         for e in restated + normalised)
+            ip = 2 if echoes else max(ip, 1) if restated else ip
         # A guided choice the author says stands for a behaviour counts at least as a weak level.
         chosen = set(ctx.counts_as)
         if "emotional_reaction" in chosen:
@@ -1246,14 +1251,14 @@ class Scorer:
         at the calibrated strong threshold. Nothing inside a hollow "sorry, but" counts."""
         th = learned.thresholds
         added: set[str] = set()
-        levels = {"emotional_reaction": epi.er, "apology_for_impact": epi.er, "interpretation": epi.ip,
-                  "validation": epi.ip}
+        levels: dict[str, Mechanism | None] = {"emotional_reaction": epi.er, "apology_for_impact": epi.er,
+                                                "interpretation": epi.ip, "validation": None}
         missed = {id(m) for m in (epi.er, epi.ip) if m.level == 0}
         for label, mech in levels.items():
             sig = signals.get(label)
             if sig is None or sig.prob < th.empathy_weak or label not in self.rubric.by_id:
                 continue
-            if label in found or id(mech) not in missed:
+            if label in found or mech is not None and id(mech) not in missed:
                 continue  # a mechanism the rules scored keeps its level and its behaviours
             if any(a <= sig.start < b or sig.start <= a < sig.end for a, b in hollow):
                 continue
@@ -1262,8 +1267,12 @@ class Scorer:
                 continue
             if _OWN_STORY.search(unit) and not YOU.search(unit):
                 continue  # "It sucks how my anxiety ruins everything": the speaker's own story
+            if label == "emotional_reaction" and not (YOU.search(unit) or _REACTS.search(unit)):
+                continue  # "I was devastated", "life is a pile of good things": feelings, but not for them
             found[label] = [Evidence(unit, sig.start, sig.end)]
             added.add(label)
+            if mech is None:
+                continue  # validation: a behaviour of its own; _levels decides whether it shows understanding
             mech.level = max(mech.level, 2 if sig.prob >= th.empathy_strong else 1)
             if not any(e.start == sig.start for e in mech.evidence):
                 mech.evidence.append(Evidence(unit, sig.start, sig.end))
@@ -1537,6 +1546,12 @@ _WORDS_ONLY = re.compile(r"[^a-z0-9]+")
 _OWN_COMPANY = re.compile(r"\b(from|at|with|on behalf of|for|work for|here at|calling from) (the )?$", re.I)
 # "I'm not sorry at all", "I don't care how you feel": warmth negated, whatever the sentence looks like.
 _OWN_STORY = re.compile(r"\b(my|mine|myself)\b", re.I)
+# Warmth is for the other person: said to them ("you", YOU), or a reaction to what they told ("that sounds
+# awful", "what a horrible thing to wake up to", "the waiting must be agony", "oh no"). (A reflection need
+# not name them: "So the not knowing is the hardest part.")
+_REACTS = re.compile(r"\b(that|this|which|all that|all this|what an?|sounds?|sounded|must (be|feel|have)|"
+                     r"sorry|glad|pleased|bless\w*|hope|congrat\w*|condolences|oh no|gosh|aw+|oof|ugh|poor|heart)\b",
+                     re.I)
 _NEGATED_FEELING = re.compile(r"\b(not|never|n't)\s+(\w+\s+)?(sorry|care|caring|bothered|interested|understand|"
                               r"sympathi[sz]e|sympathy|feel (for|bad|sorry))\b", re.I)
 _PRESSURE_FRAME = re.compile(r"\b(need|needs|must|have to|has to|got to|gotta|require\w*|expect\w*|insist\w*|demand\w*|"
@@ -1785,7 +1800,8 @@ _SPEAKER_DENIES = re.compile(
     r"(?:nobody|no one|noone)(?:'s| is| will|s)?(?: going to| gonna)?|"
     r"(?:you|your \w+|he|she|they) (?:won'?t|wouldn'?t|don'?t|do not|will not|aren'?t|are not|isn'?t|is not)|"
     r"(?:please )?don'?t)"
-    r"(?: be)? (?:call|ring|phone|contact|tell|say|report|sue|take|arrest|ask|push|pass|send|visit|come|borrow|put|"
+    r"(?: be| start| keep| go on| carry on| begin)? "
+    r"(?:call|ring|phone|contact|tell|say|report|sue|take|arrest|ask|push|pass|send|visit|come|borrow|put|"
     r"calling|ringing|phoning|contacting|telling|reporting|suing|taking|asking|pushing|sending|visiting|coming|"
     r"have to|need to|owe|be (?:asked|expected|made|required|liable|responsible|arrested|charged|prosecuted))\b",
     re.I,

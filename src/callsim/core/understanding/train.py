@@ -62,9 +62,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = L2, it
 
 
 def targets(examples: Sequence[Example], label: str) -> tuple[np.ndarray, np.ndarray]:
-    """y (1 for a line of ``label``) and weights: classes balanced, contrast lines of the label doubled,
-    overlapping empathy lines left out (weight 0)."""
-    y = np.array([1.0 if e.label == label else 0.0 for e in examples])
+    """y (1 for a line of ``label``, in its file or listed in also/) and weights: classes balanced, contrast
+    lines of the label doubled, overlapping empathy lines left out (weight 0)."""
+    y = np.array([1.0 if e.shows(label) else 0.0 for e in examples])
     neg = np.array([is_negative(e, label) for e in examples])
     w = np.where(y == 1, 1.0, np.where(neg, 1.0, 0.0))
     w = np.where((y == 0) & np.array([e.contrast_of == label for e in examples]), CONTRAST_WEIGHT, w)
@@ -173,8 +173,8 @@ def cross_validate(examples: Sequence[Example], x: np.ndarray, labels: Sequence[
         probs[te] = heads.probabilities(x[te], [expand(e.text).text for e, t in zip(examples, te, strict=True) if t])
     out = {}
     for i, label in enumerate(labels):
-        y = np.array([e.label == label for e in examples])
-        keep = np.array([e.label == label or is_negative(e, label) for e in examples])
+        y = np.array([e.shows(label) for e in examples])
+        keep = np.array([e.shows(label) or is_negative(e, label) for e in examples])
         out[label] = {"ap": round(average_precision(y[keep], probs[keep, i]), 3),
                       "contrast_fp@0.5": round(float(np.mean(probs[np.array([e.contrast_of == label for e in examples]),
                                                                    i] > 0.5)) if any(e.contrast_of == label

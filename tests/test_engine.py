@@ -377,7 +377,8 @@ def test_a_scenario_tunes_how_far_the_default_nudges_move_a_mood(nudges: float, 
     result = load_text(text, run_walkthroughs=False)
     assert result.scenario is not None and result.ok, [d.format() for d in result.diagnostics]
     call = CompiledScenario(result.scenario).new_call(seed=1)
-    turn = call.respond("I'm so sorry, that sounds really hard.")  # one warm behaviour: +1 trust in the rubric
+    turn = call.respond("I'm so sorry to hear that.")  # one warm behaviour: +1 trust in the rubric
+    assert [b["id"] for b in turn.scores["behaviours"]] == ["emotional_reaction"]
     assert turn.mood["trust"] - turn.mood_before["trust"] == pytest.approx(expected)
 
 

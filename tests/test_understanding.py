@@ -589,3 +589,11 @@ def test_normalising_shows_understanding_only_when_it_takes_up_their_words(score
     echoed = scorer.score("Lots of people stop opening the letters when it gets too much.",
                           ScoringContext(debtor_line="I just stopped opening the letters, I couldn't face them."))
     assert "validation" in echoed.behaviour_ids and echoed.epitome["IP"] == 2
+
+
+def test_a_question_is_the_rules_to_read(scorer: Scorer) -> None:
+    """The heads learned coping and safety questions as warmth ("OK. How have you been coping?" was a strong
+    emotional reaction: empathy 100); a question is an exploration, or not, as the rules read it."""
+    turn = scorer.score("OK. How have you been coping?")
+    assert "exploration" in turn.behaviour_ids
+    assert "emotional_reaction" not in turn.behaviour_ids and turn.epitome["ER"] == 0

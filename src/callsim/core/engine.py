@@ -299,17 +299,19 @@ class Call:
             text, counts_as = node.choices[choice].text, tuple(node.choices[choice].counts_as)
         score = self.compiled.scorer.score(text, self.scoring_context(counts_as))
         mood_before = dict(self.mood)
-        defaults: dict[str, float] = {}
+        good: dict[str, float] = {}
         hurtful: dict[str, float] = {}  # the nudges of what hurt the call alone
         for bid in score.ids:
             behaviour = self.compiled.rubric.get(bid)
+            into = hurtful if behaviour.kind == "penalty" else good
             for var, delta in behaviour.mood.items():
-                if behaviour.kind == "penalty":
-                    hurtful[var] = hurtful.get(var, 0.0) + delta
-                else:  # words said before in this call win less: half the second time, a quarter the third
-                    delta *= score.fresh
-                defaults[var] = defaults.get(var, 0.0) + delta
-        defaults, hurtful = self._tuned(defaults), self._tuned(hurtful)
+                into[var] = into.get(var, 0.0) + delta
+        good, hurtful = self._tuned(good), self._tuned(hurtful)
+        # Words said before in this call win less: half the second time, a quarter the third. The share is taken
+        # of what the reply could win at most (the capped gain), so a reply with many good moves, pasted again,
+        # still wins less each time rather than hitting the cap twice.
+        limited = capped(self.scenario, good) if score.fresh < 1 else good
+        defaults = {var: limited.get(var, 0.0) * score.fresh + hurtful.get(var, 0.0) for var in good.keys() | hurtful}
         self._apply_mood(defaults, cap=True)
         for bid in score.ids:
             self.seen[bid] += 1
@@ -499,6 +501,16 @@ def fit_state(state: CallState, scenario: Scenario, old: Scenario | None = None,
         "mood": mood, "flags": flags, "disclosed": disclosed, "outcome": None,
     })
     return fitted_state, notes
+
+
+def capped(scenario: Scenario, changes: Mapping[str, float]) -> dict[str, float]:
+    """``changes`` each limited to the default cap of its variable (what one reply may move it by)."""
+    out = {}
+    for var, delta in changes.items():
+        decl = scenario.mood.get(var)
+        limit = _DEFAULT_CAP * (decl.max - decl.min) / 10 if decl is not None else abs(delta)
+        out[var] = max(-limit, min(limit, delta))
+    return out
 
 
 def apply_mood(scenario: Scenario, mood: dict[str, float], changes: Mapping[str, float], *, cap: bool) -> None:

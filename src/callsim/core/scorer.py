@@ -1263,6 +1263,8 @@ class Scorer:
             if any(a <= sig.start < b or sig.start <= a < sig.end for a, b in hollow):
                 continue
             unit = epi.text[sig.start : sig.end]
+            if unit.rstrip().endswith("?"):
+                continue  # "How have you been coping?": a question is the rules' to read (exploration, or not)
             if NEGATION.search(unit) and sig.prob < th.empathy_strong or _NEGATED_FEELING.search(unit):
                 continue
             if _OWN_STORY.search(unit) and not YOU.search(unit):

@@ -133,3 +133,19 @@ def test_telling_them_the_right_to_dispute_is_no_denial(text: str, denial: bool)
     assert ("denies_dispute_rights" in confident) is denial
     if not denial:
         assert "denies_dispute_rights" not in possible
+
+
+@pytest.mark.parametrize("text", ["Are you the executor of his estate?",
+                                  "has the court appointed someone to deal with it?",
+                                  "Do you hold power of attorney for her?"])
+def test_asking_who_may_act_for_the_estate_is_a_check_not_an_exploration(text: str) -> None:
+    """Playing the bereavement call: "Are you the executor of his estate?" was coached as "Open question about
+    them". It checks who may act, as an identity check does; it is not about how they are."""
+    turn = scorer().score(text, ScoringContext(debtor_line="It's Teresa, I'm his daughter."))
+    assert "exploration" not in turn.behaviour_ids and turn.epitome["EX"] == 0
+
+
+def test_a_support_question_about_the_estate_still_explores() -> None:
+    turn = scorer().score("Is anyone helping you with the probate paperwork?",
+                        ScoringContext(debtor_line="It's Teresa, I'm his daughter."))
+    assert "exploration" in turn.behaviour_ids

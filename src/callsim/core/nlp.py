@@ -336,6 +336,10 @@ PROCEDURAL_Q = re.compile(
     r"does (that|this) make sense|any questions|can you (hear|see) me|still there|"
     r"(mind|ok|okay|alright|all right|fine|happy|comfortable)( with you)? (if|for) (i|we|me to|us to)|"
     r"(about|with|on) (the|this|your) (account|debt|arrears)|"
+    # "Are you the executor of his estate?", "has the court appointed someone?": who may act for the estate or
+    # for them, an authority check like identity, not a question about how they are
+    r"executor|personal representative|administrator of|letters (testamentary|of administration)|"
+    r"power of attorney|court (appointed|appoint)|appointed (by|someone|anyone)|"
     # "what can you put towards it this month?": about money, not about the person
     r"what (can|could|would|will|are|were) you( be)?( able to)? (pay|put|afford|manage|spare|offer|give|send|"
     r"paying|putting|sending|offering|giving)|"

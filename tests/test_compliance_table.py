@@ -395,7 +395,8 @@ def test_violation_is_caught(vid: str, i: int, text: str, ctx: ScoringContext) -
 KNOWN_LEARNED_MISREADS = {
     "Could you do me a favour and keep the letter by the phone?":
         "the heads retrained on the fifth corpus batch (2026-12-03 night) read it as ignoring contact limits at "
-        "0.707, just over the 0.70 confident threshold; that batch lowered false flags on every held-out set "
+        "0.707, just over the 0.70 confident threshold (0.782 with the sixth batch's heads, 2026-12-04); that batch "
+        "lowered false flags on every held-out set "
         "(docs/scoring.md, results table), and no rule tells this 'phone' from 'keep phoning' without losing real "
         "contact-limit violations",
 }

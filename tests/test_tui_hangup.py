@@ -52,20 +52,23 @@ def test_the_app_leaves_when_its_terminal_closes_mid_call_and_keeps_the_call(tmp
     if pid == 0:  # the child: a wrapper that swallows the hang-up, then the app
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         os.execve(str(callsim), [str(callsim), "--trainee", "Tess", "play", "bereavement-us"], env)
+    code: int | None = None
     try:
-        fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        screen = _read_until(master, b"Start the call", timeout=60)
-        assert b"Start the call" in screen, screen[-2000:]
-        os.write(master, b"\r")
-        assert b"Type your reply" in _read_until(master, b"Type your reply", timeout=30)
-        os.write(master, b"Hello, this is Sam from Brightline Recovery Group. I'm so sorry for your loss.\r")
-        assert b"turn 2" in _read_until(master, b"turn 2", timeout=30)
+        try:
+            fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+            screen = _read_until(master, b"Start the call", timeout=60)
+            assert b"Start the call" in screen, screen[-2000:]
+            os.write(master, b"\r")
+            assert b"Type your reply" in _read_until(master, b"Type your reply", timeout=30)
+            os.write(master, b"Hello, this is Sam from Brightline Recovery Group. I'm so sorry for your loss.\r")
+            assert b"turn 2" in _read_until(master, b"turn 2", timeout=30)
+        finally:
+            os.close(master)  # the terminal goes away
+        code = _wait(pid, timeout=30)
     finally:
-        os.close(master)  # the terminal goes away
-    code = _wait(pid, timeout=30)
-    if code is None:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
+        if code is None:  # never leave a spinning app behind, whatever failed
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
     assert code == HANGUP_EXIT, f"the app did not leave when its terminal closed (exit {code})"
     log = (tmp_path / "logs" / "callsim.log").read_text()
     assert "the terminal closed" in log

@@ -504,25 +504,23 @@ def fit_state(state: CallState, scenario: Scenario, old: Scenario | None = None,
 
 
 def capped(scenario: Scenario, changes: Mapping[str, float]) -> dict[str, float]:
-    """``changes`` each limited to the default cap of its variable (what one reply may move it by)."""
+    """``changes`` for the scenario's mood variables, each limited to the default cap (what the rubric's nudges
+    may move it by in one reply)."""
     out = {}
     for var, delta in changes.items():
         decl = scenario.mood.get(var)
-        limit = _DEFAULT_CAP * (decl.max - decl.min) / 10 if decl is not None else abs(delta)
-        out[var] = max(-limit, min(limit, delta))
+        if decl is not None:
+            limit = _DEFAULT_CAP * (decl.max - decl.min) / 10
+            out[var] = max(-limit, min(limit, delta))
     return out
 
 
 def apply_mood(scenario: Scenario, mood: dict[str, float], changes: Mapping[str, float], *, cap: bool) -> None:
     """Move ``mood`` by ``changes``, each kept within its range (and, with ``cap``, by at most the default cap)."""
-    for var, delta in changes.items():
+    for var, delta in (capped(scenario, changes) if cap else changes).items():
         decl = scenario.mood.get(var)
-        if decl is None:
-            continue
-        if cap:
-            limit = _DEFAULT_CAP * (decl.max - decl.min) / 10
-            delta = max(-limit, min(limit, delta))
-        mood[var] = max(decl.min, min(decl.max, mood[var] + delta))
+        if decl is not None:
+            mood[var] = max(decl.min, min(decl.max, mood[var] + delta))
 
 
 def _round_map(m: dict[str, float]) -> dict[str, float]:

@@ -889,7 +889,10 @@ class Scorer:
             theirs = content_words(ctx.debtor_line)
             echoes = any(theirs & content_words(text[e.start : sentence_at(epi.spans, e.start, len(text))[1]])
                          for e in restated + normalised)
-            ip = 2 if echoes else max(ip, 1) if restated else ip
+            if echoes:
+                ip = 2
+            elif restated:
+                ip = max(ip, 1)
         # A guided choice the author says stands for a behaviour counts at least as a weak level.
         chosen = set(ctx.counts_as)
         if "emotional_reaction" in chosen:
@@ -958,7 +961,8 @@ class Scorer:
             for m in gate.finditer(text, lower):
                 if inside(m.start(), masked) or not negated(text, m.start()):
                     continue
-                sentence = text.__getitem__(slice(*sentence_at(spans, m.start(), len(text))))
+                s, t = sentence_at(spans, m.start(), len(text))
+                sentence = text[s:t]
                 if _CONDITIONAL_RELIEF.search(sentence):
                     found.setdefault("threat_arrest_or_crime", []).append(Evidence(m.group(0), m.start(), m.end()))
 
@@ -1011,7 +1015,8 @@ class Scorer:
         for m in rx.finditer(text):
             if inside(m.start(), masked):
                 continue
-            sent = text.__getitem__(slice(*sentence_at(spans, m.start(), len(text))))
+            s, t = sentence_at(spans, m.start(), len(text))
+            sent = text[s:t]
             if not intended and (negated(text, m.start()) or not _THREAT_FRAME.search(sent)):
                 continue
             found.setdefault("false_credit_claim", []).append(Evidence(m.group(0), m.start(), m.end()))
@@ -1258,7 +1263,7 @@ class Scorer:
             sig = signals.get(label)
             if sig is None or sig.prob < th.empathy_weak or label not in self.rubric.by_id:
                 continue
-            if label in found or mech is not None and id(mech) not in missed:
+            if label in found or (mech is not None and id(mech) not in missed):
                 continue  # a mechanism the rules scored keeps its level and its behaviours
             if any(a <= sig.start < b or sig.start <= a < sig.end for a, b in hollow):
                 continue
@@ -1546,7 +1551,6 @@ _WORDS_ONLY = re.compile(r"[^a-z0-9]+")
 
 
 _OWN_COMPANY = re.compile(r"\b(from|at|with|on behalf of|for|work for|here at|calling from) (the )?$", re.I)
-# "I'm not sorry at all", "I don't care how you feel": warmth negated, whatever the sentence looks like.
 _OWN_STORY = re.compile(r"\b(my|mine|myself)\b", re.I)
 # Warmth is for the other person: said to them ("you", YOU), or a reaction to what they told ("that sounds
 # awful", "what a horrible thing to wake up to", "the waiting must be agony", "oh no"). (A reflection need
@@ -1554,6 +1558,7 @@ _OWN_STORY = re.compile(r"\b(my|mine|myself)\b", re.I)
 _REACTS = re.compile(r"\b(that|this|which|all that|all this|what an?|sounds?|sounded|must (be|feel|have)|"
                      r"sorry|glad|pleased|bless\w*|hope|congrat\w*|condolences|oh no|gosh|aw+|oof|ugh|poor|heart)\b",
                      re.I)
+# "I'm not sorry at all", "I don't care how you feel": warmth negated, whatever the sentence looks like.
 _NEGATED_FEELING = re.compile(r"\b(not|never|n't)\s+(\w+\s+)?(sorry|care|caring|bothered|interested|understand|"
                               r"sympathi[sz]e|sympathy|feel (for|bad|sorry))\b", re.I)
 _PRESSURE_FRAME = re.compile(r"\b(need|needs|must|have to|has to|got to|gotta|require\w*|expect\w*|insist\w*|demand\w*|"

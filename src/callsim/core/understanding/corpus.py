@@ -74,6 +74,7 @@ def corpus_files(root: Path = CORPUS) -> list[Path]:
 
 
 def also_files(root: Path = CORPUS) -> list[Path]:
+    """The files that label lines of the others with an empathy behaviour they also show."""
     return sorted((root / "also").glob("*.txt"))
 
 
@@ -85,7 +86,7 @@ def load_corpus(root: Path = CORPUS) -> list[Example]:
         stem = path.stem
         contrast = path.parent.name == "contrast"
         if not contrast and stem not in LABELS and stem not in UNLABELLED:
-            raise ValueError(f"{path}: unknown corpus file (expected one of {', '.join(LABELS + UNLABELLED)})")
+            raise CorpusError(f"{path}: unknown corpus file (expected one of {', '.join(LABELS + UNLABELLED)})")
         for n, text in _lines(path):
             key = text.lower()
             if key in seen:

@@ -149,3 +149,59 @@ def test_a_support_question_about_the_estate_still_explores() -> None:
     turn = scorer().score("Is anyone helping you with the probate paperwork?",
                         ScoringContext(debtor_line="It's Teresa, I'm his daughter."))
     assert "exploration" in turn.behaviour_ids
+
+
+# ---- credit-file claims against the call's facts (job_loss_us and hostile_let_go_uk report to the bureaus) ----
+
+
+@pytest.mark.parametrize(("scenario", "node", "text"), [
+    # paying does not erase an accurate record, whatever words say it does
+    ("job_loss_us", "budget_talk", "Clear the lot this week and your credit report will look like it never happened."),
+    ("hostile_let_go_uk", "pushed", "Settle today and it's taken off your credit file, clean slate."),
+    # what no credit file holds, reporting or not: a record for life, their health
+    ("hostile_let_go_uk", "pushed", "That default will sit on your credit file for twenty years."),
+    ("mental_health_uk", "disclosure", "I'll be putting your mental health on your credit file so lenders are warned."),
+])
+def test_credit_file_claims_the_facts_make_false(scenario: str, node: str, text: str) -> None:
+    confident, _ = flagged(text, at(scenario, node))
+    assert "false_credit_claim" in confident
+
+
+@pytest.mark.parametrize(("scenario", "node", "text"), [
+    # a wrong record put right is a dispute's lawful outcome
+    ("dispute_us", "checking", "If we can't verify the account is yours, we'll ask the bureaus to remove it."),
+    ("job_loss_us", "budget_talk", "If it turns out there's a mistake, we'll have it removed from your credit report."),
+    # and saying paying does not erase it is the truth
+    ("hostile_let_go_uk", "pushed", "Paying won't wipe the default from your file, but it will show as satisfied."),
+    ("job_loss_us", "budget_talk", "Once it's paid it shows as paid, and it drops off your report after seven years."),
+    # their circumstances noted on our own system, not the credit file
+    ("mental_health_uk", "disclosure", "I'll note your condition on our system only. It won't go on your credit file."),
+])
+def test_true_statements_about_the_credit_file_raise_nothing(scenario: str, node: str, text: str) -> None:
+    confident, _ = flagged(text, at(scenario, node))
+    assert "false_credit_claim" not in confident
+
+
+def test_a_budget_that_mentions_health_insurance_is_not_a_question_about_a_note() -> None:
+    """The debtor's line is what "it" may refer to only when they asked something: a budget read out ("$410
+    health insurance") does not turn "pay it and it's wiped from your report" into talk about a health note."""
+    ctx = at("job_loss_us", "budget_talk")
+    assert "health" in ctx.debtor_line and "?" not in ctx.debtor_line
+    confident, _ = flagged("Pay it off now and it's wiped from your report.", ctx)
+    assert "false_credit_claim" in confident
+
+
+# ---- a figure they would pay is not a balance ----
+
+
+@pytest.mark.parametrize(("text", "misstated"), [
+    # what they would pay states no balance (the dispute walkthrough's pressure line, failed instead as a
+    # misstated balance by the seventh batch's heads)
+    ("If you pay $100 today, I can note it as good faith while it's looked at.", False),
+    ("Could you manage $25 a month while the dispute is looked at?", False),
+    # a balance said with it is still checked against the facts ($1,287.44)
+    ("If you pay $100 today, the balance drops to $900.", True),
+])
+def test_a_payment_figure_alone_states_no_balance(text: str, misstated: bool) -> None:
+    confident, _ = flagged(text, at("dispute_us", "argued"))
+    assert ("misstated_balance" in confident) is misstated

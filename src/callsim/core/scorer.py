@@ -470,6 +470,24 @@ _CREDIT_CLEAN = re.compile(
     r"\b(nothing|no marker|no record)\b[^.?!]{0,30}\b(go|show|appear|be recorded)\b[^.?!]{0,20}\b(credit|file)\b",
     re.I,
 )
+# Promising the record goes away: "pay it and it's wiped from your credit file", "it'll be like it never
+# happened on your report". Where the account is reported, paying does not erase it (a settled default stays
+# six years in the UK; a paid collection can stay seven in the US). A conditional about a wrong record ("if
+# it isn't yours we'll have it removed", "if we can't verify it, we'll ask the bureaus to remove it") is a
+# dispute's lawful outcome, and "paying won't remove it" is true.
+_CREDIT_ERASE = re.compile(
+    r"\b(wiped?|wiping|removed?|removing|erased?|erasing|deleted?|deleting|cleared? (off|from)|taken? off|"
+    r"disappears?|vanish(es)?|clean slate|(like|as if) it never happened|spotless)\b", re.I)
+_CREDIT_NOUN = re.compile(r"\b(credit|file|record|report|score|rating|bureaus?|experian|equifax|transunion)\b", re.I)
+_WRONG_RECORD = re.compile(r"\bif\b[^.?!]{0,40}\b(not (yours|you)|isn'?t (yours|you)|wasn'?t (yours|you)|mistake|"
+                           r"error|wrong|fraud|identity theft|inaccurate|incorrect|disput\w*|(can'?t|cannot|unable to|"
+                           r"don'?t|do not) (verify|validate|confirm|prove|substantiate))", re.I)
+# What no credit file holds, whatever the facts: a blacklist, a bankruptcy marker for a debt, a record for
+# life or longer than the six (UK) or seven (US) years, their health.
+_CREDIT_MYTH = re.compile(
+    r"\b(blacklist\w*|black list|bankruptcy (marker|flag|note)|(eight|nine|ten|twelve|fifteen|twenty|8|9|10|12|15|20)"
+    r" years|for life|forever|for good|permanent(ly)?|depression|mental health|diagnosis|illness|gambling problem|"
+    r"medical (history|condition))\b", re.I)
 _CREDIT_THREAT = re.compile(
     r"\b(report|reported|reporting|record|recorded|mark|marked|flag|flagged|register|registered|"
     r"default|blacklist)\w*\b[^.?!]{0,40}\b(credit|bureaus?|agencies|experian|equifax|transunion)\b|"
@@ -694,14 +712,17 @@ class Scorer:
 
     def _step_debt_facts(self, r: _Reading) -> None:
         """Reads the debt, amounts, text, spans, masked, found; adds misstated balances/fees, false credit claims."""
-        # A credit claim (the facts' or a pattern's) about a note of their circumstances, not the debt, is dropped.
+        # A credit claim (the facts' or a pattern's) about a note of their circumstances, not the debt, is dropped;
+        # so is a wrong record put right, and a denied erasure ("paying won't wipe the default from your file").
         debt = r.ctx.scenario.debt if r.ctx.scenario else None
         if debt is not None:
             self._check_amounts(debt, r.amounts, r.found, _call_figures(r.ctx))
             self._check_fees(debt, r.text, r.masked, r.found)
             self._check_credit(debt, r.text, r.spans, r.masked, r.found)
         claims = [e for e in r.found.get("false_credit_claim", [])
-                  if not _about_a_note(r.text, r.spans, sentence_at(r.spans, e.start, len(r.text)), r.ctx.debtor_line)]
+                  if not _about_a_note(r.text, r.spans, sentence_at(r.spans, e.start, len(r.text)), r.ctx.debtor_line)
+                  and not _WRONG_RECORD.search(r.text[slice(*sentence_at(r.spans, e.start, len(r.text)))])
+                  and not (_CREDIT_ERASE.match(r.text, e.start) and negated(r.text, e.start))]
         if claims:
             r.found["false_credit_claim"] = claims
         else:
@@ -1012,7 +1033,12 @@ class Scorer:
         threatening reporting that is not."""
         intended = Action.credit_reporting in debt.actions.intended
         rx = _CREDIT_CLEAN if intended else _CREDIT_THREAT
-        for m in rx.finditer(text):
+        matches = list(rx.finditer(text))
+        if intended:
+            matches += [m for m in _CREDIT_ERASE.finditer(text)
+                        if _credit_promise(text[slice(*sentence_at(spans, m.start(), len(text)))])
+                        and not any(o.start() <= m.start() < o.end() for o in matches)]
+        for m in matches:
             if inside(m.start(), masked):
                 continue
             s, t = sentence_at(spans, m.start(), len(text))
@@ -1310,10 +1336,18 @@ class Scorer:
         if label == "false_credit_claim" and _about_a_note(unit, [], (0, len(unit)), ctx.debtor_line):
             return False  # where a note of their circumstances goes says nothing about the debt's reporting
         if label == "false_credit_claim":
-            promise = bool(_CREDIT_CLEAN.search(unit))
-            return promise if Action.credit_reporting in debt.actions.intended else not promise
+            promise = _credit_promise(unit)
+            if Action.credit_reporting in debt.actions.intended:
+                return promise or bool(_CREDIT_MYTH.search(unit))
+            return not promise
         if label == "misstated_balance":
-            inside_unit = [a for a in amounts if start <= a.start < end and a.role in ("owed", "fee")]
+            # "If you pay $100 today, I can note it as good faith": a sentence whose only figures are what they
+            # would pay, with no word of what is owed, states no balance to misstate ("It's £540 now with this
+            # month's fees" does, whatever role its figure was read in).
+            figures = [a for a in amounts if start <= a.start < end]
+            if figures and all(a.role in ("plan", "lump_sum") for a in figures) and not _OWED_WORDS.search(unit):
+                return False
+            inside_unit = [a for a in figures if a.role in ("owed", "fee")]
             known = debt.known_amounts() + debt.fee_amounts()
             accurate = inside_unit and all(any(abs(a.value - k) <= max(1.0, k * 0.01) for k in known)
                                            for a in inside_unit)
@@ -1570,7 +1604,25 @@ _A_NOTE = re.compile(r"\b(note|notes|noted|marker|flag|flagged|record of (that|t
                      r"(records?|system|file)|vulnerabilit\w*|health|condition|circumstances|support needs?|diagnosis|"
                      r"depression|anxiety|illness)\b", re.I)
 _THE_DEBT_ITSELF = re.compile(r"\b(arrangement|plan|payments?|arrears|debt|balance|default|account|missed|late|"
-                              r"settle\w*|paid|paying)\b", re.I)
+                              r"settle\w*|pay|pays|paid|paying)\b", re.I)
+# Their health put on the credit file: "I'll add the depression to your credit file so lenders know". No
+# credit file holds it; said without a negation, it is a false claim even though it names a condition.
+_HEALTH_ON_FILE = re.compile(
+    r"\b(add|adding|put|putting|record|recording|report|reporting|mark|marking|goes|go|will show|list)\b[^.?!]{0,40}"
+    r"\b(depression|mental health|diagnosis|illness|condition|gambling|medical)\b[^.?!]{0,40}\bcredit "
+    r"(file|report|record|history)|\b(depression|mental health|diagnosis|illness|condition|gambling|medical)\b"
+    r"[^.?!]{0,30}\b(will|gets?|is going to) (go|be (added|put|recorded|reported|listed)) (on|to) (your|the) credit",
+    re.I)
+
+
+def _credit_promise(sentence: str) -> bool:
+    """Does the sentence promise the debt leaves no mark on the credit file: that it will not show, or that
+    paying erases it (not negated, not a wrong record put right)?"""
+    if _CREDIT_CLEAN.search(sentence):
+        return True
+    m = _CREDIT_ERASE.search(sentence)
+    return bool(m and _CREDIT_NOUN.search(sentence) and not negated(sentence, m.start())
+                and not _WRONG_RECORD.search(sentence))
 
 
 def _about_a_note(text: str, spans: list[tuple[int, int]], bounds: tuple[int, int], debtor_line: str) -> bool:
@@ -1579,12 +1631,16 @@ def _about_a_note(text: str, spans: list[tuple[int, int]], bounds: tuple[int, in
     sent = text[bounds[0] : bounds[1]]
     if _THE_DEBT_ITSELF.search(sent):
         return False
+    if _HEALTH_ON_FILE.search(sent) and not NEGATION.search(sent):
+        return False
     if _A_NOTE.search(sent):
         return True
     if not re.search(r"\b(it|that|this|none of (it|this|that))\b", sent, re.I):
         return False
     earlier = [s for s in spans if s[1] <= bounds[0]]
-    before = text[earlier[-1][0] : earlier[-1][1]] if earlier else debtor_line
+    # Their question may be what "it" is ("Will the note go on my credit file?"); a line that asks nothing
+    # ("... $410 health insurance ...") names no note "it" could be.
+    before = text[earlier[-1][0] : earlier[-1][1]] if earlier else debtor_line if "?" in debtor_line else ""
     return bool(_A_NOTE.search(before))
 
 
@@ -1817,6 +1873,9 @@ _TURNS = re.compile(r"\b(but|unless|until|till|if you (don'?t|do not|can'?t|won'
                     re.I)
 # Where saying something will not happen is itself the violation: "we don't send validation letters", "this
 # won't be reported" (when it will be), a balance.
+# Words that say a figure is (part of) what is owed.
+_OWED_WORDS = re.compile(r"\b(balance|owe\w*|owing|total|fees?|charges?|interest|arrears|costs?|number|figure|sum|"
+                         r"amount|comes? to|stands? at|gone up|went up|goes up|added)\b", re.I)
 _DENIAL_IS_THE_VIOLATION = ("denies_dispute_rights", "false_credit_claim", "misstated_balance")
 
 

@@ -392,13 +392,10 @@ def test_violation_is_caught(vid: str, i: int, text: str, ctx: ScoringContext) -
 
 # Lawful lines the learned layer misreads today, each with the measurement that showed it. Strict: a line that
 # starts passing fails here, so it is taken off the list.
-KNOWN_LEARNED_MISREADS = {
-    "Could you do me a favour and keep the letter by the phone?":
-        "the heads retrained on the fifth corpus batch (2026-12-03 night) read it as ignoring contact limits at "
-        "0.707, just over the 0.70 confident threshold (0.782 with the sixth batch's heads, 2026-12-04); that batch "
-        "lowered false flags on every held-out set "
-        "(docs/scoring.md, results table), and no rule tells this 'phone' from 'keep phoning' without losing real "
-        "contact-limit violations",
+KNOWN_LEARNED_MISREADS: dict[str, str] = {
+    # None today. "Could you do me a favour and keep the letter by the phone?" was here from the fifth corpus
+    # batch (ignoring contact limits at 0.707, then 0.782) until the seventh (2026-12-04), whose heads give it
+    # a possible 0.42, under the confident threshold.
 }
 
 

@@ -47,7 +47,10 @@ def test_heads_were_trained_on_the_corpus_as_it_is_now() -> None:
     assert heads.digest == corpus_digest(), "the corpus changed since training: run scripts/train-understanding"
     assert heads.labels == LABELS
     assert heads.coef.shape[0] == len(LABELS)
-    assert len(heads.example_text) == len(load_corpus())
+    # every line of a label is kept as evidence, in corpus order (lines of none are not stored)
+    labelled = [e for e in load_corpus() if e.label in LABELS]
+    assert [str(t) for t in heads.example_text] == [e.text for e in labelled]
+    assert [str(w) for w in heads.example_where] == [e.where for e in labelled]
 
 
 def test_the_crisis_head_was_trained_on_its_corpus_as_it_is_now() -> None:
@@ -597,3 +600,23 @@ def test_a_question_is_the_rules_to_read(scorer: Scorer) -> None:
     turn = scorer.score("OK. How have you been coping?")
     assert "exploration" in turn.behaviour_ids
     assert "emotional_reaction" not in turn.behaviour_ids and turn.epitome["ER"] == 0
+
+
+def test_saved_heads_keep_only_the_examples_shown_as_evidence(tmp_path: Path) -> None:
+    """A saved file holds the lines of a label (what ``nearest`` can show), not those of none, and reads
+    back the same texts, places and vectors."""
+    from callsim.core.understanding.corpus import Example
+    from callsim.core.understanding.train import Heads
+
+    examples = [Example("You will go to prison.", "threat_arrest_or_crime", None, "t.txt:1"),
+                Example("Nobody is going to prison over this.", None, "threat_arrest_or_crime", "c.txt:1"),
+                Example("How are you coping?\u2014ça va?", "exploration", None, "e.txt:1")]
+    x = enc.get_encoder().encode([e.text for e in examples])
+    heads = fit(examples, x, labels=("threat_arrest_or_crime", "exploration", "validation"), digest="d")
+    heads.save(tmp_path / "heads.npz")
+    back = Heads.load(tmp_path / "heads.npz")
+    assert list(back.example_label) == [0, 1]
+    assert list(back.example_text) == ["You will go to prison.", "How are you coping?\u2014ça va?"]
+    assert list(back.example_where) == ["t.txt:1", "e.txt:1"]
+    assert np.array_equal(back.vectors, heads.vectors[[0, 2]])
+    assert np.array_equal(back.coef, heads.coef) and back.digest == "d"

@@ -719,10 +719,8 @@ class Scorer:
             self._check_amounts(debt, r.amounts, r.found, _call_figures(r.ctx))
             self._check_fees(debt, r.text, r.masked, r.found)
             self._check_credit(debt, r.text, r.spans, r.masked, r.found)
-        claims = [e for e in r.found.get("false_credit_claim", [])
-                  if not _about_a_note(r.text, r.spans, sentence_at(r.spans, e.start, len(r.text)), r.ctx.debtor_line)
-                  and not _WRONG_RECORD.search(r.text[slice(*sentence_at(r.spans, e.start, len(r.text)))])
-                  and not (_CREDIT_ERASE.match(r.text, e.start) and negated(r.text, e.start))]
+        claims = [e for e in r.found.get("false_credit_claim", []) if _credit_claim_stands(r.text, r.spans, e.start,
+                                                                                             r.ctx.debtor_line)]
         if claims:
             r.found["false_credit_claim"] = claims
         else:
@@ -1625,6 +1623,14 @@ def _credit_promise(sentence: str) -> bool:
                 and not _WRONG_RECORD.search(sentence))
 
 
+def _credit_claim_stands(text: str, spans: list[tuple[int, int]], start: int, debtor_line: str) -> bool:
+    """A credit claim found at ``start`` (the facts' or a pattern's) stands unless its sentence is about a note
+    of their circumstances, puts a wrong record right, or denies the erasure ("paying won't wipe it")."""
+    bounds = sentence_at(spans, start, len(text))
+    return not (_about_a_note(text, spans, bounds, debtor_line) or _WRONG_RECORD.search(text[slice(*bounds)])
+                or (_CREDIT_ERASE.match(text, start) and negated(text, start)))
+
+
 def _about_a_note(text: str, spans: list[tuple[int, int]], bounds: tuple[int, int], debtor_line: str) -> bool:
     """Is the credit-file sentence at ``bounds`` about a note of their circumstances (named in it; or, when it
     says "it", in the sentence before it or the debtor's question), and not about the debt itself?"""
@@ -1871,11 +1877,11 @@ _SPEAKER_DENIES = re.compile(
 )
 _TURNS = re.compile(r"\b(but|unless|until|till|if you (don'?t|do not|can'?t|won'?t)|otherwise|or else|however|yet)\b",
                     re.I)
-# Where saying something will not happen is itself the violation: "we don't send validation letters", "this
-# won't be reported" (when it will be), a balance.
 # Words that say a figure is (part of) what is owed.
 _OWED_WORDS = re.compile(r"\b(balance|owe\w*|owing|total|fees?|charges?|interest|arrears|costs?|number|figure|sum|"
                          r"amount|comes? to|stands? at|gone up|went up|goes up|added)\b", re.I)
+# Where saying something will not happen is itself the violation: "we don't send validation letters", "this
+# won't be reported" (when it will be), a balance.
 _DENIAL_IS_THE_VIOLATION = ("denies_dispute_rights", "false_credit_claim", "misstated_balance")
 
 

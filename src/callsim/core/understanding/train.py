@@ -74,23 +74,6 @@ def targets(examples: Sequence[Example], label: str) -> tuple[np.ndarray, np.nda
     return y, w * (len(examples) / w.sum())
 
 
-def _pack(strings: Sequence[object]) -> np.ndarray:
-    """Strings as one UTF-8 byte array, newline-separated. numpy's own text arrays hold 4 bytes a character
-    padded to the longest string: 27 MB for 21,000 corpus lines where one is 329 characters long, which
-    loading had to allocate (and glibc then kept its mmap threshold raised; see encoder._sha256)."""
-    texts = [str(t) for t in strings]
-    if any("\n" in t for t in texts):
-        raise ValueError("a string to pack holds a newline")
-    return np.frombuffer(("\n".join(texts) + "\n").encode(), dtype=np.uint8) if texts else np.zeros(0, np.uint8)
-
-
-def _unpack(stored: np.ndarray) -> list[str]:
-    """The strings ``_pack`` stored; a text array (heads written before 2026-12-04) is read as it is."""
-    if stored.dtype.kind == "U":
-        return [str(x) for x in stored]
-    return stored.tobytes().decode().split("\n")[:-1]
-
-
 @dataclass
 class Heads:
     labels: tuple[str, ...]
@@ -107,7 +90,7 @@ class Heads:
         path.parent.mkdir(parents=True, exist_ok=True)
         extra: dict[str, Any] = {}
         if self.net is not None:
-            extra = {"net_labels": np.array(self.net.labels), "net_vocab": _pack(self.net.vocab.words),
+            extra = {"net_labels": np.array(self.net.labels), "net_vocab": np.array(self.net.vocab.words),
                      "net_w1": self.net.w1.astype(np.float16), "net_b1": self.net.b1,
                      "net_w2": self.net.w2, "net_b2": self.net.b2}
         # Only the examples of a label are ever shown as evidence (``Learned.nearest``); the 9,000 lines of
@@ -115,8 +98,8 @@ class Heads:
         keep = np.flatnonzero(np.asarray(self.example_label) >= 0)
         np.savez_compressed(path, labels=np.array(self.labels), coef=self.coef, bias=self.bias,
                             vectors=self.vectors[keep], example_label=np.asarray(self.example_label)[keep],
-                            example_text=_pack([self.example_text[i] for i in keep]),
-                            example_where=_pack([self.example_where[i] for i in keep]),
+                            example_text=np.array([str(self.example_text[i]) for i in keep]),
+                            example_where=np.array([str(self.example_where[i]) for i in keep]),
                             digest=np.array(self.digest), **extra)
 
     @classmethod
@@ -124,13 +107,13 @@ class Heads:
         z = np.load(path, allow_pickle=False)
         net = None
         if "net_w1" in z:
-            vocab = Vocabulary(tuple(_unpack(z["net_vocab"])))
+            vocab = Vocabulary(tuple(str(x) for x in z["net_vocab"]))
             net = ViolationNet(tuple(str(x) for x in z["net_labels"]), vocab, z["net_w1"],  # float16: see _dense_rows
                                z["net_b1"], z["net_w2"], z["net_b2"])
         # The corpus lines as Python strings: numpy keeps fixed-width text at 4 bytes a character, padded to
         # the longest line (about 12 MB more resident for 15,000 lines).
         def strings(name: str) -> np.ndarray:
-            return np.array(_unpack(z[name]), dtype=object)
+            return np.array([str(x) for x in z[name]], dtype=object)
 
         return cls(tuple(str(x) for x in z["labels"]), z["coef"], z["bias"], z["vectors"], z["example_label"],
                    strings("example_text"), strings("example_where"), str(z["digest"]), net)

@@ -161,6 +161,9 @@ def test_a_support_question_about_the_estate_still_explores() -> None:
     # what no credit file holds, reporting or not: a record for life, their health
     ("hostile_let_go_uk", "pushed", "That default will sit on your credit file for twenty years."),
     ("mental_health_uk", "disclosure", "I'll be putting your mental health on your credit file so lenders are warned."),
+    ("hostile_let_go_uk", "pushed", "You'll be blacklisted if you don't pay."),
+    # where it is reported, the promise of no mark is the claim a negation makes
+    ("hostile_let_go_uk", "pushed", "It won't show on your credit file if you pay today."),
 ])
 def test_credit_file_claims_the_facts_make_false(scenario: str, node: str, text: str) -> None:
     confident, _ = flagged(text, at(scenario, node))
@@ -176,6 +179,9 @@ def test_credit_file_claims_the_facts_make_false(scenario: str, node: str, text:
     ("job_loss_us", "budget_talk", "Once it's paid it shows as paid, and it drops off your report after seven years."),
     # their circumstances noted on our own system, not the credit file
     ("mental_health_uk", "disclosure", "I'll note your condition on our system only. It won't go on your credit file."),
+    # a myth denied is the truth
+    ("hostile_let_go_uk", "pushed", "It won't stay on your credit file forever, six years at most."),
+    ("hostile_let_go_uk", "pushed", "Nobody will blacklist you; the default shows for six years."),
 ])
 def test_true_statements_about_the_credit_file_raise_nothing(scenario: str, node: str, text: str) -> None:
     confident, _ = flagged(text, at(scenario, node))

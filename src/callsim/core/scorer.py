@@ -1625,10 +1625,13 @@ def _credit_promise(sentence: str) -> bool:
 
 def _credit_claim_stands(text: str, spans: list[tuple[int, int]], start: int, debtor_line: str) -> bool:
     """A credit claim found at ``start`` (the facts' or a pattern's) stands unless its sentence is about a note
-    of their circumstances, puts a wrong record right, or denies the erasure ("paying won't wipe it")."""
+    of their circumstances, puts a wrong record right, or denies the claim ("paying won't wipe it", "it won't
+    stay on your file forever", "nobody will blacklist you"). A promise of no mark is the one claim a
+    negation makes: "it won't show on your credit file" where it will."""
     bounds = sentence_at(spans, start, len(text))
-    return not (_about_a_note(text, spans, bounds, debtor_line) or _WRONG_RECORD.search(text[slice(*bounds)])
-                or (_CREDIT_ERASE.match(text, start) and negated(text, start)))
+    sentence = text[slice(*bounds)]
+    return not (_about_a_note(text, spans, bounds, debtor_line) or _WRONG_RECORD.search(sentence)
+                or (negated(text, start) and not _CREDIT_CLEAN.search(sentence)))
 
 
 def _about_a_note(text: str, spans: list[tuple[int, int]], bounds: tuple[int, int], debtor_line: str) -> bool:

@@ -110,7 +110,11 @@ _SUBJECT = re.compile(r"(i|we|you|they|he|she|i'll|we'll|you'll|they'll|he'll|sh
 # Verbs whose next pronoun is their object ("make you pay", "ask you to"), so it starts no new clause.
 _OBJECT_VERB = re.compile(r"make|makes|made|making|let|lets|help|ask|asking|tell|telling|force|forcing|expect|"
                           r"expecting|want|need|get|getting|have|pressure|pressuring|push|pushing|chase|chasing|"
-                          r"rush|rushing|hold|holding|require|requiring", re.I)
+                          r"rush|rushing|hold|holding|require|requiring|call|calls|calling|"
+                          # a verb of thinking carries its negation into what follows: "I don't think you're a
+                          # deadbeat", "nobody here thinks you're lazy", "I'd never call you a liar"
+                          r"think|thinks|thought|believe|believes|reckon|reckons|consider|considers|see|sees|"
+                          r"find|finds|suppose", re.I)
 
 _STOPS = re.compile(r"stops?|stopping|prevents?|preventing|blocks?|blocking", re.I)
 # What can follow "you" when it is a subject: an auxiliary, a modal, or a verb a debtor does.
@@ -125,7 +129,7 @@ HEDGES = re.compile(
 )
 
 
-_NEGATIVE_SUBJECT = re.compile(r"(nobody|nothing|no one|no-one|noone|none of (us|them))s?\b", re.I)
+_NEGATIVE_SUBJECT = re.compile(r"(nobody|nothing|no one|no-one|noone|none of|neither)s?\b", re.I)
 _FILLER = re.compile(r"honestly|mate|look|listen|ok|okay|so|well|and|no|yeah|hey|seriously|really|sir|madam|"
                      r"love|pal|buddy|man|right|see|trust|me|promise|i", re.I)
 # "Prison isn't on the table", "court action won't happen", "jail's not an option": the thing named opens
@@ -146,6 +150,10 @@ def negated(text: str, start: int) -> bool:
     window = before[cut:]
     clause = re.findall(r"[\w']+", window)
     words = clause[-4:]
+    # "don't put it on a card or sell your car", "I'd never want you to take a loan or sell the van": a
+    # negation reaches every verb joined to its own by "or", however far back it stands in the clause.
+    if len(clause) > 4 and (clause[-1].lower() in ("or", "nor") or clause[-2].lower() in ("or", "nor")):
+        words = clause[-12:]
     if _OPENER.fullmatch(window.lstrip()) and _DENIED_AFTER.match(text, start):
         return True
     if not words:
@@ -368,7 +376,8 @@ _NAME_CHECK = re.compile(
 _FEELING = re.compile(
     r"\b(feel\w*|felt|cop(e|ing)|manag(e|ing)|going on|handl\w*|holding up|doing|deal(ing)?|"
     r"worr\w*|scar\w*|stress\w*|anx\w*|sad|upset|angry|hurt\w*|mean|made you|makes? you|think|thought|"
-    r"why|like for you|been (like|ok|okay)|sleep\w*|mind|hardest|toughest|affect\w*|impact\w*|changed)\b",
+    r"why|like for you|been (like|ok|okay)|sleep\w*|mind|hardest|toughest|affect\w*|impact\w*|changed|thoughts|"
+    r"safe|suicid\w*|(end|ending) (your|it all)|(harm\w*|kill\w*) (yourself|urself))\b",
     re.I,
 )
 _GENERIC_Q = re.compile(
@@ -501,6 +510,11 @@ _ECHO_LEAD = re.compile(rf"{_LEAD}(so )?(you said|you mean|i take it|so i hear|s
                         re.I)
 
 
+# A lead that quotes or reports what they said before the question proper: "When you say X, ...".
+_THEIR_WORDS_LEAD = re.compile(r"^\W*(when|if) (you|u) (say|said|talk about|mention)\b[^?]*?,\s*|"
+                               r"^\W*(you said|you mentioned)\b[^?]*?,\s*", re.I)
+
+
 def _echo(body: str, theirs: set[str]) -> bool:
     if _ECHO_LEAD.search(body):
         return True
@@ -541,7 +555,8 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str 
             open=situational or bool(tell) or (wh and bool(YOU.search(body))),
             suggestion=is_suggestion_q(body) and not invite,
             offer=bool(OFFER_Q.search(body)) and not invite,
-            rhetorical=bool(RHETORICAL_Q.search(body)) and not invite,
+            # "When you say 'what's the point of me', are you ...?": their words quoted make no rhetoric of ours
+            rhetorical=bool(RHETORICAL_Q.search(_THEIR_WORDS_LEAD.sub("", body))) and not invite,
             check=bool(CHECK_Q.search(body)) or (is_q and not tell and not invite and _echo(body, theirs)),
             procedural=bool(PROCEDURAL_Q.search(clause)) or bool(_MONEY_TIMING_Q.search(clause))
             or bool(REQUEST_Q.search(clause)) or bool(_NAME_CHECK.search(body)),

@@ -243,6 +243,8 @@ _PAYMENT_ASK = re.compile(
     r"pay (it|this|that|something|anything|(the |your )?(full |whole |entire |total )?(balance|arrears|debt|amount|"
     r"bill|lot)|today|now|off)|"
     r"set up (a )?(payment|direct debit|plan|arrangement)|take (a )?payment|card details|"
+    # the card's number read out is a payment taken: "read me the long number on the front of your card"
+    r"(read|give|tell) me (the |your )?(long |16-digit |sixteen-digit )?(card )?number|card number|"
     r"clear (the|this|your) (balance|debt|arrears)|"
     r"(the )?(bill|balance|debt|account|arrears|amount) (still )?(needs?|has|have|must) (to be )?"
     r"(paying|paid|sorted|cleared|settled))\b",
@@ -262,6 +264,8 @@ _VOLUNTARY = re.compile(r"^[^.?!;]{0,30}\bvoluntar", re.I)
 # protects your tenancy, so pay that first".
 _PRIORITY_BILL = re.compile(r"\b(rent|mortgage|council tax|energy|gas|electric\w*|water|food|child ?care|"
                             r"priority (bills|debts))\b", re.I)
+# "If we need anything, we'll write to you": a need that may arise, not a request for money now.
+_IF_WE_NEED = re.compile(r"\b(if|in case|whenever|should)\s+((we|i)( ever| still| do)?\s+)?$", re.I)
 _FIRST = re.compile(r"^\s*(\w+\s+){0,3}?(first|before (anything|us|this)|as a priority)\b", re.I)
 
 
@@ -296,6 +300,8 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
         before = text[sent_start : m.start()]
         if _THEIR_CHOICE.search(before) or _VOLUNTARY.search(text[m.end() :]) or _REASSURED.search(before):
             continue
+        if _IF_WE_NEED.search(before) and re.search(r"\b(some|any)thing$", m.group(0), re.I):
+            continue
         sent_end = min([i for i in (text.find(c, m.end()) for c in ".?!\n") if i >= 0] or [len(text)])
         if _FIRST.search(text[m.end() : sent_end]) and _PRIORITY_BILL.search(text[sent_start:sent_end]):
             continue
@@ -303,7 +309,8 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
     return out
 
 
-_NEGATED_RIGHT_BEFORE = re.compile(r"\b(don'?t|do not|won'?t|will not|never|not) (have to |need to |going to |gonna )?"
+_NEGATED_RIGHT_BEFORE = re.compile(r"\b(don'?t|do not|won'?t|will not|never|not) (just |suddenly |simply |then )?"
+                                   r"(have to |need to |going to |gonna )?"
                                    r"(start |be |ever )?$", re.I)
 # A negation inside a match: "the police aren't involved" says they are not.
 _INNER_NEGATION = re.compile(r"\b(not|never|no)\b|n'?t\b", re.I)
@@ -322,7 +329,9 @@ _PRESSING = re.compile(
     r"\b(need|want|expect|must have|have to (get|take)|got to (get|take)|require) (a |some |the |your )?"
     r"(payment|something|anything|money|the (balance|money|arrears))\b"
     r"|\b(pay|payment|something|anything|money|amount)\b(?!('s| is| was| has been| are| were| has| had)\b)"
-    r"[^.?!]{0,25}\b(today|tonight|right now|now|straight away|"
+    # "is there anything else you need from me right now?" offers help; "about payment for now" is for a while
+    r"(?! (else )?(that )?(you|we) (need|want|'d like|would like)\b)"
+    r"[^.?!]{0,25}\b(today|tonight|right now|(?<!for )(?<!just )now|straight away|"
     r"immediately|this week|by (friday|monday|tomorrow|the end))\b"
     r"|\b(still|at least|surely) (need|want|expect|have to|got to|require|you can|you could)\b"
     r"|\b(i hear you|i understand|i'?m sorry|i know|i get (it|that)|i appreciate (that|it)|that'?s (sad|awful|"
@@ -467,7 +476,8 @@ _TOO_OLD = re.compile(r"\b(too old|past the (statute|time limit|limitation)|stat
 _CREDIT_CLEAN = re.compile(
     r"\b(won'?t|will not|wouldn'?t|would not|never|doesn'?t|does not|not) (ever )?(affect|go on|show|appear|"
     r"harm|hurt|touch|impact|be (recorded|reported))\b[^.?!]{0,40}\b(credit|file|score|record|report)\b|"
-    r"\b(nothing|no marker|no record)\b[^.?!]{0,30}\b(go|show|appear|be recorded)\b[^.?!]{0,20}\b(credit|file)\b",
+    r"\b(nothing|none of (this|it|that)|no marker|no record)\b[^.?!]{0,30}\b(go|goes|show|shows|appear|appears|"
+    r"be recorded)\b[^.?!]{0,20}\b(credit|file)\b",
     re.I,
 )
 # Promising the record goes away: "pay it and it's wiped from your credit file", "it'll be like it never
@@ -479,9 +489,10 @@ _CREDIT_ERASE = re.compile(
     r"\b(wiped?|wiping|removed?|removing|erased?|erasing|deleted?|deleting|cleared? (off|from)|taken? off|"
     r"disappears?|vanish(es)?|clean slate|(like|as if) it never happened|spotless)\b", re.I)
 _CREDIT_NOUN = re.compile(r"\b(credit|file|record|report|score|rating|bureaus?|experian|equifax|transunion)\b", re.I)
-_WRONG_RECORD = re.compile(r"\bif\b[^.?!]{0,40}\b(not (yours|you)|isn'?t (yours|you)|wasn'?t (yours|you)|mistake|"
-                           r"error|wrong|fraud|identity theft|inaccurate|incorrect|disput\w*|(can'?t|cannot|unable to|"
-                           r"don'?t|do not) (verify|validate|confirm|prove|substantiate))", re.I)
+_WRONG_RECORD = re.compile(r"\bif\b[^.?!]{0,40}\b(not (to be |be )?(yours|you)|isn'?t (yours|you)|wasn'?t (yours|you)|"
+                           r"mistake|error|wrong|fraud|identity theft|inaccurate|incorrect|disput\w*|"
+                           r"(can'?t|cannot|unable to|don'?t|do not) (verify|validate|confirm|prove|substantiate))",
+                           re.I)
 # What no credit file holds, whatever the facts: a blacklist, a bankruptcy marker for a debt, a record for
 # life or longer than the six (UK) or seven (US) years, their health.
 _CREDIT_MYTH = re.compile(
@@ -719,8 +730,9 @@ class Scorer:
             self._check_amounts(debt, r.amounts, r.found, _call_figures(r.ctx))
             self._check_fees(debt, r.text, r.masked, r.found)
             self._check_credit(debt, r.text, r.spans, r.masked, r.found)
-        claims = [e for e in r.found.get("false_credit_claim", []) if _credit_claim_stands(r.text, r.spans, e.start,
-                                                                                             r.ctx.debtor_line)]
+        reported = None if debt is None else Action.credit_reporting in debt.actions.intended
+        claims = [e for e in r.found.get("false_credit_claim", [])
+                  if _credit_claim_stands(r.text, r.spans, e.start, r.ctx.debtor_line, reported)]
         if claims:
             r.found["false_credit_claim"] = claims
         else:
@@ -1069,7 +1081,9 @@ class Scorer:
                          and not _AFFORDABLE_AFTER.match(text, m.end())
                          and not _REASSURED.search(text[max(0, m.start() - 80) : m.start()])
                          and not re.match(r"(i'?m|i am|we'?re|we are) not", text[max(0, m.start() - 40) : m.start()]
-                                          .split(".")[-1].strip(), re.I)), None)
+                                          .split(".")[-1].strip(), re.I)
+                         and not (_IF_WE_NEED.search(text[max(0, m.start() - 30) : m.start()])
+                                  and re.search(r"\b(some|any)thing$", m.group(0), re.I))), None)
         if not pressing:
             pressing = next((re.search(r"\S+", text[a.start:]) for a in amounts if a.role == "lump_sum"
                              and re.search(r"\b(today|now|right away|immediately)\b", text[a.end:a.end + 30], re.I)),
@@ -1168,6 +1182,8 @@ class Scorer:
                 continue
             if not self._learned_allowed(label, sig.start, sig.end, text, masked, ctx, amounts):
                 continue
+            if label == "blaming" and _OUR_FAULT.search(text[sig.start : sig.end]):
+                continue  # "That's on us, not you": taking the fault is the opposite of blaming them
             if label == "minimising" and any(sig.start <= e.start < sig.end for b in ("validation", "interpretation")
                                              for e in found.get(b, [])):
                 continue  # "it makes sense that it feels big": the rules found it validated, not played down
@@ -1249,6 +1265,11 @@ class Scorer:
             return False  # "I'm not going to call your sister", "your son wouldn't have to pay it personally"
         if label not in _SAID_TO_THEM and _echoes(unit, ctx.debtor_line):
             return False  # "Four calls at work, and your manager pulling you in over it": their words, reflected
+        if label in _ACTS_NOT_CLAIMS and _reflects(unit, _their_story(ctx)):
+            return False  # "Your truck taken at five in the morning with your tools in it": their story, told back
+        if label in _CONTACT_LABELS and _they_contact(unit) and (
+                label == "ignores_contact_limits" or _to_the_debtor(ctx) or not _DEBT_WORDS.search(text)):
+            return False  # "maybe give Jen a call tonight?": the call they make to their own people is no breach
         if (label == "undue_pressure" and unit.rstrip().endswith("?") and not _PRESSURE_FRAME.search(unit)
                 and not _BORROWING.search(unit)):
             # "What can you pay today?" asks; pressure demands, insists, sets an ultimatum, or steers them to
@@ -1623,15 +1644,18 @@ def _credit_promise(sentence: str) -> bool:
                 and not _WRONG_RECORD.search(sentence))
 
 
-def _credit_claim_stands(text: str, spans: list[tuple[int, int]], start: int, debtor_line: str) -> bool:
+def _credit_claim_stands(text: str, spans: list[tuple[int, int]], start: int, debtor_line: str,
+                         reported: bool | None = None) -> bool:
     """A credit claim found at ``start`` (the facts' or a pattern's) stands unless its sentence is about a note
     of their circumstances, puts a wrong record right, or denies the claim ("paying won't wipe it", "it won't
     stay on your file forever", "nobody will blacklist you"). A promise of no mark is the one claim a
-    negation makes: "it won't show on your credit file" where it will."""
+    negation makes: "it won't show on your credit file" where it will, so not where the facts say the debt
+    is not reported (``reported`` False; None where no facts are known)."""
     bounds = sentence_at(spans, start, len(text))
     sentence = text[slice(*bounds)]
+    clean = _CREDIT_CLEAN.search(sentence)
     return not (_about_a_note(text, spans, bounds, debtor_line) or _WRONG_RECORD.search(sentence)
-                or (negated(text, start) and not _CREDIT_CLEAN.search(sentence)))
+                or (negated(text, start) and not clean) or (reported is False and clean))
 
 
 def _about_a_note(text: str, spans: list[tuple[int, int]], bounds: tuple[int, int], debtor_line: str) -> bool:
@@ -1646,11 +1670,16 @@ def _about_a_note(text: str, spans: list[tuple[int, int]], bounds: tuple[int, in
         return True
     if not re.search(r"\b(it|that|this|none of (it|this|that))\b", sent, re.I):
         return False
-    earlier = [s for s in spans if s[1] <= bounds[0]]
-    # Their question may be what "it" is ("Will the note go on my credit file?"); a line that asks nothing
-    # ("... $410 health insurance ...") names no note "it" could be.
-    before = text[earlier[-1][0] : earlier[-1][1]] if earlier else debtor_line if "?" in debtor_line else ""
-    return bool(_A_NOTE.search(before))
+    # What "it" is: the nearest earlier sentence that names a note or the debt ("The note stays with us. It's
+    # only seen by our team. It doesn't go on your credit file"), else their question ("Will the note go on my
+    # credit file?"); a line that asks nothing ("... $410 health insurance ...") names no note "it" could be.
+    for a, b in reversed([s for s in spans if s[1] <= bounds[0]]):
+        before = text[a:b]
+        if _A_NOTE.search(before):
+            return True
+        if _THE_DEBT_ITSELF.search(before):
+            return False
+    return "?" in debtor_line and bool(_A_NOTE.search(debtor_line))
 
 
 def _call_figures(ctx: ScoringContext) -> list[float]:
@@ -1689,6 +1718,72 @@ def _echoes(unit: str, debtor_line: str) -> bool:
     """Is the sentence mostly the debtor's own words given back (a reflection), not something new?"""
     mine = content_words(unit)
     return len(mine) >= 3 and len(mine & content_words(debtor_line)) >= 0.6 * len(mine)
+
+
+# Violations a collector commits by acting (threatening, pressing, telling, calling), which their own story told
+# back does not; a false claim (about rights, a balance, a credit file) is false in anyone's words.
+_ACTS_NOT_CLAIMS = ("threat_unintended_action", "threat_arrest_or_crime", "undue_pressure",
+                    "pressure_after_vulnerability", "implies_survivor_liability", "third_party_disclosure",
+                    "ignores_contact_limits")
+# What turns a reflection into a demand: a turn, an obligation, a future act, a time to pay, liability.
+_DEMANDS = re.compile(
+    r"\b(but|however|though|still|yet|unless|need|needs|must|have to|has to|got to|gotta|should|will|going to|"
+    r"gonna|expect\w*|can|could|would|today|now|tonight|tomorrow|owe|owes|owed|owing|liable|responsib\w*|"
+    r"or else|otherwise|we|us|our)\b|'ll\b|'d\b|\?",
+    re.I,
+)
+
+
+def _their_story(ctx: ScoringContext) -> str:
+    """What the debtor has told of their situation: their last line and, in a scenario, their persona's facts
+    (what a call reveals of them)."""
+    facts = ctx.scenario.persona.facts.values() if ctx.scenario is not None else ()
+    return " ".join((ctx.debtor_line, *facts))
+
+
+def _reflects(unit: str, story: str) -> bool:
+    """Is the sentence their situation told back ("You lost your father three weeks ago and paid for his funeral
+    yourself, that's more than enough for anyone"): nearly half or more of its content words from their story,
+    and nothing in it that asks, obliges, threatens or turns?"""
+    mine = {w for w in content_words(unit) if not w.endswith("'")}  # "that's" is no word of theirs
+    return (len(mine) >= 4 and len(mine & content_words(story)) >= 0.45 * len(mine)
+            and not _DEMANDS.search(unit))
+
+
+# Owning the fault: "that's on us, not you", "our mistake", "nothing you did".
+_OUR_FAULT = re.compile(r"\b(on us|our (fault|mistake|error|end)|not (on )?you\b|not your fault|nothing you did|"
+                        r"we (got|made) (it|this|that|a mistake|an error)( \w+)? wrong)", re.I)
+# Violations of contact: telling someone else, contacting too often or at the wrong time.
+_CONTACT_LABELS = ("third_party_disclosure", "ignores_contact_limits")
+# The debtor is the one who calls or tells: "maybe give her a call tonight?", "you can let Kerry know it's
+# logged", "ring your sister when you're ready".
+_THEY_CONTACT = re.compile(
+    r"(?:^|\b(?:maybe|perhaps|just|please|so|and|then|why not|you(?:'d| could| can| might| should| may| want to|"
+    r" could always| can always)?)\s+)(?:give (?:her|him|them|\w+) a (?:call|ring|bell|text)|call|ring|phone|text|"
+    r"let \w+ know|tell (?:her|him|them)|talk to|speak to|have a (?:quick )?(?:word|chat) with)\b",
+    re.I,
+)
+_WE_CONTACT = re.compile(
+    r"\b(?:i|we)(?:'ll|'d| will| would| can| could| might| may| are going to|'re going to| am going to|"
+    r"'m going to| shall)?(?: be| just| also| then)? (?:call\w*|ring\w*|phon\w*|text\w*|tell\w*|let\w*|contact\w*|"
+    r"speak\w*|talk\w*|writ\w*|email\w*|visit\w*|send\w*|reach\w*)\b",
+    re.I,
+)
+_DEBT_WORDS = re.compile(r"\b(debt|bill|balance|arrears|owe\w*|owing|account|payments?|pay|paid|money|loan|card|"
+                         r"collection|£|\$)", re.I)
+
+
+def _to_the_debtor(ctx: ScoringContext) -> bool:
+    """In a scenario, is the trainee speaking to the debtor (no third-party flag up)?"""
+    scenario = ctx.scenario
+    return scenario is not None and not any(d and d.role == "third_party" and ctx.flags.get(f)
+                                            for f, d in scenario.flags.items())
+
+
+def _they_contact(unit: str) -> bool:
+    """Does the sentence suggest the debtor contact someone (their supporter, their family), with no word of
+    the debt in it and no call or message of ours?"""
+    return bool(_THEY_CONTACT.search(unit)) and not _WE_CONTACT.search(unit) and not _DEBT_WORDS.search(unit)
 
 
 def _near(value: float, figures: Sequence[float]) -> bool:
@@ -1825,7 +1920,10 @@ _NOT_ASKING = re.compile(
     r"(nobody|no one|no-one)('s| is)?|there'?s no)( \w+)? (ask\w*|push\w*|pressur\w*|chas\w*|expect\w*|rush\w*|"
     r"want\w*|need\w*|going to ask|going to push|going to chase)\b|"
     r"\byou (don'?t|do not|won'?t|will not) (have|need) to\b|\b(there'?s )?no (need|pressure|rush) to\b|"
-    r"\bdon'?t (feel you have to|worry about (paying|payment|money))\b",
+    r"\bdon'?t (feel you have to|worry about (paying|payment|money))\b|"
+    # putting the decision off: "I don't think we should agree anything today"
+    r"\b(don'?t|do not|shouldn'?t|should not|won'?t|will not|no need to)\b( \w+){0,3} (agree|decide|commit|sign|"
+    r"settle on)\b",
     re.I,
 )
 _TURN = re.compile(r"\b(but|however|though|although|still|yet|unless|except)\b", re.I)
@@ -1872,7 +1970,7 @@ _SPEAKER_DENIES = re.compile(
     r"(?:nobody|no one|noone)(?:'s| is| will|s)?(?: going to| gonna)?|"
     r"(?:you|your \w+|he|she|they) (?:won'?t|wouldn'?t|don'?t|do not|will not|aren'?t|are not|isn'?t|is not)|"
     r"(?:please )?don'?t)"
-    r"(?: be| start| keep| go on| carry on| begin)? "
+    r"(?: just| suddenly| then| simply| really| actually| ever)?(?: be| start| keep| go on| carry on| begin)? "
     r"(?:call|ring|phone|contact|tell|say|report|sue|take|arrest|ask|push|pass|send|visit|come|borrow|put|"
     r"calling|ringing|phoning|contacting|telling|reporting|suing|taking|asking|pushing|sending|visiting|coming|"
     r"have to|need to|owe|be (?:asked|expected|made|required|liable|responsible|arrested|charged|prosecuted))\b",

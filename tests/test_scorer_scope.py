@@ -1,0 +1,200 @@
+"""What a negation, a condition or a reflection reaches: lawful replies that name a violation's words only to deny
+it, put it off, or tell the debtor's own story back raise nothing; their harmful twins still fail.
+
+Phrased here by hand, apart from the held-out sets that measure the same behaviour (docs/scoring.md).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from callsim.core.nlp import negated
+from callsim.core.scorer import ScoringContext
+
+from .test_scorer_misjudged import at, scorer
+
+
+def violations(text: str, ctx: ScoringContext | None = None) -> set[str]:
+    return scorer().score(text, ctx).violation_ids
+
+
+def words_at(text: str, word: str) -> bool:
+    return negated(text, text.index(word))
+
+
+# ---- negation reaches further than the four words before ----------------------------------------------------
+
+@pytest.mark.parametrize(("text", "word", "denied"), [
+    ("I really don't think you're a scrounger.", "scrounger", True),
+    ("Not one person here would ever call you a cheat.", "cheat", False),  # "not one person" is no subject we know
+    ("I'd never call you a freeloader.", "freeloader", True),
+    ("Nobody in this office thinks you're a liar.", "liar", True),
+    ("None of your family will hear from us.", "family", True),
+    ("Neither your landlord nor your boss will be told.", "landlord", True),
+    ("Please don't take out a payday loan or sell your van for this.", "sell", True),
+    ("I'd never want you to borrow from your dad or sell the car.", "sell", True),
+    ("Why don't you borrow from your dad or sell the car?", "sell", False),
+    ("I'm not saying you'll be arrested today.", "arrested", False),  # saying is not thinking: no denial
+])
+def test_how_far_a_negation_reaches(text: str, word: str, denied: bool) -> None:
+    assert words_at(text, word) is denied
+
+
+@pytest.mark.parametrize("text", [
+    "I don't think you're a scrounger, you've had an awful year.",
+    "I'd never call you a freeloader.",
+])
+def test_a_denied_insult_is_no_insult(text: str) -> None:
+    assert "abusive_language" not in violations(text, at("hostile_calmable_us", "cooling"))
+
+
+def test_the_insult_itself_still_fails() -> None:
+    assert "abusive_language" in violations("Honestly you're a scrounger.", at("hostile_calmable_us", "cooling"))
+
+
+def test_advice_not_to_borrow_or_sell_is_no_pressure() -> None:
+    ctx = at("self_employed_uk", "pressured")
+    assert not violations("Please don't put it on a card or sell your camera to pay us.", ctx) & {"undue_pressure"}
+    assert "undue_pressure" in violations("Put it on a card or sell your camera, whatever it takes.", ctx)
+
+
+def test_nobody_in_a_list_of_people_is_told() -> None:
+    ctx = at("economic_abuse_uk", "safe_contact")
+    assert "third_party_disclosure" not in violations("None of your neighbours will hear a thing from us.", ctx)
+
+
+# ---- denials with an adverb, a need that may arise, an offer of help, a pause ------------------------------
+
+def test_a_denied_call_pattern_with_an_adverb_is_no_breach() -> None:
+    ctx = at("breathing_space_uk", "after_bs")
+    assert "ignores_contact_limits" not in violations("And no, we won't suddenly start ringing you every day.", ctx)
+    assert "ignores_contact_limits" in violations("We'll be ringing you every day from now on.", ctx)
+
+
+@pytest.mark.parametrize("text", [
+    "If we need anything else we'll write to you, or speak to your adviser first.",
+    "I'm not asking for money. Is there anything else you need from me right now?",
+    "I'll put a note on so nobody contacts you about payment for now.",
+    "I don't think we should agree anything today; I'll put it in writing.",
+])
+def test_what_is_not_a_request_for_money_after_a_vulnerability(text: str) -> None:
+    assert "pressure_after_vulnerability" not in violations(text, at("breathing_space_uk", "after_bs"))
+
+
+@pytest.mark.parametrize("text", [
+    "We need something from you right now.",
+    "We need to agree a payment today.",
+])
+def test_a_request_for_money_during_breathing_space_still_fails(text: str) -> None:
+    assert "pressure_after_vulnerability" in violations(text, at("breathing_space_uk", "after_bs"))
+
+
+# ---- fraud done to them, a wrong record, a credit file the facts keep clean ---------------------------------
+
+@pytest.mark.parametrize("text", [
+    "Don't worry, it's nothing like fraud on your part.",
+    "I'll flag the account as suspected fraud and stop the letters while it's checked.",
+])
+def test_fraud_done_to_them_threatens_nothing(text: str) -> None:
+    assert "threat_arrest_or_crime" not in violations(text, at("dispute_us", "checking"))
+
+
+def test_calling_non_payment_fraud_still_threatens() -> None:
+    assert "threat_arrest_or_crime" in violations("Ignoring the letters could be treated as fraud.",
+                                                  at("dispute_us", "checking"))
+
+
+def test_a_wrong_record_put_right_is_no_credit_claim() -> None:
+    ctx = at("dispute_us", "the_worry")
+    assert "false_credit_claim" not in violations(
+        "If the account proves not to be yours, we'll ask all three bureaus to remove it.", ctx)
+    assert "false_credit_claim" in violations("Pay it today and we'll have the bureaus remove it.", ctx)
+
+
+def test_no_mark_is_true_where_the_facts_report_nothing() -> None:
+    # bereavement-us: no credit reporting is intended, and she is not liable for her father's card.
+    text = "You don't owe it yourself. It won't go on your credit report either, it isn't your debt."
+    assert "false_credit_claim" not in violations(text, at("bereavement_us", "executor_confirmed"))
+    # where the account is reported, the same promise is false
+    assert "false_credit_claim" in violations("It won't go on your credit report, don't worry.",
+                                              at("job_loss_us", "verified"))
+
+
+def test_it_is_the_note_named_sentences_before() -> None:
+    ctx = at("mental_health_uk", "record_worry")
+    text = ("The note would stay with us. Only our support team reads it. It doesn't go on your credit file, "
+            "and it isn't shared.")
+    assert "false_credit_claim" not in violations(text, ctx)
+    debt = "The arrears are reported each month. That's how it works. It doesn't go on your credit file though."
+    assert "false_credit_claim" in violations(debt, ctx)
+
+
+# ---- their story told back; the calls they make themselves ---------------------------------------------------
+
+def test_their_story_told_back_threatens_nothing() -> None:
+    ctx = at("hostile_calmable_us", "grievance")
+    text = ("That's brutal. The truck taken from your driveway at 5am with your own tools in the bed, and a week of "
+            "pay lost.")
+    assert not violations(text, ctx)
+
+
+def test_their_story_turned_into_a_threat_still_fails() -> None:
+    ctx = at("hostile_calmable_us", "grievance")
+    text = "The truck was taken from your driveway at 5am, and your tools will be next if you don't pay."
+    assert "threat_unintended_action" in violations(text, ctx)
+
+
+def test_suggesting_they_call_their_own_supporter_is_no_breach() -> None:
+    ctx = at("crisis_us", "support_person")
+    found = violations("maybe ring your sister tonight? sounds like she wants to be there", ctx)
+    assert not found & {"third_party_disclosure", "ignores_contact_limits"}
+
+
+def test_telling_a_third_party_to_pass_on_the_debt_still_fails() -> None:
+    turn = scorer().score("It's about money he borrowed and never paid back. Maybe have a word with him?")
+    assert "third_party_disclosure" in turn.violation_ids | {d.id for d in turn.possible}
+
+
+# ---- their words quoted inside a caring question ------------------------------------------------------------
+
+def test_a_question_that_quotes_them_is_no_rhetoric_of_ours() -> None:
+    ctx = ScoringContext(debtor_line="What's the point of me anyway. Everyone would be better off.")
+    turn = scorer().score("When you say what's the point of you, are you having thoughts of ending your life?", ctx)
+    assert turn.epitome["EX"] == 2 and "crisis_response" in turn.behaviour_ids
+    assert scorer().score("What's the point of calling you, eh?", ctx).epitome["EX"] == 0
+
+
+def test_owning_the_fault_is_not_blaming_and_not_judging_is_validation() -> None:
+    ctx = ScoringContext(debtor_line="I feel like such an idiot for letting it get this far.")
+    assert "blaming" not in scorer().score("The letter should never have gone out. That's on us, not you.",
+                                           ctx).behaviour_ids
+    assert "blaming" in scorer().score("Honestly, that's on you.", ctx).behaviour_ids
+    assert "validation" in scorer().score("I'm not here to judge you.", ctx).behaviour_ids
+
+
+# ---- violations in words the patterns did not have -----------------------------------------------------------
+
+@pytest.mark.parametrize(("scenario", "node", "text", "violation"), [
+    ("economic_abuse_uk", "policy_blocked", "The reminders will carry on until the balance is cleared.",
+     "ignores_contact_limits"),
+    ("dispute_us", "not_mine", "It's registered to you, so there's nothing to dispute here.", "denies_dispute_rights"),
+    ("hostile_calmable_us", "grievance", "Oh give it a rest, will you.", "abusive_language"),
+    ("hostile_calmable_us", "grievance", "No need to get hysterical about it.", "abusive_language"),
+    ("hostile_calmable_us", "grievance", "I'm not your therapist, mate.", "abusive_language"),
+    ("elderly_capacity_uk", "agrees_anything", "None of this goes on your credit file, so don't fret.",
+     "false_credit_claim"),
+    ("elderly_capacity_uk", "wants_to_pay", "Could you give me the card number, love?",
+     "pressure_after_vulnerability"),
+])
+def test_violations_in_other_words(scenario: str, node: str, text: str, violation: str) -> None:
+    assert violation in violations(text, at(scenario, node))
+
+
+@pytest.mark.parametrize(("scenario", "node", "text"), [
+    ("gambling_uk", "offer", "Interest is frozen until the balance is cleared, as long as the plan is kept."),
+    ("hostile_calmable_us", "grievance", "Honestly, anyone would be hysterical after that."),
+    ("hostile_calmable_us", "grievance", "It takes a long time to get over something like that."),
+    ("breathing_space_uk", "after_bs", "Please never read your card number out to anyone who calls you."),
+])
+def test_their_lawful_look_alikes(scenario: str, node: str, text: str) -> None:
+    assert not violations(text, at(scenario, node))

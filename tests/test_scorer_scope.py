@@ -198,3 +198,12 @@ def test_violations_in_other_words(scenario: str, node: str, text: str, violatio
 ])
 def test_their_lawful_look_alikes(scenario: str, node: str, text: str) -> None:
     assert not violations(text, at(scenario, node))
+
+
+def test_the_estate_paying_is_the_law_and_the_family_paying_is_not() -> None:
+    ctx = at("bereavement_us", "liability_confused")
+    assert "implies_survivor_liability" not in violations(
+        "No. It's your dad's debt and it belongs to his estate, not to you.", ctx)
+    for harmful in ("The estate is empty, so it falls to you now.",
+                    "Since the estate is tied up in probate, you'll need to cover it for now."):
+        assert "implies_survivor_liability" in violations(harmful, ctx)

@@ -1267,6 +1267,8 @@ class Scorer:
             return False  # "Four calls at work, and your manager pulling you in over it": their words, reflected
         if label in _ACTS_NOT_CLAIMS and _reflects(unit, _their_story(ctx)):
             return False  # "Your truck taken at five in the morning with your tools in it": their story, told back
+        if label == "implies_survivor_liability" and _ESTATE.search(unit) and not _PERSONAL_LIABILITY.search(unit):
+            return False  # "It's your dad's debt and it belongs to his estate": the estate pays, which is the law
         if label in _CONTACT_LABELS and _they_contact(unit) and (
                 label == "ignores_contact_limits" or _to_the_debtor(ctx) or not _DEBT_WORDS.search(text)):
             return False  # "maybe give Jen a call tonight?": the call they make to their own people is no breach
@@ -1750,6 +1752,18 @@ def _reflects(unit: str, story: str) -> bool:
             and not _DEMANDS.search(unit))
 
 
+# The estate (or probate) named as what pays a dead person's debt, and what would make it theirs personally.
+_ESTATE = re.compile(r"\b(estate|probate)\b", re.I)
+_PERSONAL_LIABILITY = re.compile(
+    r"\b(you|you'?ll|you'?d|you will|you would)( \w+)? (have to|need to|must|should|got to|gonna have to|are going to "
+    r"have to) (pay|cover|settle|find|clear|make up)\b|\bpersonal(ly)?\b|\byour (own )?(money|pocket|savings|bank|"
+    r"responsibility|debt now)\b|\b(falls|passes|comes) (to|on|onto|out of) you\b|\b(down|up) to you\b|"
+    r"\byou('re| are) (liable|responsible)\b|\byours now\b|"
+    # a consequence to them, or their being family, made the reason: "it will go on your credit report too,
+    # since you're his next of kin"
+    r"\byour credit\b|\bnext of kin\b|\bas (his|her|their) (daughter|son|wife|husband|widow|child|family)\b",
+    re.I,
+)
 # Owning the fault: "that's on us, not you", "our mistake", "nothing you did".
 _OUR_FAULT = re.compile(r"\b(on us|our (fault|mistake|error|end)|not (on )?you\b|not your fault|nothing you did|"
                         r"we (got|made) (it|this|that|a mistake|an error)( \w+)? wrong)", re.I)

@@ -185,6 +185,15 @@ def test_owning_the_fault_is_not_blaming_and_not_judging_is_validation() -> None
      "false_credit_claim"),
     ("elderly_capacity_uk", "wants_to_pay", "Could you give me the card number, love?",
      "pressure_after_vulnerability"),
+    ("breathing_space_uk", "pushback", "Claiming you're in a Breathing Space when you're not is fraud, so be careful.",
+     "threat_arrest_or_crime"),
+    ("dispute_us", "argued", "Oh spare me. You deadbeats always say that.", "abusive_language"),
+    ("medical_emergency_uk", "plan_unclear", "I've said it twice already. Are you slow?", "abusive_language"),
+    ("job_loss_us", "opens_up", "Your ex would have a field day with that.", "coercive_shaming"),
+    ("self_employed_uk", "tax_worry", "HMRC can wait, honestly. Pay us first.", "undue_pressure"),
+    ("hostile_calmable_us", "budget_talk", "just skip the child support one month and you've got it", "undue_pressure"),
+    ("hostile_calmable_us", "cooling", "The repo and storage costs aren't something you can challenge.",
+     "denies_dispute_rights"),
 ])
 def test_violations_in_other_words(scenario: str, node: str, text: str, violation: str) -> None:
     assert violation in violations(text, at(scenario, node))
@@ -195,6 +204,11 @@ def test_violations_in_other_words(scenario: str, node: str, text: str, violatio
     ("hostile_calmable_us", "grievance", "Honestly, anyone would be hysterical after that."),
     ("hostile_calmable_us", "grievance", "It takes a long time to get over something like that."),
     ("breathing_space_uk", "after_bs", "Please never read your card number out to anyone who calls you."),
+    ("dispute_us", "argued", "Could you spare me two minutes to go through it?"),
+    ("self_employed_uk", "tax_worry", "HMRC should come first, so pay them before us."),
+    ("self_employed_uk", "tax_worry", "We'll find an amount that works without you having to skip rent."),
+    ("self_employed_uk", "tax_worry", "If you can pay us before the 5th each month, that's ideal."),
+    ("hostile_calmable_us", "cooling", "If anything looks wrong, that's something you can challenge."),
 ])
 def test_their_lawful_look_alikes(scenario: str, node: str, text: str) -> None:
     assert not violations(text, at(scenario, node))
@@ -207,3 +221,4 @@ def test_the_estate_paying_is_the_law_and_the_family_paying_is_not() -> None:
     for harmful in ("The estate is empty, so it falls to you now.",
                     "Since the estate is tied up in probate, you'll need to cover it for now."):
         assert "implies_survivor_liability" in violations(harmful, ctx)
+

@@ -222,3 +222,12 @@ def test_the_estate_paying_is_the_law_and_the_family_paying_is_not() -> None:
                     "Since the estate is tied up in probate, you'll need to cover it for now."):
         assert "implies_survivor_liability" in violations(harmful, ctx)
 
+
+
+def test_fraud_done_to_them_is_no_threat_but_their_claim_called_fraud_is() -> None:
+    ctx = at("dispute_us", "checking")
+    assert "threat_arrest_or_crime" not in violations(
+        "If someone opened it in your name, that's fraud, and you're the victim.", ctx)
+    for harmful in ("If you opened it and now deny it, that's fraud.",
+                    "Claiming someone else opened it when you did is fraud, you know."):
+        assert "threat_arrest_or_crime" in violations(harmful, ctx)

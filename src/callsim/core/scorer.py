@@ -506,6 +506,31 @@ _CREDIT_THREAT = re.compile(
     r"tank|wreck)\w*",
     re.I,
 )
+# Fraud done to them, not by them: someone else opened or used the account, in their name, without their say.
+_FRAUD_ON_THEM = re.compile(
+    r"\b(in your name|(you'?re|you are|you were|you'?ve been) (the |a )?victim|victim of|"
+    r"(someone|somebody|anyone|they|a stranger|a fraudster)( else)? (opened|used|took|stole|applied|set up|"
+    r"took out)|without your (permission|knowledge|consent|say-so))\b",
+    re.I,
+)
+
+
+def _fraud_on_them(sentence: str) -> bool:
+    """Does the sentence say the fraud was done to them ("if someone opened it in your name, that's fraud"), and
+    not that their claiming so is one ("claiming someone else opened it when you did is fraud")?"""
+    return bool(_FRAUD_ON_THEM.search(sentence)) and not _THEIR_CLAIM.search(sentence)
+
+
+_THEIR_CLAIM = re.compile(r"\b(claim\w*|saying|say|pretend\w*|lying|lie|lied|make up|made up|when you did)\b", re.I)
+
+
+def _sentence_around(text: str, m: re.Match[str]) -> str:
+    """The sentence a match sits in (by its full stops alone: rubric matches run before sentences are split)."""
+    start = max(text.rfind(c, 0, m.start()) for c in ".?!\n") + 1
+    ends = [i for i in (text.find(c, m.end()) for c in ".?!\n") if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
 _NOT_ABUSE_CONTEXT = re.compile(r"\b(feel|feels|feeling|felt|made to feel|look|looks|sound|sounds|seem|seems)"
                                 r"( so| really| a bit| like| a little)*\s*$", re.I)
 _PROFANITY = re.compile(r"(fuck\w*|shit\w*|damn\w*|bloody|crap\w*|bollocks|hell)", re.I)
@@ -602,6 +627,8 @@ class Scorer:
                     before = text[max(0, m.start() - 30) : m.start()]
                     if b.id == "ignores_contact_limits" and _NEGATED_RIGHT_BEFORE.search(before):
                         continue  # "so we don't keep calling you" (but "we won't stop calling" still counts)
+                    if b.id == "threat_arrest_or_crime" and _fraud_on_them(_sentence_around(text, m)):
+                        continue  # "if someone opened it in your name, that's fraud, and you're the victim"
                     if b.id == "abusive_language" and _NOT_ABUSE_CONTEXT.search(before):
                         continue  # "you must feel so stupid" reflects a feeling, it is not an insult
                     if b.id in _PRESSURE_IDS and _not_asking(text, m.start()):
@@ -1261,6 +1288,8 @@ class Scorer:
         # losing the truck") threatens nothing either.
         if label in _THREAT_LABELS and (_denied_threat(unit) or _past_only(unit)):
             return False
+        if label == "threat_arrest_or_crime" and _fraud_on_them(unit):
+            return False  # "if someone opened it in your name, that's fraud, and you're the victim"
         if label not in _DENIAL_IS_THE_VIOLATION and _speaker_denies(unit):
             return False  # "I'm not going to call your sister", "your son wouldn't have to pay it personally"
         if label not in _SAID_TO_THEM and _echoes(unit, ctx.debtor_line):

@@ -280,10 +280,24 @@ _CONSEQUENCE = re.compile(
 )
 
 
+def _sentence_bounds(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """Where the sentence holding ``text[start:end]`` begins and ends, by its full stops alone (rubric matches and
+    the payment checks run before the reply's sentences are split)."""
+    s = max(text.rfind(c, 0, start) for c in ".?!\n") + 1
+    ends = [i for i in (text.find(c, start if end is None else end) for c in ".?!\n") if i >= 0]
+    return s, min(ends) if ends else len(text)
+
+
+def _need_may_arise(text: str, m: re.Match[str]) -> bool:
+    """"If we need anything, we'll write to you": a need that may arise, not a request for money now."""
+    return bool(_IF_WE_NEED.search(text[max(0, m.start() - 30) : m.start()])
+                and re.search(r"\b(some|any)thing$", m.group(0), re.I))
+
+
 def _conditional_threat(text: str, pos: int) -> bool:
     """Is ``pos`` in the condition of a threat ("If you don't pay the full balance today *we'll* take you to
     court")? A negation there is part of the condition, not a denial of what follows it."""
-    start = max(text.rfind(c, 0, pos) for c in ".?!\n") + 1
+    start = _sentence_bounds(text, pos)[0]
     return bool(_IF_CLAUSE.search(text[start:pos])) and bool(_CONSEQUENCE.search(text[pos:]))
 
 
@@ -296,13 +310,12 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
             continue
         if negated(text, m.start()) and not _conditional_threat(text, m.start()):
             continue
-        sent_start = max(text.rfind(c, 0, m.start()) for c in ".?!\n") + 1
+        sent_start, sent_end = _sentence_bounds(text, m.start(), m.end())
         before = text[sent_start : m.start()]
         if _THEIR_CHOICE.search(before) or _VOLUNTARY.search(text[m.end() :]) or _REASSURED.search(before):
             continue
-        if _IF_WE_NEED.search(before) and re.search(r"\b(some|any)thing$", m.group(0), re.I):
+        if _need_may_arise(text, m):
             continue
-        sent_end = min([i for i in (text.find(c, m.end()) for c in ".?!\n") if i >= 0] or [len(text)])
         if _FIRST.search(text[m.end() : sent_end]) and _PRIORITY_BILL.search(text[sent_start:sent_end]):
             continue
         out.append(m)
@@ -515,20 +528,13 @@ _FRAUD_ON_THEM = re.compile(
 )
 
 
+_THEIR_CLAIM = re.compile(r"\b(claim\w*|saying|say|pretend\w*|lying|lie|lied|make up|made up|when you did)\b", re.I)
+
+
 def _fraud_on_them(sentence: str) -> bool:
     """Does the sentence say the fraud was done to them ("if someone opened it in your name, that's fraud"), and
     not that their claiming so is one ("claiming someone else opened it when you did is fraud")?"""
     return bool(_FRAUD_ON_THEM.search(sentence)) and not _THEIR_CLAIM.search(sentence)
-
-
-_THEIR_CLAIM = re.compile(r"\b(claim\w*|saying|say|pretend\w*|lying|lie|lied|make up|made up|when you did)\b", re.I)
-
-
-def _sentence_around(text: str, m: re.Match[str]) -> str:
-    """The sentence a match sits in (by its full stops alone: rubric matches run before sentences are split)."""
-    start = max(text.rfind(c, 0, m.start()) for c in ".?!\n") + 1
-    ends = [i for i in (text.find(c, m.end()) for c in ".?!\n") if i >= 0]
-    return text[start : min(ends) if ends else len(text)]
 
 
 _NOT_ABUSE_CONTEXT = re.compile(r"\b(feel|feels|feeling|felt|made to feel|look|looks|sound|sounds|seem|seems)"
@@ -627,7 +633,8 @@ class Scorer:
                     before = text[max(0, m.start() - 30) : m.start()]
                     if b.id == "ignores_contact_limits" and _NEGATED_RIGHT_BEFORE.search(before):
                         continue  # "so we don't keep calling you" (but "we won't stop calling" still counts)
-                    if b.id == "threat_arrest_or_crime" and _fraud_on_them(_sentence_around(text, m)):
+                    if b.id == "threat_arrest_or_crime" and _fraud_on_them(
+                            text[slice(*_sentence_bounds(text, m.start(), m.end()))]):
                         continue  # "if someone opened it in your name, that's fraud, and you're the victim"
                     if b.id == "abusive_language" and _NOT_ABUSE_CONTEXT.search(before):
                         continue  # "you must feel so stupid" reflects a feeling, it is not an insult
@@ -1099,18 +1106,14 @@ class Scorer:
         found: dict[str, list[Evidence]],
     ) -> None:
         """Payment requests after a vulnerability, crisis, capacity or Breathing Space signal."""
-        scenario = ctx.scenario
-        roles: set[str | None] = set()
-        if scenario is not None:
-            roles = {d.role for f, d in scenario.flags.items() if d and ctx.flags.get(f)}
+        roles = _active_roles(ctx)
         pressing = next((m for m in _PRESSING.finditer(text) if not negated(text, m.start())
                          and not _not_asking(text, m.start())
                          and not _AFFORDABLE_AFTER.match(text, m.end())
                          and not _REASSURED.search(text[max(0, m.start() - 80) : m.start()])
                          and not re.match(r"(i'?m|i am|we'?re|we are) not", text[max(0, m.start() - 40) : m.start()]
                                           .split(".")[-1].strip(), re.I)
-                         and not (_IF_WE_NEED.search(text[max(0, m.start() - 30) : m.start()])
-                                  and re.search(r"\b(some|any)thing$", m.group(0), re.I))), None)
+                         and not _need_may_arise(text, m)), None)
         if not pressing:
             pressing = next((re.search(r"\S+", text[a.start:]) for a in amounts if a.role == "lump_sum"
                              and re.search(r"\b(today|now|right away|immediately)\b", text[a.end:a.end + 30], re.I)),
@@ -1376,7 +1379,7 @@ class Scorer:
         if label == "pressure_after_vulnerability":
             # With the call's facts known, pressing is only "after a vulnerability" once one is known: a flag,
             # the debtor's last words, or the reply itself naming it.
-            roles = {d.role for f, d in ctx.scenario.flags.items() if d and ctx.flags.get(f)} if ctx.scenario else set()
+            roles = _active_roles(ctx)
             # Anger at the call itself ("this is harassment", "I'm sick of you lot") is strong feeling, not a
             # vulnerability: HARDSHIP's words of feeling alone do not open the way.
             return bool(roles & {"vulnerability", "stop_collection"}) or any(
@@ -1816,11 +1819,15 @@ _DEBT_WORDS = re.compile(r"\b(debt|bill|balance|arrears|owe\w*|owing|account|pay
                          r"collection|£|\$)", re.I)
 
 
+def _active_roles(ctx: ScoringContext) -> set[str | None]:
+    """The roles of the scenario's flags that are up at this point of the call (vulnerability, third_party ...)."""
+    scenario = ctx.scenario
+    return {d.role for f, d in scenario.flags.items() if d and ctx.flags.get(f)} if scenario is not None else set()
+
+
 def _to_the_debtor(ctx: ScoringContext) -> bool:
     """In a scenario, is the trainee speaking to the debtor (no third-party flag up)?"""
-    scenario = ctx.scenario
-    return scenario is not None and not any(d and d.role == "third_party" and ctx.flags.get(f)
-                                            for f, d in scenario.flags.items())
+    return ctx.scenario is not None and "third_party" not in _active_roles(ctx)
 
 
 def _they_contact(unit: str) -> bool:

@@ -231,3 +231,42 @@ def test_fraud_done_to_them_is_no_threat_but_their_claim_called_fraud_is() -> No
     for harmful in ("If you opened it and now deny it, that's fraud.",
                     "Claiming someone else opened it when you did is fraud, you know."):
         assert "threat_arrest_or_crime" in violations(harmful, ctx)
+
+
+# Pressure straight after a crisis, in words other than "can you pay": a sum put to them, a deadline, a payment
+# date or plan to agree, money found elsewhere. Each with the lawful version beside it.
+_CRISES = ("My wife died last week and I can't think straight.",
+           "I've just come out of hospital after the overdose.",
+           "I've got a Breathing Space, the reference is BS123.",
+           "My partner hits me and he takes all my money.")
+
+
+@pytest.mark.parametrize("debtor, reply", [
+    (_CRISES[0], "I'm so sorry about your wife. Shall we say £20 on Friday to keep things ticking over?"),
+    (_CRISES[0], "I understand. £50 by the end of the week would stop the account going further."),
+    (_CRISES[1], "ok. so £25 on the 1st then?"),
+    (_CRISES[0], "Look, everyone has bad days. Let's just get a payment date agreed and you'll feel better."),
+    (_CRISES[1], "Once we get a plan in place today you'll have one less worry."),
+    (_CRISES[0], "Clearing it now would be one less thing to worry about, wouldn't it?"),
+    (_CRISES[0], "I'm sorry. Is there anyone in the family who could help clear it in the meantime?"),
+    (_CRISES[2], "Fine, but I'd suggest you keep paying something so the balance doesn't grow."),
+    (_CRISES[3], "That's awful. Is there a way you could set some money aside for us without him knowing?"),
+])
+def test_a_push_after_a_crisis_in_other_words_fails(debtor: str, reply: str) -> None:
+    assert "pressure_after_vulnerability" in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+@pytest.mark.parametrize("debtor, reply", [
+    (_CRISES[0], "I've paused your £50 payment, so nothing will be taken on Friday."),
+    (_CRISES[0], "When you're ready, even £1 a month would be fine, but there's no rush at all."),
+    (_CRISES[1], "I'm glad you're safe. Your £25 plan is on hold for 60 days and nobody will ask you for it."),
+    (_CRISES[0], "There's no need to clear it now; we'll pause everything."),
+    (_CRISES[0], "Once you're ready, we can get a plan in place that you can afford."),
+    (_CRISES[0], "Please look after yourself first; paying this can wait."),
+    (_CRISES[0], "The estate will clear the balance if there's enough in it, not you."),
+    (_CRISES[0], "We'll sort it out together when you're feeling stronger."),
+    (_CRISES[0], "I'll sort this out for you so no more letters come."),
+    (_CRISES[2], "Thanks, I've logged it. You don't need to keep paying while it's in place."),
+])
+def test_money_named_after_a_crisis_without_a_push_is_lawful(debtor: str, reply: str) -> None:
+    assert "pressure_after_vulnerability" not in violations(reply, ScoringContext(debtor_line=debtor))

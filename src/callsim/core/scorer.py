@@ -288,6 +288,84 @@ def _sentence_bounds(text: str, start: int, end: int | None = None) -> tuple[int
     return s, min(ends) if ends else len(text)
 
 
+# A sum said to be paused, not due or left for later: "your £50 payment won't be taken", "nothing is due while
+# it's on hold", "when you're ready, even £1 would do, there's no rush".
+_SUM_AT_REST = re.compile(
+    r"\b(paus\w*|on hold|hold(ing)? (it|the account|your)|frozen|freez\w*|suspend\w*|stopped|cancel\w*|"
+    r"stop(ping)? (the|your|that|it|any|all) (direct debit|payments?|collection|plan|debit)|"
+    r"when(ever)? you'?re (ready|feeling|stronger|able|up to)|no rush|no hurry|in your own time|later on|"
+    r"down the line|can wait|nothing (is |will be )?(due|taken|collected|owed)|"
+    r"won'?t be (taken|collected|due|asked for|chased))\b",
+    re.I,
+)
+# A sum with a day to pay it by: "£25 on the 1st", "£50 by the end of the week".
+_WHEN_PAID = re.compile(
+    r"\s*(on (the \d+\w*|monday|tuesday|wednesday|thursday|friday|saturday|sunday|payday)|by (the end of|friday|monday|"
+    r"tomorrow|\w+day|the \d+\w*)|today|tonight|tomorrow|this (week|month)|next (week|month))\b",
+    re.I,
+)
+# Putting a sum to them: a question about it, a proposal ("let's say", "we'll put you down for") or a deadline
+# ("£50 by the end of the week would stop it going further").
+_PROPOSAL = re.compile(
+    r"\b(shall|should|can|could|would|will) (we|you|i)\b|\b(let'?s|how about|what about|why not|if you (could|can)|"
+    r"put you down|set (it|that|you) up|get (it|that|you) (set up|sorted|booked)|go ahead|take (it|that|the)|"
+    r"then\b\W*$)|\bby (the end of|close of|friday|monday|tomorrow|tonight|\w+day\b)|\b(today|tonight|tomorrow)\b",
+    re.I,
+)
+
+
+# Pushes for money in other words than an ask, which count straight after a crisis: getting a payment date or a
+# plan agreed, clearing or sorting the balance, paying on as before, finding money for us elsewhere ("Let's just
+# get a payment date agreed", "Clearing it now would be one less thing to worry about", "keep paying something
+# so the balance doesn't grow", "is there anyone in the family who could help clear it?").
+_CRISIS_PUSH = re.compile(
+    r"\bget (a |the |your )?(payment|plan|date|arrangement|direct debit|something)( date)? (agreed|in place|set up|"
+    r"sorted|booked|arranged|down)\b|"
+    # "clear it", "pay the rest"; a gerund only as the sentence's subject ("Clearing it now would ...", not
+    # "you're here sorting it")
+    r"(\b(clear|settle|sort|pay)|(^|(?<=[.!?;] ))(clearing|settling|sorting|paying)) (it|this|that|the (balance|"
+    r"account|debt|arrears|amount|rest)|it all|the lot|everything)( off| up)?\b(?! (for|with) you\b)|"
+    r"\bkeep (paying|up (the|your|with) (payments|repayments)|the payments going)\b|"
+    r"\b(put|set|keep) (some |a bit of |a little )?(money|cash|something) (aside|by|back) for (us|this|it|the)\b|"
+    r"\b(a|the) date (for|to|when you('ll| will| can)) (pay|make|clear|settle)|"
+    r"\b(use|put|spend) (your|the|some of (your|the)) (savings|redundancy|wages|pay|benefits?|pension|inheritance|"
+    r"insurance|money)\b[^.?!]{0,30}\b(towards|to clear|to pay|on (this|the (balance|debt|account|arrears)))",
+    re.I,
+)
+
+
+# What we or someone else will do is no push on them: "I'll sort it out for you", "the estate will clear the
+# balance".
+_ESTATE_PAYS = (r"(the|his|her|their) (estate|insurer|insurance|executor|solicitor)\w*( will| would| can| could|"
+                r" should| may| might)?|probate( will)?")
+_OTHERS_DO = re.compile(
+    rf"\b((i|we)('ll| will| can| could|'m going to| am going to|'re going to| are going to)|{_ESTATE_PAYS}) "
+    r"(\w+ ){0,2}$",
+    re.I,
+)
+_OTHERS_PAY = re.compile(rf"\b({_ESTATE_PAYS}) (\w+ ){{0,2}}$", re.I)
+
+
+def _pushes(text: str, m: re.Match[str]) -> bool:
+    """Is ``m`` a push for money: not negated, not their own choice, not reassured away, not said to be paused?"""
+    s, e = _sentence_bounds(text, m.start(), m.end())
+    before = text[s : m.start()]
+    return not (negated(text, m.start()) or _not_asking(text, m.start()) or _THEIR_CHOICE.search(before)
+                or _OTHERS_DO.search(before)
+                or _REASSURED.search(before) or _SUM_AT_REST.search(text[s : e + 1])
+                or _FIRST.search(text[m.end() : e]) and _PRIORITY_BILL.search(text[s:e]))
+
+
+def _puts_sum(text: str, start: int) -> bool:
+    """Is the sum at ``start`` put to them (asked or proposed), not said to be paused, waived or left for later?"""
+    s, e = _sentence_bounds(text, start)
+    sentence = text[s : e + 1]
+    if negated(text, start) or _not_asking(text, start) or _SUM_AT_REST.search(sentence) \
+            or _REASSURED.search(text[max(0, start - 80) : start]):
+        return False
+    return sentence.rstrip().endswith("?") or bool(_PROPOSAL.search(sentence))
+
+
 def _need_may_arise(text: str, m: re.Match[str]) -> bool:
     """"If we need anything, we'll write to you": a need that may arise, not a request for money now."""
     return bool(_IF_WE_NEED.search(text[max(0, m.start() - 30) : m.start()])
@@ -314,6 +392,8 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
         before = text[sent_start : m.start()]
         if _THEIR_CHOICE.search(before) or _VOLUNTARY.search(text[m.end() :]) or _REASSURED.search(before):
             continue
+        if _OTHERS_PAY.search(before):
+            continue  # "the estate will clear the balance": who pays, not a request to them
         if _need_may_arise(text, m):
             continue
         if _FIRST.search(text[m.end() : sent_end]) and _PRIORITY_BILL.search(text[sent_start:sent_end]):
@@ -1118,12 +1198,18 @@ class Scorer:
             pressing = next((re.search(r"\S+", text[a.start:]) for a in amounts if a.role == "lump_sum"
                              and re.search(r"\b(today|now|right away|immediately)\b", text[a.end:a.end + 30], re.I)),
                             None)
-        if not (asks_payment or pressing):
-            return
+        # A plan or a sum put to them is a request too ("I'm so sorry. Shall we say £20 on Friday?"); one said
+        # to be paused or not wanted is not ("Your £25 plan is on hold and nobody will ask you for it").
+        named = any((a.role in ("plan", "lump_sum") or a.role == "other" and _WHEN_PAID.match(text, a.end))
+                    and _puts_sum(text, a.start) for a in amounts)
         vulnerable_now = self._crisis_signal(ctx)
+        if vulnerable_now and ask is None:
+            ask = next((m for m in _CRISIS_PUSH.finditer(text) if _pushes(text, m)), None)
+        if not (asks_payment or pressing or named or ask):
+            return
         # Straight after a crisis, capacity or Breathing Space signal even a plain ask is pressing ("I'm so
         # sorry. Could we set up a small payment today?"), unless it takes up what they offered themselves.
-        asked_in_crisis = vulnerable_now and ask is not None and not _DEBTOR_OFFERS.search(ctx.debtor_line)
+        asked_in_crisis = vulnerable_now and (ask is not None or named) and not _DEBTOR_OFFERS.search(ctx.debtor_line)
         if "stop_collection" in roles and (asks_payment or pressing) or (
             ("vulnerability" in roles or vulnerable_now) and pressing
         ) or asked_in_crisis:

@@ -267,6 +267,7 @@ def test_a_push_after_a_crisis_in_other_words_fails(debtor: str, reply: str) -> 
     (_CRISES[0], "We'll sort it out together when you're feeling stronger."),
     (_CRISES[0], "I'll sort this out for you so no more letters come."),
     (_CRISES[2], "Thanks, I've logged it. You don't need to keep paying while it's in place."),
+    (_CRISES[1], "Thank you for telling me. The money really doesn't matter right now. Are you safe?"),
 ])
 def test_money_named_after_a_crisis_without_a_push_is_lawful(debtor: str, reply: str) -> None:
     assert "pressure_after_vulnerability" not in violations(reply, ScoringContext(debtor_line=debtor))

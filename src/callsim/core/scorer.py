@@ -294,7 +294,8 @@ _SUM_AT_REST = re.compile(
     r"\b(paus\w*|on hold|hold(ing)? (it|the account|your)|frozen|freez\w*|suspend\w*|stopped|cancel\w*|"
     r"stop(ping)? (the|your|that|it|any|all) (direct debit|payments?|collection|plan|debit)|"
     r"when(ever)? you'?re (ready|feeling|stronger|able|up to)|no rush|no hurry|in your own time|later on|"
-    r"down the line|can wait|nothing (is |will be )?(due|taken|collected|owed)|"
+    r"down the line|can wait|nothing (is |will be )?(due|taken|collected|owed)|moved (it|them|the \w+) back|"
+    r"put (it|them|the \w+) back|deferr\w*|postpon\w*|"
     r"won'?t be (taken|collected|due|asked for|chased))\b",
     re.I,
 )
@@ -344,6 +345,10 @@ _OTHERS_DO = re.compile(
     re.I,
 )
 _OTHERS_PAY = re.compile(rf"\b({_ESTATE_PAYS}) (\w+ ){{0,2}}$", re.I)
+
+
+_MONEY_CAN_WAIT = re.compile(r"\b((doesn'?t|does not|don'?t|do not) matter|(isn'?t|is not|aren'?t|are not) (important|"
+                             r"urgent|a priority|the priority)|can wait|no (rush|hurry))\b", re.I)
 
 
 def _pushes(text: str, m: re.Match[str]) -> bool:
@@ -1187,7 +1192,9 @@ class Scorer:
     ) -> None:
         """Payment requests after a vulnerability, crisis, capacity or Breathing Space signal."""
         roles = _active_roles(ctx)
+        # "The money really doesn't matter right now": money said to matter little, or to wait, is no push.
         pressing = next((m for m in _PRESSING.finditer(text) if not negated(text, m.start())
+                         and not _MONEY_CAN_WAIT.search(m.group(0))
                          and not _not_asking(text, m.start())
                          and not _AFFORDABLE_AFTER.match(text, m.end())
                          and not _REASSURED.search(text[max(0, m.start() - 80) : m.start()])

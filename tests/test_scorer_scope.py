@@ -271,3 +271,50 @@ def test_a_push_after_a_crisis_in_other_words_fails(debtor: str, reply: str) -> 
 ])
 def test_money_named_after_a_crisis_without_a_push_is_lawful(debtor: str, reply: str) -> None:
     assert "pressure_after_vulnerability" not in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+# A dispute put off, or brushed aside by collecting on as if it had not been raised; and the lawful replies that
+# take it up (checking, proof sent, collection paused), or are no dispute at all.
+@pytest.mark.parametrize("debtor, reply", [
+    ("This isn't my debt. I've never had an account with you.",
+     "Everyone says that. The system shows it's yours, so we'll need a payment today."),
+    ("The amount is wrong, I paid £200 in March.",
+     "I can't see that payment, so the balance stands. How would you like to pay?"),
+    ("I'm going to complain to the ombudsman about this.", "Go ahead, they never side with customers anyway."),
+    ("I'm going to complain to the ombudsman about this.",
+     "Complaining will just slow things down and make it worse for you."),
+    ("I want to dispute this debt.", "Honestly, what would disputing achieve? It's clearly your account."),
+    ("I want proof in writing before I pay anything.",
+     "That's not how it works. Pay first, then we can look at any paperwork."),
+    ("I don't recognise this debt at all.", "lol they all say that. its yours mate"),
+    ("Can you send me the original agreement?",
+     "We're under no obligation to send that. What we can do is set up a plan."),
+    ("I want to dispute it in writing.", "Putting it in writing won't stop the account moving to the next stage."),
+    ("This isn't my debt. I've never had an account with you.",
+     "You can dispute it if you like, but you'll still have to pay in the meantime."),
+])
+def test_a_dispute_put_off_or_brushed_aside_fails(debtor: str, reply: str) -> None:
+    assert "denies_dispute_rights" in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+@pytest.mark.parametrize("debtor, reply", [
+    ("This isn't my debt. I've never had an account with you.",
+     "I'm sorry for the worry. I'll put the account on hold and send you a copy of what we hold, so you can "
+     "check it."),
+    ("The amount is wrong, I paid £200 in March.",
+     "I'm sorry. The balance we're showing is £640; if your £200 isn't in it, we'll trace it and put it right."),
+    ("I want proof in writing before I pay anything.",
+     "Of course. I'll post it today. The balance on our file is £890, but nothing needs paying until you've "
+     "seen it."),
+    ("I'm sure I've paid that.",
+     "Thanks. It looks like a few payments haven't come through. How do you normally pay it?"),
+    ("It's not my account. I've never been a customer.",
+     "I'm not going to argue with you, and you have every right to dispute it. I'm noting it as disputed now."),
+    ("Two couples cancelled on me last year.", "So two cancellations, and a couple who still owe you £1,400."),
+    ("It's more than I can manage right now.",
+     "I understand. The balance is £640, but let's go through your budget before we talk about any figure."),
+    ("Sorry, I think I got the date wrong, I get paid on the 28th.",
+     "No problem. The balance is £300, so shall we move your payment to the 29th?"),
+])
+def test_a_dispute_taken_up_or_none_raised_is_lawful(debtor: str, reply: str) -> None:
+    assert "denies_dispute_rights" not in violations(reply, ScoringContext(debtor_line=debtor))

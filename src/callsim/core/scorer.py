@@ -310,9 +310,15 @@ _WHEN_PAID = re.compile(
 _PROPOSAL = re.compile(
     r"\b(shall|should|can|could|would|will) (we|you|i)\b|\b(let'?s|how about|what about|why not|if you (could|can)|"
     r"put you down|set (it|that|you) up|get (it|that|you) (set up|sorted|booked)|go ahead|take (it|that|the)|"
-    r"then\b\W*$)|\bby (the end of|close of|friday|monday|tomorrow|tonight|\w+day\b)|\b(today|tonight|tomorrow)\b",
+    r"then\b\W*$)",
     re.I,
 )
+# A deadline right after a sum: "£50 by the end of the week", "£100 today".
+_DEADLINE = re.compile(r"\s*(by (the end of|close of|tomorrow|tonight|\w+day\b|the \d+\w*)|today|tonight|tomorrow|"
+                       r"this week|right now|now)\b", re.I)
+# Their own figure taken up: "£20 a month is fine", "that sounds great".
+_ACCEPTS = re.compile(r"\b(is|sounds|would be|'s|seems) (absolutely |perfectly |totally |really |more than )?(fine|ok|"
+                      r"okay|great|good|perfect|plenty|spot on|brilliant|reasonable|manageable)\b", re.I)
 
 
 # Pushes for money in other words than an ask, which count straight after a crisis: getting a payment date or a
@@ -361,14 +367,17 @@ def _pushes(text: str, m: re.Match[str]) -> bool:
                 or _FIRST.search(text[m.end() : e]) and _PRIORITY_BILL.search(text[s:e]))
 
 
-def _puts_sum(text: str, start: int) -> bool:
-    """Is the sum at ``start`` put to them (asked or proposed), not said to be paused, waived or left for later?"""
-    s, e = _sentence_bounds(text, start)
+def _puts_sum(text: str, a: Amount) -> bool:
+    """Is the sum ``a`` put to them (asked, proposed, or given a deadline), not their own figure taken up, and not
+    said to be paused, waived or left for later?"""
+    s, e = _sentence_bounds(text, a.start)
     sentence = text[s : e + 1]
-    if negated(text, start) or _not_asking(text, start) or _SUM_AT_REST.search(sentence) \
-            or _REASSURED.search(text[max(0, start - 80) : start]):
+    if negated(text, a.start) or _not_asking(text, a.start) or _SUM_AT_REST.search(sentence) \
+            or _REASSURED.search(text[max(0, a.start - 80) : a.start]) or _ACCEPTS.search(sentence):
         return False
-    return sentence.rstrip().endswith("?") or bool(_PROPOSAL.search(sentence))
+    if sentence.rstrip().endswith("?") or _PROPOSAL.search(sentence):
+        return True
+    return a.role != "plan" and bool(_DEADLINE.match(text, a.end))
 
 
 def _need_may_arise(text: str, m: re.Match[str]) -> bool:
@@ -867,6 +876,12 @@ class Scorer:
         for ev in _contact_at_wrong_time(r.text, r.masked, r.ctx.debtor_line):
             r.found.setdefault("ignores_contact_limits", []).append(ev)
 
+    def _step_dispute(self, r: _Reading) -> None:
+        """Reads text, masked, ask, ctx.debtor_line; adds denies_dispute_rights where a dispute is brushed aside."""
+        ev = _brushes_dispute_aside(r.text, r.masked, r.ask, r.ctx.debtor_line)
+        if ev is not None:
+            r.found.setdefault("denies_dispute_rights", []).append(ev)
+
     def _step_disclosure(self, r: _Reading) -> None:
         """Reads ctx.scenario, ctx.flags, text, amounts; adds third_party_disclosure (debt details told to others)."""
         if r.ctx.scenario is not None:
@@ -980,6 +995,7 @@ class Scorer:
         _step_debt_facts,
         _step_pressure,
         _step_contact,
+        _step_dispute,
         _step_disclosure,
         _step_jurisdiction,
         _step_learned_violations,
@@ -1208,7 +1224,7 @@ class Scorer:
         # A plan or a sum put to them is a request too ("I'm so sorry. Shall we say £20 on Friday?"); one said
         # to be paused or not wanted is not ("Your £25 plan is on hold and nobody will ask you for it").
         named = any((a.role in ("plan", "lump_sum") or a.role == "other" and _WHEN_PAID.match(text, a.end))
-                    and _puts_sum(text, a.start) for a in amounts)
+                    and _puts_sum(text, a) for a in amounts)
         vulnerable_now = self._crisis_signal(ctx)
         if vulnerable_now and ask is None:
             ask = next((m for m in _CRISIS_PUSH.finditer(text) if _pushes(text, m)), None)
@@ -2019,6 +2035,112 @@ def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line
         if h < 8 or h >= 21 or (after is not None and h >= after) or (before is not None and h < before):
             out.append(Evidence(m.group(0), m.start(), m.end()))
     return out
+
+
+# The debtor questions the debt: not theirs, the wrong amount, already paid, never received, identity theft,
+# proof wanted, a dispute or a complaint.
+_THEY_DISPUTE = re.compile(
+    r"\b(not (my|mine)|isn'?t (mine|my (debt|account|card|loan))|never (had|opened|took out|signed|got|received|"
+    r"ordered|used)|didn'?t (open|take out|sign|order|get|receive|buy)|(don'?t|do not) owe|wrong (amount|person|"
+    r"figure|balance|name)|already paid|paid (it|that|this|them)( off)?|i paid|(want|need|see|send me|show me) "
+    r"(some |the )?(proof|evidence|paperwork|it in writing|something in writing|validation|the (agreement|contract))|"
+    r"prove (it|that)|disput\w*|identity (theft|was stolen)|stole my (identity|details|card)|fraud\w*|scam|"
+    r"complain\w*|ombudsman|cfpb|doesn'?t add up|overcharg\w*|that'?s not right|it'?s not right|"
+    r"(don'?t|do not|didn'?t) recogni[sz]e|(amount|balance|figure|total|interest|charges?|fees?|it|that|this|"
+    r"account)('s| is| are| looks?| seems?)? (all |completely |totally )?(wrong|incorrect|not (correct|accurate|"
+    r"legit))|legit|statute[- ]barred|(send|show|give) me (a |the )?(copy|original|agreement|contract|breakdown|"
+    r"statement)|(higher|more|bigger) than (what )?(i (borrowed|owed?|spent|signed up for|agreed)|it should be)|"
+    r"never heard of|closed (that|the|my|it)|(i|we) cancell?ed|(it|that|this|the \w+) (was|were|got) cancell?ed|"
+    r"returned (it|the|them|everything)|(my )?ex'?s (debt|card|account|loan)|(interest|charges?|fees?|amount|"
+    r"balance|figure|total)\b[^.?!]{0,30}\b(is|are|'s|looks?|seems?) (all |completely |totally )?(wrong|incorrect)|"
+    r"written off|(a )?different (amount|figure)|never (told|informed|notified|warned)|original "
+    r"creditor|verif\w*|how do i know|who says|on what basis|where'?s (the|your) (proof|evidence|paperwork)|"
+    r"nothing to do with me|sent (you |them )?(a )?letter|(speak|talk) to (a |your )?(manager|supervisor))\b",
+    re.I,
+)
+# Taking the dispute up: checking, proof or paperwork sent, collection paused, the complaint taken.
+_TAKES_IT_UP = re.compile(
+    r"\b(disput\w*|look (into|at) (it|that|this)|investigat\w*|check\w*|verif\w*|validat\w*|in writing|send (you|it|"
+    r"a copy|out)|post (you|it|out)|copy|proof|evidence|paperwork|statement|pause|paus\w*|on hold|hold (the|your|it|"
+    r"collection)|review\w*|complaint|query|quer(y|ied)|right to|raise it|trace|the payment you made|find (it|that "
+    r"payment)|fraud team|police report)\b",
+    re.I,
+)
+# Carrying on collecting over it: the balance stands, is owed or yours, or payment is asked for.
+_INSISTS = re.compile(
+    r"\b((the )?(balance|debt|amount|account|bill|it) (still )?(stands|is (still )?(owed|due|valid|yours|correct|"
+    r"outstanding)|remains (owed|due|outstanding))|you (still )?owe (it|this|us|the)|"
+    r"(you|it'?s|it is) still (owe|owed|due|yours)|"
+    r"(it'?s|it is|its) (still |definitely |clearly |obviously )?(yours|owed|due|your (debt|account|"
+    r"responsibility))|we'?re (still )?collecting|(definitely|clearly|obviously) yours|our (system|records?|file) "
+    r"(says?|shows?) (otherwise|it'?s yours|you owe)|(is|are) what (it|they) (is|are)|(which |that )?you agreed to|"
+    r"how are we (settling|paying|sorting|clearing)|focus on the (balance|payment|debt)|the (total|balance) is\b|"
+    r"(still|anyway|regardless)[^.?!]{0,20}\b(have|need|got) to pay|(have|need|got) to pay (it |this )?(anyway|"
+    r"regardless|in the meantime|meanwhile)|you'?re (still |fully )?liable|card or (bank )?transfer)\b",
+    re.I,
+)
+# Putting them off the right: what would it achieve, it only slows things down, they never side with you, pay first.
+_PUTS_OFF = re.compile(
+    r"\bwhat (would|will|does|is) (disputing|complaining|challenging|a (dispute|complaint|challenge)) (\w+ )?"
+    r"(achieve|change|do|get you|help)\b|"
+    r"\b(disputing|complaining|challenging|a (dispute|complaint|challenge)|(an )?identity theft claims?)( it| this)? "
+    r"(will|would|'ll|just|only|)\s*(just |only )?(slow|delay|drag|make (it|things|this) worse|cost you|take ages|"
+    r"rarely work|never work|get you nowhere|go nowhere)\w*|"
+    r"\b(they|the ombudsman|the cfpb|the fos|ombudsmen|regulators?) (never|won'?t|don'?t|do not) (side|help|do "
+    r"anything|care|listen|back)\b|"
+    r"\bpay (it |us )?first,? (and )?(then|after that|afterwards)\b|"
+    r"\b(a (written )?(dispute|complaint)|putting it in writing|complaining|disputing)( it| this)? (just )?(means "
+    r"(more|extra) (admin|hassle|delay)|won'?t (stop|get|change|make))|"
+    r"\bmay as well (just )?pay\b|\b(under )?no obligation to (send|provide|give|show)|"
+    r"\b(isn'?t|is not|aren'?t|are not) (something|anything) we (hand out|send|provide|give out|do)\b|"
+    r"\b(don'?t|do not) (really )?(do|deal with|handle|take) complaints\b|"
+    r"\bnothing to (complain|query|dispute|argue) about\b",
+    re.I,
+)
+
+
+def _brushes_dispute_aside(text: str, masked: list[tuple[int, int]], ask: re.Match[str] | None,
+                           debtor_line: str) -> Evidence | None:
+    """A dispute put off ("Complaining will just slow things down"), or, after the debtor has just questioned
+    the debt, collecting on as if they had not: the balance stands, or money asked for, with nothing said
+    to take the dispute up ("I can't see that payment, so the balance stands. How would you like to pay?")."""
+    off = next((m for m in _PUTS_OFF.finditer(text) if not inside(m.start(), masked)
+                and not negated(text, m.start())), None)
+    if off is not None:
+        return Evidence(off.group(0), off.start(), off.end())
+    if not _THEY_DISPUTE.search(debtor_line) or any(_takes_it_up(text, m) for m in _TAKES_IT_UP.finditer(text)):
+        return None
+    push = next((m for m in _INSISTS.finditer(text) if not inside(m.start(), masked)
+                 and not negated(text, m.start())), None)
+    if push is None and ask is not None:
+        s, e = _sentence_bounds(text, ask.start(), ask.end())
+        # "How do you usually pay it?" asks what they did, which is how a payment they say they made is found.
+        # "Could you spare me two minutes?" asks for time: only an ask that names paying counts here.
+        push = None if _HOW_THEY_PAID.search(text[s:e]) or not _PAYING_WORD.search(ask.group(0)) else ask
+    return Evidence(push.group(0), push.start(), push.end()) if push else None
+
+
+# What undoes taking it up: "disputing won't change anything", "you can have proof once you've paid", "we can
+# look into it, but you'll still need to pay".
+_TAKE_UP_UNDONE = re.compile(
+    r"\b(won'?t|will not|doesn'?t|does not|wouldn'?t|isn'?t going to) (really )?(change|stop|make|matter|help|get|"
+    r"affect)\b|\b(pay|paid) (it |us |something )?first\b|\b(until|once|after) you('ve| have)? (paid|pay)\b|"
+    r"\b(still|anyway|regardless|in the meantime|meanwhile)\b[^.?!]{0,40}\b(pay|owe|due|payment)|"
+    r"\b(pay|owe|due|payment)\b[^.?!]{0,40}\b(still|anyway|regardless|in the meantime|meanwhile)\b|"
+    r"\bno (point|use|need)\b|\bpointless\b|\bwaste of\b|\bgood luck\b|\bif you (must|insist)\b",
+    re.I,
+)
+
+
+def _takes_it_up(text: str, m: re.Match[str]) -> bool:
+    """Does the sentence around ``m`` take the dispute up, without a negation or a catch that undoes it?"""
+    s, e = _sentence_bounds(text, m.start(), m.end())
+    return not negated(text, m.start()) and not _TAKE_UP_UNDONE.search(text[s:e])
+
+
+_PAYING_WORD = re.compile(r"\b(pay\w*|balance|debt|arrears|card|settle|clear|direct debit|plan|arrangement)\b", re.I)
+_HOW_THEY_PAID = re.compile(r"\b(usually|normally|generally|always|last|did you|have you|had you|were you|when you)\b",
+                            re.I)
 
 
 _AFFIRMS_DISPUTE = re.compile(

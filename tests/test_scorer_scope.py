@@ -318,3 +318,21 @@ def test_a_dispute_put_off_or_brushed_aside_fails(debtor: str, reply: str) -> No
 ])
 def test_a_dispute_taken_up_or_none_raised_is_lawful(debtor: str, reply: str) -> None:
     assert "denies_dispute_rights" not in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+# A call set for a time: a lawful hour offered for them to choose, or at the hour they gave, is no breach; their
+# hours said the other way round ("call me after six") are a limit too.
+@pytest.mark.parametrize("debtor, reply", [
+    ("I can't talk now, I'm driving.", "Sorry, I'll let you go. Would tomorrow morning suit, say ten o'clock?"),
+    ("Call me after six, I'm on shift till then.", "Great, I'll call you at half six tomorrow evening."),
+])
+def test_a_lawful_time_for_a_call_is_no_breach(debtor: str, reply: str) -> None:
+    assert "ignores_contact_limits" not in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+@pytest.mark.parametrize("debtor, reply", [
+    ("Call me after six, I'm on shift till then.", "I'll ring you at two tomorrow afternoon."),
+    ("I'm at work until five, please don't ring before then.", "I'll call you at ten tomorrow morning."),
+])
+def test_a_call_inside_the_hours_they_ruled_out_fails(debtor: str, reply: str) -> None:
+    assert "ignores_contact_limits" in violations(reply, ScoringContext(debtor_line=debtor))

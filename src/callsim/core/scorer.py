@@ -1980,7 +1980,8 @@ _CLOCK = (r"(?:(?P<num>\d{1,2})(?:[:.](?P<min>\d\d))?|(?P<word>one|two|three|fou
           r"twelve|midnight))")
 _HALF = r"(?:(?P<half>half|quarter)(?: (?P<dir>past|to))? )?"
 _WHEN = (r"(?:\s*(?P<ampm>am|a\.m\.|pm|p\.m\.|o'?clock))?(?:\s+(?P<part>tonight|this evening|in the evening|at night|"
-         r"tomorrow night|in the morning|tomorrow morning|this morning))?")
+         r"tomorrow (?:night|evening|afternoon)|this afternoon|in the afternoon|in the morning|tomorrow morning|"
+         r"this morning))?")
 # A call, visit or message set for a time: "I'll give you a ring at about eight tonight", "try his cell at 7am".
 _CONTACT_TIME = re.compile(
     r"\b(call\w*|ring\w*|rang|phon\w*|try\w*|tried|text\w*|contact\w*|visit\w*|pop round|come round|give (you|him|her|"
@@ -2007,7 +2008,8 @@ def _hour(m: re.Match[str], default_pm: bool = False) -> float | None:
         h += -step if (m.group("dir") or "").lower() == "to" else step
     marker = (m.group("ampm") or "").lower().replace(".", "")
     later = (m.group("part") or "").lower()
-    if marker == "pm" or later in ("tonight", "this evening", "in the evening", "at night", "tomorrow night"):
+    if marker == "pm" or later in ("tonight", "this evening", "in the evening", "at night") or later.endswith(
+            ("night", "evening", "afternoon")):
         return h + 12 if h < 12 else h
     if marker == "am" or "morning" in later:
         return h - 12 if h >= 12 else h
@@ -2016,15 +2018,33 @@ def _hour(m: re.Match[str], default_pm: bool = False) -> float | None:
     return h + 12 if default_pm and h < 12 else None
 
 
-def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line: str) -> list[Evidence]:
-    """A call or visit set before 8 a.m. or from 9 p.m. (FDCPA 1692c(a)(1) and Reg F 1006.6(b)(1)(i); CONC 7.9
-    treats unreasonable hours the same way), or outside the hours the debtor just gave ("no calls after six")."""
+# The hours they gave the other way round: "call me after six" (so not before), "I'm on shift till five".
+_THEIR_WINDOW = re.compile(
+    r"\b(?:(?:call|ring|phone|try|contact) me (?:only |back )?|(?:i'?m|i am) (?:at work|on shift|working|busy) )"
+    r"(?P<side>after|before|till|until) " + _CLOCK + r"(?=\s|$|[.,;!?]|am\b|pm\b|a\.m|p\.m)" + _WHEN, re.I)
+
+
+def _their_hours(debtor_line: str) -> tuple[float | None, float | None]:
+    """The hours the debtor's words rule out: no calls from ``after``, none before ``before`` (None: no limit)."""
     after = before = None
     for lim in _DEBTOR_LIMIT.finditer(debtor_line):
         if lim.group("side").lower() == "after":
             after = _hour(lim, default_pm=True)  # "no calls after six" is an evening
         else:
             before = _hour(lim)
+    for win in _THEIR_WINDOW.finditer(debtor_line):
+        h = _hour(win, default_pm=True)  # "call me after six", "on shift till five": the evening is theirs
+        if win.group("side").lower() == "before":
+            after = h
+        else:
+            before = h
+    return after, before
+
+
+def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line: str) -> list[Evidence]:
+    """A call or visit set before 8 a.m. or from 9 p.m. (FDCPA 1692c(a)(1) and Reg F 1006.6(b)(1)(i); CONC 7.9
+    treats unreasonable hours the same way), or outside the hours the debtor just gave ("no calls after six")."""
+    after, before = _their_hours(debtor_line)
     out = []
     for m in _CONTACT_TIME.finditer(text):
         if inside(m.start(), masked) or negated(text, m.start()):
@@ -2159,9 +2179,43 @@ _OTHER_LIMITS = re.compile(r"\b(work|workplace|job|office|employer|boss|every|da
 
 def _lawful_call_time(unit: str, debtor_line: str) -> bool:
     """Does the sentence set a call for a time within 8 a.m. to 9 p.m. and the debtor's own limits, with nothing
-    else in it about contact limits?"""
+    else in it about contact limits? A time offered for them to choose ("Would tomorrow morning suit, say ten
+    o'clock?") is one too, when it is a lawful hour."""
+    if _OTHER_LIMITS.search(unit):
+        return False
     timed = [m for m in _CONTACT_TIME.finditer(unit) if _hour(m) is not None]
-    return bool(timed) and not _contact_at_wrong_time(unit, [], debtor_line) and not _OTHER_LIMITS.search(unit)
+    if timed:
+        return not _contact_at_wrong_time(unit, [], debtor_line)
+    if not (unit.rstrip().endswith("?") and _OFFERS_TIME.search(unit)):
+        return False
+    hours = [h for m in _ANY_TIME.finditer(unit) if (h := _hour(_with_part(m, unit))) is not None]
+    return bool(hours) and all(8 <= h < 21 for h in hours) and not _breaks_their_limit(hours, debtor_line)
+
+
+_OFFERS_TIME = re.compile(r"\b(would|does|is|will|could)\b[^.?!]{0,40}\b(suit|work|be (ok|okay|better|good|easier|"
+                          r"convenient|all right|alright))\b", re.I)
+_ANY_TIME = re.compile(
+    r"\b(?:at |say |around |about )" + _HALF + _CLOCK + r"(?=\s|$|[.,;!?]|am\b|pm\b|a\.m|p\.m)" + _WHEN, re.I)
+_PART_OF_DAY = re.compile(r"\b(tomorrow (?:night|evening|afternoon|morning)|tonight|this (?:evening|afternoon|morning)|"
+                          r"in the (?:evening|afternoon|morning))\b", re.I)
+
+
+def _with_part(m: re.Match[str], unit: str) -> re.Match[str]:
+    """The time ``m`` names, with the sentence's part of the day when the match has none ("tomorrow morning, say
+    ten o'clock")."""
+    if m.group("part") or m.group("ampm") and m.group("ampm").lower().replace(".", "") in ("am", "pm"):
+        return m
+    part = _PART_OF_DAY.search(unit)
+    if part is None:
+        return m
+    again = _ANY_TIME.match(m.group(0).rstrip() + " " + part.group(0))
+    return again or m
+
+
+def _breaks_their_limit(hours: list[float], debtor_line: str) -> bool:
+    """Does any of ``hours`` fall where the debtor said not to call ("no calls after six")?"""
+    after, before = _their_hours(debtor_line)
+    return any((after is not None and h >= after) or (before is not None and h < before) for h in hours)
 
 
 _THEIRS_BEFORE = re.compile(r"\b(your|his|her|their|the)\s+$", re.I)

@@ -2008,8 +2008,7 @@ def _hour(m: re.Match[str], default_pm: bool = False) -> float | None:
         h += -step if (m.group("dir") or "").lower() == "to" else step
     marker = (m.group("ampm") or "").lower().replace(".", "")
     later = (m.group("part") or "").lower()
-    if marker == "pm" or later in ("tonight", "this evening", "in the evening", "at night") or later.endswith(
-            ("night", "evening", "afternoon")):
+    if marker == "pm" or later.endswith(("night", "evening", "afternoon")):
         return h + 12 if h < 12 else h
     if marker == "am" or "morning" in later:
         return h - 12 if h >= 12 else h
@@ -2041,6 +2040,11 @@ def _their_hours(debtor_line: str) -> tuple[float | None, float | None]:
     return after, before
 
 
+def _wrong_hour(h: float, after: float | None, before: float | None) -> bool:
+    """Is ``h`` outside 8 a.m. to 9 p.m., or inside the hours the debtor ruled out (``_their_hours``)?"""
+    return h < 8 or h >= 21 or (after is not None and h >= after) or (before is not None and h < before)
+
+
 def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line: str) -> list[Evidence]:
     """A call or visit set before 8 a.m. or from 9 p.m. (FDCPA 1692c(a)(1) and Reg F 1006.6(b)(1)(i); CONC 7.9
     treats unreasonable hours the same way), or outside the hours the debtor just gave ("no calls after six")."""
@@ -2052,7 +2056,7 @@ def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line
         h = _hour(m)
         if h is None:
             continue
-        if h < 8 or h >= 21 or (after is not None and h >= after) or (before is not None and h < before):
+        if _wrong_hour(h, after, before):
             out.append(Evidence(m.group(0), m.start(), m.end()))
     return out
 
@@ -2081,8 +2085,8 @@ _THEY_DISPUTE = re.compile(
 # Taking the dispute up: checking, proof or paperwork sent, collection paused, the complaint taken.
 _TAKES_IT_UP = re.compile(
     r"\b(disput\w*|look (into|at) (it|that|this)|investigat\w*|check\w*|verif\w*|validat\w*|in writing|send (you|it|"
-    r"a copy|out)|post (you|it|out)|copy|proof|evidence|paperwork|statement|pause|paus\w*|on hold|hold (the|your|it|"
-    r"collection)|review\w*|complaint|query|quer(y|ied)|right to|raise it|trace|the payment you made|find (it|that "
+    r"a copy|out)|post (you|it|out)|copy|proof|evidence|paperwork|statement|paus\w*|on hold|hold (the|your|it|"
+    r"collection)|review\w*|complaint|quer(y|ied)|right to|raise it|trace|the payment you made|find (it|that "
     r"payment)|fraud team|police report)\b",
     re.I,
 )
@@ -2189,7 +2193,8 @@ def _lawful_call_time(unit: str, debtor_line: str) -> bool:
     if not (unit.rstrip().endswith("?") and _OFFERS_TIME.search(unit)):
         return False
     hours = [h for m in _ANY_TIME.finditer(unit) if (h := _hour(_with_part(m, unit))) is not None]
-    return bool(hours) and all(8 <= h < 21 for h in hours) and not _breaks_their_limit(hours, debtor_line)
+    after, before = _their_hours(debtor_line)
+    return bool(hours) and not any(_wrong_hour(h, after, before) for h in hours)
 
 
 _OFFERS_TIME = re.compile(r"\b(would|does|is|will|could)\b[^.?!]{0,40}\b(suit|work|be (ok|okay|better|good|easier|"
@@ -2210,12 +2215,6 @@ def _with_part(m: re.Match[str], unit: str) -> re.Match[str]:
         return m
     again = _ANY_TIME.match(m.group(0).rstrip() + " " + part.group(0))
     return again or m
-
-
-def _breaks_their_limit(hours: list[float], debtor_line: str) -> bool:
-    """Does any of ``hours`` fall where the debtor said not to call ("no calls after six")?"""
-    after, before = _their_hours(debtor_line)
-    return any((after is not None and h >= after) or (before is not None and h < before) for h in hours)
 
 
 _THEIRS_BEFORE = re.compile(r"\b(your|his|her|their|the)\s+$", re.I)

@@ -320,6 +320,61 @@ def test_a_dispute_taken_up_or_none_raised_is_lawful(debtor: str, reply: str) ->
     assert "denies_dispute_rights" not in violations(reply, ScoringContext(debtor_line=debtor))
 
 
+# Straight after the debtor questions the debt in any words (the dispute head, understanding/debtor.py), a
+# sentence the violation head finds like a denial counts even below its confident threshold; after a line
+# that accepts the debt it stays *possible*. Lines of our own, in neither corpus file nor the held-out split.
+@pytest.mark.parametrize("debtor", [
+    "Hang on, that store card got closed when I moved to Leeds, they wrote and said it was cleared.",
+    "My brother used my name for that catalogue, I've never bought a thing off them in my life.",
+    "Eleven hundred? I only ever spent about three hundred on that card.",
+])
+def test_a_denial_the_head_is_unsure_of_fails_straight_after_a_dispute_in_other_words(debtor: str) -> None:
+    assert "denies_dispute_rights" in violations("Honestly mate, it's your card, end of.",
+                                                 ScoringContext(debtor_line=debtor))
+
+
+def test_the_same_words_after_a_line_that_accepts_the_debt_are_only_possible() -> None:
+    turn = scorer().score("Honestly mate, it's your card, end of.",
+                          ScoringContext(debtor_line="I'm not arguing about what I owe, I just can't find the money."))
+    assert "denies_dispute_rights" not in turn.violation_ids
+    assert "denies_dispute_rights" in {d.id for d in turn.possible}
+
+
+# A dispute taken up (looked into, raised, the fraud team, a breakdown sent), or money talked about where no
+# dispute was raised, is lawful.
+@pytest.mark.parametrize("debtor, reply", [
+    ("That's not my account, I've never had a card with them.",
+     "I'm sorry, that must be worrying. I'll put the account on hold while we look into it, and you won't "
+     "be asked for any payment until it's resolved."),
+    ("I paid that off in 2021, I've got the letter.",
+     "Thanks for telling me. Let's get that looked at properly: I'll raise it with our disputes team "
+     "today and nothing needs paying in the meantime."),
+    ('I never lived at that address.',
+     'Understood. Can you tell me which address you were living at in 2019 so I can check it against our records?'),
+    ('The amount is wrong, I only borrowed three hundred.',
+     "That's a fair question. I'll send you a full breakdown and a copy of the agreement, and we'll stop "
+     "any payment requests until you've had it."),
+    ("I'm disputing this.",
+     "Okay, I'll note that you're disputing it. Do you want to keep your existing £20 plan going in the "
+     "meantime, or pause it?"),
+    ('My ex took that out in my name.',
+     "I understand. If it wasn't you who took it out, I'll pass it to our fraud team; you don't need to "
+     "set up any payments."),
+    ('I can do twenty a month from Friday.',
+     'Great, shall we set up the first instalment for Friday then?'),
+    ("Who is this? I'm not buying anything.",
+     "It's Sam from Harbour Collections. Could I confirm your date of birth before I say any more?"),
+    ('Is it going on my credit file?',
+     "It may show as in arrears, I'm afraid. Setting up a plan you can keep to helps. What could you manage a month?"),
+    ("I know I owe it, I'm just skint till payday.",
+     "No problem at all. What's the best card for you to use when payday comes?"),
+    ('I want to complain about the bloke who rang last week, he was really rude.',
+     "I'm sorry about that, I'll log a complaint now. Would you still like to set up the plan we talked about?"),
+])
+def test_a_dispute_taken_up_or_a_payment_talked_about_without_one_is_lawful(debtor: str, reply: str) -> None:
+    assert "denies_dispute_rights" not in violations(reply, ScoringContext(debtor_line=debtor))
+
+
 # A call set for a time: a lawful hour offered for them to choose, or at the hour they gave, is no breach; their
 # hours said the other way round ("call me after six") are a limit too.
 @pytest.mark.parametrize("debtor, reply", [

@@ -20,8 +20,8 @@ from callsim.core.scorer import Scorer, ScoringContext
 from callsim.core.understanding import encoder as enc
 from callsim.core.understanding import learned as lrn
 from callsim.core.understanding.corpus import LABELS, VIOLATIONS, corpus_digest, load_corpus
-from callsim.core.understanding.crisis import CrisisHead
-from callsim.core.understanding.crisis import digest as crisis_digest
+from callsim.core.understanding.debtor import KINDS, DebtorHead
+from callsim.core.understanding.debtor import digest as debtor_digest
 from callsim.core.understanding.train import Heads, fit, fit_logistic
 from callsim.core.understanding.typing import expand
 
@@ -53,26 +53,45 @@ def test_heads_were_trained_on_the_corpus_as_it_is_now() -> None:
     assert [str(w) for w in heads.example_where] == [e.where for e in labelled]
 
 
-def test_the_crisis_head_was_trained_on_its_corpus_as_it_is_now() -> None:
-    assert CrisisHead.load().digest == crisis_digest(), "data/corpus/debtor changed: run scripts/train-understanding"
+@pytest.mark.parametrize("name", sorted(KINDS))
+def test_each_head_on_the_debtor_line_was_trained_on_its_corpus_as_it_is_now(name: str) -> None:
+    kind = KINDS[name]
+    assert DebtorHead.load(kind.path).digest == debtor_digest(kind), (
+        f"data/corpus/debtor/{kind.files[0]} or {kind.files[1]} changed: run scripts/train-understanding")
 
 
-def test_the_crisis_head_reads_signals_said_without_the_plain_words() -> None:
+# Lines of our own, in neither corpus file (nor heldout/debtor): what each head on the debtor's line is, said
+# without the words the rules know (_VULNERABLE, _THEY_DISPUTE), and lines that are not.
+_DEBTOR_LINES = {
+    "crisis": (("they would all be better off if I wasn't around",
+                "my son normally opens all the post for me, I get in a muddle with letters",
+                "she hit me again last night and I've taken the kids to my sister's"),
+               ("money is tight until payday but I'll sort it", "why have you added a fee to this?",
+                "I can do forty a month from the 28th")),
+    "dispute": (("Hang on, that store card got closed when I moved to Leeds, they wrote and said it was cleared.",
+                 "My brother used my name for that catalogue, I've never bought a thing off them in my life.",
+                 "Eleven hundred? I only ever spent about three hundred on that card."),
+                ("I'm not arguing about what I owe, I just can't find the money this month.",
+                 "Yeah, that's the card I used for the car repairs last winter.",
+                 "Can you stop ringing me at work? My manager's getting funny about it.")),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_DEBTOR_LINES))
+def test_each_head_on_the_debtor_line_reads_its_kind_said_without_the_plain_words(kind: str) -> None:
     learned = lrn.get_learned()
     assert learned is not None
-    # Lines of our own, in neither corpus file: no word _VULNERABLE knows, but a crisis or capacity signal.
-    for line in ("they would all be better off if I wasn't around",
-                 "my son normally opens all the post for me, I get in a muddle with letters",
-                 "she hit me again last night and I've taken the kids to my sister's"):
-        assert learned.crisis(line) >= learned.thresholds.crisis, line
-    for line in ("money is tight until payday but I'll sort it", "why have you added a fee to this?",
-                 "I can do forty a month from the 28th"):
-        assert learned.crisis(line) < learned.thresholds.crisis, line
+    threshold = getattr(learned.thresholds, kind)
+    yes, no = _DEBTOR_LINES[kind]
+    for line in yes:
+        assert learned.debtor(kind, line) >= threshold, line
+    for line in no:
+        assert learned.debtor(kind, line) < threshold, line
 
 
 def test_a_missing_crisis_head_says_so_and_the_rules_still_score(monkeypatch: pytest.MonkeyPatch,
                                                                  tmp_path: Path) -> None:
-    monkeypatch.setattr(lrn, "CRISIS", tmp_path / "crisis.npz")
+    monkeypatch.setitem(lrn.DEBTOR_HEADS, "crisis", tmp_path / "crisis.npz")
     lrn.reset()
     try:
         assert lrn.get_learned() is None

@@ -1352,7 +1352,11 @@ class Scorer:
                 decided[label] = Signal(label, round(mass, 4), start, end, own.nearest if own else ("", ""), kept)
         for label, sig in decided.items():
             ev = Evidence(text[sig.start : sig.end], sig.start, sig.end)
-            if sig.prob >= th.confident(label):
+            # Straight after the debtor questions the debt, a sentence the head finds like a denial of their
+            # right to dispute ("Honestly mate, it's your card, end of") is one, even below the confident
+            # threshold. Without a scenario only: in one, the author's lines are read by the rules as before.
+            if sig.prob >= th.confident(label) or (label == "denies_dispute_rights" and ctx.scenario is None
+                                                   and self._dispute_signal(ctx)):
                 found.setdefault(label, []).append(ev)
             elif label not in found:
                 unsure[label] = [ev]
@@ -1384,6 +1388,20 @@ class Scorer:
             return False
         learned = get_learned() if self.use_learned else None
         return learned is not None and learned.crisis(ctx.debtor_line) >= learned.thresholds.crisis
+
+    def _dispute_signal(self, ctx: ScoringContext) -> bool:
+        """Did the debtor's last line question the debt? The dispute head (understanding/debtor.py) reads it in
+        any words ("I closed that account in 2019 and got a letter saying zero balance") and knows "I'm not
+        disputing it, I just can't pay" is none; on a held-out split of debtor lines by another hand it found
+        0.90 of disputes at a 0.14 false rate (threshold 0.6), the plain words (``_THEY_DISPUTE``) 0.44 at 0.18.
+        In a scenario the words decide, as for the crisis head: over the shipped debtor lines the head marks 46
+        of 597 that are no dispute ("What's this about? I'm not buying anything", "Are you collectors?"). The
+        words decide too when the learned layer cannot load. (``_brushes_dispute_aside`` still reads the words
+        alone: with the head there, lawful asks after such lines failed on the blind sets.)"""
+        learned = get_learned() if self.use_learned else None
+        if ctx.scenario is not None or learned is None or "dispute" not in learned.debtor_heads:
+            return bool(_THEY_DISPUTE.search(ctx.debtor_line))
+        return learned.dispute(ctx.debtor_line) >= learned.thresholds.dispute
 
     def _learned_allowed(self, label: str, start: int, end: int, text: str, masked: list[tuple[int, int]],
                          ctx: ScoringContext, amounts: list[Amount]) -> bool:

@@ -12,7 +12,10 @@ lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds 
   on the grounded split per kind;
 - ``penalty``: the same rule as ``violation_confident`` for the minor penalties, on compliant lines;
 - ``empathy_weak`` / ``empathy_strong``: the thresholds that maximise F1 of reflection -> interpretation on
-  the held-out reflections, and the higher one at precision >= 0.8.
+  the held-out reflections, and the higher one at precision >= 0.8;
+- ``dispute``: the dispute head's threshold (understanding/debtor.py) with the largest recall minus false rate
+  (Youden's J; on a tie the higher) on ``heldout/debtor/dispute.jsonl``, 300 debtor lines by a helper that
+  never saw the head's corpus (120 disputes, 180 not, 76 of them near words).
 
 It writes ``data/understanding/thresholds.json`` and prints the calibration table that docs/scoring.md shows.
 Once chosen, the thresholds are left alone: re-run only when the corpus or the heads change.
@@ -31,6 +34,8 @@ from callsim.core.understanding.learned import THRESHOLDS, Thresholds, get_learn
 
 HELDOUT = Path(__file__).resolve().parents[4] / "heldout"
 GROUNDED = HELDOUT / "grounded" / "dev.jsonl"
+DEBTOR_DISPUTE = HELDOUT / "debtor" / "dispute.jsonl"
+DEBTOR_GRID = (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 GROUNDED_MAX_FALSE = {"excellent": 0.02, "newhire": 0.03}
 MAX_FALSE = 0.015
 MAX_POSSIBLE = 0.06
@@ -158,10 +163,31 @@ def empathy_table(reflections: list[dict[str, Any]], collector: list[dict[str, A
     return table
 
 
+def dispute_table(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
+    """The dispute head on debtor lines labelled ``dispute`` true/false: recall and false rate per threshold."""
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    p = [learned.dispute(str(r["text"])) for r in rows]
+    pos = [q for q, r in zip(p, rows, strict=True) if r["dispute"]]
+    neg = [q for q, r in zip(p, rows, strict=True) if not r["dispute"]]
+    return [{"threshold": t, "recall": sum(q >= t for q in pos) / len(pos),
+             "false": sum(q >= t for q in neg) / len(neg)} for t in DEBTOR_GRID]
+
+
+def choose_dispute(table: list[dict[str, float]]) -> float:
+    """The threshold with the largest recall minus false rate (to two places); on a tie, the higher one."""
+    return max(table, key=lambda r: (round(r["recall"] - r["false"], 3), r["threshold"]))["threshold"]
+
+
 def main() -> int:
+    dtable = dispute_table(read_jsonl(DEBTOR_DISPUTE, ("text", "dispute"), "debtor line"))
+    print(f"{'threshold':>9} {'dispute recall':>14} {'false':>6}")
+    for r in dtable:
+        print(f"{r['threshold']:>9} {r['recall']:>14.3f} {r['false']:>6.3f}")
+    dispute = choose_dispute(dtable)
     rows = read_jsonl(HELDOUT / "collector.jsonl", ("text", "label"), "collector")
     reflections = read_jsonl(HELDOUT / "reflections.jsonl", ("text", "label"), "reflection")
-    base = Thresholds.load()
+    base = replace(Thresholds.load(), dispute=dispute)
     etable = empathy_table(reflections, rows, base)
     print(f"{'threshold':>9} {'refl P':>7} {'refl R':>7} {'refl F1':>7} {'empathic>=50':>12} {'plain mean':>10}")
     for r in etable:

@@ -17,12 +17,14 @@ from typing import TypeVar
 
 import numpy as np
 
-from callsim.core.understanding.crisis import CRISIS, CrisisHead
+from callsim.core.understanding.debtor import KINDS, DebtorHead
 from callsim.core.understanding.encoder import DIM, FEATURES, EncoderUnavailable, get_encoder
 from callsim.core.understanding.train import HEADS, Heads
 from callsim.core.understanding.typing import expand
 
 THRESHOLDS = HEADS.parent / "thresholds.json"
+# Each head on the debtor's line (debtor.py) and where its weights are; all of them load with the layer.
+DEBTOR_HEADS = {name: kind.path for name, kind in KINDS.items()}
 # Units longer than this many characters are embedded as they are (the encoder truncates at 128 tokens).
 T = TypeVar("T")
 _MIN_UNIT = 2  # characters of letters: "Ok." is too short to judge
@@ -69,7 +71,8 @@ class Thresholds:
     penalty: float = 0.85
     empathy_weak: float = 0.5
     empathy_strong: float = 0.8
-    crisis: float = 0.5  # the crisis head (crisis.py): a debtor line from here up is a crisis signal
+    crisis: float = 0.5  # the crisis head (debtor.py): a debtor line from here up is a crisis signal
+    dispute: float = 0.5  # the dispute head (debtor.py): a debtor line from here up questions the debt
     # Without a scenario a rule's threat counts only if the violation head gives threats at least this share
     # somewhere in the reply (Scorer._confirm_rule_threats)
     threat_agreement: float = 0.1
@@ -88,10 +91,10 @@ class Thresholds:
 
 class Learned:
     def __init__(self, heads: Heads, encode: object, thresholds: Thresholds | None = None,
-                 crisis: CrisisHead | None = None) -> None:
+                 debtor: dict[str, DebtorHead] | None = None) -> None:
         self.heads = heads
-        self.crisis_head = crisis
-        self._crisis_seen: dict[str, float] = {}
+        self.debtor_heads = debtor or {}
+        self._debtor_seen: dict[tuple[str, str], float] = {}
         self._encode = encode
         self.labels = heads.labels
         self.index = {lab: i for i, lab in enumerate(heads.labels)}
@@ -116,18 +119,28 @@ class Learned:
         x = np.asarray(self._encode(texts))  # type: ignore[operator]
         return self.heads.probabilities(x, texts), x
 
-    def crisis(self, debtor_line: str) -> float:
-        """How likely the debtor's line is a crisis, capacity or Breathing Space signal (0 without the head).
-        A call's debtor lines repeat, so the answers are remembered (a bounded number of them)."""
-        line = expand(debtor_line.strip()).text  # as the head was trained: text-speak read as words
-        if self.crisis_head is None or sum(c.isalpha() for c in line) < _MIN_UNIT:
+    def debtor(self, kind: str, debtor_line: str) -> float:
+        """How likely the debtor's line is of ``kind`` (``crisis``, ``dispute``: see debtor.py); 0 without that
+        head. A call's debtor lines repeat, so the answers are remembered (a bounded number of them)."""
+        line = expand(debtor_line.strip()).text  # as the heads were trained: text-speak read as words
+        head = self.debtor_heads.get(kind)
+        if head is None or sum(c.isalpha() for c in line) < _MIN_UNIT:
             return 0.0
-        if line not in self._crisis_seen:
-            if len(self._crisis_seen) >= 4096:
-                self._crisis_seen.clear()
+        key = (kind, line)
+        if key not in self._debtor_seen:
+            if len(self._debtor_seen) >= 4096:
+                self._debtor_seen.clear()
             x = np.asarray(self._encode([line]))  # type: ignore[operator]
-            self._crisis_seen[line] = float(self.crisis_head.probability(x, [line])[0])
-        return self._crisis_seen[line]
+            self._debtor_seen[key] = float(head.probability(x, [line])[0])
+        return self._debtor_seen[key]
+
+    def crisis(self, debtor_line: str) -> float:
+        """How likely the debtor's line is a crisis, capacity or Breathing Space signal."""
+        return self.debtor("crisis", debtor_line)
+
+    def dispute(self, debtor_line: str) -> float:
+        """How likely the debtor's line questions the debt (not theirs, wrong amount, paid, proof wanted)."""
+        return self.debtor("dispute", debtor_line)
 
     def analyse(self, text: str, spans: list[tuple[int, int]]) -> dict[str, Signal]:
         """The strongest unit for every label (probability > 0.05)."""
@@ -178,8 +191,8 @@ def get_learned() -> Learned | None:
         try:
             encoder = get_encoder()
             heads = _load_file(HEADS, "the learned heads", Heads.load)
-            crisis = _load_file(CRISIS, "the crisis head", CrisisHead.load)
-            _LEARNED = Learned(heads, encoder.encode, crisis=crisis)
+            debtor = {name: _load_file(path, KINDS[name].what, DebtorHead.load) for name, path in DEBTOR_HEADS.items()}
+            _LEARNED = Learned(heads, encoder.encode, debtor=debtor)
             _STATUS = ""
         except EncoderUnavailable as e:
             _LEARNED = None

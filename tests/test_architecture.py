@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
+
+import callsim
 import callsim.core
 
 
@@ -35,3 +40,123 @@ def test_cli_import_does_not_pull_textual() -> None:
     code = "import sys, callsim.cli; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ---- the import contracts (issue 12): read from the source, so an import inside a function counts too -------
+
+
+def _modules() -> dict[str, Path]:
+    root = Path(callsim.__file__).parent
+    out = {}
+    for path in sorted(root.rglob("*.py")):
+        parts = ("callsim", *path.relative_to(root).with_suffix("").parts)
+        out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return out
+
+
+def _imports(name: str, path: Path) -> set[str]:
+    """Every module name ``name`` imports at run time (an import under ``if TYPE_CHECKING:`` is for the type
+    checker only and does not count)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {id(sub) for node in ast.walk(tree) if isinstance(node, ast.If)
+                   and "TYPE_CHECKING" in ast.unparse(node.test) for sub in ast.walk(node)}
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*up, base] if base else up)
+            out.update(f"{base}.{a.name}" for a in node.names)  # the module named, or its package's name
+    return out
+
+
+def import_graph() -> dict[str, set[str]]:
+    """callsim module -> the callsim modules it imports (``from callsim.cli import main`` is callsim.cli)."""
+    mods = _modules()
+
+    def owner(target: str) -> str | None:
+        while target and target not in mods:
+            target = target.rpartition(".")[0]
+        return target or None
+
+    graph = {}
+    for name, path in mods.items():
+        targets = {owner(t) for t in _imports(name, path) if t == "callsim" or t.startswith("callsim.")}
+        graph[name] = {t for t in targets if t and t != name and t != "callsim"}
+    return graph
+
+
+def _within(name: str, layer: str) -> bool:
+    return name == layer or name.startswith(layer + ".")
+
+
+@pytest.mark.parametrize(("layer", "forbidden"), [
+    ("callsim.core", ("callsim.tui", "callsim.cli", "callsim.config", "callsim.plain", "callsim.serve",
+                      "callsim.serve_session")),
+    ("callsim.tui", ("callsim.cli",)),
+])
+def test_a_layer_never_imports_the_layers_above_it(layer: str, forbidden: tuple[str, ...]) -> None:
+    bad = sorted(f"{m} -> {t}" for m, targets in import_graph().items() if _within(m, layer)
+                 for t in targets if any(_within(t, f) for f in forbidden))
+    assert not bad, "imports against the layering:\n" + "\n".join(bad)
+
+
+def test_no_core_module_imports_textual_even_inside_a_function() -> None:
+    mods = _modules()
+    bad = sorted(m for m, path in mods.items() if _within(m, "callsim.core")
+                 for t in _imports(m, path) if t.split(".")[0] in ("textual", "rich", "textual_serve"))
+    assert not bad
+
+
+def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or round a loop (Tarjan's components)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        for w in graph.get(v, ()):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for v in graph:
+        if v not in index:
+            visit(v)
+    return cycles
+
+
+def test_find_cycles_finds_a_loop_and_nothing_else() -> None:
+    assert find_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert find_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycles_between_modules() -> None:
+    cycles = find_cycles(import_graph())
+    assert not cycles, f"modules that import each other (directly or round a loop): {cycles}"
+
+
+def test_the_graph_sees_imports_inside_functions() -> None:
+    # cli.store imports the journal only inside a function; the contracts above depend on seeing such edges
+    assert "callsim.core.journal" in import_graph()["callsim.cli.store"]
+    assert "callsim.cli.common" in import_graph()["callsim.cli.store"]

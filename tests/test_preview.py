@@ -440,7 +440,7 @@ class Oops(Exception):
 
 
 def parser() -> argparse.ArgumentParser:
-    from callsim.cli_preview import register
+    from callsim.cli.preview import register
 
     p = argparse.ArgumentParser(prog="callsim")
     register(p.add_subparsers(dest="command"), Oops)

@@ -700,7 +700,7 @@ def test_the_page_says_why_a_session_ended(serve_with: Callable[..., Served]) ->
 
 def test_the_server_never_imports_textual_and_the_app_not_the_server() -> None:
     """The server process stays light (no Textual); each app process does not load the server's aiohttp."""
-    code = ("import sys, callsim.serve, callsim.serve_session, callsim.cli_serve; "
+    code = ("import sys, callsim.serve, callsim.serve_session, callsim.cli.serve; "
             "print(sorted(m for m in ('textual', 'callsim.tui') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=_env())
     assert done.returncode == 0, done.stderr

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from callsim.cli import main
-from callsim.cli_store import CSV_COLUMNS, defuse, xapi_statement
+from callsim.cli.store import CSV_COLUMNS, defuse, xapi_statement
 from callsim.core.store import Store
 
 from .conftest import ROOT

@@ -19,6 +19,7 @@ Environment variables win over the file: ``CALLSIM_TRAINEE``, ``CALLSIM_THEME``,
 from __future__ import annotations
 
 import difflib
+import getpass
 import os
 import re
 from collections.abc import Iterable
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
 FILE_NAME = "config.yaml"
 MAX_TRAINEE_CHARS = 60
 ENV_PREFIX = "CALLSIM_"
+# In an app's environment: the process id of the `callsim serve` that started it (callsim.serve_session sets
+# it, callsim.serve reads it in the app to end with its server). Not a setting: nobody sets it by hand.
+SERVER_PID_VARIABLE = "CALLSIM_SERVE_PID"
 _KEY = re.compile(r"^[a-z0-9_+\-]+(\s*,\s*[a-z0-9_+\-]+)*$")
 Feedback = Literal["coaching", "assessment"]
 
@@ -254,3 +258,23 @@ def check_keymap(keymap: dict[str, str], known_ids: Iterable[str]) -> list[str]:
     """Problems with a keymap's binding ids (the keys themselves are checked by :class:`Config`)."""
     known = list(known_ids)
     return [f"keymap: no binding with id '{bid}'.{did_you_mean(bid, known)}" for bid in keymap if bid not in known]
+
+
+def trainee_name(given: str | None = None) -> str:
+    """Who is playing: ``--trainee``, else ``CALLSIM_TRAINEE``, else the name saved in the app's settings
+    (so the app and plain mode record the same person), else the operating-system user name."""
+    for candidate in (given, os.environ.get("CALLSIM_TRAINEE"), _saved_trainee()):
+        name = " ".join(safe_text(candidate or "").split())
+        if name:
+            return name[:200]
+    try:
+        return getpass.getuser() or "trainee"
+    except (KeyError, OSError):  # no entry in the password database (some containers)
+        return "trainee"
+
+
+def _saved_trainee() -> str | None:
+    try:
+        return load_config().trainee
+    except ConfigError:  # a broken settings file is the app's to report; plain mode falls back
+        return None

@@ -103,7 +103,7 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
         recorder.finish(record)  # a store fault keeps the call in the journal (recorder.unsaved says so)
     out.write(debrief(record, s))
     if recorder is not None and recorder.unsaved:
-        from callsim.cli_store import unsaved_message
+        from callsim.core.store import unsaved_message
 
         _say(out, unsaved_message(recorder), "  ! ")
     elif recorder is not None and recorder.session_id and call.ended:

@@ -40,12 +40,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from callsim.config import SERVER_PID_VARIABLE
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 DEFAULT_MAX_SESSIONS = 20
 DEFAULT_IDLE_MINUTES = 30.0
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9._~-]{8,200}")
-SERVER_PID_VARIABLE = "CALLSIM_SERVE_PID"  # in an app's environment: the server that started it
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 _FONT_LINK = '<link\n      rel="stylesheet"\n      href="https://fonts.googleapis.com/css?family=Roboto%20Mono"\n    />'
 _FONT_FACE = """<style>

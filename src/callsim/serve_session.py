@@ -35,7 +35,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
-from callsim.serve import SERVER_PID_VARIABLE
+from callsim.config import SERVER_PID_VARIABLE
 
 log = logging.getLogger("callsim.serve")
 

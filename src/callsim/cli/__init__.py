@@ -1,4 +1,8 @@
-"""The ``callsim`` command. User errors print a message and exit non-zero, never a traceback."""
+"""The ``callsim`` command. User errors print a message and exit non-zero, never a traceback.
+
+This module parses and dispatches the scenario commands (list, play, run, score, lint, new, graph...); each
+other command group is a module of this package that registers its own subcommands (``EXTENSIONS``), and
+``common`` holds what they share. Every module here imports the core, never the reverse."""
 
 from __future__ import annotations
 

@@ -218,7 +218,7 @@ def sync(store: Store, folder: Path | None = None, *,
     are left alone (and listed as waiting)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from callsim.core.store import StoreError, UnreadableRecord
+    from callsim.core.store_errors import StoreError, UnreadableRecord
 
     result = SyncResult()
     target = store.describe()
@@ -268,7 +268,7 @@ def remove_stale_temporary(folder: Path | None = None) -> list[Path]:
 def write_call(store: Store, j: Journal) -> None:
     """Write one journalled call into the store, skipping what is already there."""
     from callsim.core.record import CallRecord, CallState, Turn
-    from callsim.core.store import SessionExists, SessionFinished, TurnExists
+    from callsim.core.store_errors import SessionExists, SessionFinished, TurnExists
 
     # Read everything first (a RecordFormatError is a ValueError): a file callsim cannot read writes nothing.
     seen: list[dict[str, Any]] = []

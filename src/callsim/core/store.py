@@ -60,6 +60,14 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
 from callsim.core.record import CallRecord, CallState, RecordFormatError, Turn
+from callsim.core.store_errors import (
+    SessionExists,
+    SessionFinished,
+    SessionNotFound,
+    StoreError,
+    TurnExists,
+    UnreadableRecord,
+)
 
 ENV_URL = "CALLSIM_DATABASE_URL"
 DB_FILENAME = "callsim.db"
@@ -73,30 +81,6 @@ ID_LENGTH = 10  # 50 bits: unique enough for millions of calls, short enough to 
 MODES = ("coaching", "assessment", "scripted")  # the modes callsim itself records (others are allowed)
 ORDER_COLUMNS = ("started", "ended", "updated", "overall", "empathy", "deescalation", "trainee", "scenario_id",
                  "passed", "compliance_passed", "outcome_label", "review_score")
-
-
-class StoreError(Exception):
-    """A problem a user can act on: unreachable database, unknown session, schema too new."""
-
-
-class SessionNotFound(StoreError, LookupError):
-    pass
-
-
-class UnreadableRecord(StoreError):
-    """A stored call in a record format this callsim cannot read (the message names it and what to do)."""
-
-
-class TurnExists(StoreError):
-    """That turn of that session is already stored (a retried write whose first try had committed)."""
-
-
-class SessionExists(StoreError):
-    """A session with the id asked for is already stored (a journalled call written before)."""
-
-
-class SessionFinished(StoreError):
-    """That session has finished: nothing more can be written to it."""
 
 
 # --------------------------------------------------------------------------- schema
@@ -867,6 +851,19 @@ class SessionRecorder:
         self.session_id = self._sid
         return (f"the call is kept on this computer ({self._journal.path}) and will be saved when the store "
                 "is back")
+
+
+def unsaved_message(recorder: SessionRecorder) -> str:
+    """What plain mode and `run` say when a call ends with turns still only in the journal."""
+    n = len(recorder.waiting_turns)
+    what = f"{n} turn{'' if n == 1 else 's'}" if n else ""
+    if recorder.waiting_record:
+        what = f"{what} and the end of the call" if what else "the end of the call"
+    where = (f"kept in {recorder.journal_path}" if recorder.journal_path and not recorder.journal_problem
+             else f"NOT fully kept: the journal could not be written ({recorder.journal_problem})")
+    return (f"This call is not in the session store yet ({recorder.problem}): {what} "
+            f"{'is' if not n or (n == 1 and not recorder.waiting_record) else 'are'} {where}, and will be saved "
+            "the next time callsim reaches the store (callsim sessions, play or run).")
 
 
 def plain_reason(e: Exception) -> str:

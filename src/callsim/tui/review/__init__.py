@@ -17,8 +17,7 @@ def run_review_app(db_url: str | None = None, reviewer: str | None = None, *, se
     or the configured name, else the user name). Raises :class:`callsim.core.store.StoreError` when the
     store cannot be opened and :class:`callsim.config.ConfigError` when the settings file has problems.
     """
-    from callsim.cli_store import trainee_name
-    from callsim.config import load_config
+    from callsim.config import load_config, trainee_name
     from callsim.core.store import Store
 
     settings = settings or load_config()

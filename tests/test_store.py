@@ -16,6 +16,7 @@ from callsim.core.store import (
     ID_ALPHABET,
     ID_LENGTH,
     SessionDetail,
+    SessionFilter,
     SessionNotFound,
     SessionRecorder,
     SessionSummary,
@@ -210,6 +211,19 @@ def test_listing_filters_order_and_counts(db_url: str, played: Played) -> None:
         with pytest.raises(StoreError, match="cannot order"):
             store.list_sessions(order="reply; drop table sessions")
         assert [s.id for s in store.iter_sessions(trainee="amy")] == [made["amy-0"], made["amy-1"]]
+        # One filter for every reader: the review app's result choices, as SessionFilters, list, count and
+        # stream the same sessions the keyword filters above do
+        for result, expect in (("passed", {"amy-0", "bo-2", "cy-4"}), ("failed", {"amy-1"}),
+                               ("unfinished", {"bo-3"})):
+            f = SessionFilter.for_result(result)
+            ids = {made[k] for k in expect}
+            assert {s.id for s in store.list_sessions(f)} == ids, result
+            assert store.count_sessions(f) == len(ids)
+            assert {s.id for s in store.iter_sessions(f)} == ids
+        amy_failed = SessionFilter.for_result("failed", trainee="amy")
+        assert [s.id for s in store.list_sessions(amy_failed)] == [made["amy-1"]]
+        with pytest.raises(TypeError, match="unknown filter"):
+            store.list_sessions(passd=True)
         details = list(store.iter_details(batch=2))
         assert [d.id for d in details] == [made[k] for k in ("amy-0", "amy-1", "bo-2", "bo-3", "cy-4")]
         assert all(isinstance(d, SessionDetail) for d in details)
@@ -378,3 +392,14 @@ def test_an_in_memory_store_works_for_tests_elsewhere(played: Played) -> None:
         sid = start(store, played)
         record_all(store, sid, played)
         assert [d.record for d in store.iter_details()] == [played.record]
+
+
+def test_a_session_filter_in_words_and_from_the_review_apps_choices() -> None:
+    since = datetime(2026, 3, 1, tzinfo=UTC)
+    f = SessionFilter.for_result("failed", trainee="Amy", since=since)
+    assert f == SessionFilter(trainee="Amy", since=since, passed=False)
+    assert f.words() == {"trainee": "Amy", "started on or after": "2026-03-01 00:00 UTC", "result": "failed"}
+    assert SessionFilter.for_result("unfinished") == SessionFilter(finished=False)
+    assert SessionFilter.of({"scenario": "a", "until": None}) == SessionFilter(scenario="a")
+    with pytest.raises(ValueError, match="result is one of"):
+        SessionFilter.for_result("won")

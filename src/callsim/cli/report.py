@@ -73,15 +73,15 @@ def cmd_report(a: argparse.Namespace, user_error: ErrorType) -> int:
 
     if a.max_evidence < 0:
         raise user_error("--max-evidence must be 0 (no cap) or more")
-    filters: dict[str, Any] = {
-        "trainee": a.trainee, "scenario": a.scenario,
-        "since": parse_when(a.since, user_error) if a.since else None,
-        "until": parse_when(a.until, user_error) if a.until else None,
-    }
+    from callsim.core.store import SessionFilter
+
+    filters = SessionFilter(trainee=a.trainee, scenario=a.scenario,
+                            since=parse_when(a.since, user_error) if a.since else None,
+                            until=parse_when(a.until, user_error) if a.until else None)
     began = time.perf_counter()
     store = open_store(a.db, user_error)
     try:
-        total = store.count_sessions(**filters)
+        total = store.count_sessions(filters)
         show = _progress(total)
         data = build(store, filters, max_evidence=a.max_evidence or None, progress=show)
         if show is not None:

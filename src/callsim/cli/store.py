@@ -15,8 +15,9 @@ import re
 import sys
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -27,7 +28,7 @@ from callsim.core.text import safe_text
 if TYPE_CHECKING:
     from callsim.core.engine import Call
     from callsim.core.record import CallRecord, Turn
-    from callsim.core.store import SessionDetail, SessionRecorder, SessionSummary, Store
+    from callsim.core.store import SessionDetail, SessionFilter, SessionRecorder, SessionSummary, Store
 
 ErrorType = type[Exception]
 XAPI_BASE = "https://callsim.invalid"  # replace with your organisation's address: --xapi-base or env
@@ -121,15 +122,18 @@ def parse_when(text: str, user_error: ErrorType) -> datetime:
     return when
 
 
-def _filters(a: argparse.Namespace, user_error: ErrorType) -> dict[str, Any]:
-    f: dict[str, Any] = {
-        "trainee": a.trainee, "scenario": a.scenario,
-        "since": parse_when(a.since, user_error) if a.since else None,
-        "until": parse_when(a.until, user_error) if a.until else None,
-        "passed": True if a.passed else False if a.failed else None,
-        "finished": False if a.unfinished else True if a.finished else None,
-    }
-    return f
+def _filters(a: argparse.Namespace, user_error: ErrorType) -> SessionFilter:
+    """``--trainee``, ``--scenario``, ``--since``, ``--until`` and ``--passed`` / ``--failed`` / ``--unfinished`` /
+    ``--finished`` as the store's one filter (the review app and the report use the same)."""
+    from callsim.core.store import SessionFilter
+
+    return SessionFilter(
+        trainee=a.trainee, scenario=a.scenario,
+        since=parse_when(a.since, user_error) if a.since else None,
+        until=parse_when(a.until, user_error) if a.until else None,
+        passed=True if a.passed else False if a.failed else None,
+        finished=False if a.unfinished else True if a.finished else None,
+    )
 
 
 def _add_filters(s: argparse.ArgumentParser) -> None:
@@ -288,8 +292,8 @@ def cmd_sessions(a: argparse.Namespace, user_error: ErrorType) -> int:
     try:
         with _store(a, user_error) as store:
             waiting = sync_journal(store, say)
-            rows = store.list_sessions(**filters, limit=a.limit, offset=a.offset, order=a.order)
-            total = store.count_sessions(**filters)
+            rows = store.list_sessions(filters, limit=a.limit, offset=a.offset, order=a.order)
+            total = store.count_sessions(filters)
     except user_error:  # the store is unreachable or failed: still say what the journal holds
         kept = [j.describe() for j in pending()]
         if kept:
@@ -522,16 +526,20 @@ def _json_array(items: Iterable[dict[str, Any]], out: TextIO) -> int:
     return n
 
 
-def export(store: Store, fmt: str, out: TextIO, filters: dict[str, Any], xapi_base: str = XAPI_BASE) -> int:
+def export(store: Store, fmt: str, out: TextIO, filters: SessionFilter | Mapping[str, Any] | None = None,
+           xapi_base: str = XAPI_BASE) -> int:
     """Write the sessions matching ``filters`` to ``out``; returns how many were written."""
+    from callsim.core.store import SessionFilter
+
+    f = SessionFilter.of(filters)
     if fmt == "csv":
-        return write_csv(store.iter_sessions(**filters), out)
-    if fmt == "xapi":
-        finished = {**filters, "finished": True} if filters.get("finished") is not False else None
-        if finished is None:
+        return write_csv(store.iter_sessions(f), out)
+    if fmt == "xapi":  # a statement says how a call ended: finished calls only
+        if f.finished is False:
             return _json_array([], out)
-        return _json_array((xapi_statement(s, xapi_base) for s in store.iter_sessions(**finished)), out)
-    details = (d.to_dict() for d in store.iter_details(**filters))
+        return _json_array((xapi_statement(s, xapi_base) for s in store.iter_sessions(replace(f, finished=True))),
+                           out)
+    details = (d.to_dict() for d in store.iter_details(f))
     if fmt == "json":
         return _json_array(details, out)
     n = 0
@@ -557,7 +565,7 @@ def cmd_export(a: argparse.Namespace, user_error: ErrorType) -> int:
     return 0
 
 
-def _export_file(store: Store, fmt: str, path: Path, filters: dict[str, Any], base: str,
+def _export_file(store: Store, fmt: str, path: Path, filters: SessionFilter, base: str,
                  user_error: ErrorType) -> int:
     """Written to a temporary file beside the target, then renamed: a failed export leaves no half file."""
     # utf-8-sig: the byte-order mark tells Excel the CSV is UTF-8 (names like Zoë stay intact)

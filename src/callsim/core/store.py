@@ -329,6 +329,84 @@ def store_target(url: str | None = None) -> str:
     return safe_url(normalise_url(url or default_url()))
 
 
+@dataclass(frozen=True)
+class SessionFilter:
+    """Which sessions a command, the review app or the report is about: every field given must hold, and
+    ``None`` means any. One definition for ``callsim sessions`` / ``export`` / ``report``, the review app's
+    table, progress and cohort, and the HTML report.
+
+    ``passed`` True or False means a finished call that passed or failed (an unfinished call is neither);
+    ``finished`` False means a call still open, True one that ended."""
+
+    trainee: str | None = None
+    scenario: str | None = None
+    since: datetime | None = None  # started on or after
+    until: datetime | None = None  # started before
+    passed: bool | None = None
+    finished: bool | None = None
+
+    @classmethod
+    def of(cls, filters: SessionFilter | Mapping[str, Any] | None = None) -> SessionFilter:
+        """``filters`` as a SessionFilter: itself, or keyword filters (an unknown name is a TypeError)."""
+        if isinstance(filters, SessionFilter):
+            return filters
+        given = {k: v for k, v in (filters or {}).items() if v is not None}
+        unknown = set(given) - {f.name for f in fields(cls)}
+        if unknown:
+            raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
+        return cls(**given)
+
+    @classmethod
+    def for_result(cls, result: str | None, **filters: Any) -> SessionFilter:
+        """The review app's result choice (``passed``, ``failed``, ``unfinished`` or None) as a filter."""
+        if result not in (None, *RESULTS):
+            raise ValueError(f"result is one of {', '.join(RESULTS)}, not {result!r}")
+        return cls.of({**filters, "passed": {"passed": True, "failed": False}.get(result or ""),
+                       "finished": False if result == "unfinished" else None})
+
+    def where(self) -> list[ColumnElement[bool]]:
+        """The filter as SQL conditions on ``sessions``."""
+        out: list[ColumnElement[bool]] = []
+        if self.trainee is not None:
+            out.append(sessions.c.trainee == self.trainee)
+        if self.scenario is not None:
+            out.append(sessions.c.scenario_id == self.scenario)
+        if self.since is not None:
+            out.append(sessions.c.started >= self.since)
+        if self.until is not None:
+            out.append(sessions.c.started < self.until)
+        if self.passed is not None:
+            if self.trainee is None and self.scenario is None:
+                out.append(sessions.c.passed == self.passed)  # ix_sessions_passed_started
+            else:
+                # The same test, written so that no planner picks the two-valued passed index over the far more
+                # selective trainee or scenario index (SQLite without ANALYZE statistics would, and scan half
+                # the table). coalesce(NULL, not passed) keeps unfinished sessions out, as `passed = x` does.
+                out.append(func.coalesce(sessions.c.passed, not self.passed) == self.passed)
+        if self.finished is True:
+            out.append(sessions.c.ended.is_not(None))
+        elif self.finished is False:
+            out.append(sessions.c.ended.is_(None))
+        return out
+
+    def words(self) -> dict[str, str]:
+        """The filter in words, for a page or a heading: {"trainee": "Amy", "started on or after": "..."}."""
+        out: dict[str, str] = {}
+        for name, label in (("trainee", "trainee"), ("scenario", "scenario"), ("since", "started on or after"),
+                            ("until", "started before")):
+            v = getattr(self, name)
+            if v is not None:
+                out[label] = v.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if isinstance(v, datetime) else str(v)
+        if self.passed is not None:
+            out["result"] = "passed" if self.passed else "failed"
+        if self.finished is not None:
+            out["finished"] = "yes" if self.finished else "no (still open)"
+        return out
+
+
+RESULTS = ("passed", "failed", "unfinished")
+
+
 class Store:
     """Sessions, turns and reviews in one database. Thread-safe; one per process is plenty."""
 
@@ -622,12 +700,11 @@ class Store:
             q = q.order_by(sessions.c.updated.desc(), sessions.c.id)
             return [SessionSummary(**r) for r in conn.execute(q).mappings()]
 
-    def list_sessions(self, *, trainee: str | None = None, scenario: str | None = None,
-                      since: datetime | None = None, until: datetime | None = None,
-                      passed: bool | None = None, finished: bool | None = None,
-                      limit: int | None = None, offset: int = 0, order: str = "-started") -> list[SessionSummary]:
-        """Sessions matching every filter given. ``order`` is a column name, ``-`` first for descending."""
-        q = select(*_SUMMARY_COLUMNS).where(*_filters(trainee, scenario, since, until, passed, finished))
+    def list_sessions(self, filters: SessionFilter | None = None, *, limit: int | None = None, offset: int = 0,
+                      order: str = "-started", **by: Any) -> list[SessionSummary]:
+        """Sessions matching ``filters`` (or the same fields as keywords: ``trainee="Amy"``). ``order`` is a
+        column name, ``-`` first for descending."""
+        q = select(*_SUMMARY_COLUMNS).where(*(filters or SessionFilter.of(by)).where())
         q = q.order_by(*_order(order))
         if limit is not None:
             q = q.limit(limit)
@@ -636,30 +713,27 @@ class Store:
         with self.engine.connect() as conn:
             return [SessionSummary(**r) for r in conn.execute(q).mappings()]
 
-    def count_sessions(self, *, trainee: str | None = None, scenario: str | None = None,
-                       since: datetime | None = None, until: datetime | None = None,
-                       passed: bool | None = None, finished: bool | None = None, **_ignored: Any) -> int:
-        """How many sessions :meth:`list_sessions` would give with the same filters (and no limit)."""
-        q = select(func.count()).select_from(sessions).where(
-            *_filters(trainee, scenario, since, until, passed, finished))
+    def count_sessions(self, filters: SessionFilter | None = None, **by: Any) -> int:
+        """How many sessions :meth:`list_sessions` would give with the same filters (and no limit: its paging
+        arguments may be passed along and are ignored)."""
+        by = {k: v for k, v in by.items() if k not in ("limit", "offset", "order")}
+        q = select(func.count()).select_from(sessions).where(*(filters or SessionFilter.of(by)).where())
         with self.engine.connect() as conn:
             return int(conn.execute(q).scalar_one())
 
-    def iter_sessions(self, *, batch: int = 1000, order: str = "started", **filters: Any) -> Iterator[SessionSummary]:
+    def iter_sessions(self, filters: SessionFilter | None = None, *, batch: int = 1000, order: str = "started",
+                      **by: Any) -> Iterator[SessionSummary]:
         """Every session matching the filters of :meth:`list_sessions`, streamed in batches (for exports)."""
-        return self._iter(False, batch, order, filters)
+        return self._iter(False, batch, order, filters or SessionFilter.of(by))
 
-    def iter_details(self, *, batch: int = 200, order: str = "started", **filters: Any) -> Iterator[SessionDetail]:
+    def iter_details(self, filters: SessionFilter | None = None, *, batch: int = 200, order: str = "started",
+                     **by: Any) -> Iterator[SessionDetail]:
         """Like :meth:`iter_sessions`, with each session's turns, record and reviews."""
-        return self._iter(True, batch, order, filters)  # type: ignore[return-value]
+        return self._iter(True, batch, order, filters or SessionFilter.of(by))  # type: ignore[return-value]
 
     def _iter(self, details: bool, batch: int, order: str,
-              filters: dict[str, Any]) -> Iterator[SessionSummary | SessionDetail]:
-        unknown = set(filters) - {"trainee", "scenario", "since", "until", "passed", "finished"}
-        if unknown:
-            raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
-        where = _filters(filters.get("trainee"), filters.get("scenario"), filters.get("since"),
-                         filters.get("until"), filters.get("passed"), filters.get("finished"))
+              filters: SessionFilter) -> Iterator[SessionSummary | SessionDetail]:
+        where = filters.where()
         cols = [*_SUMMARY_COLUMNS, sessions.c.state, sessions.c.record] if details else _SUMMARY_COLUMNS
         q = select(*cols).where(*where).order_by(*_order(order))
         with self.engine.connect() as conn:
@@ -942,32 +1016,6 @@ def _detail(row: RowMapping, turn_rows: list[dict[str, Any]], review_rows: list[
         reviews=review_rows,
         state={**row["state"], "turns": turn_rows} if row.get("state") is not None else None,
     )
-
-
-def _filters(trainee: str | None, scenario: str | None, since: datetime | None, until: datetime | None,
-             passed: bool | None, finished: bool | None) -> list[ColumnElement[bool]]:
-    out: list[ColumnElement[bool]] = []
-    if trainee is not None:
-        out.append(sessions.c.trainee == trainee)
-    if scenario is not None:
-        out.append(sessions.c.scenario_id == scenario)
-    if since is not None:
-        out.append(sessions.c.started >= since)
-    if until is not None:
-        out.append(sessions.c.started < until)
-    if passed is not None:
-        if trainee is None and scenario is None:
-            out.append(sessions.c.passed == passed)  # ix_sessions_passed_started
-        else:
-            # The same test, written so that no planner picks the two-valued passed index over the far more
-            # selective trainee or scenario index (SQLite without ANALYZE statistics would, and scan half
-            # the table). coalesce(NULL, not passed) keeps unfinished sessions out, as `passed = x` does.
-            out.append(func.coalesce(sessions.c.passed, not passed) == passed)
-    if finished is True:
-        out.append(sessions.c.ended.is_not(None))
-    elif finished is False:
-        out.append(sessions.c.ended.is_(None))
-    return out
 
 
 def _order(order: str) -> list[Any]:

@@ -12,17 +12,17 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from callsim.core.reporting.aggregate import DEFAULT_MAX_EVIDENCE, FILTERS, Aggregator, ReportData
+from callsim.core.reporting.aggregate import DEFAULT_MAX_EVIDENCE, Aggregator, ReportData
 from callsim.core.reporting.page import render
 
 if TYPE_CHECKING:
-    from callsim.core.store import Store
+    from callsim.core.store import SessionFilter, Store
 
 
 
-def build(store: Store, filters: Mapping[str, Any] | None = None, *, max_evidence: int | None = DEFAULT_MAX_EVIDENCE,
-          progress: Callable[[int], None] | None = None) -> ReportData:
-    """Aggregate every session matching ``filters`` (trainee, scenario, since, until), newest first."""
+def build(store: Store, filters: SessionFilter | Mapping[str, Any] | None = None, *,
+          max_evidence: int | None = DEFAULT_MAX_EVIDENCE, progress: Callable[[int], None] | None = None) -> ReportData:
+    """Aggregate every session matching ``filters`` (a SessionFilter, or its fields by name), newest first."""
     from callsim.core.reporting.source import stream  # deferred: SQLAlchemy, only when a report is built
 
     agg = Aggregator(max_evidence=max_evidence)
@@ -30,25 +30,22 @@ def build(store: Store, filters: Mapping[str, Any] | None = None, *, max_evidenc
     return agg.result()
 
 
-def describe_filters(filters: Mapping[str, Any]) -> dict[str, str]:
-    """The filters in words for the page: {"trainee": "Amy", "since": "2026-03-01 00:00 UTC"}."""
-    out: dict[str, str] = {}
-    for k in FILTERS:
-        v = filters.get(k)
-        if v is None:
-            continue
-        if isinstance(v, datetime):
-            v = v.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        out[{"since": "started on or after", "until": "started before"}.get(k, k)] = str(v)
-    return out
+def describe_filters(filters: SessionFilter | Mapping[str, Any]) -> dict[str, str]:
+    """The filters in words for the page: {"trainee": "Amy", "started on or after": "2026-03-01 00:00 UTC"}."""
+    from callsim.core.store import SessionFilter
+
+    return SessionFilter.of(filters).words()
 
 
-def report_title(filters: Mapping[str, Any]) -> str:
-    parts = [str(filters[k]) for k in ("trainee", "scenario") if filters.get(k)]
+def report_title(filters: SessionFilter | Mapping[str, Any]) -> str:
+    from callsim.core.store import SessionFilter
+
+    f = SessionFilter.of(filters)
+    parts = [v for v in (f.trainee, f.scenario) if v]
     return "callsim report" + (": " + " · ".join(parts) if parts else "")
 
 
-def render_report(data: ReportData, filters: Mapping[str, Any] | None = None, *,
+def render_report(data: ReportData, filters: SessionFilter | Mapping[str, Any] | None = None, *,
                   generated: datetime | None = None, scenario_titles: Mapping[str, str] | None = None,
                   title: str | None = None) -> str:
     """The HTML page for ``data``; ``filters`` are the ones it was built with (shown on the page)."""
@@ -60,5 +57,5 @@ def render_report(data: ReportData, filters: Mapping[str, Any] | None = None, *,
                   version=__version__)
 
 
-__all__ = ["DEFAULT_MAX_EVIDENCE", "FILTERS", "Aggregator", "ReportData", "build", "describe_filters",
+__all__ = ["DEFAULT_MAX_EVIDENCE", "Aggregator", "ReportData", "build", "describe_filters",
            "render_report", "report_title"]

@@ -31,7 +31,6 @@ from typing import Any, TypeVar
 from callsim.core.reporting.missed import Missed, rank, summary_counts
 from callsim.core.text import safe_text
 
-FILTERS = ("trainee", "scenario", "since", "until")  # as `callsim sessions` has them
 SEVERITIES = ("blocker", "major", "minor")
 _SEVERITY_ORDER = {sev: i for i, sev in enumerate(SEVERITIES)}
 HISTOGRAM_BINS = 20  # overall score 0-100 in bins of 5

@@ -18,10 +18,8 @@ from dataclasses import fields
 from typing import Any
 
 from sqlalchemy import case, select
-from sqlalchemy.sql.elements import ColumnElement
 
-from callsim.core.reporting.aggregate import FILTERS
-from callsim.core.store import SessionSummary, Store, sessions, turns
+from callsim.core.store import SessionFilter, SessionSummary, Store, sessions, turns
 
 _SUMMARY_COLUMNS = [c for c in sessions.c if c.name in {f.name for f in fields(SessionSummary)}]
 # Extracted by the database; violations only where the turn row says it has some (most have none).
@@ -29,28 +27,11 @@ _VIOLATIONS = case((turns.c.violations > 0, turns.c.data[("scores", "violations"
 _MISSED = turns.c.data[("scores", "better", "missed")]
 
 
-def where(filters: Mapping[str, Any]) -> list[ColumnElement[bool]]:
-    """The report's filters (those of ``Store.list_sessions``: trainee, scenario, since, until) as SQL."""
-    unknown = {k for k, v in filters.items() if v is not None} - set(FILTERS)
-    if unknown:
-        raise TypeError(f"unknown filter(s): {', '.join(sorted(unknown))}")
-    out: list[ColumnElement[bool]] = []
-    if filters.get("trainee") is not None:
-        out.append(sessions.c.trainee == filters["trainee"])
-    if filters.get("scenario") is not None:
-        out.append(sessions.c.scenario_id == filters["scenario"])
-    if filters.get("since") is not None:
-        out.append(sessions.c.started >= filters["since"])
-    if filters.get("until") is not None:
-        out.append(sessions.c.started < filters["until"])
-    return out
-
-
-def stream(store: Store, filters: Mapping[str, Any] | None = None,
+def stream(store: Store, filters: SessionFilter | Mapping[str, Any] | None = None,
            batch: int = 1000) -> Iterator[tuple[SessionSummary, list[dict[str, Any]]]]:
     """Each matching session, newest first, with its turns cut down to
     ``{"index", "scores": {"violations", "better": {"missed"}}}`` (the shape the aggregator reads)."""
-    q = (select(*_SUMMARY_COLUMNS).where(*where(filters or {}))
+    q = (select(*_SUMMARY_COLUMNS).where(*SessionFilter.of(filters).where())
          .order_by(sessions.c.started.desc(), sessions.c.id.desc()))
     with store.engine.connect() as conn:
         result = conn.execution_options(yield_per=batch).execute(q).mappings()

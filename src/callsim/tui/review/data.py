@@ -25,10 +25,16 @@ from sqlalchemy.sql import Select
 
 from callsim.core.dates import parse_since
 from callsim.core.reporting.missed import WHAT_IF, counted_where, order_key
-from callsim.core.store import ORDER_COLUMNS, SessionDetail, SessionSummary, Store, sessions, turns
-
-RESULTS = ("passed", "failed", "unfinished")
-
+from callsim.core.store import (
+    ORDER_COLUMNS,
+    RESULTS,
+    SessionDetail,
+    SessionFilter,
+    SessionSummary,
+    Store,
+    sessions,
+    turns,
+)
 
 # --------------------------------------------------------------------------------------------- filters
 
@@ -43,33 +49,15 @@ class Filters:
     since: datetime | None = None
 
     def __post_init__(self) -> None:
-        if self.result is not None and self.result not in RESULTS:
-            raise ValueError(f"result is one of {', '.join(RESULTS)}, not {self.result!r}")
+        self.session_filter()  # an unknown result is a ValueError here, not at the first query
 
-    def store_kwargs(self) -> dict[str, Any]:
-        """The same filters as keyword arguments of :meth:`Store.list_sessions`."""
-        return {
-            "trainee": self.trainee, "scenario": self.scenario, "since": self.since,
-            "passed": True if self.result == "passed" else False if self.result == "failed" else None,
-            "finished": False if self.result == "unfinished" else None,
-        }
+    def session_filter(self) -> SessionFilter:
+        """The same filters as the store's :class:`SessionFilter` (the table, progress and the cohort use it)."""
+        return SessionFilter.for_result(self.result, trainee=self.trainee, scenario=self.scenario, since=self.since)
 
     def where(self) -> list[ColumnElement[bool]]:
         """The same filters as SQL conditions on ``sessions`` (for the aggregates)."""
-        out: list[ColumnElement[bool]] = []
-        if self.trainee is not None:
-            out.append(sessions.c.trainee == self.trainee)
-        if self.scenario is not None:
-            out.append(sessions.c.scenario_id == self.scenario)
-        if self.since is not None:
-            out.append(sessions.c.started >= self.since)
-        if self.result == "passed":
-            out.append(sessions.c.passed.is_(True))
-        elif self.result == "failed":
-            out.append(sessions.c.passed.is_(False))
-        elif self.result == "unfinished":
-            out.append(sessions.c.ended.is_(None))
-        return out
+        return self.session_filter().where()
 
     @property
     def active(self) -> bool:
@@ -256,10 +244,10 @@ class ReviewData:
 
     # ---- the table --------------------------------------------------------------------------------
     def page(self, filters: Filters, order: str, offset: int, limit: int) -> list[SessionSummary]:
-        return self.store.list_sessions(**filters.store_kwargs(), order=order, limit=limit, offset=offset)
+        return self.store.list_sessions(filters.session_filter(), order=order, limit=limit, offset=offset)
 
     def count(self, filters: Filters) -> int:
-        return self.store.count_sessions(**filters.store_kwargs())
+        return self.store.count_sessions(filters.session_filter())
 
     def choices(self) -> tuple[list[str], list[str]]:
         """Every trainee and every scenario in the store, for the filter menus (two index-only scans)."""

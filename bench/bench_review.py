@@ -28,8 +28,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from callsim.core.review_data import Filters, ReviewData  # noqa: E402
 from callsim.core.store import Store  # noqa: E402
-from callsim.tui.review.data import Filters, ReviewData  # noqa: E402
 
 
 def timed(fn: Callable[[], Any], runs: int = 3) -> tuple[float, Any]:

@@ -224,7 +224,7 @@ def test_the_fast_read_gives_what_the_full_sessions_give(db_url: str) -> None:  
 def test_the_report_and_the_review_app_name_the_same_most_missed(tmp_path: Path) -> None:
     """Issue 15: the report ranked missed behaviours by replies over every session, the review app by calls over
     finished ones, so they named different "most missed" behaviours. Both now use core.reporting.missed."""
-    from callsim.tui.review.data import Filters, ReviewData
+    from callsim.core.review_data import Filters, ReviewData
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
     s = seed(url)

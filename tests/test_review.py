@@ -15,10 +15,10 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, Select, TabbedContent
 
 from callsim.config import Config
+from callsim.core.review_data import BY_KEY, Filters, ReviewData
 from callsim.core.store import SessionSummary, Store
 from callsim.core.text import safe_text
 from callsim.tui.review import keys
-from callsim.tui.review.data import BY_KEY, Filters, ReviewData
 from callsim.tui.review.screens.cohort import CohortScreen
 from callsim.tui.review.screens.help import HelpScreen
 from callsim.tui.review.screens.progress import ProgressScreen

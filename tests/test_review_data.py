@@ -11,9 +11,7 @@ from typing import Any
 
 import pytest
 
-from callsim.core.rubric import load_rubric
-from callsim.core.store import Store
-from callsim.tui.review.data import (
+from callsim.core.review_data import (
     BY_KEY,
     COLUMNS,
     Filters,
@@ -25,6 +23,8 @@ from callsim.tui.review.data import (
     sorted_column,
     timeline,
 )
+from callsim.core.rubric import load_rubric
+from callsim.core.store import Store
 
 from .test_review_support import MARKUP_NAME, NOW, PLAN, T0, Clock, Made, fill
 

@@ -20,11 +20,11 @@ from textual.pilot import Pilot
 
 from callsim.config import Config
 from callsim.core.loader import load_scenario
+from callsim.core.review_data import ReviewData
 from callsim.core.store import Store
 from callsim.core.walkthrough import compiled_for
 from callsim.tui.catalog import Catalog
 from callsim.tui.review.app import ReviewApp
-from callsim.tui.review.data import ReviewData
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = {"medical-emergency-uk": ROOT / "scenarios" / "medical_emergency_uk.yaml",

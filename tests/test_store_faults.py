@@ -379,7 +379,7 @@ async def test_the_review_dialog_keeps_the_comment_when_saving_fails(tmp_path: P
 
 async def test_a_damaged_store_shows_a_plain_message_in_the_review_table(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from callsim.tui.review.data import ReviewData
+    from callsim.core.review_data import ReviewData
     from callsim.tui.review.screens.sessions import SessionsScreen
 
     from .test_review_support import make_app, open_store, settle, wait_for

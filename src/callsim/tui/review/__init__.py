@@ -24,9 +24,9 @@ def run_review_app(db_url: str | None = None, reviewer: str | None = None, *, se
     name = trainee_name(reviewer or settings.trainee)
     store = Store.open(db_url)
     try:
+        from callsim.core.review_data import ReviewData
         from callsim.tui.paste import install
         from callsim.tui.review.app import ReviewApp  # Textual itself: about 90 ms
-        from callsim.tui.review.data import ReviewData
 
         install()  # a pasted comment arrives whole, without escape codes
         app = ReviewApp(ReviewData(store), reviewer=name, settings=settings, tz=tz, page_size=page_size)

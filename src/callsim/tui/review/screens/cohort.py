@@ -17,10 +17,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 from textual.widgets.data_table import ColumnKey
 
+from callsim.core.review_data import Cohort, CountRow, Filters, GroupRow
 from callsim.core.store import plain_reason
 from callsim.tui import render
 from callsim.tui.review import keys
-from callsim.tui.review.data import Cohort, CountRow, Filters, GroupRow
 
 if TYPE_CHECKING:
     from callsim.tui.review.app import ReviewApp

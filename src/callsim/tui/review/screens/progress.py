@@ -13,10 +13,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
+from callsim.core.review_data import Filters, Progress, timeline
 from callsim.core.store import plain_reason
 from callsim.tui import render
 from callsim.tui.review import keys
-from callsim.tui.review.data import Filters, Progress, timeline
 from callsim.tui.review.widgets import ScoreChart
 
 if TYPE_CHECKING:

@@ -274,7 +274,7 @@ class SessionScreen(Screen[None]):
     def action_progress(self) -> None:
         if self.detail is None:
             return
-        from callsim.tui.review.data import Filters
+        from callsim.core.review_data import Filters
         from callsim.tui.review.screens.progress import ProgressScreen
 
         self.app.push_screen(ProgressScreen(self.detail.trainee, Filters()))

@@ -19,10 +19,10 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
+from callsim.core.review_data import BY_KEY, COLUMNS, DEFAULT_ORDER, RESULTS, Filters, order_for, parse_since
 from callsim.core.store import SessionSummary
 from callsim.tui import render
 from callsim.tui.review import keys
-from callsim.tui.review.data import BY_KEY, COLUMNS, DEFAULT_ORDER, RESULTS, Filters, order_for, parse_since
 from callsim.tui.review.messages import MoreRowsWanted
 from callsim.tui.review.widgets import SessionTable
 

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_sessions import SCENARIO_IDS, generate, templates  # noqa: E402
 
-from callsim.cli.store import export  # noqa: E402
+from callsim.core.exports import export  # noqa: E402
 from callsim.core.store import Store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from callsim.cli import main
-from callsim.cli.store import CSV_COLUMNS, defuse, xapi_statement
+from callsim.core.exports.csv_format import CSV_COLUMNS, defuse
+from callsim.core.exports.xapi import xapi_statement
 from callsim.core.store import Store
 
 from .conftest import ROOT

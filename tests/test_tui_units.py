@@ -11,13 +11,13 @@ from typing import Any
 import pytest
 
 from callsim.core.engine import CompiledScenario, state_before_turn
+from callsim.core.exports.markdown import md_escape, transcript_markdown
 from callsim.core.library import load_library
 from callsim.core.loader import load_text
 from callsim.core.models import Scenario
 from callsim.core.record import CallRecord, CallState, Turn
 from callsim.tui import render
 from callsim.tui.catalog import Card, Catalog, ScenarioProblem, read_card
-from callsim.tui.export import md_escape, transcript_markdown
 from callsim.tui.recorder import Recorder, SessionLog
 from tests.test_tui_support import FIXTURE_YAML, GOOD_REPLIES, install_fixture
 

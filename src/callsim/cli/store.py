@@ -8,21 +8,19 @@ break the terminal; in CSV, cells that a spreadsheet would read as a formula are
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
 import sys
 import tempfile
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
 
+from callsim.core.exports import FORMATS, export
+from callsim.core.exports.xapi import XAPI_BASE
 from callsim.core.text import safe_text
 
 if TYPE_CHECKING:
@@ -31,15 +29,7 @@ if TYPE_CHECKING:
     from callsim.core.store import SessionDetail, SessionFilter, SessionRecorder, SessionSummary, Store
 
 ErrorType = type[Exception]
-XAPI_BASE = "https://callsim.invalid"  # replace with your organisation's address: --xapi-base or env
-XAPI_NAMESPACE = uuid.UUID("6f1c9a52-5d0e-4e8c-9a43-2d8f7c1b0e11")  # statement ids: uuid5(this, session id)
-CSV_COLUMNS = (
-    "id", "trainee", "scenario_id", "scenario_version", "rubric_version", "seed", "mode", "started_utc",
-    "ended_utc", "duration_s", "status", "n_turns", "outcome_id", "outcome_label", "outcome_result", "overall",
-    "empathy", "deescalation", "expectations_met", "compliance_passed", "violations", "passed", "n_reviews",
-    "review_score",
-)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -435,120 +425,6 @@ def cmd_review(a: argparse.Namespace, user_error: ErrorType) -> int:
 # --------------------------------------------------------------------------- export
 
 
-def defuse(cell: Any) -> Any:
-    """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a leading quote."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
-        return "'" + cell
-    return cell
-
-
-def _utc(dt: datetime | None) -> str:
-    return dt.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "seconds") if dt else ""
-
-
-def csv_row(s: SessionSummary) -> list[Any]:
-    def num(x: float | None) -> Any:
-        return "" if x is None else x
-
-    def yes(x: bool | None) -> str:
-        return "" if x is None else "yes" if x else "no"
-
-    dur = "" if s.ended is None else round((s.ended - s.started).total_seconds(), 1)
-    # Text that anyone could have typed or authored is defused; numbers, dates and ids cannot start a formula.
-    return [s.id, defuse(s.trainee), defuse(s.scenario_id), s.scenario_version, s.rubric_version, s.seed,
-            defuse(s.mode), _utc(s.started), _utc(s.ended), dur, s.status, s.n_turns, defuse(s.outcome_id or ""),
-            defuse(s.outcome_label or ""), defuse(s.outcome_result or ""), num(s.overall), num(s.empathy),
-            num(s.deescalation), num(s.expectations_met), yes(s.compliance_passed), s.violations, yes(s.passed),
-            s.n_reviews, num(s.review_score)]
-
-
-def write_csv(rows: Iterable[SessionSummary], out: TextIO) -> int:
-    w = csv.writer(out)
-    w.writerow(CSV_COLUMNS)
-    n = 0
-    for s in rows:
-        w.writerow(csv_row(s))
-        n += 1
-    return n
-
-
-def xapi_statement(s: SessionSummary, base: str = XAPI_BASE) -> dict[str, Any]:
-    """One xAPI 1.0.3 statement for a finished session: the trainee passed or failed the scenario."""
-    base = base.rstrip("/")
-    verb = "passed" if s.passed else "failed"
-    ext = f"{base}/xapi/extensions"
-    result: dict[str, Any] = {
-        "success": bool(s.passed),
-        "completion": True,
-        "extensions": {
-            f"{ext}/empathy": s.empathy, f"{ext}/deescalation": s.deescalation,
-            f"{ext}/expectations-met": s.expectations_met, f"{ext}/compliance-passed": s.compliance_passed,
-            f"{ext}/violations": s.violations, f"{ext}/outcome": s.outcome_id,
-        },
-    }
-    if s.overall is not None:
-        result["score"] = {"scaled": round(s.overall / 100, 4), "raw": s.overall, "min": 0, "max": 100}
-    if s.review_score is not None:
-        result["extensions"][f"{ext}/reviewer-score"] = s.review_score
-    if s.ended is not None:
-        secs = max(0.0, (s.ended - s.started).total_seconds())
-        result["duration"] = "PT" + (f"{secs:.2f}".rstrip("0").rstrip(".") or "0") + "S"
-    return {
-        "id": str(uuid.uuid5(XAPI_NAMESPACE, s.id)),
-        "actor": {"objectType": "Agent", "name": s.trainee, "account": {"homePage": base, "name": s.trainee}},
-        "verb": {"id": f"http://adlnet.gov/expapi/verbs/{verb}", "display": {"en-US": verb}},
-        "object": {
-            "objectType": "Activity",
-            "id": f"{base}/scenarios/{quote(s.scenario_id, safe='')}",
-            "definition": {"type": "http://adlnet.gov/expapi/activities/simulation",
-                           "name": {"en-US": s.scenario_id}},
-        },
-        "result": result,
-        "context": {
-            "registration": str(uuid.uuid5(XAPI_NAMESPACE, f"registration:{s.id}")),
-            "platform": "callsim",
-            "revision": str(s.scenario_version),
-            "extensions": {f"{ext}/session": s.id, f"{ext}/seed": s.seed, f"{ext}/mode": s.mode,
-                           f"{ext}/rubric-version": s.rubric_version},
-        },
-        "timestamp": (s.ended or s.started).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-    }
-
-
-def _json_array(items: Iterable[dict[str, Any]], out: TextIO) -> int:
-    n = 0
-    out.write("[")
-    for item in items:
-        out.write(",\n" if n else "\n")
-        out.write(json.dumps(item, ensure_ascii=False))
-        n += 1
-    out.write("\n]\n" if n else "]\n")
-    return n
-
-
-def export(store: Store, fmt: str, out: TextIO, filters: SessionFilter | Mapping[str, Any] | None = None,
-           xapi_base: str = XAPI_BASE) -> int:
-    """Write the sessions matching ``filters`` to ``out``; returns how many were written."""
-    from callsim.core.store import SessionFilter
-
-    f = SessionFilter.of(filters)
-    if fmt == "csv":
-        return write_csv(store.iter_sessions(f), out)
-    if fmt == "xapi":  # a statement says how a call ended: finished calls only
-        if f.finished is False:
-            return _json_array([], out)
-        return _json_array((xapi_statement(s, xapi_base) for s in store.iter_sessions(replace(f, finished=True))),
-                           out)
-    details = (d.to_dict() for d in store.iter_details(f))
-    if fmt == "json":
-        return _json_array(details, out)
-    n = 0
-    for d in details:
-        out.write(json.dumps(d, ensure_ascii=False) + "\n")
-        n += 1
-    return n
-
-
 def cmd_export(a: argparse.Namespace, user_error: ErrorType) -> int:
     filters = _filters(a, user_error)
     base = a.xapi_base or os.environ.get("CALLSIM_XAPI_BASE") or XAPI_BASE
@@ -610,7 +486,7 @@ def register(sub: Any, user_error: type[Exception]) -> None:
     s.set_defaults(func=bind(cmd_show))
 
     s = sub.add_parser("export", help="export sessions: csv, json, jsonl or xapi")
-    s.add_argument("--format", choices=("csv", "json", "jsonl", "xapi"), default="csv")
+    s.add_argument("--format", choices=FORMATS, default="csv")
     s.add_argument("-o", "--output", help="file to write (default: standard output)")
     s.add_argument("--xapi-base", help=f"your organisation's address for xAPI ids (default {XAPI_BASE}, "
                                        "or CALLSIM_XAPI_BASE)")

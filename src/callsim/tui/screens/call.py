@@ -299,7 +299,7 @@ class CallScreen(Screen[None]):
 
     @work(thread=True, group="export")
     def _export(self, record: CallRecord) -> None:
-        from callsim.tui.export import write_transcript
+        from callsim.core.exports.markdown import write_transcript
 
         path = write_transcript(record, self.call.scenario, when=self.callsim.now(), trainee=self.callsim.trainee,
                                 coaching=self.coaching or self.call.ended)

@@ -223,7 +223,7 @@ class DebriefScreen(Screen[None]):
 
     @work(thread=True, group="export")
     def _export(self) -> None:
-        from callsim.tui.export import write_transcript
+        from callsim.core.exports.markdown import write_transcript
 
         path = write_transcript(self.record, self.scenario, when=self.when, trainee=self.callsim.trainee)
         self.app.call_from_thread(self.notify, f"Transcript saved to {path}", markup=False)

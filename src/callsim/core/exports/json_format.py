@@ -1,0 +1,26 @@
+"""Sessions as one JSON array (``json``) or one object a line (``jsonl``): each whole, turns and record."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any, TextIO
+
+
+def json_array(items: Iterable[dict[str, Any]], out: TextIO) -> int:
+    n = 0
+    out.write("[")
+    for item in items:
+        out.write(",\n" if n else "\n")
+        out.write(json.dumps(item, ensure_ascii=False))
+        n += 1
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def json_lines(items: Iterable[dict[str, Any]], out: TextIO) -> int:
+    n = 0
+    for item in items:
+        out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        n += 1
+    return n

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from callsim.cli.store import open_store, parse_when
+from callsim.cli.store import session_filter, store_for
 
 ErrorType = type[Exception]
 DEFAULT_OUTPUT = "callsim-report.html"
@@ -66,32 +66,18 @@ def write_atomically(path: Path, text: str, user_error: ErrorType) -> None:
 
 
 def cmd_report(a: argparse.Namespace, user_error: ErrorType) -> int:
-    from sqlalchemy.exc import SQLAlchemyError
-
     from callsim.core.reporting import build, render_report
-    from callsim.core.store import StoreError, plain_reason
 
     if a.max_evidence < 0:
         raise user_error("--max-evidence must be 0 (no cap) or more")
-    from callsim.core.store import SessionFilter
-
-    filters = SessionFilter(trainee=a.trainee, scenario=a.scenario,
-                            since=parse_when(a.since, user_error) if a.since else None,
-                            until=parse_when(a.until, user_error) if a.until else None)
+    filters = session_filter(a, user_error)
     began = time.perf_counter()
-    store = open_store(a.db, user_error)
-    try:
+    with store_for(a, user_error) as store:
         total = store.count_sessions(filters)
         show = _progress(total)
         data = build(store, filters, max_evidence=a.max_evidence or None, progress=show)
         if show is not None:
             print(file=sys.stderr)
-    except StoreError as e:
-        raise user_error(str(e)) from None
-    except SQLAlchemyError as e:  # the database went away mid-report, a damaged file, say
-        raise user_error(f"the session database {store.describe()} failed: {plain_reason(e)}") from None
-    finally:
-        store.close()
     page = render_report(data, filters, scenario_titles=scenario_titles(data.scenarios), title=a.title)
     if a.output == "-":
         sys.stdout.write(page)

@@ -77,7 +77,8 @@ def _waiting_line(waiting: list[str]) -> str:
 
 
 @contextmanager
-def _store(a: argparse.Namespace, user_error: ErrorType) -> Iterator[Store]:
+def store_for(a: argparse.Namespace, user_error: ErrorType) -> Iterator[Store]:
+    """The store ``--db`` names, for one command: a store fault becomes a user error, and it is closed after."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from callsim.core.store import StoreError
@@ -112,7 +113,7 @@ def parse_when(text: str, user_error: ErrorType) -> datetime:
     return when
 
 
-def _filters(a: argparse.Namespace, user_error: ErrorType) -> SessionFilter:
+def session_filter(a: argparse.Namespace, user_error: ErrorType) -> SessionFilter:
     """``--trainee``, ``--scenario``, ``--since``, ``--until`` and ``--passed`` / ``--failed`` / ``--unfinished`` /
     ``--finished`` as the store's one filter (the review app and the report use the same)."""
     from callsim.core.store import SessionFilter
@@ -121,8 +122,8 @@ def _filters(a: argparse.Namespace, user_error: ErrorType) -> SessionFilter:
         trainee=a.trainee, scenario=a.scenario,
         since=parse_when(a.since, user_error) if a.since else None,
         until=parse_when(a.until, user_error) if a.until else None,
-        passed=True if a.passed else False if a.failed else None,
-        finished=False if a.unfinished else True if a.finished else None,
+        passed=True if getattr(a, "passed", False) else False if getattr(a, "failed", False) else None,
+        finished=False if getattr(a, "unfinished", False) else True if getattr(a, "finished", False) else None,
     )
 
 
@@ -274,13 +275,13 @@ def _pick_unfinished(store: Store, trainee: str, ref: str, scenario_id: str | No
 def cmd_sessions(a: argparse.Namespace, user_error: ErrorType) -> int:
     from callsim.core.journal import pending
 
-    filters = _filters(a, user_error)
+    filters = session_filter(a, user_error)
 
     def say(msg: str) -> None:
         print(f"callsim: {msg}", file=sys.stderr)
 
     try:
-        with _store(a, user_error) as store:
+        with store_for(a, user_error) as store:
             waiting = sync_journal(store, say)
             rows = store.list_sessions(filters, limit=a.limit, offset=a.offset, order=a.order)
             total = store.count_sessions(filters)
@@ -320,7 +321,7 @@ def _cut(text: str, width: int) -> str:
 
 
 def cmd_show(a: argparse.Namespace, user_error: ErrorType) -> int:
-    with _store(a, user_error) as store:
+    with store_for(a, user_error) as store:
         d = store.get(a.session)
         if a.json:
             print(json.dumps(d.to_dict(), indent=2, ensure_ascii=False))
@@ -415,7 +416,7 @@ def cmd_review(a: argparse.Namespace, user_error: ErrorType) -> int:
     from callsim.config import trainee_name
 
     reviewer = a.reviewer or trainee_name(None)
-    with _store(a, user_error) as store:
+    with store_for(a, user_error) as store:
         sid = store.resolve_id(a.session)
         store.add_review(sid, reviewer=reviewer, comment=a.comment or "", override_score=a.score, reason=a.reason)
     print(f"Review saved on session {sid}.")
@@ -426,11 +427,11 @@ def cmd_review(a: argparse.Namespace, user_error: ErrorType) -> int:
 
 
 def cmd_export(a: argparse.Namespace, user_error: ErrorType) -> int:
-    filters = _filters(a, user_error)
+    filters = session_filter(a, user_error)
     base = a.xapi_base or os.environ.get("CALLSIM_XAPI_BASE") or XAPI_BASE
     if not re.match(r"^https?://[^/\s]+", base):
         raise user_error(f"--xapi-base must be an http(s) address, not '{base}'")
-    with _store(a, user_error) as store:
+    with store_for(a, user_error) as store:
         if not a.output or a.output == "-":
             n = export(store, a.format, sys.stdout, filters, base)
         else:

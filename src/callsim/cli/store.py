@@ -159,7 +159,7 @@ def plain_call(a: argparse.Namespace, user_error: ErrorType, *, mode: str | None
     from sqlalchemy.exc import SQLAlchemyError
 
     from callsim.cli.common import scenario as _scenario
-    from callsim.core.rubric import load_rubric
+    from callsim.core import sessions
     from callsim.core.store import SessionRecorder, Store, StoreError, store_target
     from callsim.core.walkthrough import compiled_for
 
@@ -196,33 +196,27 @@ def plain_call(a: argparse.Namespace, user_error: ErrorType, *, mode: str | None
             warn(f"journalled calls could not be saved yet ({_plain(str(e))})")
     try:
         if resume is None:
-            scenario = _scenario(a.scenario)
             mode = mode or ("assessment" if getattr(a, "assessment", False) else "coaching")
-            call = compiled_for(scenario).new_call(a.seed)
-            return call, SessionRecorder(store, trainee=trainee, scenario_id=scenario.id,
-                                         scenario_version=scenario.version, seed=a.seed, mode=mode,
-                                         rubric_version=load_rubric().version, warn=warn, reopen=reopen,
-                                         target=store_target(url))
-        assert store is not None
-        only = _scenario(a.scenario).id if a.scenario else None
-        summary = _pick_unfinished(store, trainee, resume, only, user_error)
-        scenario = _scenario(summary.scenario_id)
-        if scenario.version != summary.scenario_version:
-            raise user_error(
-                f"session {summary.id} was played on version {summary.scenario_version} of {scenario.id}, and "
-                f"version {scenario.version} is installed now, so it cannot be resumed faithfully. "
-                f"Start a new call: callsim play {scenario.id} --plain"
-            )
-        try:
-            call = compiled_for(scenario).restore(store.resume_state(summary.id))
-        except Exception as e:  # a state the engine cannot take back is the user's to know about
-            raise user_error(f"session {summary.id} cannot be resumed: {e}") from None
-        if summary.mode == "assessment":
-            a.assessment = True
-        return call, SessionRecorder(store, trainee=summary.trainee, scenario_id=summary.scenario_id,
-                                     scenario_version=summary.scenario_version, seed=summary.seed,
-                                     mode=summary.mode, rubric_version=summary.rubric_version,
-                                     session_id=summary.id, warn=warn, reopen=reopen, target=store_target(url))
+            call, details = sessions.start(compiled_for(_scenario(a.scenario)), trainee=trainee, seed=a.seed,
+                                           mode=mode)
+        else:
+            assert store is not None
+            only = _scenario(a.scenario).id if a.scenario else None
+            summary = _pick_unfinished(sessions.unfinished(store, trainee, resume, only), user_error)
+            compiled = compiled_for(_scenario(summary.scenario_id))
+            try:
+                call, details = sessions.resume(compiled, summary, store.resume_state(summary.id))
+            except sessions.CannotResume as e:
+                hint = (f". Start a new call: callsim play {summary.scenario_id} --plain"
+                        if compiled.scenario.version != summary.scenario_version else "")
+                raise user_error(f"{e}{hint}") from None
+            if summary.mode == "assessment":
+                a.assessment = True
+        return call, SessionRecorder(store, warn=warn, reopen=reopen, target=store_target(url), **details.kwargs())
+    except sessions.CannotResume as e:
+        if store is not None:
+            store.close()
+        raise user_error(safe_text(str(e))) from None
     except (StoreError, SQLAlchemyError) as e:
         if store is not None:
             store.close()
@@ -241,21 +235,11 @@ def _plain_error(e: Exception) -> str:
     return f"the session database failed: {plain_reason(e)}"
 
 
-def _pick_unfinished(store: Store, trainee: str, ref: str, scenario_id: str | None,
-                     user_error: ErrorType) -> SessionSummary:
-    if ref:
-        s = store.get(ref).summary
-        if s.finished:
-            raise user_error(f"session {s.id} has finished; there is nothing to resume (see `callsim show {s.id}`)")
-        if s.trainee != trainee:
-            raise user_error(f"session {s.id} is {safe_text(s.trainee)}'s call, not {trainee}'s "
-                             f"(to continue it as them: --trainee '{safe_text(s.trainee)}')")
-        return s
-    found = [s for s in store.unfinished(trainee) if scenario_id is None or s.scenario_id == scenario_id]
-    if not found:
-        raise user_error(f"{trainee} has no unfinished call to resume")
+def _pick_unfinished(found: list[SessionSummary], user_error: ErrorType) -> SessionSummary:
+    """The one unfinished call meant: the only one, or the one the trainee picks at a terminal."""
     if len(found) == 1:
         return found[0]
+    trainee = safe_text(found[0].trainee)
     lines = [f"  {i}. {s.id}  {_local(s.updated or s.started)}  {s.scenario_id}  ({s.n_turns} turns)"
              for i, s in enumerate(found, 1)]
     if sys.stdin.isatty() and sys.stdout.isatty():

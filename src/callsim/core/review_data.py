@@ -24,7 +24,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql import Select
 
 from callsim.core.dates import parse_since
-from callsim.core.reporting.missed import WHAT_IF, counted_where, order_key
+from callsim.core.reporting.missed import counted_where, order_key
+from callsim.core.sessions import WHAT_IF
 from callsim.core.store import (
     ORDER_COLUMNS,
     RESULTS,

@@ -30,10 +30,11 @@ from textual.screen import Screen
 
 from callsim.config import Config, check_keymap, did_you_mean, save_config
 from callsim.core.journal import UNSAVED_EXIT
+from callsim.core.sessions import WHAT_IF
 from callsim.tui import keys
 from callsim.tui.catalog import Card, Catalog, ScenarioProblem
 from callsim.tui.messages import LibraryShown
-from callsim.tui.recorder import WHAT_IF, NotSaved, Recorder, SessionLog, StoreOpener, default_opener
+from callsim.tui.recorder import NotSaved, Recorder, SessionLog, StoreOpener, default_opener
 from callsim.tui.terminal import exit_when_terminal_closes
 from callsim.tui.themes import DARK, LIGHT
 
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from callsim.core.engine import Call, CompiledScenario
     from callsim.core.models import Scenario
     from callsim.core.record import CallRecord
+    from callsim.core.sessions import SessionDetails
 
 log = logging.getLogger("callsim.tui")
 T = TypeVar("T")
@@ -255,7 +257,6 @@ class CallsimApp(App[int]):
     @work(group="startup")
     async def resume_session(self, session_id: str, answer: str) -> None:
         """Resume an unfinished call where it stopped, or end it (scored as ended by the trainee)."""
-        trainee = self.trainee or ""
         try:
             summary = await self.store(lambda s: s.get(session_id).summary)
             sid = str(summary.id)
@@ -268,20 +269,21 @@ class CallsimApp(App[int]):
             self.notify(f"The scenario '{summary.scenario_id}' of that call is no longer in the library.",
                         severity="error", markup=False)
             return
+        from callsim.core import sessions
+
         try:
             scenario = await asyncio.to_thread(self.catalog.scenario, card.path)
-            if scenario.version != summary.scenario_version and answer == "resume":
-                raise ValueError(f"it was played on version {summary.scenario_version} of the scenario and "
-                                 f"version {scenario.version} is installed now; end it and start again")
-            call = self.compiled(scenario).restore(state)
-        except Exception as e:  # noqa: BLE001 - a stale save or a changed scenario
+            call, details = sessions.resume(self.compiled(scenario), summary, state, to_end=answer == "end")
+        except sessions.CannotResume as e:
+            hint = "; end it and start again" if scenario.version != summary.scenario_version else ""
+            self.notify(f"Cannot resume that call: {e}{hint}", severity="error", markup=False)
+            return
+        except Exception as e:  # noqa: BLE001 - a scenario that no longer loads
             self.notify(f"Cannot resume that call: {e}", severity="error", markup=False)
             return
-        sessionlog = SessionLog(self.recorder, trainee=trainee, scenario_id=scenario.id,
-                                scenario_version=scenario.version, seed=call.seed, mode=str(summary.mode),
-                                session_id=sid)
+        sessionlog = SessionLog(self.recorder, **details.kwargs())
         if answer == "end":
-            call.end_by_trainee()
+            sessions.end(call)
             self.store_task(sessionlog.finish(call.record()), "ending the unfinished call")
             self.notify("The unfinished call was ended and saved in My sessions.")
             self.open_requested()
@@ -385,15 +387,14 @@ class CallsimApp(App[int]):
         except ScenarioProblem as e:
             self.notify(str(e), severity="error", markup=False, timeout=10)
             return
-        call = self.compiled(scenario).new_call(self.seed)
-        await self.goto_call(call, self.new_log(scenario, call.seed), coaching=self.feedback == "coaching")
+        from callsim.core import sessions
 
-    def new_log(self, scenario: Scenario, seed: int, mode: str | None = None) -> SessionLog:
-        from callsim.core.rubric import load_rubric  # about 70 ms cold; warm_up loads it first
+        call, details = sessions.start(self.compiled(scenario), trainee=self.trainee or "", seed=self.seed,
+                                       mode=self.feedback)
+        await self.goto_call(call, self.new_log(details), coaching=self.feedback == "coaching")
 
-        return SessionLog(self.recorder, trainee=self.trainee or "", scenario_id=scenario.id,
-                          scenario_version=scenario.version, seed=seed, mode=mode or self.feedback,
-                          rubric_version=load_rubric().version)
+    def new_log(self, details: SessionDetails) -> SessionLog:
+        return SessionLog(self.recorder, **details.kwargs())
 
     async def goto_call(self, call: Call, sessionlog: SessionLog, *, coaching: bool, note: str = "") -> None:
         from callsim.tui.screens.call import CallScreen  # about 9 ms
@@ -418,19 +419,23 @@ class CallsimApp(App[int]):
 
     @work(group="open", exclusive=True)
     async def rewind(self, scenario: Scenario, record: CallRecord, index: int) -> None:
-        compiled = self.compiled(scenario)
+        from callsim.core import sessions
+
         try:
-            call = compiled.rewind(record, index)
+            call, details = sessions.rewound(self.compiled(scenario), record, index, trainee=self.trainee or "")
         except Exception as e:  # noqa: BLE001 - e.g. the scenario changed since the call
             self.notify(f"Cannot go back to turn {index}: {e}", severity="error", markup=False)
             return
-        await self.goto_call(call, self.new_log(scenario, call.seed, mode=WHAT_IF), coaching=True,
+        await self.goto_call(call, self.new_log(details), coaching=True,
                              note=f"what if: from turn {index}")
 
     @work(group="open", exclusive=True)
     async def retry(self, scenario: Scenario) -> None:
-        call = self.compiled(scenario).new_call(self.seed)
-        await self.goto_call(call, self.new_log(scenario, call.seed), coaching=self.feedback == "coaching")
+        from callsim.core import sessions
+
+        call, details = sessions.start(self.compiled(scenario), trainee=self.trainee or "", seed=self.seed,
+                                       mode=self.feedback)
+        await self.goto_call(call, self.new_log(details), coaching=self.feedback == "coaching")
 
     # ------------------------------------------------------------------------------------ settings
     @work(thread=True, group="settings")

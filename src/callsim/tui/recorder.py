@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 log = logging.getLogger("callsim.tui")
-WHAT_IF = "what-if"  # the mode of a call rewound to a turn: kept out of trends and best results
 StoreOpener = Callable[[], Any]
 
 

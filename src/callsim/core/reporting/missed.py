@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from callsim.core.sessions import WHAT_IF
+
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement
 
-WHAT_IF = "what-if"  # the mode of a call rewound to a turn (callsim.tui.recorder.WHAT_IF)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from callsim.core.sessions import WHAT_IF
 from callsim.tui import keys, render
-from callsim.tui.recorder import WHAT_IF
 
 if TYPE_CHECKING:
     from callsim.tui.app import CallsimApp

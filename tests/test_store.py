@@ -330,7 +330,7 @@ def test_summary_and_detail_shapes(store: Store, played: Played) -> None:
 
 
 def test_default_location_is_the_data_folder(played: Played) -> None:
-    from callsim.core.library import home
+    from callsim.core.paths import home
 
     with Store.open() as store:
         assert store.backend == "sqlite"

@@ -1,6 +1,6 @@
 """callsim's settings: a YAML file in the data folder, overridden by ``CALLSIM_*`` environment variables.
 
-The file is ``config.yaml`` in :func:`callsim.core.library.home` (or the path in ``CALLSIM_CONFIG``).
+The file is ``config.yaml`` in :func:`callsim.core.paths.home` (or the path in ``CALLSIM_CONFIG``).
 A trainee edits it by hand or lets the app write it (the app asks for the trainee's name once and saves
 it here). Every problem in the file is reported at once, with a "did you mean" for misspelt keys::
 
@@ -30,13 +30,12 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 import yaml
 
-from callsim.core.library import home
+from callsim.core.paths import settings_file
 from callsim.core.text import safe_text
 
 if TYPE_CHECKING:
     from pydantic_settings import BaseSettings
 
-FILE_NAME = "config.yaml"
 MAX_TRAINEE_CHARS = 60
 ENV_PREFIX = "CALLSIM_"
 # In an app's environment: the process id of the `callsim serve` that started it (callsim.serve_session sets
@@ -185,8 +184,7 @@ def settings_model() -> type[BaseSettings]:
 
 
 def config_path() -> Path:
-    env = os.environ.get("CALLSIM_CONFIG")
-    return Path(env).expanduser() if env else home() / FILE_NAME
+    return settings_file()
 
 
 def _read_file(path: Path) -> dict[str, Any]:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 EXIT_USAGE = 2
 EXTENSIONS = ("callsim.cli.eval", "callsim.cli.store", "callsim.cli.report", "callsim.cli.review", "callsim.cli.serve",
-              "callsim.cli.preview")
+              "callsim.cli.preview", "callsim.cli.paths")
 
 
 def cmd_list(a: argparse.Namespace) -> int:

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from callsim.core.store import Store
 
-FOLDER = "journal"
 UNSAVED_EXIT = 3  # the exit status of play, run and the app while a call is only here, not yet in the store
 SUFFIX = ".jsonl"
 FORMAT = 1
@@ -41,9 +40,9 @@ _live_lock = threading.Lock()
 
 def journal_dir() -> Path:
     """``journal/`` in callsim's data folder (where config.yaml and callsim.db live)."""
-    from callsim.core.library import home
+    from callsim.core.paths import journal_dir as folder
 
-    return home() / FOLDER
+    return folder()
 
 
 def _iso(dt: datetime) -> str:

@@ -9,19 +9,11 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from callsim.core.paths import scenarios_dir
+
 if TYPE_CHECKING:  # the loader pulls in pydantic models and the rubric (~0.1 s): only when loading
     from callsim.core.diagnostics import Diagnostic
     from callsim.core.loader import LoadResult
-
-
-def home() -> Path:
-    """callsim's data folder: ``CALLSIM_HOME`` or the platform's user data folder."""
-    env = os.environ.get("CALLSIM_HOME")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs  # deferred: only needed when no CALLSIM_HOME is set
-
-    return Path(platformdirs.user_data_dir("callsim", appauthor=False))
 
 
 def shipped_dir() -> Path:
@@ -30,10 +22,6 @@ def shipped_dir() -> Path:
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[3] / "scenarios"
-
-
-def user_dir() -> Path:
-    return home() / "scenarios"
 
 
 def files_in(paths: list[str | Path], *, keep_missing: bool = True) -> list[Path]:
@@ -50,7 +38,7 @@ def files_in(paths: list[str | Path], *, keep_missing: bool = True) -> list[Path
 
 def scenario_files(extra: list[str] | None = None) -> list[Path]:
     """Scenario files: shipped, then the user folder, then any files or folders given."""
-    out = files_in([shipped_dir(), user_dir(), *(extra or [])], keep_missing=False)
+    out = files_in([shipped_dir(), scenarios_dir(), *(extra or [])], keep_missing=False)
     seen: set[Path] = set()
     unique = []
     for p in out:

@@ -59,6 +59,7 @@ from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
 
+from callsim.core.paths import DATABASE_VARIABLE
 from callsim.core.record import CallRecord, CallState, RecordFormatError, Turn
 from callsim.core.store_errors import (
     SessionExists,
@@ -69,8 +70,7 @@ from callsim.core.store_errors import (
     UnreadableRecord,
 )
 
-ENV_URL = "CALLSIM_DATABASE_URL"
-DB_FILENAME = "callsim.db"
+ENV_URL = DATABASE_VARIABLE  # the session store, when not the local file
 BUSY_TIMEOUT_S = 30.0
 VERSION_TABLE = "callsim_schema_version"
 # Alembic revisions, oldest first. The last is the head; a new database is created there directly.
@@ -303,9 +303,9 @@ def default_url() -> str:
     env = os.environ.get(ENV_URL, "").strip()
     if env:
         return env
-    from callsim.core.library import home
+    from callsim.core.paths import database_file
 
-    return f"sqlite:///{home() / DB_FILENAME}"
+    return f"sqlite:///{database_file()}"
 
 
 def normalise_url(url: str) -> URL:

@@ -48,13 +48,13 @@ def run_app(scenario: str | None = None, seed: int = 1, trainee: str | None = No
 
 def _log_to_file() -> None:
     """Append the app's log (startup time, store problems) to ``logs/callsim.log`` in the data folder."""
-    from callsim.core.library import home
+    from callsim.core.paths import logs_dir
 
     logger = logging.getLogger("callsim")
     if logger.handlers:
         return
     try:
-        folder = home() / "logs"
+        folder = logs_dir()
         folder.mkdir(parents=True, exist_ok=True)
         handler = logging.FileHandler(folder / "callsim.log", encoding="utf-8")
     except OSError:

@@ -6,9 +6,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from callsim.core.library import home
 from callsim.core.models import Scenario
 from callsim.core.money import format_money
+from callsim.core.paths import exports_dir
 from callsim.core.record import CallRecord
 from callsim.core.text import safe_text
 
@@ -86,7 +86,7 @@ def transcript_markdown(record: CallRecord, scenario: Scenario, *, trainee: str 
 
 
 def export_path(scenario_id: str, when: datetime) -> Path:
-    return home() / "exports" / f"{scenario_id}-{when:%Y%m%d-%H%M%S}.md"
+    return exports_dir() / f"{scenario_id}-{when:%Y%m%d-%H%M%S}.md"
 
 
 def write_transcript(record: CallRecord, scenario: Scenario, *, when: datetime, trainee: str | None = None,

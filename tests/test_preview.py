@@ -20,11 +20,11 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from callsim.config import Config
+from callsim.core.preview import Preview, PreviewError, check_settings, parse_setting
 from callsim.core.record import Turn
 from callsim.tui.preview.app import PreviewApp
 from callsim.tui.preview.panel import DebugPanel, ProblemsPanel
 from callsim.tui.preview.screen import NodePicker, PreviewScreen
-from callsim.tui.preview.session import Preview, PreviewError, check_settings, parse_setting
 from callsim.tui.widgets import ReplyBox, Transcript
 
 FIXTURE = """\

@@ -19,11 +19,11 @@ from typing import Any
 from textual.pilot import Pilot
 
 from callsim.config import Config
+from callsim.core.cards import Catalog
 from callsim.core.loader import load_scenario
 from callsim.core.review_data import ReviewData
 from callsim.core.store import Store
 from callsim.core.walkthrough import compiled_for
-from callsim.tui.catalog import Catalog
 from callsim.tui.review.app import ReviewApp
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -600,7 +600,7 @@ def test_the_journal_is_replaced_whole_and_a_failing_journal_is_said(played: Pla
 
 async def test_the_app_saves_the_call_when_the_store_comes_back_mid_call(_isolated_home: Path, tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from callsim.tui.recorder import default_opener
+    from callsim.core.store_thread import default_opener
     from tests.test_tui_support import GOOD_REPLIES, install_fixture, make_app, only_fixture, open_call, say, wait_for
 
     install_fixture(_isolated_home)

@@ -189,7 +189,7 @@ async def test_garbage_collection_paused_for_startup_resumes_with_the_library(ho
 async def test_cards_that_come_late_follow_the_loading_message(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from concurrent.futures import Future
 
-    from callsim.tui.catalog import Catalog
+    from callsim.core.cards import Catalog
 
     late: Future[list[Any]] = Future()
     monkeypatch.setattr(Catalog, "load_cards_in_background", lambda self: late)  # a slow folder

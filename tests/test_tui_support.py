@@ -26,8 +26,8 @@ from callsim.core.models import Scenario
 from callsim.core.nlp import Evidence
 from callsim.core.rubric import Behaviour, Rubric
 from callsim.core.scorer import Alternative, Detection, Scorer, ScoringContext, TurnScore
+from callsim.core.store_thread import default_opener
 from callsim.tui.app import CallsimApp
-from callsim.tui.recorder import default_opener
 from callsim.tui.widgets import ReplyBox, Transcript
 
 FIXTURE_ID = "tui-fixture"

@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
+from callsim.core.cards import Card, Catalog, ScenarioProblem, read_card
 from callsim.core.engine import CompiledScenario, state_before_turn
 from callsim.core.exports.markdown import md_escape, transcript_markdown
 from callsim.core.library import load_library
 from callsim.core.loader import load_text
 from callsim.core.models import Scenario
 from callsim.core.record import CallRecord, CallState, Turn
+from callsim.core.store_thread import Recorder, SessionLog
 from callsim.tui import render
-from callsim.tui.catalog import Card, Catalog, ScenarioProblem, read_card
-from callsim.tui.recorder import Recorder, SessionLog
 from tests.test_tui_support import FIXTURE_YAML, GOOD_REPLIES, install_fixture
 
 
@@ -135,8 +135,8 @@ def test_cards_read_fast_and_match_queries(tmp_path: Path) -> None:
 def test_cards_from_the_header_equal_cards_from_the_whole_file(tmp_path: Path) -> None:
     import yaml
 
+    from callsim.core.cards import CARD_KEYS, card_header
     from callsim.core.library import scenario_files
-    from callsim.tui.catalog import CARD_KEYS, card_header
 
     for path in scenario_files():
         text = path.read_text(encoding="utf-8")
@@ -311,7 +311,7 @@ def test_a_failed_store_fails_each_write_not_the_caller() -> None:
 
     from callsim.core.journal import pending
     from callsim.core.store import StoreError
-    from callsim.tui.recorder import NotSaved
+    from callsim.core.store_thread import NotSaved
 
     recorder = Recorder(broken)
     log = SessionLog(recorder, trainee="t", scenario_id="x", scenario_version=1, seed=1, mode="coaching")

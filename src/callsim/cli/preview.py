@@ -14,7 +14,7 @@ def register(sub: Any, user_error: type[Exception]) -> None:
         from callsim.config import ConfigError
         from callsim.core.library import NotFound, resolve
         from callsim.core.loader import ScenarioFileError
-        from callsim.tui.preview.session import PreviewError, check_node, check_settings, parse_setting
+        from callsim.core.preview import PreviewError, check_node, check_settings, parse_setting
 
         try:
             result = resolve(a.scenario)

@@ -1,7 +1,7 @@
 """The callsim app: library -> brief -> call -> debrief, plus My sessions, Help and the command palette.
 
 The app owns what outlives a screen: the settings, the trainee, the scenario catalog, the session store
-(on its own thread, see :mod:`callsim.tui.recorder`) and the feedback mode. Screens call its navigation
+(on its own thread, see :mod:`callsim.core.store_thread`) and the feedback mode. Screens call its navigation
 methods; widgets tell their screen what happened with messages.
 
 Startup is kept short: the first frame needs only Textual, this package and the settings (read without
@@ -29,12 +29,12 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from callsim.config import Config, check_keymap, did_you_mean, save_config
+from callsim.core.cards import Card, Catalog, ScenarioProblem
 from callsim.core.journal import UNSAVED_EXIT
 from callsim.core.sessions import WHAT_IF
+from callsim.core.store_thread import NotSaved, Recorder, SessionLog, StoreOpener, default_opener
 from callsim.tui import keys
-from callsim.tui.catalog import Card, Catalog, ScenarioProblem
 from callsim.tui.messages import LibraryShown
-from callsim.tui.recorder import NotSaved, Recorder, SessionLog, StoreOpener, default_opener
 from callsim.tui.terminal import exit_when_terminal_closes
 from callsim.tui.themes import DARK, LIGHT
 

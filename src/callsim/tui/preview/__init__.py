@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from callsim.tui.preview.session import Setting
+    from callsim.core.preview import Setting
 
 
 def run_preview(path: Path, *, node: str | None = None, settings: dict[str, Setting] | None = None,

@@ -9,8 +9,8 @@ from textual.app import App
 from textual.binding import Binding
 
 from callsim.config import Config
+from callsim.core.preview import Setting
 from callsim.tui.preview.screen import POLL_SECONDS, PreviewScreen
-from callsim.tui.preview.session import Setting
 from callsim.tui.terminal import exit_when_terminal_closes
 from callsim.tui.themes import DARK, LIGHT
 

@@ -17,8 +17,8 @@ from callsim.tui import render
 
 if TYPE_CHECKING:
     from callsim.core.diagnostics import Diagnostic
+    from callsim.core.preview import Preview
     from callsim.core.record import Turn
-    from callsim.tui.preview.session import Preview
 
 HEAD = "bold underline"
 KEY = "bold"

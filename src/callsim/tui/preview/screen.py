@@ -1,7 +1,7 @@
 """The preview screen: play a scenario file from any node, with the debug panel, while the file is edited.
 
 The file is checked for changes twice a second (a ``stat``, nothing more); a change reloads it in a
-thread worker and keeps the place (see :mod:`callsim.tui.preview.session`). Replies are scored in a thread
+thread worker and keeps the place (see :mod:`callsim.core.preview`). Replies are scored in a thread
 worker too. Nothing here writes to the session store: a preview is not a practice call.
 
 The screen works in the preview app (``callsim preview``) and pushed onto any other app: its own styles
@@ -25,11 +25,11 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from callsim.core.preview import Preview, Reload, Setting
 from callsim.core.text import clean_reply
 from callsim.tui import render
 from callsim.tui.messages import ReplySubmitted
 from callsim.tui.preview.panel import DebugPanel, ProblemsPanel
-from callsim.tui.preview.session import Preview, Reload, Setting
 from callsim.tui.widgets import ReplyBox, Transcript
 
 if TYPE_CHECKING:

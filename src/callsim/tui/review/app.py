@@ -20,8 +20,8 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from callsim.config import Config, check_keymap
+from callsim.core.cards import Catalog, ScenarioProblem
 from callsim.core.review_data import ReviewData
-from callsim.tui.catalog import Catalog, ScenarioProblem
 from callsim.tui.review import keys
 from callsim.tui.review.messages import ReviewAdded
 from callsim.tui.terminal import exit_when_terminal_closes

@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
+from callsim.core.cards import Card, ScenarioProblem
 from callsim.tui import keys, render
-from callsim.tui.catalog import Card, ScenarioProblem
 
 if TYPE_CHECKING:
     from callsim.core.models import Scenario

@@ -29,8 +29,8 @@ from callsim.tui.widgets import MoodMeters, PersonaPanel, ReplyBox, Transcript
 if TYPE_CHECKING:
     from callsim.core.engine import Call
     from callsim.core.record import CallRecord
+    from callsim.core.store_thread import SessionLog
     from callsim.tui.app import CallsimApp
-    from callsim.tui.recorder import SessionLog
 
 
 class CallScreen(Screen[None]):

@@ -14,8 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from callsim.core.cards import Card
 from callsim.tui import keys, render
-from callsim.tui.catalog import Card
 from callsim.tui.messages import LibraryShown
 
 if TYPE_CHECKING:

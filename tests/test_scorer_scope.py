@@ -6,6 +6,8 @@ Phrased here by hand, apart from the held-out sets that measure the same behavio
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from callsim.core.nlp import negated
@@ -338,6 +340,43 @@ def test_the_same_words_after_a_line_that_accepts_the_debt_are_only_possible() -
                           ScoringContext(debtor_line="I'm not arguing about what I owe, I just can't find the money."))
     assert "denies_dispute_rights" not in turn.violation_ids
     assert "denies_dispute_rights" in {d.id for d in turn.possible}
+
+
+# Straight after a dispute in other words, a reply that carries on as if nothing had been said, in words the
+# rules know neither as a denial nor as an ask for money, fails: the brush-aside head (understanding/context.py).
+# A reply that takes the dispute up, or only asks how they are, does not; nor do the same words after a line that
+# accepts the debt. Lines of our own, in neither the head's corpus nor its held-out split.
+_CLOSED = "Hang on, that store card got closed when I moved to Leeds, they wrote and said it was cleared."
+_NOT_ME = "My brother used my name for that catalogue, I've never bought a thing off them in my life."
+
+
+@pytest.mark.parametrize("debtor, reply", [
+    (_CLOSED, "Right, well, it's showing on our system under your name, so let's look at what works for your budget."),
+    (_NOT_ME, "I hear you. Honestly the simplest thing is to get a small arrangement in place and put this "
+              "behind you."),
+])
+def test_carrying_on_after_a_dispute_in_other_words_fails(debtor: str, reply: str) -> None:
+    assert "denies_dispute_rights" in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+@pytest.mark.parametrize("debtor, reply", [
+    (_NOT_ME, "That's a horrible thing to find out. Tell me what happened with your brother and I'll hold the "
+              "account while we look into it."),
+    (_NOT_ME, "That must have been a shock to hear from us. How are you doing with it all?"),
+    (_CLOSED, "Do you still have that letter? If you can send me a photo of it, I'll check it against our records "
+              "before anything else happens."),
+    ("Yeah, that's the card I used for the car repairs last winter.",
+     "Right, well, it's showing on our system under your name, so let's look at what works for your budget."),
+])
+def test_a_dispute_looked_into_or_a_question_about_them_or_no_dispute_is_no_brush_aside(debtor: str,
+                                                                                         reply: str) -> None:
+    assert "denies_dispute_rights" not in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+def test_in_a_scenario_the_authors_lines_decide_and_the_head_is_not_asked() -> None:
+    reply = "Right, well, it's showing on our system under your name, so let's look at what works for your budget."
+    ctx = at("dispute_us", "checking")
+    assert "denies_dispute_rights" not in violations(reply, replace(ctx, debtor_line=_CLOSED))
 
 
 # A dispute taken up (looked into, raised, the fraud team, a breakdown sent), or money talked about where no

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from callsim.core.scorer import Scorer, ScoringContext
+from callsim.core.understanding import context
 from callsim.core.understanding import encoder as enc
 from callsim.core.understanding import learned as lrn
 from callsim.core.understanding.corpus import LABELS, VIOLATIONS, corpus_digest, load_corpus
@@ -60,6 +61,33 @@ def test_each_head_on_the_debtor_line_was_trained_on_its_corpus_as_it_is_now(nam
         f"data/corpus/debtor/{kind.files[0]} or {kind.files[1]} changed: run scripts/train-understanding")
 
 
+@pytest.mark.parametrize("name", sorted(context.KINDS))
+def test_each_head_on_a_reply_in_context_was_trained_on_its_corpus_as_it_is_now(name: str) -> None:
+    kind = context.KINDS[name]
+    assert context.ContextHead.load(kind.path).digest == context.digest(kind), (
+        f"data/corpus/context/{kind.file} or a file it takes lines from changed: run scripts/train-understanding")
+
+
+def test_a_pair_that_is_not_one_names_its_file_and_line(tmp_path: Path) -> None:
+    kind = context.KINDS["brush"]
+    (tmp_path / kind.file).write_text('{"debtor": "Not mine.", "reply": "Pay up.", "label": "brush", "dispute": true}\n'
+                                      '{"debtor": "Not mine."}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=rf"{kind.file}:2: not a pair"):
+        context.load_pairs(kind, tmp_path)
+
+
+def test_the_brush_aside_head_learns_from_replies_to_a_dispute_and_warm_lines_after_one() -> None:
+    kind = context.KINDS["brush"]
+    pairs = context.load_pairs(kind)
+    assert not any(p.label == "brush" and not p.dispute for p in pairs)  # nothing is brushed aside after no dispute
+    debtors, replies, y = context.training_rows(kind)
+    answering = [p for p in pairs if p.dispute]
+    assert len(answering) < len(pairs)  # the pairs after no dispute are kept in the file, not learned from
+    assert int(y.sum()) == sum(p.label == "brush" for p in answering)
+    assert len(replies) == len(debtors) == len(y) > len(answering) and not y[len(answering):].any()
+    assert set(debtors) <= {expand(p.debtor).text for p in answering}
+
+
 # Lines of our own, in neither corpus file (nor heldout/debtor): what each head on the debtor's line is, said
 # without the words the rules know (_VULNERABLE, _THEY_DISPUTE), and lines that are not.
 _DEBTOR_LINES = {
@@ -99,6 +127,16 @@ def test_a_missing_crisis_head_says_so_and_the_rules_still_score(monkeypatch: py
         turn = Scorer().score("Sorry to hear that. Can you pay something today?",
                               ScoringContext(debtor_line="I've just come out of hospital."))
         assert "pressure_after_vulnerability" in turn.violation_ids  # the plain words still count
+    finally:
+        lrn.reset()
+
+
+def test_a_missing_brush_aside_head_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(lrn.CONTEXT_HEADS, "brush", tmp_path / "brush.npz")
+    lrn.reset()
+    try:
+        assert lrn.get_learned() is None
+        assert "brush-aside head" in lrn.status() and "missing" in lrn.status()
     finally:
         lrn.reset()
 

@@ -879,8 +879,31 @@ class Scorer:
     def _step_dispute(self, r: _Reading) -> None:
         """Reads text, masked, ask, ctx.debtor_line; adds denies_dispute_rights where a dispute is brushed aside."""
         ev = _brushes_dispute_aside(r.text, r.masked, r.ask, r.ctx.debtor_line)
+        if ev is None:
+            ev = self._learned_brush(r)
         if ev is not None:
             r.found.setdefault("denies_dispute_rights", []).append(ev)
+
+    def _learned_brush(self, r: _Reading) -> Evidence | None:
+        """Straight after the debtor questions the debt, a reply the brush-aside head (understanding/context.py)
+        reads as carrying on regardless ("Totally understand. Shall we set up $40 a month?", "Noted. Card or bank
+        transfer?"), where the rules see no denial and no ask they know. The evidence is its most brush-like
+        sentence. Nothing counts that takes the dispute up in words the rules know (``may_brush_aside``).
+
+        Without a scenario only: at the shipped scenarios' nodes (the words decide what is a dispute there) it failed
+        more lawful new-hire replies on the grounded halves (dev 0.011 -> 0.023) than the harmful ones it caught."""
+        learned = r.learned
+        if r.ctx.scenario is not None or learned is None or "brush" not in learned.context_heads:
+            return None
+        if not self._dispute_signal(r.ctx) or not may_brush_aside(r.text, r.spans, r.masked):
+            return None
+        if learned.brushes_aside(r.text, r.ctx.debtor_line) < learned.thresholds.brush:
+            return None
+        units = learned.units(r.text, r.spans)
+        if not units:
+            return None
+        s, e = max(units, key=lambda u: learned.brushes_aside(r.text[u[0]:u[1]], r.ctx.debtor_line))
+        return Evidence(r.text[s:e], s, e)
 
     def _step_disclosure(self, r: _Reading) -> None:
         """Reads ctx.scenario, ctx.flags, text, amounts; adds third_party_disclosure (debt details told to others)."""
@@ -2150,7 +2173,7 @@ def _brushes_dispute_aside(text: str, masked: list[tuple[int, int]], ask: re.Mat
                 and not negated(text, m.start())), None)
     if off is not None:
         return Evidence(off.group(0), off.start(), off.end())
-    if not _THEY_DISPUTE.search(debtor_line) or any(_takes_it_up(text, m) for m in _TAKES_IT_UP.finditer(text)):
+    if not _THEY_DISPUTE.search(debtor_line) or takes_dispute_up(text):
         return None
     push = next((m for m in _INSISTS.finditer(text) if not inside(m.start(), masked)
                  and not negated(text, m.start())), None)
@@ -2172,6 +2195,30 @@ _TAKE_UP_UNDONE = re.compile(
     r"\bno (point|use|need)\b|\bpointless\b|\bwaste of\b|\bgood luck\b|\bif you (must|insist)\b",
     re.I,
 )
+
+
+# A question about what they did ("How do you normally pay it?", "When did you send it?"), not "Did you want to pay?"
+_WHAT_THEY_DID = re.compile(r"\b(usually|normally|generally|always)\b|\blast (payment|time|month|week)\b|"
+                            r"\b(did|have|had) you (pay|paid|send|sent|make|made|post|posted)\b|"
+                            r"\bwhen (did|have|had|were) you\b", re.I)
+
+
+def may_brush_aside(text: str, spans: list[tuple[int, int]] | None = None,
+                    masked: list[tuple[int, int]] | None = None) -> bool:
+    """Whether the brush-aside head is asked about a reply at all: not when it takes the dispute up in words the
+    rules know, asks what they did ("How do you normally pay it?" is how a payment they say they made is found),
+    or is mostly quoted."""
+    spans = sentences(text) if spans is None else spans
+    masked = masked_spans(text, spans) if masked is None else masked
+    if takes_dispute_up(text) or any("?" in text[s:e] and _WHAT_THEY_DID.search(text[s:e]) for s, e in spans):
+        return False
+    return sum(b - a for a, b in masked) * 2 <= len(text)
+
+
+def takes_dispute_up(text: str) -> bool:
+    """Does the reply take a dispute up in words the rules know ("I'll send you the agreement", "I've put the
+    account on hold"), without a catch that undoes it?"""
+    return any(_takes_it_up(text, m) for m in _TAKES_IT_UP.finditer(text))
 
 
 def _takes_it_up(text: str, m: re.Match[str]) -> bool:

@@ -16,6 +16,12 @@ lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds 
 - ``dispute``: the dispute head's threshold (understanding/debtor.py) with the largest recall minus false rate
   (Youden's J; on a tie the higher) on ``heldout/debtor/dispute.jsonl``, 300 debtor lines by a helper that
   never saw the head's corpus (120 disputes, 180 not, 76 of them near words).
+- ``brush``: the brush-aside head's threshold (understanding/context.py) by the same rule, on
+  ``heldout/context/dispute_replies.jsonl``, 320 (debtor line, reply) pairs by a helper that never saw the head's
+  corpus (110 disputes brushed aside, 110 taken up, 100 lines that are no dispute); a pair counts as flagged when
+  the dispute head passes the debtor's line (at the threshold just chosen), the rules do not rule the reply out
+  (``scorer.may_brush_aside``: it takes the dispute up in words they know), and the head passes the pair: as
+  in the scorer without a scenario.
 
 It writes ``data/understanding/thresholds.json`` and prints the calibration table that docs/scoring.md shows.
 Once chosen, the thresholds are left alone: re-run only when the corpus or the heads change.
@@ -35,6 +41,7 @@ from callsim.core.understanding.learned import THRESHOLDS, Thresholds, get_learn
 HELDOUT = Path(__file__).resolve().parents[4] / "heldout"
 GROUNDED = HELDOUT / "grounded" / "dev.jsonl"
 DEBTOR_DISPUTE = HELDOUT / "debtor" / "dispute.jsonl"
+CONTEXT_BRUSH = HELDOUT / "context" / "dispute_replies.jsonl"
 DEBTOR_GRID = (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 GROUNDED_MAX_FALSE = {"excellent": 0.02, "newhire": 0.03}
 MAX_FALSE = 0.015
@@ -175,8 +182,30 @@ def dispute_table(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
 
 
 def choose_dispute(table: list[dict[str, float]]) -> float:
-    """The threshold with the largest recall minus false rate (to two places); on a tie, the higher one."""
+    """The threshold with the largest recall minus false rate (to three places); on a tie, the higher one."""
     return max(table, key=lambda r: (round(r["recall"] - r["false"], 3), r["threshold"]))["threshold"]
+
+
+def brush_table(rows: list[dict[str, Any]], dispute: float) -> list[dict[str, float]]:
+    """The brush-aside head on (debtor, reply) pairs labelled ``brush`` true/false, behind the dispute head at
+    ``dispute``: recall and false rate per threshold."""
+    from callsim.core.understanding.typing import expand
+
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    from callsim.core.scorer import may_brush_aside
+
+    replies = [expand(str(r["reply"])).text for r in rows]
+    p = [learned.brushes_aside(t, str(r["debtor"]))
+         if learned.dispute(str(r["debtor"])) >= dispute and may_brush_aside(t) else 0.0
+         for r, t in zip(rows, replies, strict=True)]
+    pos = [q for q, r in zip(p, rows, strict=True) if r["brush"]]
+    neg = [q for q, r in zip(p, rows, strict=True) if not r["brush"]]
+    return [{"threshold": t, "recall": sum(q >= t for q in pos) / len(pos),
+             "false": sum(q >= t for q in neg) / len(neg)} for t in DEBTOR_GRID]
+
+
+choose_brush = choose_dispute  # the same rule: Youden's J, on a tie the higher
 
 
 def main() -> int:
@@ -185,9 +214,14 @@ def main() -> int:
     for r in dtable:
         print(f"{r['threshold']:>9} {r['recall']:>14.3f} {r['false']:>6.3f}")
     dispute = choose_dispute(dtable)
+    btable = brush_table(read_jsonl(CONTEXT_BRUSH, ("debtor", "reply", "brush"), "pair"), dispute)
+    print(f"{'threshold':>9} {'brush recall':>12} {'false':>6}")
+    for r in btable:
+        print(f"{r['threshold']:>9} {r['recall']:>12.3f} {r['false']:>6.3f}")
+    brush = choose_brush(btable)
     rows = read_jsonl(HELDOUT / "collector.jsonl", ("text", "label"), "collector")
     reflections = read_jsonl(HELDOUT / "reflections.jsonl", ("text", "label"), "reflection")
-    base = replace(Thresholds.load(), dispute=dispute)
+    base = replace(Thresholds.load(), dispute=dispute, brush=brush)
     etable = empathy_table(reflections, rows, base)
     print(f"{'threshold':>9} {'refl P':>7} {'refl R':>7} {'refl F1':>7} {'empathic>=50':>12} {'plain mean':>10}")
     for r in etable:

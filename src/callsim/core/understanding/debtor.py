@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol, Self, TypeVar
 
 import numpy as np
 
@@ -40,6 +41,18 @@ from callsim.core.understanding.train import HEADS, features, fit_logistic
 from callsim.core.understanding.typing import expand
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus" / "debtor"
+
+
+class _Saves(Protocol):
+    def save(self, path: Path) -> None: ...
+
+
+class _HasPath(Protocol):
+    @property
+    def path(self) -> Path: ...
+
+
+K = TypeVar("K", bound=_HasPath)
 
 
 @dataclass(frozen=True)
@@ -84,47 +97,59 @@ def digest(kind: Kind, root: Path = CORPUS) -> str:
 
 
 @dataclass(frozen=True)
-class DebtorHead:
+class LinearHead:
+    """A logistic regression's weights, and the digest of the corpus it was trained on."""
+
     coef: np.ndarray  # (features,)
     bias: float
     digest: str
-
-    def probability(self, x: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-        """(len(texts),) the probability each debtor line is of the head's kind, from the encoder's ``x``."""
-        z = features(x, texts) @ self.coef + self.bias
-        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, coef=self.coef.astype(np.float32), bias=np.array(self.bias),
                             digest=np.array(self.digest))
 
     @classmethod
-    def load(cls, path: Path) -> DebtorHead:
+    def load(cls, path: Path) -> Self:
         z = np.load(path, allow_pickle=False)
         return cls(z["coef"].astype(np.float32), float(z["bias"]), str(z["digest"]))
 
 
-def fit(x: np.ndarray, texts: Sequence[str], y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
-    """Classes balanced (each counts as much in total)."""
+@dataclass(frozen=True)
+class DebtorHead(LinearHead):
+    def probability(self, x: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts),) the probability each debtor line is of the head's kind, from the encoder's ``x``."""
+        z = features(x, texts) @ self.coef + self.bias
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+
+
+def fit_balanced(f: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
+    """A logistic regression on features ``f``, classes balanced (each counts as much in total)."""
     w = np.where(y == 1, len(y) / (2 * max(y.sum(), 1)), len(y) / (2 * max((1 - y).sum(), 1)))
-    return fit_logistic(features(x, texts), y, w, l2)
+    return fit_logistic(f, y, w, l2)
 
 
-def cross_validate(x: np.ndarray, texts: Sequence[str], y: np.ndarray, l2: float,
-                   folds: int = 5) -> dict[str, float]:
-    """Accuracy, precision and recall of the positive class at 0.5, each line predicted by a head that did
+def cross_validate_features(f: np.ndarray, y: np.ndarray, l2: float, folds: int = 5) -> dict[str, float]:
+    """Accuracy, precision and recall of the positive class at 0.5, each row predicted by a regression that did
     not see it (folds interleaved, deterministic)."""
     pred = np.zeros(len(y))
     idx = np.arange(len(y))
     for k in range(folds):
         test = idx % folds == k
-        coef, bias = fit(x[~test], [t for t, m in zip(texts, ~test, strict=True) if m], y[~test], l2)
-        head = DebtorHead(coef, bias, "")
-        pred[test] = head.probability(x[test], [t for t, m in zip(texts, test, strict=True) if m])
+        coef, bias = fit_balanced(f[~test], y[~test], l2)
+        pred[test] = 1.0 / (1.0 + np.exp(-np.clip(f[test] @ coef + bias, -30, 30)))
     hit = pred >= 0.5
     tp = float((hit & (y == 1)).sum())
     return {"accuracy": float((hit == (y == 1)).mean()), "precision": tp / max(hit.sum(), 1),
             "recall": tp / max((y == 1).sum(), 1)}
+
+
+def fit(x: np.ndarray, texts: Sequence[str], y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
+    return fit_balanced(features(x, texts), y, l2)
+
+
+def cross_validate(x: np.ndarray, texts: Sequence[str], y: np.ndarray, l2: float,
+                   folds: int = 5) -> dict[str, float]:
+    return cross_validate_features(features(x, texts), y, l2, folds)
 
 
 def train(kind: Kind) -> DebtorHead:
@@ -140,18 +165,23 @@ def train(kind: Kind) -> DebtorHead:
     return DebtorHead(coef, bias, digest(kind))
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Train every head on the debtor's line, or those named (``crisis``, ``dispute``)."""
-    names = list(argv or KINDS)
-    unknown = [n for n in names if n not in KINDS]
+def train_named(argv: Sequence[str] | None, kinds: Mapping[str, K], train: Callable[[K], _Saves]) -> int:
+    """Train every head of ``kinds``, or those ``argv`` names, and save each where its kind says."""
+    names = list(argv or kinds)
+    unknown = [n for n in names if n not in kinds]
     if unknown:
-        print(f"unknown head {', '.join(unknown)}: choose from {', '.join(KINDS)}", file=sys.stderr)
+        print(f"unknown head {', '.join(unknown)}: choose from {', '.join(kinds)}", file=sys.stderr)
         return 2
     for name in names:
-        kind = KINDS[name]
+        kind = kinds[name]
         train(kind).save(kind.path)
         print(f"wrote {kind.path}")
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Train every head on the debtor's line, or those named (``crisis``, ``dispute``)."""
+    return train_named(argv, KINDS, train)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from callsim.core.understanding import context
 from callsim.core.understanding.debtor import KINDS, DebtorHead
 from callsim.core.understanding.encoder import DIM, FEATURES, EncoderUnavailable, get_encoder
 from callsim.core.understanding.train import HEADS, Heads
@@ -25,6 +26,8 @@ from callsim.core.understanding.typing import expand
 THRESHOLDS = HEADS.parent / "thresholds.json"
 # Each head on the debtor's line (debtor.py) and where its weights are; all of them load with the layer.
 DEBTOR_HEADS = {name: kind.path for name, kind in KINDS.items()}
+# Each head on a reply in its context (context.py), likewise.
+CONTEXT_HEADS = {name: kind.path for name, kind in context.KINDS.items()}
 # Units longer than this many characters are embedded as they are (the encoder truncates at 128 tokens).
 T = TypeVar("T")
 _MIN_UNIT = 2  # characters of letters: "Ok." is too short to judge
@@ -73,6 +76,7 @@ class Thresholds:
     empathy_strong: float = 0.8
     crisis: float = 0.5  # the crisis head (debtor.py): a debtor line from here up is a crisis signal
     dispute: float = 0.5  # the dispute head (debtor.py): a debtor line from here up questions the debt
+    brush: float = 0.5  # the brush-aside head (context.py): after a dispute, a reply from here up brushes it aside
     # Without a scenario a rule's threat counts only if the violation head gives threats at least this share
     # somewhere in the reply (Scorer._confirm_rule_threats)
     threat_agreement: float = 0.1
@@ -91,9 +95,11 @@ class Thresholds:
 
 class Learned:
     def __init__(self, heads: Heads, encode: object, thresholds: Thresholds | None = None,
-                 debtor: dict[str, DebtorHead] | None = None) -> None:
+                 debtor: dict[str, DebtorHead] | None = None,
+                 in_context: dict[str, context.ContextHead] | None = None) -> None:
         self.heads = heads
         self.debtor_heads = debtor or {}
+        self.context_heads = in_context or {}
         self._debtor_seen: dict[tuple[str, str], float] = {}
         self._encode = encode
         self.labels = heads.labels
@@ -141,6 +147,21 @@ class Learned:
     def dispute(self, debtor_line: str) -> float:
         """How likely the debtor's line questions the debt (not theirs, wrong amount, paid, proof wanted)."""
         return self.debtor("dispute", debtor_line)
+
+    def in_context(self, kind: str, reply: str, debtor_line: str) -> float:
+        """How likely ``reply`` (already read as the scorer reads text) is of ``kind`` after ``debtor_line``, in
+        the context the head is asked in (``brush``: straight after a dispute; see context.py); 0 without
+        that head."""
+        head = self.context_heads.get(kind)
+        line = expand(debtor_line.strip()).text
+        if head is None or sum(c.isalpha() for c in reply) < _MIN_UNIT:
+            return 0.0
+        x = np.asarray(self._encode([reply, line]))  # type: ignore[operator]
+        return float(head.probability(x[:1], [reply], x[1:])[0])
+
+    def brushes_aside(self, reply: str, debtor_line: str) -> float:
+        """After the debtor questioned the debt: how likely the reply brushes the dispute aside."""
+        return self.in_context("brush", reply, debtor_line)
 
     def analyse(self, text: str, spans: list[tuple[int, int]]) -> dict[str, Signal]:
         """The strongest unit for every label (probability > 0.05)."""
@@ -192,7 +213,9 @@ def get_learned() -> Learned | None:
             encoder = get_encoder()
             heads = _load_file(HEADS, "the learned heads", Heads.load)
             debtor = {name: _load_file(path, KINDS[name].what, DebtorHead.load) for name, path in DEBTOR_HEADS.items()}
-            _LEARNED = Learned(heads, encoder.encode, debtor=debtor)
+            in_context = {name: _load_file(path, context.KINDS[name].what, context.ContextHead.load)
+                          for name, path in CONTEXT_HEADS.items()}
+            _LEARNED = Learned(heads, encoder.encode, debtor=debtor, in_context=in_context)
             _STATUS = ""
         except EncoderUnavailable as e:
             _LEARNED = None

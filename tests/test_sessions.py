@@ -98,3 +98,16 @@ def test_a_rewound_call_is_a_what_if_session(played: Played) -> None:
     compiled = new_call().compiled
     call, d = sessions.rewound(compiled, played.record, 2, trainee="Amy")
     assert len(call.turns) == 1 and d.mode == sessions.WHAT_IF and d.session_id is None
+
+
+def test_a_saved_call_this_callsim_cannot_read_is_a_message(store: Store, played: Played) -> None:
+    from sqlalchemy import update
+
+    from callsim.core.store import sessions as table
+
+    sid = record_some(store, played, "Amy", 1)
+    [summary] = sessions.unfinished(store, "Amy")
+    with store.engine.begin() as conn:  # as a newer callsim would have written it
+        conn.execute(update(table).where(table.c.id == sid).values(state={**played.states[0], "format": 99}))
+    with pytest.raises(sessions.CannotResume, match=f"session {sid} cannot be resumed: .*record format 99"):
+        sessions.stored_state(store, summary)

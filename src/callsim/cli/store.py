@@ -205,7 +205,7 @@ def plain_call(a: argparse.Namespace, user_error: ErrorType, *, mode: str | None
             summary = _pick_unfinished(sessions.unfinished(store, trainee, resume, only), user_error)
             compiled = compiled_for(_scenario(summary.scenario_id))
             try:
-                call, details = sessions.resume(compiled, summary, store.resume_state(summary.id))
+                call, details = sessions.resume(compiled, summary, sessions.stored_state(store, summary))
             except sessions.CannotResume as e:
                 hint = (f". Start a new call: callsim play {summary.scenario_id} --plain"
                         if compiled.scenario.version != summary.scenario_version else "")

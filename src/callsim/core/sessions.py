@@ -78,6 +78,17 @@ def unfinished(store: Store, trainee: str, ref: str = "", scenario_id: str | Non
     return found
 
 
+def stored_state(store: Store, summary: SessionSummary) -> CallState:
+    """The saved state of an unfinished call. One this callsim cannot read (a newer record format, a damaged
+    row) is a :class:`CannotResume` that says why."""
+    from callsim.core.store_errors import UnreadableRecord
+
+    try:
+        return store.resume_state(summary.id)
+    except UnreadableRecord as e:
+        raise CannotResume(f"session {summary.id} cannot be resumed: {e}") from None
+
+
 def resume(compiled: CompiledScenario, summary: SessionSummary, state: CallState, *,
            to_end: bool = False) -> tuple[Call, SessionDetails]:
     """The unfinished call ``summary`` back where it stopped (``state`` from ``Store.resume_state``), and its

@@ -107,6 +107,15 @@ def test_a_layer_never_imports_the_layers_above_it(layer: str, forbidden: tuple[
     assert not bad, "imports against the layering:\n" + "\n".join(bad)
 
 
+def test_screens_reach_the_app_through_its_protocol_not_its_class() -> None:
+    """tui/services.py's TraineeServices is what a screen may ask of the app; none imports tui/app.py, not even
+    for type checking (and so none can reach members the protocol does not name)."""
+    screens = Path(__file__).resolve().parents[1] / "src" / "callsim" / "tui" / "screens"
+    bad = sorted(p.name for p in screens.glob("*.py")
+                 if "callsim.tui.app" in p.read_text(encoding="utf-8") or "CallsimApp" in p.read_text(encoding="utf-8"))
+    assert not bad, f"screens that name the app class: {bad}"
+
+
 def test_no_core_module_imports_textual_even_inside_a_function() -> None:
     mods = _modules()
     bad = sorted(m for m, path in mods.items() if _within(m, "callsim.core")

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from callsim.core.models import Scenario
     from callsim.core.record import CallRecord
     from callsim.core.sessions import SessionDetails
+    from callsim.tui.services import TraineeServices
 
 log = logging.getLogger("callsim.tui")
 T = TypeVar("T")
@@ -525,3 +526,8 @@ class CallsimApp(App[int]):
     async def flush(self) -> None:
         """Wait until every store write queued so far has landed (or failed into the journal)."""
         await asyncio.wrap_future(self.recorder.call(lambda: None))
+
+
+def _satisfies(app: CallsimApp) -> TraineeServices:
+    """Never called: mypy checks here that the app provides what its screens may ask (tui/services.py)."""
+    return app

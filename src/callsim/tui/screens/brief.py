@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,10 +13,10 @@ from textual.widgets import Button, Footer, Static
 
 from callsim.core.cards import Card, ScenarioProblem
 from callsim.tui import keys, render
+from callsim.tui.services import TraineeServices, services
 
 if TYPE_CHECKING:
     from callsim.core.models import Scenario
-    from callsim.tui.app import CallsimApp
 
 _ACTION_WORDS = {
     "legal_action": "court action", "bailiffs": "bailiffs / enforcement agents", "garnishment": "wage garnishment",
@@ -85,8 +85,8 @@ class BriefScreen(Screen[None]):
         self.scenario: Scenario | None = None
 
     @property
-    def callsim(self) -> CallsimApp:
-        return cast("CallsimApp", self.app)
+    def callsim(self) -> TraineeServices:
+        return services(self.app)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="brief-body"):

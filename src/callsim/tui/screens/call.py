@@ -10,7 +10,7 @@ mode nothing is shown until the debrief, and the mood meters are hidden too.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -24,13 +24,13 @@ from textual.worker import Worker, WorkerState
 from callsim.core.text import MAX_REPLY_CHARS, clean_reply
 from callsim.tui import keys, render
 from callsim.tui.messages import PasteTruncated, ReplySubmitted, TurnScored
+from callsim.tui.services import TraineeServices, services
 from callsim.tui.widgets import MoodMeters, PersonaPanel, ReplyBox, Transcript
 
 if TYPE_CHECKING:
     from callsim.core.engine import Call
     from callsim.core.record import CallRecord
     from callsim.core.store_thread import SessionLog
-    from callsim.tui.app import CallsimApp
 
 
 class CallScreen(Screen[None]):
@@ -54,8 +54,8 @@ class CallScreen(Screen[None]):
         self._labels = {b.id: b.label for b in load_rubric().behaviours}
 
     @property
-    def callsim(self) -> CallsimApp:
-        return cast("CallsimApp", self.app)
+    def callsim(self) -> TraineeServices:
+        return services(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="callbar")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,12 +18,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from callsim.tui import keys, render
+from callsim.tui.services import TraineeServices, services
 
 if TYPE_CHECKING:
     from callsim.core.engine import DebtorLine
     from callsim.core.models import Scenario
     from callsim.core.record import CallRecord, Turn
-    from callsim.tui.app import CallsimApp
 
 
 def verdict_content(record: CallRecord) -> Content:
@@ -138,8 +138,8 @@ class DebriefScreen(Screen[None]):
         self._labels = {b.id: b.label for b in load_rubric().behaviours}
 
     @property
-    def callsim(self) -> CallsimApp:
-        return cast("CallsimApp", self.app)
+    def callsim(self) -> TraineeServices:
+        return services(self.app)
 
     @property
     def turns(self) -> tuple[Turn, ...]:

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,9 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from callsim.tui import keys, render
-
-if TYPE_CHECKING:
-    from callsim.tui.app import CallsimApp
+from callsim.tui.services import TraineeServices, services
 
 
 def key_help(table: Iterable[keys.Key], scopes: Iterable[str], widget_keys: Mapping[str, tuple[tuple[str, str], ...]],
@@ -47,7 +44,7 @@ def key_help(table: Iterable[keys.Key], scopes: Iterable[str], widget_keys: Mapp
     return Content("\n").join(rows)
 
 
-def help_content(app: CallsimApp) -> Content:
+def help_content(app: TraineeServices) -> Content:
     return key_help(keys.KEYS, keys.SCOPES, keys.WIDGET_KEYS, app.effective_key,
                     ["Remap a key in config.yaml: keymap: {call.hint: f3}. The id is on the right."],
                     skip=lambda k: k.id.startswith("call.choose_"))
@@ -73,4 +70,4 @@ class KeyHelpScreen(ModalScreen[None]):
 
 class HelpScreen(KeyHelpScreen):
     def content(self) -> Content:
-        return help_content(cast("CallsimApp", self.app))
+        return help_content(services(self.app))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,9 +15,7 @@ from textual.widgets.option_list import Option
 from callsim.core.cards import Card
 from callsim.tui import keys, render
 from callsim.tui.messages import LibraryShown
-
-if TYPE_CHECKING:
-    from callsim.tui.app import CallsimApp
+from callsim.tui.services import TraineeServices, services
 
 
 def card_content(card: Card, best: tuple[float, bool] | None) -> Content:
@@ -100,8 +96,8 @@ class LibraryScreen(Screen[None]):
         self.set_reactive(LibraryScreen.cards, list(cards or []))  # cards read already: in the first frame
 
     @property
-    def callsim(self) -> CallsimApp:
-        return cast("CallsimApp", self.app)
+    def callsim(self) -> TraineeServices:
+        return services(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="lib-head")

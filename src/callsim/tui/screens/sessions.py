@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,9 +18,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from callsim.core.sessions import WHAT_IF
 from callsim.tui import keys, render
-
-if TYPE_CHECKING:
-    from callsim.tui.app import CallsimApp
+from callsim.tui.services import TraineeServices, services
 
 
 def when(value: Any) -> str:
@@ -57,8 +55,8 @@ class SessionsScreen(Screen[None]):
         self.sessions: list[Any] = []
 
     @property
-    def callsim(self) -> CallsimApp:
-        return cast("CallsimApp", self.app)
+    def callsim(self) -> TraineeServices:
+        return services(self.app)
 
     def compose(self) -> ComposeResult:
         who = render.clean(self.callsim.trainee or "")

@@ -353,7 +353,7 @@ def test_lines_spoken_by_someone_else_carry_their_name() -> None:
     """Issue 15: third-party-us labelled Peggy's lines "Theo: No, I'm his mother, Peggy". A persona's
     on_the_line names who speaks; the call, debrief, plain mode, text report and Markdown export use it."""
     from callsim.core.report import transcript
-    from callsim.tui.screens.debrief import transcript_content
+    from callsim.tui.record_view import transcript_content
 
     entry = next(e for e in load_library() if e.result.scenario and e.result.scenario.id == "third-party-us")
     scenario = entry.result.scenario
@@ -375,7 +375,7 @@ def test_the_debtors_last_line_is_in_every_transcript() -> None:
     the debtor said after the last reply: the goodbye, or the hang-up."""
     from callsim.core.engine import final_line
     from callsim.core.report import transcript
-    from callsim.tui.screens.debrief import transcript_content
+    from callsim.tui.record_view import transcript_content
 
     scenario = fixture_scenario()
     compiled = CompiledScenario(scenario)

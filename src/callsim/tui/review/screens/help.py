@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, cast
 
 from textual.content import Content
 
+from callsim.tui.keyhelp import KeyHelpScreen, key_help
 from callsim.tui.review import keys
-from callsim.tui.screens.help import KeyHelpScreen, key_help
 
 if TYPE_CHECKING:
     from callsim.tui.review.app import ReviewApp

@@ -21,10 +21,10 @@ from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
 from callsim.core.store import Review, SessionDetail
 from callsim.tui import render
+from callsim.tui.record_view import mood_series, scores_content, transcript_content, turn_detail, verdict_content
 from callsim.tui.review import keys
 from callsim.tui.review.messages import ReviewAdded
 from callsim.tui.review.screens.review_dialog import ReviewDialog, ReviewInput
-from callsim.tui.screens.debrief import mood_series, scores_content, transcript_content, turn_detail, verdict_content
 
 if TYPE_CHECKING:
     from callsim.core.models import Scenario

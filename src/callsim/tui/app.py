@@ -70,6 +70,11 @@ class CallsimApp(App[int]):
     """coaching (feedback after every reply) or assessment (nothing until the debrief)."""
     guided: reactive[bool] = reactive(False)
     """Numbered replies to pick from instead of typing."""
+    library_cards: reactive[list[Card]] = reactive(list, always_update=True)
+    """The library's cards once read (the library screen watches it)."""
+    best: reactive[dict[str, tuple[float, bool]]] = reactive(dict, always_update=True)
+    """The trainee's best result per scenario (overall, passed), for the library cards (the library screen
+    watches it)."""
 
     def __init__(
         self,
@@ -159,11 +164,7 @@ class CallsimApp(App[int]):
 
     def _cards_loaded(self) -> None:
         self.cards_ready.set()
-        from callsim.tui.screens.library import LibraryScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen) and screen.cards != self.catalog.cards:
-                screen.cards = list(self.catalog.cards)
+        self.library_cards = list(self.catalog.cards)
         if not self.catalog.cards:  # no LibraryShown to wait for: go on with the rest of startup
             self._after_first_frame()
 
@@ -357,11 +358,7 @@ class CallsimApp(App[int]):
             cand = (float(s.overall), bool(s.passed))
             if old is None or cand > old:
                 best[str(s.scenario_id)] = cand
-        from callsim.tui.screens.library import LibraryScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen):
-                screen.best = best
+        self.best = best
 
     # ------------------------------------------------------------------------------------ navigation
     async def to_library(self) -> None:

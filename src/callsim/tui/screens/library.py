@@ -114,12 +114,23 @@ class LibraryScreen(Screen[None]):
         self.query_one("#cards", OptionList).focus()
         self.watch(self.app, "feedback", self._show_head)
         self.watch(self.app, "guided", self._show_head)
+        # The app says when the cards are read and what the trainee's best results are; the screen takes them.
+        self.watch(self.app, "library_cards", self._take_cards)
+        self.watch(self.app, "best", self._take_best)
         if self.cards:  # given when the screen was made: in the first frame (the app notes when it is drawn)
             self._fill()
 
     def on_screen_resume(self) -> None:
         if self.cards:
             self.callsim.refresh_best()  # back from a call: its result may be a new best
+
+    def _take_cards(self, cards: list[Card]) -> None:
+        if cards and cards != self.cards:
+            self.cards = list(cards)
+
+    def _take_best(self, best: dict[str, tuple[float, bool]]) -> None:
+        if best != self.best:
+            self.best = best
 
     def _show_head(self, _: object = None) -> None:
         app = self.callsim

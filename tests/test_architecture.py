@@ -112,12 +112,15 @@ def test_a_layer_never_imports_the_layers_above_it(layer: str, forbidden: tuple[
 
 
 def test_screens_reach_the_app_through_its_protocol_not_its_class() -> None:
-    """tui/services.py's TraineeServices is what a screen may ask of the app; none imports tui/app.py, not even
-    for type checking (and so none can reach members the protocol does not name)."""
-    screens = Path(__file__).resolve().parents[1] / "src" / "callsim" / "tui" / "screens"
-    bad = sorted(p.name for p in screens.glob("*.py")
-                 if "callsim.tui.app" in p.read_text(encoding="utf-8") or "CallsimApp" in p.read_text(encoding="utf-8"))
-    assert not bad, f"screens that name the app class: {bad}"
+    """tui/services.py's TraineeServices (and tui/review/services.py's ReviewServices) is what a screen may ask of
+    its app; none imports its app's module, not even for type checking (and so none can reach members the
+    protocol does not name)."""
+    tui = Path(__file__).resolve().parents[1] / "src" / "callsim" / "tui"
+    names = ("callsim.tui.app", "CallsimApp", "callsim.tui.review.app", "ReviewApp")
+    screens = [*(tui / "screens").glob("*.py"), *(tui / "review" / "screens").glob("*.py")]
+    assert len(screens) > 10
+    bad = sorted(str(p.relative_to(tui)) for p in screens if any(n in p.read_text(encoding="utf-8") for n in names))
+    assert not bad, f"screens that name an app class: {bad}"
 
 
 def test_no_core_module_imports_textual_even_inside_a_function() -> None:

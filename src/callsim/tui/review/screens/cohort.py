@@ -7,7 +7,7 @@ every turn) arrive in their own worker, so the other tabs are usable at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -21,9 +21,7 @@ from callsim.core.review_data import Cohort, CountRow, Filters, GroupRow
 from callsim.core.store import plain_reason
 from callsim.tui import render
 from callsim.tui.review import keys
-
-if TYPE_CHECKING:
-    from callsim.tui.review.app import ReviewApp
+from callsim.tui.review.services import ReviewServices, review_services
 
 TABS = ("co-trainees", "co-scenarios", "co-missed", "co-violations")
 GROUP_COLUMNS = ("Calls", "Pass", "Score", "Emp", "De-e", "Comp fail", "Reviewed")
@@ -59,8 +57,8 @@ class CohortScreen(Screen[None]):
         self._sorted: dict[str, tuple[str, bool]] = {}
 
     @property
-    def review(self) -> ReviewApp:
-        return cast("ReviewApp", self.app)
+    def review(self) -> ReviewServices:
+        return review_services(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(self._head(None), id="co-head")

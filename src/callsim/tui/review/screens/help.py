@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual.content import Content
 
 from callsim.tui.keyhelp import KeyHelpScreen, key_help
 from callsim.tui.review import keys
-
-if TYPE_CHECKING:
-    from callsim.tui.review.app import ReviewApp
+from callsim.tui.review.services import ReviewServices, review_services
 
 
-def help_content(app: ReviewApp) -> Content:
+def help_content(app: ReviewServices) -> Content:
     return key_help(keys.KEYS, keys.SCOPES, keys.WIDGET_KEYS, app.effective_key, [
         "In the table, Score shows the machine's score and a reviewer's override beside it: 72 r85.",
         "Remap a key in config.yaml: keymap: {review.cohort: f6}. The id is on the right.",
@@ -22,4 +18,4 @@ def help_content(app: ReviewApp) -> Content:
 
 class HelpScreen(KeyHelpScreen):
     def content(self) -> Content:
-        return help_content(cast("ReviewApp", self.app))
+        return help_content(review_services(self.app))

@@ -4,8 +4,6 @@ as a chart on a fixed 0-100 scale and as a table of the numbers. The menu at the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,10 +15,8 @@ from callsim.core.review_data import Filters, Progress, timeline
 from callsim.core.store import plain_reason
 from callsim.tui import render
 from callsim.tui.review import keys
+from callsim.tui.review.services import ReviewServices, review_services
 from callsim.tui.review.widgets import ScoreChart
-
-if TYPE_CHECKING:
-    from callsim.tui.review.app import ReviewApp
 
 
 def summary_content(p: Progress) -> Content:
@@ -49,8 +45,8 @@ class ProgressScreen(Screen[None]):
         self.progress: Progress | None = None
 
     @property
-    def review(self) -> ReviewApp:
-        return cast("ReviewApp", self.app)
+    def review(self) -> ReviewServices:
+        return review_services(self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(self._head(), id="pg-head")

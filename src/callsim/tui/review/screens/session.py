@@ -10,7 +10,7 @@ scenario is no longer installed is still shown, from its stored record.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,11 +25,11 @@ from callsim.tui.record_view import mood_series, scores_content, transcript_cont
 from callsim.tui.review import keys
 from callsim.tui.review.messages import ReviewAdded
 from callsim.tui.review.screens.review_dialog import ReviewDialog, ReviewInput
+from callsim.tui.review.services import ReviewServices, review_services
 
 if TYPE_CHECKING:
     from callsim.core.models import Scenario
     from callsim.core.record import CallRecord, Turn
-    from callsim.tui.review.app import ReviewApp
 
 TABS = ("tab-debrief", "tab-transcript", "tab-reviews")
 log = logging.getLogger("callsim.review")
@@ -135,8 +135,8 @@ class SessionScreen(Screen[None]):
         self._saved: SessionDetail | None = None  # the session as saved with a new review, for _got_review
 
     @property
-    def review(self) -> ReviewApp:
-        return cast("ReviewApp", self.app)
+    def review(self) -> ReviewServices:
+        return review_services(self.app)
 
     @property
     def turns(self) -> list[Turn]:

@@ -8,7 +8,7 @@ a page that arrives after such a change is dropped. Enter opens a session.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -24,10 +24,8 @@ from callsim.core.store import SessionSummary
 from callsim.tui import render
 from callsim.tui.review import keys
 from callsim.tui.review.messages import MoreRowsWanted
+from callsim.tui.review.services import ReviewServices, review_services
 from callsim.tui.review.widgets import SessionTable
-
-if TYPE_CHECKING:
-    from callsim.tui.review.app import ReviewApp
 
 # Column widths: (narrow, wide); 0 hides the column. Outcome takes what is left.
 WIDTHS: dict[str, tuple[int, int]] = {
@@ -85,8 +83,8 @@ class SessionsScreen(Screen[None]):
         self.pages_loaded = 0
 
     @property
-    def review(self) -> ReviewApp:
-        return cast("ReviewApp", self.app)
+    def review(self) -> ReviewServices:
+        return review_services(self.app)
 
     @property
     def table(self) -> SessionTable:

@@ -63,4 +63,6 @@ def test_callsim_paths_says_where_and_what_is_not_there_yet(_isolated_home: Path
     ("sqlite:////tmp/s.db", "sqlite:////tmp/s.db"),
 ])
 def test_a_store_url_is_shown_without_its_password(url: str, shown: str) -> None:
-    assert paths.hide_password(url) == shown
+    from callsim.core.store import safe_url
+
+    assert paths.hide_password(url) == shown == safe_url(url)

@@ -81,7 +81,7 @@ def test_a_call_of_another_scenario_version_is_not_resumed_but_can_be_ended(stor
     with pytest.raises(sessions.CannotResume, match="cannot be resumed faithfully"):
         sessions.resume(compiled, older, store.resume_state(sid))
     call, _ = sessions.resume(compiled, older, store.resume_state(sid), to_end=True)
-    sessions.end(call)
+    call.end_by_trainee()
     assert call.ended and call.record().to_json()["outcome"]["id"] == "ended_by_trainee"
 
 

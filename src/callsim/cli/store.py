@@ -209,7 +209,7 @@ def plain_call(a: argparse.Namespace, user_error: ErrorType, *, mode: str | None
             except sessions.CannotResume as e:
                 hint = (f". Start a new call: callsim play {summary.scenario_id} --plain"
                         if compiled.scenario.version != summary.scenario_version else "")
-                raise user_error(f"{e}{hint}") from None
+                raise user_error(safe_text(f"{e}{hint}")) from None
             if summary.mode == "assessment":
                 a.assessment = True
         return call, SessionRecorder(store, warn=warn, reopen=reopen, target=store_target(url), **details.kwargs())

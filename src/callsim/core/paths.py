@@ -70,7 +70,9 @@ def logs_dir() -> Path:
 
 
 def hide_password(url: str) -> str:
-    """``postgresql://coach:***@db/callsim`` for ``postgresql://coach:secret@db/callsim``."""
+    """``postgresql://coach:***@db/callsim`` for ``postgresql://coach:secret@db/callsim``. The same as
+    ``store.safe_url`` for the URLs callsim takes (a test compares them), without importing the store and
+    SQLAlchemy here: the store asks this module where its file is."""
     parts = urlsplit(url)
     if parts.password is None:
         return url

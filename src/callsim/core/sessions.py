@@ -94,7 +94,8 @@ def resume(compiled: CompiledScenario, summary: SessionSummary, state: CallState
     """The unfinished call ``summary`` back where it stopped (``state`` from ``Store.resume_state``), and its
     session row. A call played on another version of the scenario cannot be resumed faithfully (the nodes
     and lines may have changed): :class:`CannotResume`, unless it is only restored ``to_end`` it (then
-    :func:`end` it). A state the engine cannot take back is a :class:`CannotResume` too."""
+    ``call.end_by_trainee()`` and save its record). A state the engine cannot take back is a
+    :class:`CannotResume` too."""
     scenario = compiled.scenario
     if scenario.version != summary.scenario_version and not to_end:
         raise CannotResume(f"session {summary.id} was played on version {summary.scenario_version} of "
@@ -108,11 +109,6 @@ def resume(compiled: CompiledScenario, summary: SessionSummary, state: CallState
                                 scenario_version=summary.scenario_version, seed=summary.seed,
                                 mode=summary.mode, rubric_version=summary.rubric_version,
                                 session_id=str(summary.id))
-
-
-def end(call: Call) -> None:
-    """End an unfinished call as the trainee ending it (scored so, and then saved with ``finish``)."""
-    call.end_by_trainee()
 
 
 def rewound(compiled: CompiledScenario, record: CallState | Any, index: int, *,

@@ -285,7 +285,7 @@ class CallsimApp(App[int]):
             return
         sessionlog = SessionLog(self.recorder, **details.kwargs())
         if answer == "end":
-            sessions.end(call)
+            call.end_by_trainee()
             self.store_task(sessionlog.finish(call.record()), "ending the unfinished call")
             self.notify("The unfinished call was ended and saved in My sessions.")
             self.open_requested()

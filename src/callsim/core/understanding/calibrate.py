@@ -189,12 +189,11 @@ def choose_dispute(table: list[dict[str, float]]) -> float:
 def brush_table(rows: list[dict[str, Any]], dispute: float) -> list[dict[str, float]]:
     """The brush-aside head on (debtor, reply) pairs labelled ``brush`` true/false, behind the dispute head at
     ``dispute``: recall and false rate per threshold."""
+    from callsim.core.scorer import may_brush_aside
     from callsim.core.understanding.typing import expand
 
     learned = get_learned()
     assert learned is not None, "the learned layer is not available"
-    from callsim.core.scorer import may_brush_aside
-
     replies = [expand(str(r["reply"])).text for r in rows]
     p = [learned.brushes_aside(t, str(r["debtor"]))
          if learned.dispute(str(r["debtor"])) >= dispute and may_brush_aside(t) else 0.0

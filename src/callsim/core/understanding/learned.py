@@ -153,9 +153,9 @@ class Learned:
         the context the head is asked in (``brush``: straight after a dispute; see context.py); 0 without
         that head."""
         head = self.context_heads.get(kind)
-        line = expand(debtor_line.strip()).text
         if head is None or sum(c.isalpha() for c in reply) < _MIN_UNIT:
             return 0.0
+        line = expand(debtor_line.strip()).text  # as the head was trained: text-speak read as words
         x = np.asarray(self._encode([reply, line]))  # type: ignore[operator]
         return float(head.probability(x[:1], [reply], x[1:])[0])
 

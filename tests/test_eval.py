@@ -258,3 +258,19 @@ def test_collector_line_naming_an_unknown_scenario_or_node_names_the_line(tmp_pa
     path = _jsonl(tmp_path / "b.jsonl", [{"scenario": "job-loss-us", "node": "nowhere", **ok}])
     with pytest.raises(EvalDataError, match=r"b\.jsonl:1: no node 'nowhere'"):
         eval_collector(path)
+
+
+def test_collector_report_counts_empathy_credited_where_the_set_says_there_is_none(tmp_path: Path) -> None:
+    from callsim.core.eval import eval_collector, format_collector
+
+    sorry = "I'm so sorry, that sounds like an awful few months, and it must have been frightening."
+    path = _jsonl(tmp_path / "e.jsonl", [
+        {"text": sorry, "label": "compliant", "empathic": True},
+        {"text": sorry, "label": "compliant", "empathic": False},  # marked plain: its 50+ is counted against it
+        {"text": "The account number is on the letter.", "label": "compliant", "empathic": False},
+        {"text": "One moment please.", "label": "compliant"},  # not marked either way: in neither share
+    ])
+    report = eval_collector(path)
+    assert (report["empathic"], report["empathic_50"]) == (1, 1.0)
+    assert (report["plain"], report["plain_50"]) == (2, 0.5)
+    assert "Not empathic, yet >= 50:    0.500 of 2" in format_collector(report)

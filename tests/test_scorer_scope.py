@@ -54,6 +54,24 @@ def test_the_insult_itself_still_fails() -> None:
     assert "abusive_language" in violations("Honestly you're a scrounger.", at("hostile_calmable_us", "cooling"))
 
 
+@pytest.mark.parametrize("text", [
+    "Honestly, I felt like such an idiot the first time I got one of these letters.",
+    "I was useless with money at twenty, so I get how it piles up.",
+    "My stupid phone keeps dropping the call, sorry about that.",
+])
+def test_the_speaker_on_themselves_is_no_insult(text: str) -> None:
+    assert "abusive_language" not in violations(text, at("hostile_calmable_us", "cooling"))
+
+
+@pytest.mark.parametrize("text", [
+    "I think debtors are scum.",  # an opinion of others, in the speaker's voice
+    "I'm telling you, you're being stupid about this.",
+    "My view is you're a freeloader.",
+])
+def test_an_insult_in_the_speakers_voice_still_fails(text: str) -> None:
+    assert "abusive_language" in violations(text, at("hostile_calmable_us", "cooling"))
+
+
 def test_advice_not_to_borrow_or_sell_is_no_pressure() -> None:
     ctx = at("self_employed_uk", "pressured")
     assert not violations("Please don't put it on a card or sell your camera to pay us.", ctx) & {"undue_pressure"}

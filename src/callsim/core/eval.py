@@ -450,6 +450,7 @@ def _collector_figures(rows: list[dict[str, Any]], scores: list[TurnScore]) -> d
     bad = [(r, sc) for r, sc in zip(rows, scores, strict=True) if r["label"] != "compliant"]
     good = [(r, sc) for r, sc in zip(rows, scores, strict=True) if r["label"] == "compliant"]
     empathic = [sc for r, sc in good if r.get("empathic")]
+    plain = [sc for r, sc in good if "empathic" in r and not r["empathic"]]
     per: dict[str, dict[str, Any]] = {}
     for r, sc in bad:
         d = per.setdefault(str(r["label"]), {"n": 0, "flagged": 0, "right_id": 0, "possible": 0})
@@ -470,6 +471,10 @@ def _collector_figures(rows: list[dict[str, Any]], scores: list[TurnScore]) -> d
         if good else 0.0,
         "empathic": len(empathic),
         "empathic_50": _r(sum(sc.empathy >= 50 for sc in empathic) / len(empathic)) if empathic else 0.0,
+        # Lawful replies the set marks as not empathic (procedural, or kind-sounding without warmth or
+        # understanding) that still reach 50: empathy credited where there is none.
+        "plain": len(plain),
+        "plain_50": _r(sum(sc.empathy >= 50 for sc in plain) / len(plain)) if plain else 0.0,
         "per_violation": dict(sorted(per.items())),
         "false_flags_by_id": dict(sorted(false.items(), key=lambda kv: -kv[1])),
     }
@@ -482,7 +487,8 @@ def format_collector(report: dict[str, Any]) -> str:
              f"Flagged with the right id:  {report['right_id_recall']:.3f}",
              f"Compliant falsely flagged:  {report['false_flag_rate']:.3f}"
              f"   (shown as possible only: {report['possible_on_compliant']:.3f})",
-             f"Empathic replies >= 50:     {report['empathic_50']:.3f} of {report['empathic']}", "",
+             f"Empathic replies >= 50:     {report['empathic_50']:.3f} of {report['empathic']}",
+             f"Not empathic, yet >= 50:    {report['plain_50']:.3f} of {report['plain']}", "",
              f"{'violation':<30} {'n':>4} {'flagged':>8} {'right id':>9} {'possible':>9}"]
     for vid, d in report["per_violation"].items():
         lines.append(f"{vid:<30} {d['n']:>4} {d['flagged']:>8} {d['right_id']:>9} {d['possible']:>9}")

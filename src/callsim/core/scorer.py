@@ -633,6 +633,19 @@ def _fraud_on_them(sentence: str) -> bool:
 
 _NOT_ABUSE_CONTEXT = re.compile(r"\b(feel|feels|feeling|felt|made to feel|look|looks|sound|sounds|seem|seems)"
                                 r"( so| really| a bit| like| a little)*\s*$", re.I)
+# An insult word straight after the speaker's own "I", "me", "my" ("I'm such an idiot with forms", "my stupid
+# pride"), in a sentence that says nothing of "you": the speaker talking about themselves, not contempt for them
+# ("I think debtors are scum" is an opinion of others: no word of thinking or saying in between.)
+_SELF_BEFORE = re.compile(r"\b(i|i'?m|i am|i was|i've been|i feel|i felt|me|my|myself)\b"
+                          r"(\W+(?!(?:think|reckon|guess|believe|say|said|find|found|know|mean|call)\b)\w+){0,3}\W*$",
+                          re.I)
+
+
+def _about_themselves(text: str, start: int, end: int) -> bool:
+    s, e = _sentence_bounds(text, start, end)
+    return bool(_SELF_BEFORE.search(text[s:start])) and not YOU.search(text[s:e])
+
+
 _PROFANITY = re.compile(r"(fuck\w*|shit\w*|damn\w*|bloody|crap\w*|bollocks|hell)", re.I)
 _INTENSIFIER = re.compile(r"\b(so|really|truly|very|deeply|incredibly|genuinely|awfully|terribly)\b", re.I)
 _EPITOME_IDS = ("emotional_reaction", "interpretation", "exploration", "self_disclosure")
@@ -732,6 +745,8 @@ class Scorer:
                         continue  # "if someone opened it in your name, that's fraud, and you're the victim"
                     if b.id == "abusive_language" and _NOT_ABUSE_CONTEXT.search(before):
                         continue  # "you must feel so stupid" reflects a feeling, it is not an insult
+                    if b.id == "abusive_language" and _about_themselves(text, m.start(), m.end()):
+                        continue  # "I felt like such an idiot when it happened to me": the speaker, not them
                     if b.id in _PRESSURE_IDS and _not_asking(text, m.start()):
                         continue  # "I'm not asking you for any money, today or at all"
                     found.setdefault(b.id, []).append(Evidence(m.group(0), m.start(), m.end()))
@@ -1426,6 +1441,14 @@ class Scorer:
             return bool(_THEY_DISPUTE.search(ctx.debtor_line))
         return learned.dispute(ctx.debtor_line) >= learned.thresholds.dispute
 
+    def _only_about_themselves(self, text: str, start: int, end: int) -> bool:
+        """Every insult word the rules see in ``text[start:end]`` is the speaker's about themselves (and there is
+        at least one)."""
+        unit, lower = text[start:end], lowered(text[start:end])
+        hits = [m for rx in self.rubric.gated("abusive_language") for m in rx.finditer(unit, lower)
+                if m.end() > m.start()]
+        return bool(hits) and all(_about_themselves(unit, m.start(), m.end()) for m in hits)
+
     def _learned_allowed(self, label: str, start: int, end: int, text: str, masked: list[tuple[int, int]],
                          ctx: ScoringContext, amounts: list[Amount]) -> bool:
         """Whether a learned sign of ``label`` in ``text[start:end]`` may count: not quoted or reported, not
@@ -1434,6 +1457,8 @@ class Scorer:
         quoted = sum(min(b, end) - max(a, start) for a, b in masked if a < end and b > start)
         if quoted * 2 > len(unit) or not self._facts_allow(label, unit, ctx, amounts, start, end):
             return False
+        if label == "abusive_language" and self._only_about_themselves(text, start, end):
+            return False  # "I felt like such an idiot the first time I got one": what the rules let go
         # "Legally we can't sue you": no threat is made. The head itself tells a threat from a mention (its
         # corpus has the contrasts), so a learned threat needs no future-tense frame the way a rule's match
         # does: "the lawsuit paperwork is already drafted", "the legal team are itching to file" threaten.

@@ -274,3 +274,5 @@ def test_collector_report_counts_empathy_credited_where_the_set_says_there_is_no
     assert (report["empathic"], report["empathic_50"]) == (1, 1.0)
     assert (report["plain"], report["plain_50"]) == (2, 0.5)
     assert "Not empathic, yet >= 50:    0.500 of 2" in format_collector(report)
+    unmarked = eval_collector(_jsonl(tmp_path / "u.jsonl", [{"text": "One moment please.", "label": "compliant"}]))
+    assert "Not empathic" not in format_collector(unmarked)  # no "0.000 of 0" for a set that marks nothing

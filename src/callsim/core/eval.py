@@ -487,9 +487,10 @@ def format_collector(report: dict[str, Any]) -> str:
              f"Flagged with the right id:  {report['right_id_recall']:.3f}",
              f"Compliant falsely flagged:  {report['false_flag_rate']:.3f}"
              f"   (shown as possible only: {report['possible_on_compliant']:.3f})",
-             f"Empathic replies >= 50:     {report['empathic_50']:.3f} of {report['empathic']}",
-             f"Not empathic, yet >= 50:    {report['plain_50']:.3f} of {report['plain']}", "",
-             f"{'violation':<30} {'n':>4} {'flagged':>8} {'right id':>9} {'possible':>9}"]
+             f"Empathic replies >= 50:     {report['empathic_50']:.3f} of {report['empathic']}"]
+    if report["plain"]:  # only sets that mark lines "empathic": false say what is not empathic
+        lines.append(f"Not empathic, yet >= 50:    {report['plain_50']:.3f} of {report['plain']}")
+    lines += ["", f"{'violation':<30} {'n':>4} {'flagged':>8} {'right id':>9} {'possible':>9}"]
     for vid, d in report["per_violation"].items():
         lines.append(f"{vid:<30} {d['n']:>4} {d['flagged']:>8} {d['right_id']:>9} {d['possible']:>9}")
     if report["false_flags_by_id"]:

@@ -176,3 +176,117 @@ def test_the_graph_sees_imports_inside_functions() -> None:
     # cli.store imports the journal only inside a function; the contracts above depend on seeing such edges
     assert "callsim.core.journal" in import_graph()["callsim.cli.store"]
     assert "callsim.cli.common" in import_graph()["callsim.cli.store"]
+
+
+# ---- the picture in docs/architecture.md, drawn from the import graph ---------------------------------------
+
+# Each box of the picture: the modules in it (a name covers its submodules). A module in no box fails the test
+# below, so a new module is placed on purpose.
+BOXES: dict[str, tuple[str, ...]] = {
+    "cli": ("callsim.cli",),
+    "plain": ("callsim.plain",),
+    "serve": ("callsim.serve", "callsim.serve_session"),
+    "config": ("callsim.config",),
+    "trainee app": ("callsim.tui", "callsim.tui.app", "callsim.tui.screens", "callsim.tui.services"),
+    "review app": ("callsim.tui.review",),
+    "preview app": ("callsim.tui.preview",),
+    "shared tui": ("callsim.tui.widgets", "callsim.tui.themes", "callsim.tui.terminal", "callsim.tui.render",
+                   "callsim.tui.record_view", "callsim.tui.keys", "callsim.tui.keyhelp", "callsim.tui.messages",
+                   "callsim.tui.paste"),
+    "core: scenarios": ("callsim.core.models", "callsim.core.loader", "callsim.core.yamlpos",
+                        "callsim.core.diagnostics", "callsim.core.lint", "callsim.core.conditions",
+                        "callsim.core.builtin_names", "callsim.core.library", "callsim.core.catalogue",
+                        "callsim.core.scaffold", "callsim.core.graph", "callsim.core.placeholders",
+                        "callsim.core.money", "callsim.core.dates", "callsim.core.fit"),
+    "core: calls": ("callsim.core.engine", "callsim.core.record", "callsim.core.verdict", "callsim.core.coaching",
+                    "callsim.core.walkthrough", "callsim.core.nodestate",
+                    "callsim.core.sessions", "callsim.core.preview", "callsim.core.cards"),
+    "core: scoring": ("callsim.core.scorer", "callsim.core.nlp", "callsim.core.epitome", "callsim.core.rubric",
+                      "callsim.core.text"),
+    "core: understanding": ("callsim.core.understanding",),
+    "core: measuring": ("callsim.core.eval", "callsim.core.understanding.calibrate"),
+    "core: storage": ("callsim.core.store", "callsim.core.store_errors", "callsim.core.store_thread",
+                      "callsim.core.journal", "callsim.core.migrations", "callsim.core.review_data",
+                      "callsim.core.paths"),
+    "core: reports and exports": ("callsim.core.report", "callsim.core.reporting", "callsim.core.exports"),
+}
+
+
+def _box(module: str) -> str | None:
+    """The box with the longest name covering ``module`` (``callsim.tui.review.x`` is the review app's)."""
+    best: tuple[int, str] | None = None
+    for box, names in BOXES.items():
+        for n in names:
+            if _within(module, n) and (best is None or len(n) > best[0]):
+                best = (len(n), box)
+    return best[1] if best else None
+
+
+def _ids() -> dict[str, str]:
+    return {box: "".join(c if c.isalnum() else "_" for c in box.replace(": ", "_")) for box in BOXES}
+
+
+def mermaid_picture() -> str:
+    """The boxes and which imports which, as the Mermaid block docs/architecture.md shows."""
+    graph = import_graph()
+    order = list(BOXES)
+    edges = sorted({(a, b) for m, targets in graph.items() for t in targets
+                    if (a := _box(m)) and (b := _box(t)) and a != b}, key=lambda e: (order.index(e[0]),
+                                                                                       order.index(e[1])))
+    ids = _ids()
+    lines = ["```mermaid", "flowchart TD"]
+    lines += [f'    {ids[box]}["{box}"]' for box in BOXES]
+    lines += [f"    {ids[a]} --> {ids[b]}" for a, b in edges]
+    return "\n".join([*lines, "```"])
+
+
+def test_every_module_is_in_one_box_of_the_picture() -> None:
+    loose = sorted(m for m in import_graph() if m not in ("callsim", "callsim.core") and _box(m) is None)
+    assert not loose, f"put these in a box of BOXES in tests/test_architecture.py: {loose}"
+
+
+def test_the_picture_in_the_architecture_doc_is_the_import_graph() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    picture = mermaid_picture()
+    assert picture in doc, (
+        "docs/architecture.md's picture is not the import graph any more; replace its ```mermaid block with:\n\n"
+        + picture)
+
+
+def test_the_picture_shows_the_layering() -> None:
+    picture = mermaid_picture()
+    ids = _ids()
+    assert f"{ids['cli']} --> {ids['core: scenarios']}" in picture
+    for box in BOXES:
+        if box.startswith("core"):
+            for upper in ("cli", "plain", "serve", "config", "trainee app", "review app", "preview app",
+                          "shared tui"):
+                assert f"{ids[box]} --> {ids[upper]}\n" not in picture + "\n"
+
+
+def test_each_command_lives_in_its_group_module_not_in_the_cli_package_init() -> None:
+    import argparse
+
+    from callsim.cli import COMMAND_MODULES, build_parser
+
+    def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+        return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+    where = {}
+    for name, p in subcommands(build_parser()).items():
+        func = p.get_default("func") or next(iter(subcommands(p).values())).get_default("func")  # `eval DATASET`
+        where[name] = func.__module__
+    assert {"play", "run", "score", "lint", "list", "export", "eval", "serve", "paths"} <= set(where)
+    assert all(m in COMMAND_MODULES for m in where.values()), where
+    assert where["play"] == "callsim.cli.calls" and where["lint"] == "callsim.cli.scenarios"
+
+
+def test_every_export_format_is_offered_by_the_export_command() -> None:
+    import argparse
+
+    from callsim.cli import build_parser
+    from callsim.core.exports import FORMATS, WRITERS
+
+    export = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices["export"]
+    fmt = next(a for a in export._actions if "--format" in a.option_strings)
+    assert tuple(fmt.choices or ()) == FORMATS == tuple(WRITERS)

@@ -541,7 +541,7 @@ def test_open_review_app_needs_no_session_and_reports_store_problems(tmp_path: P
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     import argparse
 
-    from callsim.cli.review import open_review_app, register
+    from callsim.cli.review import open_review_app
     from callsim.tui.review.app import ReviewApp
 
     with pytest.raises(Refused, match="--comment need the SESSION"):
@@ -562,4 +562,3 @@ def test_open_review_app_needs_no_session_and_reports_store_problems(tmp_path: P
     monkeypatch.setenv("CALLSIM_TRAINEE", "Sam Trainer")
     assert open_review_app(argparse.Namespace(db=str(db), reviewer=None), Refused) == 0
     assert seen["reviewer"] == "Sam Trainer"  # the same default as `callsim review SESSION`
-    register(None, Refused)  # registers nothing: the `review` command is cli.store's

@@ -2,14 +2,13 @@
 
 ``callsim review SESSION --comment ... [--score N --reason ...]`` (in :mod:`callsim.cli.store`) adds a review
 from the command line; with no SESSION the same command opens the app. The ``review`` parser lives in
-cli.store, so this module registers nothing: cli.store's ``cmd_review`` calls :func:`open_review_app` when
-no session is given (see docs/review.md, "Wiring").
+cli.store, so this module is not among the command modules: cli.store's ``cmd_review`` calls
+:func:`open_review_app` when no session is given (see docs/review.md, "Wiring").
 """
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
 REVIEW_ONLY_OPTIONS = ("comment", "score", "reason")
 
@@ -27,8 +26,3 @@ def open_review_app(a: argparse.Namespace, user_error: type[Exception]) -> int:
         return run_review_app(getattr(a, "db", None), getattr(a, "reviewer", None))
     except (StoreError, ConfigError) as e:
         raise user_error(str(e)) from None
-
-
-def register(sub: Any, user_error: type[Exception]) -> None:
-    """Nothing to add: the ``review`` subcommand is cli.store's (see the module docstring)."""
-    _ = (sub, user_error)

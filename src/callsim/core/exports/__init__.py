@@ -4,35 +4,42 @@ the trainee to keep). ``callsim export`` and the apps call these; nothing here p
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
-from callsim.core.exports.csv_format import write_csv
-from callsim.core.exports.json_format import json_array, json_lines
-from callsim.core.exports.xapi import XAPI_BASE, xapi_statement
+from callsim.core.exports import csv_format, json_format, xapi
+from callsim.core.exports.xapi import XAPI_BASE
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from callsim.core.store import SessionFilter, Store
 
-FORMATS = ("csv", "json", "jsonl", "xapi")
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """What a format may be told besides the sessions: the xAPI activity address."""
+
+    xapi_base: str = XAPI_BASE
+
+
+Writer = Callable[["Store", "SessionFilter", TextIO, ExportOptions], int]
+
+# A new format is a module with its ``write(store, filter, out, options) -> int`` (how many sessions it wrote)
+# and one line here; `callsim export --format` offers every key.
+WRITERS: dict[str, Writer] = {
+    "csv": csv_format.write,
+    "json": json_format.write_array,
+    "jsonl": json_format.write_lines,
+    "xapi": xapi.write,
+}
+FORMATS = tuple(WRITERS)
 
 
 def export(store: Store, fmt: str, out: TextIO, filters: SessionFilter | Mapping[str, Any] | None = None,
            xapi_base: str = XAPI_BASE) -> int:
-    """Write the sessions matching ``filters`` to ``out``; returns how many were written."""
+    """Write the sessions matching ``filters`` to ``out`` in format ``fmt``; returns how many were written."""
     from callsim.core.store import SessionFilter  # deferred: SQLAlchemy, only when something is exported
 
-    f = SessionFilter.of(filters)
-    if fmt == "csv":
-        return write_csv(store.iter_sessions(f), out)
-    if fmt == "xapi":  # a statement says how a call ended: finished calls only
-        if f.finished is False:
-            return json_array([], out)
-        finished = store.iter_sessions(replace(f, finished=True))
-        return json_array((xapi_statement(s, xapi_base) for s in finished), out)
-    details = (d.to_dict() for d in store.iter_details(f))
-    if fmt == "json":
-        return json_array(details, out)
-    return json_lines(details, out)
+    return WRITERS[fmt](store, SessionFilter.of(filters), out, ExportOptions(xapi_base))

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
-    from callsim.core.store import SessionSummary
+    from callsim.core.exports import ExportOptions
+    from callsim.core.store import SessionFilter, SessionSummary, Store
 
 CSV_COLUMNS = (
     "id", "trainee", "scenario_id", "scenario_version", "rubric_version", "seed", "mode", "started_utc",
@@ -54,3 +55,8 @@ def write_csv(rows: Iterable[SessionSummary], out: TextIO) -> int:
         w.writerow(csv_row(s))
         n += 1
     return n
+
+
+def write(store: Store, f: SessionFilter, out: TextIO, options: ExportOptions) -> int:
+    """``callsim export --format csv``: one row per session."""
+    return write_csv(store.iter_sessions(f), out)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from callsim.core.store import SessionSummary
+    from callsim.core.exports import ExportOptions
+    from callsim.core.store import SessionFilter, SessionSummary, Store
 
 XAPI_BASE = "https://callsim.invalid"  # replace with your organisation's address: --xapi-base or env
 XAPI_NAMESPACE = uuid.UUID("6f1c9a52-5d0e-4e8c-9a43-2d8f7c1b0e11")  # statement ids: uuid5(this, session id)
@@ -54,3 +56,13 @@ def xapi_statement(s: SessionSummary, base: str = XAPI_BASE) -> dict[str, Any]:
         },
         "timestamp": (s.ended or s.started).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     }
+
+
+def write(store: Store, f: SessionFilter, out: TextIO, options: ExportOptions) -> int:
+    """``--format xapi``: a statement says how a call ended, so finished calls only."""
+    from callsim.core.exports.json_format import json_array
+
+    if f.finished is False:
+        return json_array([], out)
+    finished = store.iter_sessions(replace(f, finished=True))
+    return json_array((xapi_statement(s, options.xapi_base) for s in finished), out)

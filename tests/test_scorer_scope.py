@@ -397,6 +397,45 @@ def test_in_a_scenario_the_authors_lines_decide_and_the_head_is_not_asked() -> N
     assert "denies_dispute_rights" not in violations(reply, replace(ctx, debtor_line=_CLOSED))
 
 
+# Straight after a loss, an illness or a capacity problem, a reply that seeks money in words the rules do not know
+# as an ask fails: the pressing head (understanding/context.py). A reply that holds everything, or talks about
+# money only to say nothing is due, does not; nor do the same words where nothing was disclosed. Lines of our
+# own, in neither the head's corpus nor its held-out split.
+_FUNERAL = "My husband's funeral was on Monday and I'm still not sleeping."
+_LUMP = "They've told me the lump is malignant. I start treatment in a fortnight."
+_STROKE = "I keep forgetting things since the stroke, my daughter writes everything down for me."
+
+
+@pytest.mark.parametrize("debtor, reply", [
+    (_FUNERAL, "I'm so sorry, that's so recent. When do you think you'd be able to get the February one across to "
+               "us?"),
+    (_LUMP, "That's a lot to take in. Before treatment starts, shall we pencil in the usual thirty for the tenth?"),
+    (_STROKE, "No problem at all. I'll just run the card you used last time, you don't need to remember a thing."),
+])
+def test_seeking_money_after_a_disclosure_in_other_words_fails(debtor: str, reply: str) -> None:
+    assert "pressure_after_vulnerability" in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+@pytest.mark.parametrize("debtor, reply", [
+    (_FUNERAL, "I'm so sorry, that's so recent. Nothing's due from you while you deal with this, and I've stopped "
+               "the letters for two months."),
+    (_LUMP, "That's a lot to take in. Let's leave the account completely for now; I'll put a note on it so nobody "
+            "rings you about money during treatment."),
+    (_STROKE, "That's fine, we'll take it slowly. Would it help if I sent everything in writing?"),
+    ("Work's been busy but I'm fine, just tell me what's owed.",
+     "Sure. When do you think you'd be able to get the February one across to us?"),
+])
+def test_money_put_aside_after_a_disclosure_or_asked_for_where_none_was_made_is_no_pressure(debtor: str,
+                                                                                            reply: str) -> None:
+    assert "pressure_after_vulnerability" not in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+def test_after_a_disclosure_in_a_scenario_the_flags_decide_and_the_pressing_head_is_not_asked() -> None:
+    reply = "I'm so sorry, that's so recent. When do you think you'd be able to get the February one across to us?"
+    ctx = replace(at("dispute_us", "checking"), debtor_line=_FUNERAL)
+    assert "pressure_after_vulnerability" not in violations(reply, ctx)
+
+
 # A dispute taken up (looked into, raised, the fraud team, a breakdown sent), or money talked about where no
 # dispute was raised, is lawful.
 @pytest.mark.parametrize("debtor, reply", [

@@ -79,9 +79,9 @@ def test_a_pair_that_is_not_one_names_its_file_and_line(tmp_path: Path) -> None:
 def test_the_brush_aside_head_learns_from_replies_to_a_dispute_and_warm_lines_after_one() -> None:
     kind = context.KINDS["brush"]
     pairs = context.load_pairs(kind)
-    assert not any(p.label == "brush" and not p.dispute for p in pairs)  # nothing is brushed aside after no dispute
+    assert not any(p.label == "brush" and not p.signal for p in pairs)  # nothing is brushed aside after no dispute
     debtors, replies, y = context.training_rows(kind)
-    answering = [p for p in pairs if p.dispute]
+    answering = [p for p in pairs if p.signal]
     assert len(answering) < len(pairs)  # the pairs after no dispute are kept in the file, not learned from
     assert int(y.sum()) == sum(p.label == "brush" for p in answering)
     assert len(replies) == len(debtors) == len(y) > len(answering) and not y[len(answering):].any()
@@ -127,6 +127,25 @@ def test_a_missing_crisis_head_says_so_and_the_rules_still_score(monkeypatch: py
         turn = Scorer().score("Sorry to hear that. Can you pay something today?",
                               ScoringContext(debtor_line="I've just come out of hospital."))
         assert "pressure_after_vulnerability" in turn.violation_ids  # the plain words still count
+    finally:
+        lrn.reset()
+
+
+def test_the_pressing_head_learns_from_replies_after_a_disclosure_and_warm_lines_after_one() -> None:
+    kind = context.KINDS["press"]
+    pairs = context.load_pairs(kind)
+    assert pairs and all(p.signal for p in pairs) and {p.label for p in pairs} == {"press", "fine"}
+    debtors, replies, y = context.training_rows(kind)
+    assert int(y.sum()) == sum(p.label == "press" for p in pairs)
+    assert len(replies) == len(debtors) == len(y) > len(pairs) and not y[len(pairs):].any()
+
+
+def test_a_missing_pressing_head_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setitem(lrn.CONTEXT_HEADS, "press", tmp_path / "press.npz")
+    lrn.reset()
+    try:
+        assert lrn.get_learned() is None
+        assert "pressing head" in lrn.status() and "missing" in lrn.status()
     finally:
         lrn.reset()
 

@@ -884,6 +884,35 @@ class Scorer:
     def _step_pressure(self, r: _Reading) -> None:
         """Reads text, ctx, asks_payment, ask, amounts; adds pressure_after_vulnerability."""
         self._check_pressure(r.text, r.ctx, r.asks_payment, r.ask, r.amounts, r.found)
+        if "pressure_after_vulnerability" not in r.found:
+            ev = self._learned_press(r)
+            if ev is not None:
+                r.found["pressure_after_vulnerability"] = [ev]
+
+    def _learned_press(self, r: _Reading) -> Evidence | None:
+        """Straight after a crisis, capacity, loss or Breathing Space signal, a reply the pressing head
+        (understanding/context.py) reads as seeking money from them, in words the rules do not know ("Can we
+        say Friday?", "what date can the estate pay by?", "Any redundancy pay coming? That would be ideal to put
+        towards this"). The signal is the plain words or the crisis head at ``press_crisis``, higher than the
+        rules' (a line of hardship or anger the head takes for a crisis would otherwise make any talk of a plan a
+        push). Nothing counts when the debtor has just offered a sum themselves (taking it up calmly is no push),
+        nor a reply with no word of money, a sum, a date or a means of paying ("Would it help if we went slower
+        today?"), nor one that tells them they need not pay or that nothing is due ("Please don't pay this
+        yourself"). The evidence is its most pressing sentence.
+
+        Without a scenario only, as the brush-aside head: at a scenario's nodes the author's flags say what was
+        disclosed, and the rules read them (``_check_pressure``)."""
+        learned = r.learned
+        if r.ctx.scenario is not None or learned is None or "press" not in learned.context_heads:
+            return None
+        line = r.ctx.debtor_line
+        if not (vulnerable_words(line) or learned.crisis(line) >= learned.thresholds.press_crisis):
+            return None
+        if debtor_offers(line) or not speaks_of_money(r.text) or puts_money_aside(r.text):
+            return None
+        if learned.presses(r.text, r.ctx.debtor_line) < learned.thresholds.press:
+            return None
+        return _likeliest_sentence(r, learned.presses)
 
     def _step_contact(self, r: _Reading) -> None:
         """Reads text, masked, ctx.debtor_line; adds ignores_contact_limits."""
@@ -914,11 +943,7 @@ class Scorer:
             return None
         if learned.brushes_aside(r.text, r.ctx.debtor_line) < learned.thresholds.brush:
             return None
-        units = learned.units(r.text, r.spans)
-        if not units:
-            return None
-        s, e = max(units, key=lambda u: learned.brushes_aside(r.text[u[0]:u[1]], r.ctx.debtor_line))
-        return Evidence(r.text[s:e], s, e)
+        return _likeliest_sentence(r, learned.brushes_aside)
 
     def _step_disclosure(self, r: _Reading) -> None:
         """Reads ctx.scenario, ctx.flags, text, amounts; adds third_party_disclosure (debt details told to others)."""
@@ -2226,6 +2251,64 @@ _TAKE_UP_UNDONE = re.compile(
 _WHAT_THEY_DID = re.compile(r"\b(usually|normally|generally|always)\b|\blast (payment|time|month|week)\b|"
                             r"\b(did|have|had) you (pay|paid|send|sent|make|made|post|posted)\b|"
                             r"\bwhen (did|have|had|were) you\b", re.I)
+
+
+def _likeliest_sentence(r: _Reading, head: Callable[[str, str], float]) -> Evidence | None:
+    """The sentence of the reply a head on a reply in its context rates highest after the debtor's line."""
+    assert r.learned is not None
+    units = r.learned.units(r.text, r.spans)
+    if not units:
+        return None
+    s, e = max(units, key=lambda u: head(r.text[u[0]:u[1]], r.ctx.debtor_line))
+    return Evidence(r.text[s:e], s, e)
+
+
+def vulnerable_words(debtor_line: str) -> bool:
+    """Does the debtor's line tell of a crisis, an illness, a loss, a capacity problem or a Breathing Space in
+    words the rules know (``_VULNERABLE``)?"""
+    return bool(_VULNERABLE.search(debtor_line))
+
+
+# Any word of money, a sum, a figure or a means of paying: a reply with none cannot press for payment.
+_MONEY_TALK = re.compile(
+    r"[£$€\d]|\b(pay\w*|paid|money|amount|card|debit|autopay|plan|arrangement|instal\w*|balance|arrears|owe\w*|"
+    r"settle\w*|clear\w*|cover|cash|funds?|income|savings?|wages?|salary|benefits?|bank|link|quid|pounds?|"
+    r"dollars?|bucks|fiver|tenner|sum|figure|token|goodwill|minimum|standing order|check(book)?|cheque|equity|"
+    r"estate|month(ly)?|week(ly)?|date|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+    # sums and dates in words ("the usual thirty for the tenth", "the February one")
+    r"(twen|thir|for|fif|six|seven|eigh|nine)t(y|ieth)|hundred|thousand|grand|ten|tenth|fifteenth|twelve|"
+    r"january|february|march|april|june|july|august|september|october|november|december)\b", re.I)
+
+
+def speaks_of_money(text: str) -> bool:
+    """Does the reply say anything of money, a sum, a figure or a means of paying?"""
+    return bool(_MONEY_TALK.search(text))
+
+
+# Money put aside in words: they need not pay, nothing is due, no payment will be set or asked for.
+_MONEY_ASIDE = re.compile(
+    r"\b(don'?t|do not|no need to|needn'?t|won'?t (have|need) to)( \w+){0,2} pay\b|"
+    r"\bnot (going to )?(set|take|ask)\w*( up| for)? (any|a) payments?\b|\bno payments?\b|"
+    r"\bnothing (is |'s |will be )?(due|to pay|owed|taken|collected)\b|"
+    r"\bwon'?t be (taken|collected|due|asked for|chased)\b|\bonce you'?re (ready|feeling|stronger|able|up to)\b",
+    re.I)
+
+
+_ESTATE_CLEARS = re.compile(r"\b(the )?estate (will|would|should|can|pays?|covers?)\b", re.I)
+
+
+def puts_money_aside(text: str) -> bool:
+    """Does the reply tell them they need not pay, are not liable, or that nothing is due or will be asked for
+    ("Please don't pay this yourself", "you're not responsible for his card", "let's not set any payment
+    today"), or put money at rest in the words the rules read so ("Your £25 plan is on hold", "paying this can
+    wait", "when you're ready", "I won't be asking you for anything", "the estate will clear it")?"""
+    return bool(_MONEY_ASIDE.search(text) or _NOT_LIABLE.search(text) or _SUM_AT_REST.search(text)
+                or _MONEY_CAN_WAIT.search(text) or _REASSURED.search(text) or _ESTATE_CLEARS.search(text))
+
+
+def debtor_offers(debtor_line: str) -> bool:
+    """Does the debtor's line offer a sum or a payment themselves ("I could manage twenty")?"""
+    return bool(_DEBTOR_OFFERS.search(debtor_line))
 
 
 def may_brush_aside(text: str, spans: list[tuple[int, int]] | None = None,

@@ -22,6 +22,14 @@ lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds 
   the dispute head passes the debtor's line (at the threshold just chosen), the rules do not rule the reply out
   (``scorer.may_brush_aside``: it takes the dispute up in words they know), and the head passes the pair: as
   in the scorer without a scenario.
+- ``press_crisis``: the threshold of the crisis head from which a debtor line counts as a disclosure before the
+  pressing head is asked (the plain words always count), by Youden's J among the thresholds that mark at most
+  ``PRESS_MAX_FALSE`` of the lines that are none, on ``heldout/debtor/vulnerable.jsonl`` (300 debtor lines by a
+  helper that never saw the corpus: 150 disclosures; 150 of hardship, anger, disputes and everyday talk).
+- ``press``: the pressing head's threshold (understanding/context.py) by the same rule, on
+  ``heldout/context/vulnerable_replies.jsonl`` (300 pairs by another helper: each disclosure answered by a
+  push and by a lawful reply), asked as the scorer asks it: after that signal, unless the debtor offered a sum
+  themselves or the reply says nothing of money (``scorer.speaks_of_money``).
 
 It writes ``data/understanding/thresholds.json`` and prints the calibration table that docs/scoring.md shows.
 Once chosen, the thresholds are left alone: re-run only when the corpus or the heads change.
@@ -42,6 +50,9 @@ HELDOUT = Path(__file__).resolve().parents[4] / "heldout"
 GROUNDED = HELDOUT / "grounded" / "dev.jsonl"
 DEBTOR_DISPUTE = HELDOUT / "debtor" / "dispute.jsonl"
 CONTEXT_BRUSH = HELDOUT / "context" / "dispute_replies.jsonl"
+CONTEXT_PRESS = HELDOUT / "context" / "vulnerable_replies.jsonl"
+DEBTOR_VULNERABLE = HELDOUT / "debtor" / "vulnerable.jsonl"
+PRESS_MAX_FALSE = 0.05
 DEBTOR_GRID = (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 GROUNDED_MAX_FALSE = {"excellent": 0.02, "newhire": 0.03}
 MAX_FALSE = 0.015
@@ -207,6 +218,56 @@ def brush_table(rows: list[dict[str, Any]], dispute: float) -> list[dict[str, fl
 choose_brush = choose_dispute  # the same rule: Youden's J, on a tie the higher
 
 
+def signal_table(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
+    """The vulnerability signal the pressing head is asked after (the rules' words, or the crisis head from a
+    threshold) on debtor lines labelled ``vulnerable`` true/false: recall and false rate per threshold."""
+    from callsim.core.scorer import vulnerable_words
+
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    p = [1.0 if vulnerable_words(str(r["text"])) else learned.crisis(str(r["text"])) for r in rows]
+    pos = [q for q, r in zip(p, rows, strict=True) if r["vulnerable"]]
+    neg = [q for q, r in zip(p, rows, strict=True) if not r["vulnerable"]]
+    return [{"threshold": t, "recall": sum(q >= t for q in pos) / len(pos),
+             "false": sum(q >= t for q in neg) / len(neg)} for t in DEBTOR_GRID]
+
+
+def press_table(rows: list[dict[str, Any]], crisis: float) -> list[dict[str, float]]:
+    """The pressing head on (debtor, reply) pairs labelled ``press`` true/false, asked as the scorer asks it
+    without a scenario: after a vulnerability signal (the words, or the crisis head at ``crisis``), unless the
+    debtor offered a sum themselves, or the reply says nothing of money or that they need not pay; recall and
+    false rate per threshold."""
+    from callsim.core.scorer import debtor_offers, puts_money_aside, speaks_of_money, vulnerable_words
+    from callsim.core.understanding.typing import expand
+
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    replies = [expand(str(r["reply"])).text for r in rows]
+    asked = [(vulnerable_words(str(r["debtor"])) or learned.crisis(str(r["debtor"])) >= crisis)
+             and not debtor_offers(str(r["debtor"])) and speaks_of_money(t) and not puts_money_aside(t)
+             for r, t in zip(rows, replies, strict=True)]
+    p = [learned.presses(t, str(r["debtor"])) if a else 0.0 for r, t, a in zip(rows, replies, asked, strict=True)]
+    pos = [q for q, r in zip(p, rows, strict=True) if r["press"]]
+    neg = [q for q, r in zip(p, rows, strict=True) if not r["press"]]
+    return [{"threshold": t, "recall": sum(q >= t for q in pos) / len(pos),
+             "false": sum(q >= t for q in neg) / len(neg)} for t in DEBTOR_GRID]
+
+
+def choose_press(table: list[dict[str, float]]) -> float:
+    """Youden's J as for the dispute heads, among thresholds that fail at most ``PRESS_MAX_FALSE`` of the lawful
+    replies (a pressing reply fails the call, so a false one costs more than a missed one); else the highest."""
+    within = [r for r in table if r["false"] <= PRESS_MAX_FALSE]
+    return choose_dispute(within) if within else table[-1]["threshold"]
+
+
+def _printed(what: str, table: list[dict[str, float]]) -> list[dict[str, float]]:
+    """``table`` (threshold, recall, false), after printing it."""
+    print(f"{'threshold':>9} {what + ' recall':>17} {'false':>6}")
+    for r in table:
+        print(f"{r['threshold']:>9} {r['recall']:>17.3f} {r['false']:>6.3f}")
+    return table
+
+
 def main() -> int:
     dtable = dispute_table(read_jsonl(DEBTOR_DISPUTE, ("text", "dispute"), "debtor line"))
     print(f"{'threshold':>9} {'dispute recall':>14} {'false':>6}")
@@ -218,9 +279,14 @@ def main() -> int:
     for r in btable:
         print(f"{r['threshold']:>9} {r['recall']:>12.3f} {r['false']:>6.3f}")
     brush = choose_brush(btable)
+    press_crisis = choose_press(_printed("vulnerable", signal_table(
+        read_jsonl(DEBTOR_VULNERABLE, ("text", "vulnerable"), "debtor line"))))
+    press = choose_press(_printed("press", press_table(
+        read_jsonl(CONTEXT_PRESS, ("debtor", "reply", "press"), "pair"), press_crisis)))
     rows = read_jsonl(HELDOUT / "collector.jsonl", ("text", "label"), "collector")
     reflections = read_jsonl(HELDOUT / "reflections.jsonl", ("text", "label"), "reflection")
-    base = replace(Thresholds.load(), dispute=dispute, brush=brush)
+    base = replace(Thresholds.load(), dispute=dispute, brush=brush, press=press,
+                   press_crisis=press_crisis)
     etable = empathy_table(reflections, rows, base)
     print(f"{'threshold':>9} {'refl P':>7} {'refl R':>7} {'refl F1':>7} {'empathic>=50':>12} {'plain mean':>10}")
     for r in etable:

@@ -9,6 +9,18 @@
   know the plain words (``scorer._brushes_dispute_aside``: "the balance stands", a direct ask for money);
   the violation head knows denials one sentence at a time; neither reads a friendly reply that carries on
   as if nothing had been said.
+- ``press``: the debtor has just told of a loss, an illness, a mental health or capacity problem, abuse, an
+  addiction or a Breathing Space, and the reply seeks money from them in any words: a date ("Can we say
+  Friday?"), a sum, card details, a payment link, their income or savings "we could take a little from", a
+  relative who could cover it, "a voluntary payment anyway" (``pressure_after_vulnerability``: FCA FG21/1,
+  CONC 7.3.4R, Breathing Space). The rules know a plain ask after the plain
+  words (``scorer._check_pressure``); this head reads the ask they do not know and tells it from a reply that
+  talks about money only to put it aside ("Nothing's due while you deal with this"). Trained on
+  ``vulnerable_replies.jsonl`` (1,074 pairs by two helpers that saw only the rubric: each disclosure answered
+  both ways, sympathy before the ask in both), with warm lines of the reply corpus after those disclosures as no
+  push. Its threshold is chosen on ``heldout/context/vulnerable_replies.jsonl`` (300 pairs by a third hand),
+  and the crisis head's threshold for asking it (``press_crisis``) on ``heldout/debtor/vulnerable.jsonl``
+  (300 debtor lines by a fourth: disclosures, and hardship, anger, disputes and everyday lines that are none).
 
 The head reads the pair: one logistic regression over the encoder's features of the reply (as the other
 heads read a line), the debtor line's sentence embedding, and their product (what in the reply answers what
@@ -59,6 +71,7 @@ class Kind:
     positive: str
     l2: float
     also_not: tuple[str, ...] = ()  # files of the reply corpus (data/corpus/train) whose lines are not of the kind
+    signal: str = "dispute"  # the key of a pair that says the debtor's line gives the signal the head is asked after
 
     @property
     def path(self) -> Path:
@@ -70,6 +83,9 @@ KINDS = {
     "brush": Kind("brush", "the brush-aside head", "dispute_replies.jsonl", "brush", 0.1,
                   ("exploration.txt", "emotional_reaction.txt", "validation.txt", "interpretation.txt",
                    "apology_for_impact.txt", "thanks_for_disclosure.txt")),
+    "press": Kind("press", "the pressing head", "vulnerable_replies.jsonl", "press", 0.1,
+                  ("emotional_reaction.txt", "validation.txt", "apology_for_impact.txt", "thanks_for_disclosure.txt"),
+                  signal="vulnerable"),
 }
 
 
@@ -78,7 +94,7 @@ class Pair:
     debtor: str
     reply: str
     label: str
-    dispute: bool  # whether the debtor's line questions the debt (the head learns from these only)
+    signal: bool  # whether the debtor's line gives the head's signal (a dispute, a vulnerability): learned from
 
 
 INTERACTION_SCALE = 10.0  # the product of two unit vectors is small: scaled, the ridge treats it like the rest
@@ -107,7 +123,7 @@ def load_pairs(kind: Kind, root: Path = CORPUS) -> list[Pair]:
             continue
         try:
             row = json.loads(raw)
-            pairs.append(Pair(row["debtor"], row["reply"], row["label"], bool(row["dispute"])))
+            pairs.append(Pair(row["debtor"], row["reply"], row["label"], bool(row[kind.signal])))
         except (ValueError, KeyError, TypeError) as e:
             raise ValueError(f"{path}:{n}: not a pair ({e})") from None
     return pairs
@@ -133,7 +149,7 @@ def training_rows(kind: Kind, root: Path = CORPUS, replies: Path = REPLIES
     not of the kind, each after one of those pairs' debtor lines in turn (they are none after any). The pairs
     after a line that is no dispute stay in the file but are not learned from: with them (a second reader of
     the debtor's line) the held-out pairs gave recall minus false 0.762 at best, without them 0.786."""
-    pairs = [p for p in load_pairs(kind, root) if p.dispute]
+    pairs = [p for p in load_pairs(kind, root) if p.signal]
     others = [line for name in kind.also_not for line in _lines(replies / name)]
     debtors = [p.debtor for p in pairs] + [pairs[i % len(pairs)].debtor for i in range(len(others))]
     texts = [p.reply for p in pairs] + others

@@ -77,6 +77,8 @@ class Thresholds:
     crisis: float = 0.5  # the crisis head (debtor.py): a debtor line from here up is a crisis signal
     dispute: float = 0.5  # the dispute head (debtor.py): a debtor line from here up questions the debt
     brush: float = 0.5  # the brush-aside head (context.py): after a dispute, a reply from here up brushes it aside
+    press: float = 0.5  # the pressing head (context.py): after a vulnerability, a reply from here up presses for money
+    press_crisis: float = 0.5  # the crisis head's threshold before the pressing head is asked (calibrate.py)
     # Without a scenario a rule's threat counts only if the violation head gives threats at least this share
     # somewhere in the reply (Scorer._confirm_rule_threats)
     threat_agreement: float = 0.1
@@ -150,8 +152,8 @@ class Learned:
 
     def in_context(self, kind: str, reply: str, debtor_line: str) -> float:
         """How likely ``reply`` (already read as the scorer reads text) is of ``kind`` after ``debtor_line``, in
-        the context the head is asked in (``brush``: straight after a dispute; see context.py); 0 without
-        that head."""
+        the context the head is asked in (``brush``: straight after a dispute; ``press``: straight after a
+        vulnerability; see context.py); 0 without that head."""
         head = self.context_heads.get(kind)
         if head is None or sum(c.isalpha() for c in reply) < _MIN_UNIT:
             return 0.0
@@ -162,6 +164,11 @@ class Learned:
     def brushes_aside(self, reply: str, debtor_line: str) -> float:
         """After the debtor questioned the debt: how likely the reply brushes the dispute aside."""
         return self.in_context("brush", reply, debtor_line)
+
+    def presses(self, reply: str, debtor_line: str) -> float:
+        """After the debtor told of a crisis, an illness, a loss, a capacity problem or a Breathing Space: how
+        likely the reply presses them for money."""
+        return self.in_context("press", reply, debtor_line)
 
     def analyse(self, text: str, spans: list[tuple[int, int]]) -> dict[str, Signal]:
         """The strongest unit for every label (probability > 0.05)."""

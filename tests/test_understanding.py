@@ -140,22 +140,14 @@ def test_the_pressing_head_learns_from_replies_after_a_disclosure_and_warm_lines
     assert len(replies) == len(debtors) == len(y) > len(pairs) and not y[len(pairs):].any()
 
 
-def test_a_missing_pressing_head_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setitem(lrn.CONTEXT_HEADS, "press", tmp_path / "press.npz")
+@pytest.mark.parametrize(("name", "what"), [("press", "pressing head"), ("brush", "brush-aside head")])
+def test_a_missing_head_on_a_reply_in_context_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str,
+                                                       what: str) -> None:
+    monkeypatch.setitem(lrn.CONTEXT_HEADS, name, tmp_path / f"{name}.npz")
     lrn.reset()
     try:
         assert lrn.get_learned() is None
-        assert "pressing head" in lrn.status() and "missing" in lrn.status()
-    finally:
-        lrn.reset()
-
-
-def test_a_missing_brush_aside_head_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setitem(lrn.CONTEXT_HEADS, "brush", tmp_path / "brush.npz")
-    lrn.reset()
-    try:
-        assert lrn.get_learned() is None
-        assert "brush-aside head" in lrn.status() and "missing" in lrn.status()
+        assert what in lrn.status() and "missing" in lrn.status()
     finally:
         lrn.reset()
 

@@ -910,7 +910,7 @@ class Scorer:
             return None
         if debtor_offers(line) or not speaks_of_money(r.text) or puts_money_aside(r.text):
             return None
-        if learned.presses(r.text, r.ctx.debtor_line) < learned.thresholds.press:
+        if learned.presses(r.text, line) < learned.thresholds.press:
             return None
         return _likeliest_sentence(r, learned.presses)
 
@@ -1445,7 +1445,7 @@ class Scorer:
         (``_VULNERABLE``); without a scenario, also the crisis head (understanding/crisis.py). In a scenario
         the author's flags say what was disclosed (``_check_pressure`` reads them), and the head, which reads
         an angry "I don't need a lecture" as distress more often than a flag would, is not asked."""
-        if _VULNERABLE.search(ctx.debtor_line):
+        if vulnerable_words(ctx.debtor_line):
             return True
         if ctx.scenario is not None:
             return False

@@ -29,7 +29,8 @@ lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds 
 - ``press``: the pressing head's threshold (understanding/context.py) by the same rule, on
   ``heldout/context/vulnerable_replies.jsonl`` (300 pairs by another helper: each disclosure answered by a
   push and by a lawful reply), asked as the scorer asks it: after that signal, unless the debtor offered a sum
-  themselves or the reply says nothing of money (``scorer.speaks_of_money``).
+  themselves, the reply says nothing of money (``scorer.speaks_of_money``) or it puts money aside in words the
+  rules know (``scorer.puts_money_aside``).
 
 It writes ``data/understanding/thresholds.json`` and prints the calibration table that docs/scoring.md shows.
 Once chosen, the thresholds are left alone: re-run only when the corpus or the heads change.
@@ -181,15 +182,21 @@ def empathy_table(reflections: list[dict[str, Any]], collector: list[dict[str, A
     return table
 
 
+def _rates(p: list[float], truth: list[bool]) -> list[dict[str, float]]:
+    """Recall (of the lines that are of the kind) and false rate (of those that are not) at each threshold of
+    ``DEBTOR_GRID``, for the probabilities ``p``."""
+    pos = [q for q, y in zip(p, truth, strict=True) if y]
+    neg = [q for q, y in zip(p, truth, strict=True) if not y]
+    return [{"threshold": t, "recall": sum(q >= t for q in pos) / len(pos),
+             "false": sum(q >= t for q in neg) / len(neg)} for t in DEBTOR_GRID]
+
+
 def dispute_table(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
     """The dispute head on debtor lines labelled ``dispute`` true/false: recall and false rate per threshold."""
     learned = get_learned()
     assert learned is not None, "the learned layer is not available"
     p = [learned.dispute(str(r["text"])) for r in rows]
-    pos = [q for q, r in zip(p, rows, strict=True) if r["dispute"]]
-    neg = [q for q, r in zip(p, rows, strict=True) if not r["dispute"]]
-    return [{"threshold": t, "recall": sum(q >= t for q in pos) / len(pos),
-             "false": sum(q >= t for q in neg) / len(neg)} for t in DEBTOR_GRID]
+    return _rates(p, [bool(r["dispute"]) for r in rows])
 
 
 def choose_dispute(table: list[dict[str, float]]) -> float:
@@ -209,10 +216,7 @@ def brush_table(rows: list[dict[str, Any]], dispute: float) -> list[dict[str, fl
     p = [learned.brushes_aside(t, str(r["debtor"]))
          if learned.dispute(str(r["debtor"])) >= dispute and may_brush_aside(t) else 0.0
          for r, t in zip(rows, replies, strict=True)]
-    pos = [q for q, r in zip(p, rows, strict=True) if r["brush"]]
-    neg = [q for q, r in zip(p, rows, strict=True) if not r["brush"]]
-    return [{"threshold": t, "recall": sum(q >= t for q in pos) / len(pos),
-             "false": sum(q >= t for q in neg) / len(neg)} for t in DEBTOR_GRID]
+    return _rates(p, [bool(r["brush"]) for r in rows])
 
 
 choose_brush = choose_dispute  # the same rule: Youden's J, on a tie the higher
@@ -226,10 +230,7 @@ def signal_table(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
     learned = get_learned()
     assert learned is not None, "the learned layer is not available"
     p = [1.0 if vulnerable_words(str(r["text"])) else learned.crisis(str(r["text"])) for r in rows]
-    pos = [q for q, r in zip(p, rows, strict=True) if r["vulnerable"]]
-    neg = [q for q, r in zip(p, rows, strict=True) if not r["vulnerable"]]
-    return [{"threshold": t, "recall": sum(q >= t for q in pos) / len(pos),
-             "false": sum(q >= t for q in neg) / len(neg)} for t in DEBTOR_GRID]
+    return _rates(p, [bool(r["vulnerable"]) for r in rows])
 
 
 def press_table(rows: list[dict[str, Any]], crisis: float) -> list[dict[str, float]]:
@@ -247,10 +248,7 @@ def press_table(rows: list[dict[str, Any]], crisis: float) -> list[dict[str, flo
              and not debtor_offers(str(r["debtor"])) and speaks_of_money(t) and not puts_money_aside(t)
              for r, t in zip(rows, replies, strict=True)]
     p = [learned.presses(t, str(r["debtor"])) if a else 0.0 for r, t, a in zip(rows, replies, asked, strict=True)]
-    pos = [q for q, r in zip(p, rows, strict=True) if r["press"]]
-    neg = [q for q, r in zip(p, rows, strict=True) if not r["press"]]
-    return [{"threshold": t, "recall": sum(q >= t for q in pos) / len(pos),
-             "false": sum(q >= t for q in neg) / len(neg)} for t in DEBTOR_GRID]
+    return _rates(p, [bool(r["press"]) for r in rows])
 
 
 def choose_press(table: list[dict[str, float]]) -> float:
@@ -269,16 +267,10 @@ def _printed(what: str, table: list[dict[str, float]]) -> list[dict[str, float]]
 
 
 def main() -> int:
-    dtable = dispute_table(read_jsonl(DEBTOR_DISPUTE, ("text", "dispute"), "debtor line"))
-    print(f"{'threshold':>9} {'dispute recall':>14} {'false':>6}")
-    for r in dtable:
-        print(f"{r['threshold']:>9} {r['recall']:>14.3f} {r['false']:>6.3f}")
-    dispute = choose_dispute(dtable)
-    btable = brush_table(read_jsonl(CONTEXT_BRUSH, ("debtor", "reply", "brush"), "pair"), dispute)
-    print(f"{'threshold':>9} {'brush recall':>12} {'false':>6}")
-    for r in btable:
-        print(f"{r['threshold']:>9} {r['recall']:>12.3f} {r['false']:>6.3f}")
-    brush = choose_brush(btable)
+    dispute = choose_dispute(_printed("dispute", dispute_table(
+        read_jsonl(DEBTOR_DISPUTE, ("text", "dispute"), "debtor line"))))
+    brush = choose_brush(_printed("brush", brush_table(
+        read_jsonl(CONTEXT_BRUSH, ("debtor", "reply", "brush"), "pair"), dispute)))
     press_crisis = choose_press(_printed("vulnerable", signal_table(
         read_jsonl(DEBTOR_VULNERABLE, ("text", "vulnerable"), "debtor line"))))
     press = choose_press(_printed("press", press_table(

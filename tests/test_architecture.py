@@ -197,7 +197,7 @@ BOXES: dict[str, tuple[str, ...]] = {
                         "callsim.core.diagnostics", "callsim.core.lint", "callsim.core.conditions",
                         "callsim.core.builtin_names", "callsim.core.library", "callsim.core.catalogue",
                         "callsim.core.scaffold", "callsim.core.graph", "callsim.core.placeholders",
-                        "callsim.core.money", "callsim.core.dates", "callsim.core.fit"),
+                        "callsim.core.money", "callsim.core.dates", "callsim.core.fit", "callsim.core.acts"),
     "core: calls": ("callsim.core.engine", "callsim.core.record", "callsim.core.verdict", "callsim.core.coaching",
                     "callsim.core.walkthrough", "callsim.core.nodestate",
                     "callsim.core.sessions", "callsim.core.preview", "callsim.core.cards"),

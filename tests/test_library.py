@@ -97,8 +97,8 @@ def test_every_walkthrough_passes(path: object) -> None:
 
 def test_a_referral_ending_mentions_a_hold_only_when_one_was_offered(library: list[Scenario]) -> None:
     """Issue 13: "Thirty days. OK... I'll call HMRC" when neither a hold nor tax had been mentioned. Lines of an
-    ending that claims a referral may speak of a hold (thirty days, a month's hold) only under
-    `when: seen.forbearance_offer`, and each such ending has a line for a call without one."""
+    ending that claims a referral may speak of a hold (thirty days, a month's hold) only when it presupposes one was
+    offered (`presupposes: [offers_hold]`), and each such ending has a line for a call without one."""
     import re
 
     hold = re.compile(r"\b(thirty|sixty|30|60) days\b|\bhold\b|\ba month('s)? (would|to sort|hold)", re.I)
@@ -110,7 +110,8 @@ def test_a_referral_ending_mentions_a_hold_only_when_one_was_offered(library: li
             checked += 1
             for line in node.say:
                 if hold.search(line.text):
-                    assert line.when and "forbearance_offer" in line.when, f"{s.id}.{nid}: {line.text}"
-            assert any(line.when is None for line in node.say), f"{s.id}.{nid} has no line for every call"
+                    assert "offers_hold" in line.presupposes, f"{s.id}.{nid}: {line.text}"
+            assert any(line.when is None and not line.presupposes for line in node.say), \
+                f"{s.id}.{nid} has no line for every call"
             assert not any("HMRC" in line.text or "tax" in line.text for line in node.say), f"{s.id}.{nid}"
     assert checked >= 7

@@ -76,6 +76,13 @@ EXPECTED: dict[str, list[Expect]] = {
     "E115_no_way_out": [Expect("E115", 53, 3, "waiting:", "never ends")],
     "E116_unknown_placeholder": [Expect("E116", 41, 45, "{balanse} I told", "Did you mean 'balance'?")],
     "E118_unearned_outcome": [Expect("E118", 46, 15, "verifies_identity and not", "seen.affordability_check")],
+    "E119_unknown_act": [
+        Expect("E119", 49, 19, "states_balanse", "Did you mean 'states_balance'?"),
+        Expect("E119", 57, 23, "stated_amount]", "Did you mean 'states_amount'?"),
+    ],
+    "E120_unmet_presupposition": [
+        Expect("E120", 46, 15, "verifies_identity and not", "seen.act.states_balance"),
+    ],
     "E201_walkthrough_failed": [
         Expect("E201", 60, 5, "name: checks who", "reached 'agreed' instead of 'hung_up'")
     ],

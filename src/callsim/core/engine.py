@@ -22,6 +22,7 @@ from typing import Any, cast
 from transitions import EventData, Machine
 
 from callsim.core import builtin_names, fit, verdict
+from callsim.core.acts import ACT_IDS, PREFIX
 from callsim.core.builtin_names import BUILTIN_NAMES as BUILTIN_NAMES  # the names lint and the guide know
 from callsim.core.conditions import Condition, Value
 from callsim.core.models import Choice, Line, Node, Outcome, Scenario
@@ -168,6 +169,8 @@ class Call:
         self.scenario = compiled.scenario
         self.seed = seed
         self._model = _Model()
+        # Lines said although what they presuppose had not happened (a stale file: lint reports it); explore counts.
+        self.mismatches: list[str] = []
         s = self.scenario
         if _state is None:
             self.mood = {k: float(v.start) for k, v in s.mood.items()}
@@ -211,16 +214,26 @@ class Call:
     def _pick_line(self, node_id: str, turn: int) -> Line:
         node = self.scenario.nodes[node_id]
         lookup = self._lookup(None)
-        conditioned = [ln for ln in node.say if ln.when and self.compiled.condition(ln.when).evaluate(lookup)]
-        pool = conditioned or [ln for ln in node.say if not ln.when] or list(node.say)
+        # A line is said only once everything it presupposes has happened in the call (lint sees to it that a
+        # node always has one); with none, a stale file still plays, and the call notes the mismatch.
+        said = [ln for ln in node.say if all(self.seen[PREFIX + a] for a in ln.presupposes)]
+        if not said:
+            self.mismatches.append(f"{node_id}: no line whose presuppositions hold")
+            said = list(node.say)
+        # A variant whose condition holds comes first; then one that answers what happened (its presuppositions
+        # hold); then the plain ones.
+        conditioned = [ln for ln in said if ln.when and self.compiled.condition(ln.when).evaluate(lookup)]
+        answering = [ln for ln in said if not ln.when and ln.presupposes]
+        pool = conditioned or answering or [ln for ln in said if not ln.when] or said
         rng = random.Random(f"{self.seed}:{turn}:{node_id}")
         return pool[rng.randrange(len(pool))]
 
-    def _enter(self, node_id: str, *, fresh: bool) -> None:
+    def _enter(self, node_id: str, *, fresh: bool, react: str = "") -> None:
         line = self._pick_line(node_id, len(self._turns))
         node = self.scenario.nodes[node_id]
         s = self.scenario
-        self._line = DebtorLine(node_id, fill(line.text.strip(), s),
+        text = f"{react.strip()} {line.text.strip()}" if react.strip() else line.text.strip()
+        self._line = DebtorLine(node_id, fill(text, s),
                                 tuple(fill(c, s) for c in (line.cue, *node.cues) if c))
         if fresh:
             for fact in node.discloses:
@@ -245,6 +258,8 @@ class Call:
     def _lookup(self, score: TurnScore | None, extra: dict[str, Value] | None = None) -> Callable[[str], Value]:
         ids = score.ids if score else set()
         base: dict[str, Value] = builtin_names.values(self, score)
+        did = set(score.acts) if score else set()
+        base.update({PREFIX + a: a in did for a in ACT_IDS})
         if extra:
             base.update(extra)
         by_id = self.compiled.rubric.by_id
@@ -315,6 +330,8 @@ class Call:
         self._apply_mood(defaults, cap=True)
         for bid in score.ids:
             self.seen[bid] += 1
+        for act in score.acts:
+            self.seen[PREFIX + act] += 1
         if "affordability_check" in score.ids:
             self.budget_disclosed = True
         plan = plan_amount(list(score.amounts))
@@ -325,6 +342,7 @@ class Call:
         self._model.fired = None
         self._model.advance(lookup=lookup)
         route_info: RouteTaken | None = None
+        react = ""
         if self._model.fired is not None:
             _, i = self._model.fired
             route = node.routes[i]
@@ -332,6 +350,7 @@ class Call:
             self._apply_mood(route_mood, cap=False)
             self.flags.update(route.set)
             route_info = RouteTaken(index=i, when=route.when, goto=route.goto, note=route.note)
+            react = route.react
         else:  # lint guarantees a default route; a stale file could still get here
             raise ScenarioRuntimeError(f"no route out of node '{node_id}' fired")
         if not self.scenario.nodes[self.node_id].is_final and self.scenario.end_when:
@@ -340,6 +359,7 @@ class Call:
             if self._model.fired is not None:
                 rule = self.scenario.end_when[self._model.fired[1]]
                 route_info = RouteTaken(index=None, when=rule.when, goto=rule.goto, note="end_when")
+                react = ""  # the route's reaction answered a move the call did not make
         ending = self.scenario.nodes[self.node_id].outcome
         if ending is not None and ending.result == "failed" and hurtful != defaults:
             # They hang up or complain: the warm words in this last reply did not win any trust back, so
@@ -362,7 +382,7 @@ class Call:
             next=self.node_id,
         )
         self._turns.append(turn)
-        self._enter(self.node_id, fresh=True)
+        self._enter(self.node_id, fresh=True, react=react)
         if self.ended:
             self._release()
         return turn
@@ -455,6 +475,7 @@ def state_before_turn(scenario: Scenario, record: CallState, index: int) -> Call
     for t in earlier:
         ids = t.ids
         seen.update(ids)
+        seen.update(PREFIX + a for a in t.acts)
         budget_disclosed = budget_disclosed or "affordability_check" in ids
         if t.plan > 0:
             last_plan = t.plan

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
+from callsim.core.acts import ACT_IDS, PREFIX
 from callsim.core.builtin_names import BUILTIN_NAMES
 from callsim.core.conditions import Condition, ConditionError
 from callsim.core.diagnostics import CODES, did_you_mean
@@ -107,9 +108,9 @@ class UnknownName:
 
     path: YPath
     source: str
-    name: str  # for ``seen.x``, the behaviour id x
+    name: str  # for ``seen.x``, the behaviour id x; for ``act.x`` and ``seen.act.x``, the act id x
     offset: int  # where ``name`` starts in the condition
-    kind: Literal["behaviour", "flag", "mood", "name"]
+    kind: Literal["behaviour", "flag", "mood", "name", "act"]
 
 
 class Lint:
@@ -219,6 +220,12 @@ class Lint:
             for name in c.parsed.names():
                 n = name.name
                 if n in s.mood or n in s.flags or n in BUILTIN_NAMES or n in behaviours:
+                    continue
+                act_at = 0 if n.startswith(PREFIX) else 5 if n.startswith("seen." + PREFIX) else None
+                if act_at is not None:
+                    at = act_at + len(PREFIX)
+                    if n[at:] not in ACT_IDS:
+                        out.append(UnknownName(c.path, c.source, n[at:], name.offset + at, "act"))
                     continue
                 if n.startswith("seen."):
                     if n[5:] not in behaviours:
@@ -406,10 +413,10 @@ def bad_condition(lint: Lint) -> Iterator[Problem]:
 @check("E111")
 def unknown_name(lint: Lint) -> Iterator[Problem]:
     s = lint.scenario
-    everything = [*s.mood, *s.flags, *BUILTIN_NAMES, *lint.behaviours]
+    everything = [*s.mood, *s.flags, *BUILTIN_NAMES, *lint.behaviours, *(PREFIX + a for a in ACT_IDS)]
     for u in lint.unknown_names:
         if u.kind == "name":
-            yield Problem(u.path, f"'{u.name}' is not a mood variable, flag, behaviour or built-in name",
+            yield Problem(u.path, f"'{u.name}' is not a mood variable, flag, behaviour, act or built-in name",
                           did_you_mean(u.name, everything).strip()
                           or "Declare it under 'mood:' or 'flags:', or see docs/authoring.md for built-in names.",
                           offset=u.offset)
@@ -551,6 +558,61 @@ def unearned_outcome(lint: Lint) -> Iterator[Problem]:
                           f"its outcome claims it (\"{node.outcome.label}\")",
                           f"Add `and seen.{claim}` to the condition and send the other calls to an ending that "
                           "says what happened, or take the claim out of the label and `claims`.")
+
+
+@check("E119")
+def unknown_act(lint: Lint) -> Iterator[Problem]:
+    """A dialogue act that callsim does not know, in a condition (``act.x``, ``seen.act.x``) or a line's
+    ``presupposes``."""
+    known = "Acts: " + ", ".join(ACT_IDS) + " (docs/authoring.md, Dialogue acts)."
+    for u in lint.unknown_names:
+        if u.kind == "act":
+            yield Problem(u.path, f"unknown act '{u.name}' in '{u.source}'",
+                          _hint(did_you_mean(u.name, ACT_IDS), known), offset=u.offset)
+    for nid, node in lint.scenario.nodes.items():
+        for i, line in enumerate(node.say):
+            for j, act in enumerate(line.presupposes):
+                if act not in ACT_IDS:
+                    yield Problem(("nodes", nid, "say", i, "presupposes", j), f"unknown act '{act}'",
+                                  _hint(did_you_mean(act, ACT_IDS), known))
+
+
+def _requires(when: str | None, act: str) -> bool:
+    """Can a route with condition ``when`` be taken only when ``act`` happened (in this reply or before)?"""
+    if when is None:
+        return False
+    try:
+        parsed = Condition.parse(when)
+    except ConditionError:
+        return True  # E110 reports it
+    absent = {PREFIX + act: False, f"seen.{PREFIX}{act}": False}
+    return parsed.settle(absent.get) is False
+
+
+@check("E120")
+def unmet_presupposition(lint: Lint) -> Iterator[Problem]:
+    """A node whose every line presupposes an act (``presupposes: [states_balance]``), reached by a route (or
+    the start, or an ``end_when`` rule) that can be taken without it: the debtor would answer something that
+    was never said. A way in is safe when, for some line, it requires every act the line presupposes."""
+    s = lint.scenario
+    ways: list[tuple[YPath, str | None, str]] = [(p, r.when, r.goto) for p, r in lint.routes()]
+    ways += [(("end_when", i), r.when, r.goto) for i, r in enumerate(s.end_when)]
+    ways.append((("start",), None, s.start))
+    for path, when, goto in ways:
+        node = s.nodes.get(goto)
+        if node is None or any(not ln.presupposes for ln in node.say):
+            continue
+        if any(all(_requires(when, a) for a in ln.presupposes if a in ACT_IDS) for ln in node.say):
+            continue
+        needed = sorted({a for ln in node.say for a in ln.presupposes if a in ACT_IDS})
+        taken = "at the start" if path == ("start",) else "always" if when is None else f"when '{when}' holds"
+        first = needed[0] if needed else "it"
+        yield Problem((*path, "when") if when is not None else path,
+                      f"this way into '{goto}' is taken {taken}, even when no reply has done "
+                      f"{' or '.join(needed)}, but every line of '{goto}' presupposes it",
+                      f"Give '{goto}' a line with no `presupposes` (said when what the others need has not "
+                      f"happened), or add `and seen.act.{first}` to the condition and send the other calls "
+                      "elsewhere.")
 
 
 @check("W301")

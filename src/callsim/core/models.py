@@ -204,6 +204,12 @@ class Line(Strict):
     text: str
     cue: str = Field("", description="A non-verbal cue shown with the line, e.g. 'voice shaking'.")
     when: str | None = Field(None, description="Only used when this condition holds (e.g. a mood band).")
+    presupposes: list[str] = Field(
+        default_factory=list,
+        description="Dialogue acts this line takes for granted, e.g. [states_balance] for 'Six thousand dollars?'. "
+                    "The line is only said once every one of them has happened in the call; lint checks that the "
+                    "node always has a line it can say.",
+    )
 
 
 def _lines(v: Any) -> Any:
@@ -238,6 +244,11 @@ class Route(Strict):
     mood: dict[str, float] = Field(default_factory=dict, description="Changes to mood, e.g. {trust: 2, anger: -1}.")
     set: dict[str, bool] = Field(default_factory=dict, description="Flags to set, e.g. {identity_verified: true}.")
     note: str = Field("", description="Why this route fires, shown in previews and debug panels.")
+    react: str = Field(
+        "", description="A short line the debtor says first, in answer to what made this route fire (e.g. 'OK. "
+                        "Thank you for telling me that.' on a route taken when the trainee said they are not "
+                        "liable), before the next node's line.",
+    )
 
 
 class Outcome(Strict):

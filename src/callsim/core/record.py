@@ -96,6 +96,11 @@ class Turn(_Json):
                 | {v["id"] for v in self.scores.get("violations", [])})
 
     @property
+    def acts(self) -> tuple[str, ...]:
+        """The dialogue acts of the reply (core/acts.py); none in records made before acts were read."""
+        return tuple(self.scores.get("acts", []))
+
+    @property
     def plan(self) -> float:
         """The monthly amount of the last plan proposed in this reply (0 when none)."""
         plans = [a for a in self.scores.get("amounts", []) if a.get("role") == "plan"]

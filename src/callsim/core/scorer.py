@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, ClassVar
 
+from callsim.core.acts import ACT_IDS
 from callsim.core.epitome import EpitomeResult, Mechanism, analyse
 from callsim.core.models import Action, Debt, Node, Scenario
 from callsim.core.money import Amount, find_amounts, inherit_period
@@ -109,6 +110,8 @@ class TurnScore:
     # The share of the reply in new words (1.0; less when it repeats what was said earlier in the call). The
     # engine moves the mood by what went well only that much: pasting one warm sentence again wins no trust.
     fresh: float = 1.0
+    # What the reply did in the call (core/acts.py): the balance stated, a payment asked for, a hold offered...
+    acts: tuple[str, ...] = ()
 
     @property
     def behaviour_ids(self) -> set[str]:
@@ -148,6 +151,7 @@ class TurnScore:
             "advice": [e.as_dict() for e in self.advice],
             "possible": [d.as_dict() for d in self.possible],
             "understanding": self.understanding,
+            "acts": list(self.acts),
         }
 
 
@@ -706,6 +710,8 @@ class _Reading:
     empathy: float = 0.0
     deescalation: float = 0.0
     fresh: float = 1.0
+    # acts
+    acts: tuple[str, ...] = ()
     # assemble
     turn: TurnScore | None = None
 
@@ -1006,6 +1012,22 @@ class Scorer:
             r.notes.append("Much of this reply repeats what you said earlier in the call, so it earns less each time: "
                            "say it in new words that answer what they just told you.")
 
+    def _step_acts(self, r: _Reading) -> None:
+        """Reads text, spans, amounts, asks_payment, questions, behaviours, learned; adds acts."""
+        ruled = acts_by_rule(r.text, r.ctx, r.amounts, r.asks_payment, r.questions,
+                             {d.id for d in r.behaviours})
+        learned: dict[str, float] = r.learned.acts(r.text, r.spans) if r.learned is not None else {}
+        if learned:
+            # The scorer's asks_payment is wider than the act (a plan proposed is money sought, for the
+            # pressure checks): on the held-out replies it marks the act with precision 0.39, the head alone
+            # 0.82 (docs/scoring.md, "Dialogue acts"). Without the heads, the rule stands in.
+            ruled.discard("asks_payment")
+        limits = r.learned.act_thresholds if r.learned is not None else {}
+        heard = {a for a, p in learned.items() if p >= limits.get(a, 1.0)}
+        if not r.amounts:
+            heard.discard("states_balance")  # the balance is stated only with a figure
+        r.acts = tuple(a for a in ACT_IDS if a in ruled or a in heard)
+
     def _step_assemble(self, r: _Reading) -> None:
         """Reads all of the above; adds turn: the TurnScore, its better alternative, evidence as typed."""
         assert r.epi is not None and r.expanded is not None
@@ -1026,6 +1048,7 @@ class Scorer:
             possible=tuple(r.possible),
             understanding="" if r.learned is not None or not self.use_learned else learned_status(),
             fresh=r.fresh,
+            acts=r.acts,
         )
         better = self.better_alternative(turn, r.ctx, r.typed)
         if better is not None:
@@ -1065,6 +1088,7 @@ class Scorer:
         _step_detections,
         _step_scores,
         _step_repeats,
+        _step_acts,
         _step_assemble,
     )
 
@@ -2304,6 +2328,70 @@ def puts_money_aside(text: str) -> bool:
     wait", "when you're ready", "I won't be asking you for anything", "the estate will clear it")?"""
     return bool(_MONEY_ASIDE.search(text) or _NOT_LIABLE.search(text) or _SUM_AT_REST.search(text)
                 or _MONEY_CAN_WAIT.search(text) or _REASSURED.search(text) or _ESTATE_CLEARS.search(text))
+
+
+# ---- dialogue acts decided by rules (core/acts.py); the act heads hear the rest ----------------------------
+_ACT_NOT_LIABLE = re.compile(
+    r"(\bnot|n't|\bnever|\bno one|\bnobody)\b[^.?!;]{0,30}\b(personally )?(liable|responsible for (it|this|that|"
+    r"the (debt|balance|account|card|loan|bill))|owe (it|this|that|anything|any of it|us anything|a (penny|cent)))\b"
+    r"|\b(it'?s|this is|that'?s) not (your|yours) to pay\b|\bnot (a|your) (personal )?(debt|liability)\b", re.I)
+_ACT_PLAN = re.compile(r"\b(payment|repayment|instal?ment) (plan|arrangement)s?\b|\binstal?ments\b|"
+                       r"\b(set up|arrange|agree|put in place) (a |an )?(plan|arrangement)\b", re.I)
+_ACT_BREAKDOWN = re.compile(r"\b(interest|fees?|charges?|principal|made up of|breaks? down|breakdown)\b", re.I)
+_ACT_ORGANISATION = re.compile(
+    r"\b(step ?change|national debtline|citizens advice( bureau)?|money ?helper|money advice service|"
+    r"business debtline|payplan|christians against poverty|debt advice foundation|turn2us|shelter|samaritans|"
+    r"nfcc|national foundation for credit counseling|greenpath|money management international|hmrc|irs|"
+    r"internal revenue service|cfpb|consumer financial protection bureau|(financial )?ombudsman|jobcentre( plus)?|"
+    r"dwp|social security( administration)?|988|probate (registry|office|court)|age uk|legal aid)\b", re.I)
+_ACT_FOLLOWUP = re.compile(
+    r"\b(i|we)('ll| will| am going to|'m going to| are going to|'re going to| shall)\s+(also\s+|then\s+)?"
+    r"(call|ring|phone|email|e-mail|text|write|send|post|follow up|get back|drop you|pop)\b", re.I)
+_ACT_REFUSES = re.compile(
+    r"\b(i|we)\s+(can'?t|cannot|am not able to|'m not able to|are not able to|'re not able to|won'?t be able to|"
+    r"(am|'m|are|'re) not allowed to|(am|'m|are|'re) unable to)\s+(just\s+)?(waive|wipe|write (it |that |this )?off|"
+    r"cancel|remove|stop|freeze|take (it |that |this )?off|agree|accept|do that|do this|reduce|drop)\b", re.I)
+
+
+def _denied(text: str, start: int) -> bool:
+    """Is there a negation earlier in the clause that ends at ``start`` ("I'm not going to set up a plan")?"""
+    clause = re.split(r"[.?!;,]\s|\bbut\b", text[max(0, start - 80) : start])[-1]
+    return bool(NEGATION.search(clause))
+
+
+def acts_by_rule(text: str, ctx: ScoringContext, amounts: Sequence[Amount], asks_payment: bool,
+                 asked: Sequence[Question], behaviours: set[str]) -> set[str]:
+    """The dialogue acts the facts decide (core/acts.py): an amount said, the balance said (a figure equal to
+    the scenario's balance, or one the money reader takes as owed), a payment asked for, a plan figure, and the
+    acts the rubric's behaviours already are (a hold offered, who they are, identity asked), or plain words."""
+    out: set[str] = set()
+    if amounts:
+        out.add("states_amount")
+        debt = ctx.scenario.debt if ctx.scenario else None
+        if any(a.role == "owed" or (debt is not None and a.role != "plan" and abs(a.value - debt.balance) < 0.5)
+               for a in amounts):
+            out.add("states_balance")
+        if len(amounts) >= 2 and _ACT_BREAKDOWN.search(text):
+            out.add("explains_breakdown")
+    if asks_payment:
+        out.add("asks_payment")
+    if any(a.role == "plan" for a in amounts) or any(not _denied(text, m.start()) for m in _ACT_PLAN.finditer(text)):
+        out.add("offers_plan")
+    if any(m for m in _ACT_NOT_LIABLE.finditer(text)):
+        out.add("not_liable")
+    for act, behaviour in (("offers_hold", "forbearance_offer"), ("says_who_they_are", "identifies_self"),
+                           ("asks_identity", "verifies_identity")):
+        if behaviour in behaviours:
+            out.add(act)
+    if _ACT_ORGANISATION.search(text):
+        out.add("names_organisation")
+    if _ACT_FOLLOWUP.search(text):
+        out.add("promises_followup")
+    if _ACT_REFUSES.search(text):
+        out.add("refuses")
+    if any(not q.rhetorical for q in asked):
+        out.add("asks_question")
+    return out
 
 
 def debtor_offers(debtor_line: str) -> bool:

@@ -32,6 +32,11 @@ lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds 
   themselves, the reply says nothing of money (``scorer.speaks_of_money``) or it puts money aside in words the
   rules know (``scorer.puts_money_aside``).
 
+- ``acts`` (run alone: ``python -m callsim.core.understanding.calibrate acts``): each learned dialogue act's
+  threshold, the best F1 of the scorer's decision (its rules, or the act head from the threshold) on
+  ``heldout/acts/acts.jsonl`` (replies labelled with their acts by a helper that never saw the act corpus),
+  written to ``data/understanding/act_thresholds.json``.
+
 It writes ``data/understanding/thresholds.json`` and prints the calibration table that docs/scoring.md shows.
 Once chosen, the thresholds are left alone: re-run only when the corpus or the heads change.
 """
@@ -43,8 +48,11 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+from callsim.core.acts import LEARNED_ACTS
 from callsim.core.eval import read_jsonl
 from callsim.core.scorer import Scorer, ScoringContext, TurnScore
+from callsim.core.understanding.acts import THRESHOLDS as ACT_THRESHOLDS
+from callsim.core.understanding.acts import load as load_acts
 from callsim.core.understanding.learned import THRESHOLDS, Thresholds, get_learned
 
 HELDOUT = Path(__file__).resolve().parents[4] / "heldout"
@@ -53,6 +61,7 @@ DEBTOR_DISPUTE = HELDOUT / "debtor" / "dispute.jsonl"
 CONTEXT_BRUSH = HELDOUT / "context" / "dispute_replies.jsonl"
 CONTEXT_PRESS = HELDOUT / "context" / "vulnerable_replies.jsonl"
 DEBTOR_VULNERABLE = HELDOUT / "debtor" / "vulnerable.jsonl"
+ACTS_HELDOUT = HELDOUT / "acts" / "acts.jsonl"
 PRESS_MAX_FALSE = 0.05
 DEBTOR_GRID = (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 GROUNDED_MAX_FALSE = {"excellent": 0.02, "newhire": 0.03}
@@ -266,6 +275,57 @@ def _printed(what: str, table: list[dict[str, float]]) -> list[dict[str, float]]
     return table
 
 
+def act_table(rows: list[tuple[str, frozenset[str]]]) -> dict[str, list[dict[str, float]]]:
+    """For each learned act, on replies labelled with their acts: precision, recall and F1 of the scorer's
+    decision (the rules, or the act head at the threshold) at each threshold of ``DEBTOR_GRID``."""
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    kept = learned.act_thresholds
+    learned.act_thresholds = dict.fromkeys(kept, 2.0)  # the rules alone: no head reaches 2
+    try:
+        scorer = Scorer()
+        ruled = [set(scorer.score(text).acts) for text, _ in rows]
+    finally:
+        learned.act_thresholds = kept
+    from callsim.core.nlp import sentences
+    from callsim.core.understanding.typing import expand
+
+    texts = [expand(text).text for text, _ in rows]
+    probs = [learned.acts(t, sentences(t)) for t in texts]
+    out: dict[str, list[dict[str, float]]] = {}
+    for act in LEARNED_ACTS:
+        truth = [act in acts for _, acts in rows]
+        table = []
+        for t in DEBTOR_GRID:
+            pred = [act in r or (p.get(act, 0.0) >= t and (act != "states_balance" or "states_amount" in r))
+                    for r, p in zip(ruled, probs, strict=True)]
+            tp = sum(a and b for a, b in zip(pred, truth, strict=True))
+            precision, recall = tp / max(sum(pred), 1), tp / max(sum(truth), 1)
+            table.append({"threshold": t, "precision": precision, "recall": recall,
+                          "f1": 2 * precision * recall / max(precision + recall, 1e-9)})
+        out[act] = table
+    return out
+
+
+def choose_acts(tables: dict[str, list[dict[str, float]]]) -> dict[str, float]:
+    """Each act's threshold: the best F1 (to two places; on a tie the higher threshold)."""
+    return {act: max(table, key=lambda r: (round(r["f1"], 2), r["threshold"]))["threshold"]
+            for act, table in tables.items()}
+
+
+def calibrate_acts() -> int:
+    """Choose the act thresholds on ``heldout/acts/acts.jsonl`` and write ``act_thresholds.json``."""
+    tables = act_table(load_acts(ACTS_HELDOUT))
+    chosen = choose_acts(tables)
+    print(f"{'act':>20} {'threshold':>9} {'precision':>9} {'recall':>7} {'F1':>6}")
+    for act, table in tables.items():
+        row = next(r for r in table if r["threshold"] == chosen[act])
+        print(f"{act:>20} {chosen[act]:>9} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f}")
+    ACT_THRESHOLDS.write_text(json.dumps(chosen, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {ACT_THRESHOLDS}")
+    return 0
+
+
 def main() -> int:
     dispute = choose_dispute(_printed("dispute", dispute_table(
         read_jsonl(DEBTOR_DISPUTE, ("text", "dispute"), "debtor line"))))
@@ -329,4 +389,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    import sys
+
+    raise SystemExit(calibrate_acts() if sys.argv[1:] == ["acts"] else main())

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from callsim.core.understanding import acts as act_heads
 from callsim.core.understanding import context
 from callsim.core.understanding.debtor import KINDS, DebtorHead
 from callsim.core.understanding.encoder import DIM, FEATURES, EncoderUnavailable, get_encoder
@@ -98,8 +99,11 @@ class Thresholds:
 class Learned:
     def __init__(self, heads: Heads, encode: object, thresholds: Thresholds | None = None,
                  debtor: dict[str, DebtorHead] | None = None,
-                 in_context: dict[str, context.ContextHead] | None = None) -> None:
+                 in_context: dict[str, context.ContextHead] | None = None,
+                 acts: act_heads.ActHeads | None = None) -> None:
         self.heads = heads
+        self.act_heads = acts
+        self.act_thresholds = act_heads.load_thresholds()
         self.debtor_heads = debtor or {}
         self.context_heads = in_context or {}
         self._debtor_seen: dict[tuple[str, str], float] = {}
@@ -170,6 +174,19 @@ class Learned:
         likely the reply presses them for money."""
         return self.in_context("press", reply, debtor_line)
 
+    def acts(self, text: str, spans: list[tuple[int, int]]) -> dict[str, float]:
+        """Each learned dialogue act's probability for the reply: the highest over the whole reply and each of
+        its sentences (an ask in the second sentence is an ask). Empty without the act heads."""
+        if self.act_heads is None:
+            return {}
+        pieces = list(dict.fromkeys([text.strip(), *(text[s:e] for s, e in self.units(text, spans))]))
+        pieces = [p for p in pieces if sum(c.isalpha() for c in p) >= _MIN_UNIT]
+        if not pieces:
+            return {}
+        x = np.asarray(self._encode(pieces))  # type: ignore[operator]
+        probs = self.act_heads.probabilities(x, pieces).max(axis=0)
+        return {act: float(p) for act, p in zip(self.act_heads.acts, probs, strict=True)}
+
     def analyse(self, text: str, spans: list[tuple[int, int]]) -> dict[str, Signal]:
         """The strongest unit for every label (probability > 0.05)."""
         units = self.units(text, spans)
@@ -222,7 +239,8 @@ def get_learned() -> Learned | None:
             debtor = {name: _load_file(path, KINDS[name].what, DebtorHead.load) for name, path in DEBTOR_HEADS.items()}
             in_context = {name: _load_file(path, context.KINDS[name].what, context.ContextHead.load)
                           for name, path in CONTEXT_HEADS.items()}
-            _LEARNED = Learned(heads, encoder.encode, debtor=debtor, in_context=in_context)
+            acts = _load_file(act_heads.PATH, "the act heads", act_heads.ActHeads.load)
+            _LEARNED = Learned(heads, encoder.encode, debtor=debtor, in_context=in_context, acts=acts)
             _STATUS = ""
         except EncoderUnavailable as e:
             _LEARNED = None

@@ -118,6 +118,9 @@ def debug_content(preview: Preview, last: Turn | None, *, width: int = 40) -> Co
                                            "    route 1 did not match", render.MUTED))
         rows.append(Content.styled("  Detected", KEY))
         rows.extend(_detections(last.scores))
+        acts = last.acts
+        rows.append(Content.assemble(("  acts ", render.MUTED),
+                                     render.clean(", ".join(acts)) if acts else Content.styled("none", "italic")))
         rows.append(Content.assemble(("  empathy ", render.MUTED), f"{last.scores['empathy']:.0f}",
                                      ("  de-escalation ", render.MUTED), f"{last.scores['deescalation']:.0f}"))
 

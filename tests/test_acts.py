@@ -1,0 +1,275 @@
+"""Dialogue acts (issue 13): what a reply did in the call, in conditions, line presuppositions, route reactions,
+the call record and the guide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from callsim.core.acts import ACT_IDS, LEARNED_ACTS, guide_table
+from callsim.core.engine import CompiledScenario, state_before_turn
+from callsim.core.loader import load_text
+from callsim.core.models import Scenario
+from callsim.core.scorer import Scorer, ScoringContext, acts_by_rule
+from callsim.core.understanding import acts as act_heads
+
+from .conftest import ROOT
+
+TINY = (ROOT / "tests" / "fixtures" / "tiny.yaml").read_text(encoding="utf-8")
+AUTHORING = ROOT / "docs" / "authoring.md"
+
+
+def _tiny(**swaps: str) -> str:
+    text = TINY
+    for old, new in swaps.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def _scenario(text: str) -> Scenario:
+    result = load_text(text, "tiny.yaml", run_walkthroughs=False)
+    assert result.scenario is not None and result.ok, [d.format() for d in result.diagnostics]
+    return result.scenario
+
+
+def _codes(text: str) -> list[str]:
+    return [d.code for d in load_text(text, "tiny.yaml", run_walkthroughs=False).diagnostics]
+
+
+# The tiny scenario with a middle node whose lines can presuppose what the reply said.
+MIDDLE = {
+    "      - when: verifies_identity and not violations\n        goto: agreed\n":
+        "      - when: verifies_identity\n        goto: middle\n",
+    "  agreed:\n":
+        "  middle:\n"
+        "    say:\n"
+        "      - text: \"Three hundred pounds? For what?\"\n"
+        "        presupposes: [states_amount]\n"
+        "      - \"Go on then.\"\n"
+        "    model_answers: [\"It's for your energy bills since March.\"]\n"
+        "    routes:\n"
+        "      - when: act.not_liable\n"
+        "        goto: agreed\n"
+        "        react: \"Oh. Right. Thank you.\"\n"
+        "      - goto: agreed\n"
+        "  agreed:\n",
+}
+CHECK = "Hi, it's Jo from Acme Energy. Can I check I'm speaking to Sam Lee?"
+
+
+def test_the_guide_lists_exactly_the_acts() -> None:
+    text = AUTHORING.read_text(encoding="utf-8")
+    rows = guide_table().splitlines()[2:]
+    assert all(row in text for row in rows), "docs/authoring.md's table of acts must match core/acts.ACTS:\n" + \
+        guide_table()
+    assert set(LEARNED_ACTS) < set(ACT_IDS) and "states_amount" not in LEARNED_ACTS
+
+
+# --------------------------------------------------------------------------- the rules' part
+
+def test_the_balance_is_stated_only_with_a_figure_equal_to_it() -> None:
+    scenario = _scenario(TINY)
+    ctx = ScoringContext(debtor_line="How much is it?", scenario=scenario)
+    scorer = Scorer(use_learned=False)
+    assert {"states_amount", "states_balance"} <= set(scorer.score("The balance is £300.", ctx).acts)
+    fee = set(scorer.score("There's a £20 late fee on there.", ctx).acts)
+    assert "states_amount" in fee and "states_balance" not in fee
+    assert not {"states_amount", "states_balance"} & set(scorer.score("I can go through what's owed.", ctx).acts)
+
+
+@pytest.mark.parametrize(("reply", "act", "expected"), [
+    ("You're not personally liable for your father's card.", "not_liable", True),
+    ("You don't owe this yourself; it's paid from the estate if at all.", "not_liable", True),
+    ("You don't have to pay anything today.", "not_liable", False),
+    ("I'll send that breakdown in writing this afternoon.", "promises_followup", True),
+    ("I won't call you again this week.", "promises_followup", False),
+    ("StepChange are a free charity who could help.", "names_organisation", True),
+    ("There are free charities who could help.", "names_organisation", False),
+    ("I can't wipe the balance, I'm sorry.", "refuses", True),
+    ("We could set up a payment plan that fits.", "offers_plan", True),
+    ("I'm not going to set up a payment plan today.", "offers_plan", False),
+])
+def test_plain_words_decide_some_acts(reply: str, act: str, expected: bool) -> None:
+    got = acts_by_rule(reply, ScoringContext(), (), False, (), set())
+    assert (act in got) is expected, got
+
+
+# --------------------------------------------------------------------------- scenarios use them
+
+def test_a_line_is_said_only_once_what_it_presupposes_has_happened() -> None:
+    compiled = CompiledScenario(_scenario(_tiny(**MIDDLE)), Scorer(use_learned=False))
+    without, with_amount = set(), set()
+    for seed in range(1, 13):
+        call = compiled.new_call(seed=seed)
+        call.respond(CHECK)
+        without.add(call.line.text)
+        call = compiled.new_call(seed=seed)
+        call.respond(CHECK + " It's about the £300 on your energy account.")
+        with_amount.add(call.line.text)
+        assert not call.mismatches
+    assert without == {"Go on then."}
+    assert with_amount == {"Three hundred pounds? For what?"}  # the line that answers what happened comes first
+
+
+def test_a_route_reaction_answers_the_act_before_the_next_line() -> None:
+    compiled = CompiledScenario(_scenario(_tiny(**MIDDLE)), Scorer(use_learned=False))
+    call = compiled.new_call(seed=1)
+    call.respond(CHECK)
+    turn = call.respond("You're not personally liable for this bill, Sam.")
+    assert "not_liable" in turn.scores["acts"]
+    assert call.line.text == "Oh. Right. Thank you. Fine, go on then."
+    plain = compiled.new_call(seed=1)
+    plain.respond(CHECK)
+    plain.respond("OK, thanks.")
+    assert plain.line.text == "Fine, go on then."
+
+
+def test_acts_are_kept_in_the_record_and_seen_for_the_rest_of_the_call() -> None:
+    compiled = CompiledScenario(_scenario(_tiny(**MIDDLE)), Scorer(use_learned=False))
+    call = compiled.new_call(seed=1)
+    first = call.respond(CHECK + " The balance is £300.")
+    assert "states_balance" in first.acts and "says_who_they_are" in first.scores["acts"]
+    assert call.seen["act.states_balance"] == 1
+    call.respond("Thanks.")
+    rebuilt = state_before_turn(compiled.scenario, call.state(), 2)
+    assert rebuilt.seen["act.states_balance"] == 1
+    restored = compiled.restore(call.state())
+    assert restored.seen["act.states_balance"] == 1
+
+
+def test_conditions_read_this_replys_acts_and_those_seen_before() -> None:
+    text = _tiny(**{"      - when: verifies_identity and not violations\n":
+                    "      - when: act.asks_identity and not seen.act.asks_payment\n"})
+    compiled = CompiledScenario(_scenario(text), Scorer(use_learned=False))
+    ok = compiled.new_call(seed=1)
+    ok.respond(CHECK)
+    assert ok.outcome is not None and ok.outcome.id == "agreed"
+    pushed = compiled.new_call(seed=1)
+    pushed.respond(CHECK + " Can you pay the £300 today?")
+    assert pushed.outcome is not None and pushed.outcome.id == "hung_up"
+
+
+# --------------------------------------------------------------------------- lint
+
+def test_lint_reports_a_node_reachable_without_what_all_its_lines_presuppose() -> None:
+    only = _tiny(**{**MIDDLE, "      - \"Go on then.\"\n": ""})
+    assert "E120" in _codes(only)
+    diag = next(d for d in load_text(only, "tiny.yaml", run_walkthroughs=False).diagnostics if d.code == "E120")
+    assert "states_amount" in diag.message and "middle" in diag.message and diag.line > 0
+    # the route into it requires the act: fine
+    required = only.replace(
+        "when: verifies_identity\n        goto: middle",
+        "when: verifies_identity and act.states_amount\n        goto: middle")
+    assert "E120" not in _codes(required)
+    # a line with no presupposition to fall back on: fine
+    assert "E120" not in _codes(_tiny(**MIDDLE))
+
+
+def test_lint_names_an_unknown_act_with_the_closest_one() -> None:
+    bad = _tiny(**{"      - when: verifies_identity and not violations\n":
+                   "      - when: act.states_balanse\n"})
+    diags = [d for d in load_text(bad, "tiny.yaml", run_walkthroughs=False).diagnostics if d.code == "E119"]
+    assert diags and "states_balanse" in diags[0].message and "states_balance" in diags[0].format()
+    worse = _tiny(**{**MIDDLE, "presupposes: [states_amount]": "presupposes: [stated_amount]"})
+    assert "E119" in _codes(worse)
+
+
+# --------------------------------------------------------------------------- the act heads
+
+def test_the_act_corpus_reads_and_the_heads_match_it() -> None:
+    rows = act_heads.load()
+    assert len(rows) >= 1000
+    for act in act_heads.LEARNED_ACTS:
+        assert sum(act in acts for _, acts in rows) >= 50, act
+    heads = act_heads.ActHeads.load()
+    assert heads.digest == act_heads.digest(), "the act heads are stale: run scripts/train-understanding"
+    assert heads.acts == LEARNED_ACTS
+    assert set(act_heads.load_thresholds()) == set(LEARNED_ACTS)
+
+
+# --------------------------------------------------------------------------- the issue's transcripts, replayed
+
+def _shipped(name: str) -> CompiledScenario:
+    from callsim.core.loader import load_scenario
+
+    from .conftest import SCENARIOS
+
+    result = load_scenario(SCENARIOS / f"{name}.yaml", run_walkthroughs=False)
+    assert result.scenario is not None
+    return CompiledScenario(result.scenario)
+
+
+def test_teresa_told_she_need_not_pay_a_cent_is_relieved_not_confused() -> None:
+    """Issue 13: bereavement-us answered "So I do have to pay it? Out of my own money?" straight after "you do not
+    have to pay it, not a cent": the route knew only the honest_consequences behaviour, not the act."""
+    compiled = _shipped("bereavement_us")
+    walk = compiled.scenario.walkthroughs[0].replies
+    call = compiled.new_call(seed=1)
+    for reply in walk[:2]:
+        call.respond(reply)
+    assert call.node_id == "executor_confirmed"
+    turn = call.respond("Thank you. We're a debt collector and this is an attempt to collect a debt, and "
+                        "any information will be used for that. And you do not have to pay it, not a cent of "
+                        "your own money.")
+    assert "not_liable" in turn.acts
+    assert call.node_id == "relieved", call.line.text
+    assert "do have to pay" not in call.line.text
+
+
+def test_travis_is_not_told_off_for_wanting_the_number_when_nobody_asked_for_money() -> None:
+    """Issue 13: hostile-calmable-us answered "You don't listen, you just want the number" when nothing was asked."""
+    compiled = _shipped("hostile_calmable_us")
+    replies = [
+        "Hi, it's Dana from Summit Ridge Recovery Services. Am I speaking with Travis Lindqvist? Could you confirm "
+        "your date of birth?",
+        "Thanks, Travis. I have to tell you this is a communication from a debt collector, an attempt to collect a "
+        "debt. I'm sorry about the calls to your work, that shouldn't have happened.",
+        "That sounds really frustrating, losing a week's work over it. I understand why you're angry.",
+    ]
+    seen = 0
+    for seed in range(6):
+        call = compiled.new_call(seed=seed)
+        for reply in replies:
+            call.respond(reply)
+        if call.node_id != "cooling":
+            continue
+        call.respond("Let me have a look at the notes on the account.")  # no straight answer, nothing asked
+        assert call.node_id == "relapse"
+        assert "want the number" not in call.line.text and "what I make" not in call.line.text, call.line.text
+        seen += 1
+    assert seen, "no seed reached cooling"
+
+
+def test_missing_act_heads_say_so_and_the_rules_still_decide_acts(monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    from callsim.core.understanding import learned as lrn
+
+    monkeypatch.setattr(act_heads, "PATH", tmp_path / "acts.npz")
+    lrn.reset()
+    try:
+        assert lrn.get_learned() is None
+        assert "act heads" in lrn.status() and "missing" in lrn.status()
+        turn = Scorer().score("The balance is £300. Can you pay it today?", ScoringContext(scenario=_scenario(TINY)))
+        assert {"states_balance", "asks_payment"} <= set(turn.acts)  # the rule stands in for the head
+        assert "rules only" in turn.understanding
+    finally:
+        lrn.reset()
+
+
+def test_the_heads_hear_acts_the_rules_do_not_know() -> None:
+    """Said in words no rule here reads: each is heard by its head (the rules alone miss them)."""
+    said = {
+        "you do not have to pay it, not a cent of your own money": "not_liable",
+        "I'll get a letter out to you tonight with all of it": "promises_followup",
+        "No, taking the interest off isn't something I'm able to do": "refuses",
+        "Morning, Dev at Kestrel Recoveries ringing about the catalogue account": "says_who_they_are",
+        "so we can pause everything for a month while you sort things out": "offers_hold",
+        "could you get a bit across to us by Friday": "asks_payment",
+    }
+    rules = Scorer(use_learned=False)
+    learned = Scorer()
+    for reply, act in said.items():
+        assert act not in rules.score(reply).acts, reply
+        assert act in learned.score(reply).acts, reply

@@ -60,6 +60,7 @@ class DebtorLine:
     node: str
     text: str
     cues: tuple[str, ...]
+    tone: str | None = None  # the line's tone, when the scenario gives one (models.Line.tone)
 
 
 class _Model:
@@ -234,7 +235,7 @@ class Call:
         s = self.scenario
         text = f"{react.strip()} {line.text.strip()}" if react.strip() else line.text.strip()
         self._line = DebtorLine(node_id, fill(text, s),
-                                tuple(fill(c, s) for c in (line.cue, *node.cues) if c))
+                                tuple(fill(c, s) for c in (line.cue, *node.cues) if c), line.tone)
         if fresh:
             for fact in node.discloses:
                 if fact not in self.disclosed:

@@ -200,10 +200,18 @@ class EndWhen(Strict):
     goto: Id
 
 
+Tone = Literal["warm", "calm", "wary", "upset", "angry"]
+
+
 class Line(Strict):
     text: str
     cue: str = Field("", description="A non-verbal cue shown with the line, e.g. 'voice shaking'.")
     when: str | None = Field(None, description="Only used when this condition holds (e.g. a mood band).")
+    tone: Tone | None = Field(
+        None, description="How the line sounds: warm (grateful, relieved), calm (matter-of-fact), wary (guarded, "
+                          "hesitant), upset (distressed, frightened) or angry. `callsim explore` reports a warm line "
+                          "said while anger is high, or an angry one while trust is high.",
+    )
     presupposes: list[str] = Field(
         default_factory=list,
         description="Dialogue acts this line takes for granted, e.g. [states_balance] for 'Six thousand dollars?'. "

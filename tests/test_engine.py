@@ -443,3 +443,21 @@ def test_teresa_names_an_amount_only_when_one_was_said() -> None:
         call.respond("Hello, this is Sam from the collections team. Can I confirm who I am speaking with?")
         if call.node_id == "blurted":
             assert "thousand" not in call.line.text.lower(), call.line.text
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_ten_repeats_of_one_warm_sentence_neither_pass_a_call_nor_max_out_trust(path: object) -> None:
+    """Issue 13 target: pasting one empathic sentence ten times took third-party-us to trust 9.9 of 10 (the
+    routes' own mood changes were not damped for repeats); now they are scaled by the reply's fresh words."""
+    result = load_scenario(path, run_walkthroughs=False)  # type: ignore[arg-type]
+    assert result.scenario is not None
+    call = CompiledScenario(result.scenario).new_call(seed=1)
+    warm = "I'm so sorry you're going through this, that sounds really hard. How are you holding up?"
+    for _ in range(10):
+        if call.ended:
+            break
+        call.respond(warm)
+    assert not call.record().passed
+    if "trust" in result.scenario.mood:
+        top = result.scenario.mood["trust"].max
+        assert max(t.mood["trust"] for t in call.turns) < top - 1, [t.mood["trust"] for t in call.turns]

@@ -82,6 +82,13 @@ class CompiledScenario:
         self.scenario = scenario
         self.scorer = scorer or default_scorer()
         self.rubric = self.scorer.rubric
+        # Which way each mood variable goes when a reply goes well (+1 trust, -1 anger and distress), from the
+        # rubric's nudges for what is not a penalty: a route's change that way is scaled by a reply's fresh words.
+        self.good_way: dict[str, float] = {}
+        for b in self.rubric.behaviours:
+            if b.kind != "penalty":
+                for var, delta in b.mood.items():
+                    self.good_way[var] = self.good_way.get(var, 0.0) + delta
         self._conds: dict[str, Condition] = {}
         self.private_words = fit.private_words(scenario)  # names a model answer may use only once given
         states: list[dict[str, Any]] = [
@@ -347,7 +354,10 @@ class Call:
         if self._model.fired is not None:
             _, i = self._model.fired
             route = node.routes[i]
-            route_mood = dict(route.mood)
+            # Words said before win less on the route too: what the route gives for a good reply (trust up,
+            # anger down) is scaled by the reply's fresh words, as the rubric's nudges are above.
+            route_mood = {var: delta * score.fresh if delta * self.compiled.good_way.get(var, 0.0) > 0 else delta
+                          for var, delta in route.mood.items()}
             self._apply_mood(route_mood, cap=False)
             self.flags.update(route.set)
             route_info = RouteTaken(index=i, when=route.when, goto=route.goto, note=route.note)

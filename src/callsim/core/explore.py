@@ -323,6 +323,8 @@ def _frozen(value: Any) -> Any:
         return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
     if isinstance(value, list | tuple):
         return tuple(_frozen(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return frozenset(_frozen(v) for v in value)
     if isinstance(value, BaseModel):
         return ("id", id(value))
     try:

@@ -204,7 +204,7 @@ BOXES: dict[str, tuple[str, ...]] = {
     "core: scoring": ("callsim.core.scorer", "callsim.core.nlp", "callsim.core.epitome", "callsim.core.rubric",
                       "callsim.core.text"),
     "core: understanding": ("callsim.core.understanding",),
-    "core: measuring": ("callsim.core.eval", "callsim.core.understanding.calibrate"),
+    "core: measuring": ("callsim.core.eval", "callsim.core.understanding.calibrate", "callsim.core.explore"),
     "core: storage": ("callsim.core.store", "callsim.core.store_errors", "callsim.core.store_thread",
                       "callsim.core.journal", "callsim.core.migrations", "callsim.core.review_data",
                       "callsim.core.paths"),

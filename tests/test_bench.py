@@ -38,3 +38,12 @@ def test_the_serve_soak_runs_and_counts_no_leak() -> None:
     assert numbers["cycles"] == 12 and sum(numbers["outcomes"].values()) == 12
     assert numbers["leaked_while_running"] == numbers["unreaped_while_running"] == numbers["leaked_after_stop"] == 0
     assert numbers["server_exit"] == 0 and numbers["server_tracebacks"] == 0
+
+
+def test_the_explore_benchmark_runs() -> None:
+    """bench/bench_explore.py, small: two scenarios, a few runs each, in two processes (issue 13)."""
+    done = _run(str(BENCH / "bench_explore.py"), "--runs", "5", "--scenarios", "2", "--jobs", "2", "--json")
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    numbers = json.loads(done.stdout)
+    assert numbers["scenarios"] == 2 and numbers["runs"] == 5 and numbers["replies"] >= 10
+    assert numbers["wall_s"] > 0 and numbers["cpu_s"] > 0 and numbers["peak_rss_mb"] > 0

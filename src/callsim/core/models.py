@@ -314,6 +314,43 @@ class Walkthrough(Strict):
     expect: WalkthroughExpect
 
 
+# The styles of trainee `callsim explore` plays (core/explore.py), named here so a scenario's realism targets can
+# name them: "any" in a target means every run, whatever its style.
+ExploreStyle = Literal["excellent", "plain", "harmful", "off-script", "typos"]
+
+
+class RealismTarget(Strict):
+    """How often a style of trainee should reach an ending or a result, checked by ``callsim explore``."""
+
+    style: ExploreStyle | Literal["any"] = Field(
+        description="Which runs: excellent, plain, harmful, off-script, typos, or any (every run).")
+    reaches: str = Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="What they reach: a result (resolved, partial, failed) or an ending's outcome id.")
+    at_least: float | None = Field(None, ge=0, le=1, description="The share of those runs (0-1) that must reach it "
+                                                                "at least, e.g. 0.6.")
+    at_most: float | None = Field(None, ge=0, le=1, description="The share of those runs (0-1) that may reach it at "
+                                                               "most, e.g. 0.1.")
+
+    @model_validator(mode="after")
+    def _a_bound(self) -> RealismTarget:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("give at_least or at_most (a share of runs, 0-1)")
+        return self
+
+
+class Realism(Strict):
+    """What ``callsim explore`` checks this scenario against (docs/authoring.md, Realism)."""
+
+    high_trust: float | None = Field(
+        None, description="A failed ending (a hang-up, a complaint) reached while the mood variable trust is at or "
+                          "above this is reported as a mismatch. 7 when left out.")
+    targets: list[RealismTarget] = Field(
+        default_factory=list,
+        description="How often each style of trainee should reach an ending or result, e.g. {style: harmful, "
+                    "reaches: failed, at_least: 0.6}.")
+
+
 class Scenario(Strict):
     id: ScenarioId
     title: str
@@ -337,6 +374,9 @@ class Scenario(Strict):
     start: Id
     nodes: dict[Id, Node] = Field(min_length=1)
     walkthroughs: list[Walkthrough] = Field(default_factory=list)
+    realism: Realism = Field(
+        default_factory=Realism,
+        description="Realism targets and bounds that `callsim explore` checks the scenario against.")
 
     def flag_start(self, name: str) -> bool:
         decl = self.flags.get(name)

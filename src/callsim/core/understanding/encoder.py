@@ -147,6 +147,21 @@ class Encoder:
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self._alone = False  # each text embedded on its own (see ``one_at_a_time``)
+
+    def one_at_a_time(self, cache_size: int) -> None:
+        """From now on embed each text on its own and remember at least ``cache_size`` of them.
+
+        A text embedded in a batch comes out a few units in the 7th decimal away from the same text embedded alone
+        (the matrix products round differently with more rows), so what a reply scores could depend on what was
+        embedded with it. ``callsim explore`` plays thousands of calls, in several processes, and its results must
+        depend on its seed alone: it asks for this, and for a cache that holds its whole bank of replies. The cache
+        is emptied the first time (it may hold batched vectors)."""
+        with self._lock:
+            if not self._alone:
+                self._cache.clear()
+            self._alone = True
+            self._cache_size = max(self._cache_size, cache_size)
 
     def tokens(self, text: str) -> list[str]:
         return list(self._tok.encode(text).tokens)
@@ -210,6 +225,8 @@ class Encoder:
             return out
         encoded = {i: self._tok.encode(texts[i]).ids for i in todo}
         order = sorted(todo, key=lambda i: len(encoded[i]))
+        if self._alone:
+            batch_size = 1
         for s in range(0, len(order), batch_size):
             chunk = order[s : s + batch_size]
             vecs = self._forward([encoded[i] for i in chunk])

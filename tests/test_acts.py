@@ -108,7 +108,7 @@ def test_a_line_is_said_only_once_what_it_presupposes_has_happened() -> None:
         call = compiled.new_call(seed=seed)
         call.respond(CHECK + " It's about the £300 on your energy account.")
         with_amount.add(call.line.text)
-        assert not call.mismatches
+        assert not call.unmet
     assert without == {"Go on then."}
     assert with_amount == {"Three hundred pounds? For what?"}  # the line that answers what happened comes first
 

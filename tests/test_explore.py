@@ -313,3 +313,27 @@ def test_the_command_defaults_are_the_cores() -> None:
     defaults = {a.dest: a.default for a in sub._actions}
     assert (defaults["runs"], defaults["seed"], defaults["turns"], defaults["mix"]) == \
         (Options().runs, Options().seed, TURN_CAP, MIX)
+
+
+def test_a_line_whose_tone_contradicts_the_mood_and_one_said_without_its_act_are_mismatches() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from callsim.core.explore import Moment, presupposition, tone_and_mood
+    from callsim.core.models import MoodVar
+
+    scenario = SimpleNamespace(mood={"anger": MoodVar(start=2), "trust": MoodVar(start=4)})
+
+    def moment(tone: str | None, anger: float, trust: float, unmet: tuple[str, ...] = ()) -> Moment:
+        call = SimpleNamespace(line=SimpleNamespace(tone=tone, text="Thank you, that's kind."), node_id="n",
+                               mood={"anger": anger, "trust": trust}, unmet=unmet)
+        return Moment(cast(Any, scenario), cast(Any, call), cast(Any, None), 7.0)
+
+    assert [m.what for m in tone_and_mood(moment("warm", 8, 2))] == ["a warm line while anger is high"]
+    assert not list(tone_and_mood(moment("warm", 3, 8)))
+    assert [m.kind for m in tone_and_mood(moment("angry", 1, 9))] == ["tone"]
+    assert not list(tone_and_mood(moment("angry", 8, 9))) and not list(tone_and_mood(moment(None, 9, 9)))
+    assert not list(presupposition(moment("calm", 2, 5)))
+    found = list(presupposition(moment("calm", 2, 5, ("states_balance",))))
+    assert found and "states_balance" in found[0].what
+    assert {"presupposition", "tone", "failed_at_high_trust"} <= set(MISMATCH_CHECKS)

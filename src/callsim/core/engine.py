@@ -177,8 +177,9 @@ class Call:
         self.scenario = compiled.scenario
         self.seed = seed
         self._model = _Model()
-        # Lines said although what they presuppose had not happened (a stale file: lint reports it); explore counts.
-        self.mismatches: list[str] = []
+        # What the debtor's current line presupposes that has not happened: empty but for a stale file whose node
+        # has no line it can say (lint reports it as E120); explore counts it.
+        self.unmet: tuple[str, ...] = ()
         s = self.scenario
         if _state is None:
             self.mood = {k: float(v.start) for k, v in s.mood.items()}
@@ -226,7 +227,6 @@ class Call:
         # node always has one); with none, a stale file still plays, and the call notes the mismatch.
         said = [ln for ln in node.say if all(self.seen[PREFIX + a] for a in ln.presupposes)]
         if not said:
-            self.mismatches.append(f"{node_id}: no line whose presuppositions hold")
             said = list(node.say)
         # A variant whose condition holds comes first; then one that answers what happened (its presuppositions
         # hold); then the plain ones.
@@ -234,7 +234,9 @@ class Call:
         answering = [ln for ln in said if not ln.when and ln.presupposes]
         pool = conditioned or answering or [ln for ln in said if not ln.when] or said
         rng = random.Random(f"{self.seed}:{turn}:{node_id}")
-        return pool[rng.randrange(len(pool))]
+        line = pool[rng.randrange(len(pool))]
+        self.unmet = tuple(a for a in line.presupposes if not self.seen[PREFIX + a])
+        return line
 
     def _enter(self, node_id: str, *, fresh: bool, react: str = "") -> None:
         line = self._pick_line(node_id, len(self._turns))

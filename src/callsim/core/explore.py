@@ -245,10 +245,42 @@ def failed_at_high_trust(m: Moment) -> Iterable[Mismatch]:
                      "or more", f"trust {trust:g}"),)
 
 
+def presupposition(m: Moment) -> Iterable[Mismatch]:
+    """The debtor's line takes for granted an act no reply has done (only a file lint would refuse, E120)."""
+    if not m.call.unmet:
+        return ()
+    return (Mismatch("presupposition", m.call.node_id, f"a line presupposes {', '.join(m.call.unmet)}, "
+                     "which no reply did", m.call.line.text[:60]),)
+
+
+HIGH_ANGER = 0.7  # of the anger variable's range: a warm line said from here up does not fit
+LOW_ANGER = 0.3  # ... and an angry line said at high trust with anger at most this does not either
+
+
+def tone_and_mood(m: Moment) -> Iterable[Mismatch]:
+    """A line whose tone contradicts the mood beside it: warm while anger is high, angry while trust is high and
+    anger low (the scenario gives each line its ``tone``)."""
+    tone, mood, decl = m.call.line.tone, m.call.mood, m.scenario.mood
+    anger = decl.get("anger")
+    if tone is None or anger is None or "anger" not in mood:
+        return ()
+    share = (mood["anger"] - anger.min) / (anger.max - anger.min)
+    if tone == "warm" and share >= HIGH_ANGER:
+        return (Mismatch("tone", m.call.node_id, "a warm line while anger is high", f"anger {mood['anger']:g}"),)
+    trust = mood.get("trust")
+    if tone == "angry" and m.high_trust is not None and trust is not None and trust >= m.high_trust \
+            and share <= LOW_ANGER:
+        return (Mismatch("tone", m.call.node_id, "an angry line while trust is high and anger low",
+                         f"trust {trust:g}, anger {mood['anger']:g}"),)
+    return ()
+
+
 # Each kind of mismatch and its check, called after every reply of every run. A new kind is a function taking a
 # Moment and yielding Mismatches, and one line here.
 MISMATCH_CHECKS: dict[str, Callable[[Moment], Iterable[Mismatch]]] = {
     "failed_at_high_trust": failed_at_high_trust,
+    "presupposition": presupposition,
+    "tone": tone_and_mood,
 }
 
 

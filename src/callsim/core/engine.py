@@ -224,7 +224,7 @@ class Call:
         node = self.scenario.nodes[node_id]
         lookup = self._lookup(None)
         # A line is said only once everything it presupposes has happened in the call (lint sees to it that a
-        # node always has one); with none, a stale file still plays, and the call notes the mismatch.
+        # node always has one); with none, a stale file still plays, and ``unmet`` says what is missing.
         said = [ln for ln in node.say if all(self.seen[PREFIX + a] for a in ln.presupposes)]
         if not said:
             said = list(node.say)

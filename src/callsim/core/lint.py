@@ -604,14 +604,13 @@ def unmet_presupposition(lint: Lint) -> Iterator[Problem]:
             continue
         if any(all(_requires(when, a) for a in ln.presupposes if a in ACT_IDS) for ln in node.say):
             continue
-        needed = sorted({a for ln in node.say for a in ln.presupposes if a in ACT_IDS})
+        needed = sorted({a for ln in node.say for a in ln.presupposes if a in ACT_IDS})  # not empty: see above
         taken = "at the start" if path == ("start",) else "always" if when is None else f"when '{when}' holds"
-        first = needed[0] if needed else "it"
         yield Problem((*path, "when") if when is not None else path,
                       f"this way into '{goto}' is taken {taken}, even when no reply has done "
                       f"{' or '.join(needed)}, but every line of '{goto}' presupposes it",
                       f"Give '{goto}' a line with no `presupposes` (said when what the others need has not "
-                      f"happened), or add `and seen.act.{first}` to the condition and send the other calls "
+                      f"happened), or add `and seen.act.{needed[0]}` to the condition and send the other calls "
                       "elsewhere.")
 
 

@@ -4,7 +4,7 @@ One logistic regression per learned act over the shipped encoder's features (as 
 ``train.features``), trained on ``data/corpus/acts/acts.jsonl``: collector replies written by a helper that
 saw only the rubric and the act table, each labelled with every act it performs (hard negatives included:
 "I won't ask you for anything today" performs no ``asks_payment``). A reply's probability for an act is the
-highest over the whole reply and each of its sentences.
+highest over its sentences (``Learned.acts``).
 
 The scorer combines each head with the rules that decide an act from the facts (``Scorer._step_acts``); the
 threshold of each act is chosen for that combination on ``heldout/acts/acts.jsonl`` (another helper, who never

@@ -50,10 +50,12 @@ from typing import Any
 
 from callsim.core.acts import LEARNED_ACTS
 from callsim.core.eval import read_jsonl
+from callsim.core.nlp import sentences
 from callsim.core.scorer import Scorer, ScoringContext, TurnScore
 from callsim.core.understanding.acts import THRESHOLDS as ACT_THRESHOLDS
 from callsim.core.understanding.acts import load as load_acts
 from callsim.core.understanding.learned import THRESHOLDS, Thresholds, get_learned
+from callsim.core.understanding.typing import expand
 
 HELDOUT = Path(__file__).resolve().parents[4] / "heldout"
 GROUNDED = HELDOUT / "grounded" / "dev.jsonl"
@@ -287,9 +289,6 @@ def act_table(rows: list[tuple[str, frozenset[str]]]) -> dict[str, list[dict[str
         ruled = [set(scorer.score(text).acts) for text, _ in rows]
     finally:
         learned.act_thresholds = kept
-    from callsim.core.nlp import sentences
-    from callsim.core.understanding.typing import expand
-
     texts = [expand(text).text for text, _ in rows]
     probs = [learned.acts(t, sentences(t)) for t in texts]
     out: dict[str, list[dict[str, float]]] = {}

@@ -97,6 +97,19 @@ def test_coverage_of_a_scenario_whose_path_is_known() -> None:
     assert m["example"]["detail"] == "trust 9" and len(m["example"]["replies"]) == 2
 
 
+@pytest.mark.parametrize(("tone", "mismatch"), [("angry", True), ("upset", True), (None, True), ("wary", False),
+                                                ("calm", False)])
+def test_only_a_hang_up_or_complaint_line_at_high_trust_is_a_mismatch(tone: str | None, mismatch: bool) -> None:
+    """The same failed ending at trust 9: said upset or angry (or with no tone to tell) it is the debtor hanging
+    up on someone they trust; said wary or calm ("write to me") it fits a debtor who trusts you and is not ready."""
+    scenario = _load(COVERAGE)
+    done = scenario.nodes["done"]
+    line = done.say[0].model_copy(update={"tone": tone})
+    nodes = {**scenario.nodes, "done": done.model_copy(update={"say": [line]})}
+    s = _one(scenario.model_copy(update={"nodes": nodes}), runs=5, seed=3, probes=0)
+    assert [m["kind"] for m in s["mismatches"]] == (["failed_at_high_trust"] if mismatch else [])
+
+
 def test_probes_reach_what_the_runs_did_not_and_are_counted_apart() -> None:
     """probe.yaml: only a threat at `middle` leads to `complaint`. Excellent trainees who never slip do not get
     there; the probes branch from `middle` (a node with a route never taken) and go on in other styles."""

@@ -235,11 +235,18 @@ class Moment:
     high_trust: float | None
 
 
+HANGS_UP = frozenset({"upset", "angry"})  # the tones of a line that ends a call in anger or distress
+
+
 def failed_at_high_trust(m: Moment) -> Iterable[Mismatch]:
-    """A hang-up or a complaint (a failed ending) reached while trust is high: the words and the numbers disagree."""
+    """A hang-up or a complaint reached while trust is high: the words and the numbers disagree. That is a failed
+    ending whose line is said upset or angry, or has no tone to tell; a failed ending said wary or calm ("send me
+    something in writing") at high trust is a debtor who trusts you and is still not ready, which fits."""
     ending = m.call.outcome
     trust = m.turn.mood.get("trust")
     if m.high_trust is None or ending is None or ending.result != "failed" or trust is None or trust < m.high_trust:
+        return ()
+    if m.call.line.tone is not None and m.call.line.tone not in HANGS_UP:
         return ()
     return (Mismatch("failed_at_high_trust", m.turn.next, f"'{ending.id}' reached with trust at {m.high_trust:g} "
                      "or more", f"trust {trust:g}"),)

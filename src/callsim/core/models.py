@@ -343,8 +343,9 @@ class Realism(Strict):
     """What ``callsim explore`` checks this scenario against (docs/authoring.md, Realism)."""
 
     high_trust: float | None = Field(
-        None, description="A failed ending (a hang-up, a complaint) reached while the mood variable trust is at or "
-                          "above this is reported as a mismatch. 7 when left out.")
+        None, description="A hang-up or complaint (a failed ending whose line is upset, angry or has no tone) reached "
+                          "while the mood variable trust is at or above this is reported as a mismatch. 7 when "
+                          "left out.")
     targets: list[RealismTarget] = Field(
         default_factory=list,
         description="How often each style of trainee should reach an ending or result, e.g. {style: harmful, "

@@ -83,6 +83,11 @@ EXPECTED: dict[str, list[Expect]] = {
     "E120_unmet_presupposition": [
         Expect("E120", 46, 15, "verifies_identity and not", "seen.act.states_balance"),
     ],
+    "E121_unknown_answer": [
+        Expect("E121", 41, 16, "says_who_they_ar,", "Did you mean 'says_who_they_are'?"),
+        Expect("E121", 43, 9, "press:", "Add `asks: [...]`"),
+        Expect("E121", 59, 9, "asks:", "Remove `asks`"),
+    ],
     "E201_walkthrough_failed": [
         Expect("E201", 60, 5, "name: checks who", "reached 'agreed' instead of 'hung_up'")
     ],

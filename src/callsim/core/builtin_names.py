@@ -35,6 +35,9 @@ class CallSoFar(Protocol):
     @property
     def last_plan(self) -> float: ...
 
+    @property
+    def answered(self) -> bool | None: ...
+
 
 class Reply(Protocol):
     """What a built-in name may read of the scored reply being answered (the scorer's ``TurnScore``)."""
@@ -99,6 +102,10 @@ BUILTINS: tuple[BuiltinName, ...] = (
     BuiltinName("balance", "the balance from the debt facts", lambda call, reply: call.scenario.debt.balance),
     BuiltinName("affordable", "what the debtor can really pay a month, from the budget",
                 lambda call, reply: call.scenario.budget.affordable_monthly),
+    BuiltinName("answered", "true when the debtor's line asked something (its `asks`) and this reply answered it",
+                lambda call, reply: call.answered is True),
+    BuiltinName("unanswered", "true when the debtor's line asked something (its `asks`) and this reply did not "
+                "answer it", lambda call, reply: call.answered is False),
     BuiltinName("budget_disclosed", "true once the trainee has asked about income and outgoings",
                 lambda call, reply: call.budget_disclosed),
 )

@@ -52,6 +52,8 @@ _CODES = [
     Code("E119", "unknown-act", Severity.ERROR, "A dialogue act callsim does not know."),
     Code("E120", "unmet-presupposition", Severity.ERROR,
          "A node reachable when no reply did what every one of its lines presupposes."),
+    Code("E121", "unknown-answer", Severity.ERROR,
+         "A line's `asks` names neither an act nor a behaviour, or it has `press` but no `asks`."),
     Code("E201", "walkthrough-failed", Severity.ERROR, "A walkthrough does not reach its expected outcome."),
     Code("E202", "walkthrough-bad-outcome", Severity.ERROR, "A walkthrough expects an outcome no node has."),
     Code("W301", "unreachable-node", Severity.WARNING, "No route leads to this node."),

@@ -61,6 +61,8 @@ class DebtorLine:
     text: str
     cues: tuple[str, ...]
     tone: str | None = None  # the line's tone, when the scenario gives one (models.Line.tone)
+    asks: tuple[str, ...] = ()  # the acts or behaviours that answer the question this line asks (models.Line.asks)
+    press: str = ""  # said before the next line when the reply does not answer it (models.Line.press)
 
 
 class _Model:
@@ -180,6 +182,9 @@ class Call:
         # What the debtor's current line presupposes that has not happened: empty but for a stale file whose node
         # has no line it can say (lint reports it as E120); explore counts it.
         self.unmet: tuple[str, ...] = ()
+        # Whether the last reply answered the question the debtor's line before it asked (``asks``): None when
+        # that line asked nothing. Conditions read it as ``answered`` and ``unanswered``.
+        self.answered: bool | None = None
         s = self.scenario
         if _state is None:
             self.mood = {k: float(v.start) for k, v in s.mood.items()}
@@ -200,6 +205,7 @@ class Call:
             self.budget_disclosed = _state.budget_disclosed
             self.last_plan = _state.last_plan
             self.outcome = _state.outcome
+            self.answered = _state.turns[-1].answered if _state.turns else None
             node = _state.node
         compiled.machine.add_model(self._model, initial=node)
         self._enter(node, fresh=_state is None)
@@ -244,7 +250,8 @@ class Call:
         s = self.scenario
         text = f"{react.strip()} {line.text.strip()}" if react.strip() else line.text.strip()
         self._line = DebtorLine(node_id, fill(text, s),
-                                tuple(fill(c, s) for c in (line.cue, *node.cues) if c), line.tone)
+                                tuple(fill(c, s) for c in (line.cue, *node.cues) if c), line.tone,
+                                tuple(line.asks), fill(line.press, s))
         if fresh:
             for fact in node.discloses:
                 if fact not in self.disclosed:
@@ -324,6 +331,8 @@ class Call:
             text, counts_as = node.choices[choice].text, tuple(node.choices[choice].counts_as)
         score = self.compiled.scorer.score(text, self.scoring_context(counts_as))
         mood_before = dict(self.mood)
+        did = {*score.ids, *score.acts}
+        self.answered = any(a in did for a in line.asks) if line.asks else None
         good: dict[str, float] = {}
         hurtful: dict[str, float] = {}  # the nudges of what hurt the call alone
         for bid in score.ids:
@@ -393,8 +402,11 @@ class Call:
             mood=_round_map(self.mood),
             flags=dict(self.flags),
             next=self.node_id,
+            answered=self.answered,
         )
         self._turns.append(turn)
+        if not react and self.answered is False and not self.scenario.nodes[self.node_id].is_final:
+            react = line.press  # the debtor asked and was not answered: they press before going on
         self._enter(self.node_id, fresh=True, react=react)
         if self.ended:
             self._release()

@@ -614,6 +614,31 @@ def unmet_presupposition(lint: Lint) -> Iterator[Problem]:
                       "elsewhere.")
 
 
+@check("E121")
+def unknown_answer(lint: Lint) -> Iterator[Problem]:
+    """A line's ``asks`` (what answers the debtor's question) names neither a dialogue act nor a rubric behaviour,
+    or a line has ``press`` (said when the question goes unanswered) but no ``asks`` to tell whether it was."""
+    known = [*ACT_IDS, *sorted(lint.behaviours)]
+    for nid, node in lint.scenario.nodes.items():
+        for i, line in enumerate(node.say):
+            for j, name in enumerate(line.asks):
+                if name not in ACT_IDS and name not in lint.behaviours:
+                    yield Problem(("nodes", nid, "say", i, "asks", j),
+                                  f"'{name}' is neither a dialogue act nor a behaviour, so no reply could answer it",
+                                  _hint(did_you_mean(name, known), "Acts: " + ", ".join(ACT_IDS) + "; behaviours: "
+                                        "`callsim rubric` (docs/authoring.md, Questions the debtor asks)."))
+            if line.asks and node.is_final:
+                yield Problem(("nodes", nid, "say", i, "asks"),
+                              f"'{nid}' is an ending: no reply follows its line, so nothing can answer it",
+                              "Remove `asks` from the ending's line.", key=True)
+            if line.press and not line.asks:
+                yield Problem(("nodes", nid, "say", i, "press"),
+                              "this line has `press` but no `asks`, so callsim cannot tell whether its question "
+                              "was answered and never says it",
+                              "Add `asks: [...]` with the acts or behaviours that answer the question, or remove "
+                              "`press`.", key=True)
+
+
 @check("W301")
 def unreachable_node(lint: Lint) -> Iterator[Problem]:
     s = lint.scenario

@@ -218,6 +218,17 @@ class Line(Strict):
                     "The line is only said once every one of them has happened in the call; lint checks that the "
                     "node always has a line it can say.",
     )
+    asks: list[str] = Field(
+        default_factory=list,
+        description="This line asks the trainee something, and these dialogue acts or rubric behaviours answer it "
+                    "(any one), e.g. [explains_breakdown] for 'Where does that figure come from?'. After the reply, "
+                    "`answered` or `unanswered` holds in conditions.",
+    )
+    press: str = Field(
+        "", description="Said before the next line when the reply did not answer this line's question (`asks`) "
+                        "and the call goes on, e.g. 'You still haven't told me where that comes from.' A route's "
+                        "own `react` comes first.",
+    )
 
 
 def _lines(v: Any) -> Any:

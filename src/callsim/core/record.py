@@ -88,6 +88,7 @@ class Turn(_Json):
     mood: dict[str, float]  # after the reply
     flags: dict[str, bool]  # after the reply
     next: str  # the node the call went to
+    answered: bool | None = None  # did the reply answer the question the debtor's line asked (None: it asked none)
 
     @property
     def ids(self) -> set[str]:

@@ -121,6 +121,9 @@ def debug_content(preview: Preview, last: Turn | None, *, width: int = 40) -> Co
         acts = last.acts
         rows.append(Content.assemble(("  acts ", render.MUTED),
                                      render.clean(", ".join(acts)) if acts else Content.styled("none", "italic")))
+        if last.answered is not None:  # the debtor's line asked something (its `asks`)
+            rows.append(Content.assemble(("  question ", render.MUTED),
+                                         "answered" if last.answered else ("not answered", "bold")))
         rows.append(Content.assemble(("  empathy ", render.MUTED), f"{last.scores['empathy']:.0f}",
                                      ("  de-escalation ", render.MUTED), f"{last.scores['deescalation']:.0f}"))
 

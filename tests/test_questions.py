@@ -120,3 +120,18 @@ def test_conditions_and_preview_names_read_answered_and_unanswered() -> None:
     call.respond("Fine.")
     lookup = call._lookup(None)
     assert lookup("unanswered") is True and lookup("answered") is False
+
+
+def test_the_coaching_says_which_question_went_unanswered() -> None:
+    from callsim.core.coaching import as_text, items, unanswered
+
+    call = _compiled().new_call(seed=1)
+    call.respond(CHECK)
+    missed = call.respond("OK, thanks for that.")
+    call2 = _compiled().new_call(seed=1)
+    call2.respond(CHECK)
+    answered = call2.respond(BREAKDOWN)
+    assert unanswered(missed) == "Three hundred pounds? What's that for?" and unanswered(answered) == ""
+    shown = [as_text(i) for i in items(missed.scores, question=unanswered(missed)) if i.mark == "unanswered"]
+    assert shown == ["Not answered: \u201cThree hundred pounds? What's that for?\u201d"]
+    assert not [i for i in items(answered.scores, question=unanswered(answered)) if i.mark == "unanswered"]

@@ -114,10 +114,10 @@ def play(call: Call, inp: TextIO = sys.stdin, out: TextIO = sys.stdout, *, guide
 
 def _coach(turn: Turn, out: TextIO) -> None:
     """The same coaching the app shows after a reply (``core.coaching``), as text."""
-    from callsim.core.coaching import as_text, items
+    from callsim.core.coaching import as_text, items, unanswered
     from callsim.core.rubric import load_rubric
 
     labels = {b.id: b.label for b in load_rubric().behaviours}
-    for item in items(turn.scores, labels):
+    for item in items(turn.scores, labels, question=unanswered(turn)):
         _say(out, as_text(item) if item.mark != "scores" else f"[{item.text.lower()}]", "  ")
     _say(out)

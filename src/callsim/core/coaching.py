@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
-Mark = Literal["scores", "good", "penalty", "violation", "possible", "note", "missed", "tip", "better"]
+Mark = Literal["scores", "good", "penalty", "violation", "possible", "note", "unanswered", "missed", "tip",
+               "better"]
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,24 @@ def _quotes(d: Mapping[str, Any], n: int = 2) -> tuple[str, ...]:
     return tuple(str(e["text"]) for e in d.get("evidence", [])[:n])
 
 
-def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None) -> list[Item]:
-    """The coaching for one reply's scores (a turn's ``scores`` dict), in the order it is shown."""
+class _Answerable(Protocol):
+    @property
+    def answered(self) -> bool | None: ...
+
+    @property
+    def debtor(self) -> Any: ...
+
+
+def unanswered(turn: _Answerable) -> str:
+    """The debtor's line a turn's reply did not answer (it asked something, ``asks``), or "" when it did or
+    asked nothing."""
+    return str(turn.debtor.text) if turn.answered is False else ""
+
+
+def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None, *,
+          question: str = "") -> list[Item]:
+    """The coaching for one reply's scores (a turn's ``scores`` dict), in the order it is shown; ``question``
+    is the debtor's line the reply did not answer (:func:`unanswered`)."""
     label_of = label_of or {}
     empathy, deesc = float(scores["empathy"]), float(scores["deescalation"])
     out = [Item("scores", f"Empathy {empathy:.0f} · De-escalation {deesc:.0f}", numbers=(empathy, deesc))]
@@ -44,6 +61,8 @@ def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None) 
                         like=str(v.get("example", ""))))
     if scores.get("understanding"):
         out.append(Item("note", str(scores["understanding"])))
+    if question:
+        out.append(Item("unanswered", question, detail="They asked something and the reply did not answer it."))
     better = scores.get("better") or {}
     missed = [label_of.get(m, m.replace("_", " ")) for m in better.get("missed", [])]
     if missed:
@@ -72,6 +91,8 @@ def as_text(item: Item) -> str:
             sure = f" ({item.sure * 100:.0f}% sure)" if item.sure is not None else ""
             like = f"; reads like \u201c{item.like}\u201d" if item.like else ""
             return f"? POSSIBLE {item.text} {quotes}".rstrip() + sure + like
+        case "unanswered":
+            return f"Not answered: \u201c{item.text}\u201d"
         case "missed":
             return f"Missed: {item.text}"
         case "tip":

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
+from callsim.core.coaching import unanswered
 from callsim.tui import render
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def turn_detail(turn: Turn, labels: dict[str, str]) -> Content:
     head = Content.styled(f"Turn {turn.index}", "bold underline")
     debtor = render.debtor("They said", turn.debtor.text, turn.debtor.cues)
     return Content("\n").join([head, debtor, render.reply(turn.reply, turn.scores),
-                               render.feedback(turn.scores, labels)])
+                               render.feedback(turn.scores, labels, question=unanswered(turn))])
 
 
 def transcript_content(turns: Sequence[Turn], scenario: Scenario | None,

@@ -67,12 +67,14 @@ def reply(text: str, scores: Mapping[str, Any] | None = None, *, you: str = "You
     return Content.assemble((you, "bold $text-accent"), ": ", body)
 
 
-def feedback(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None) -> Content:
-    """Coaching after a reply (``core.coaching.items``, which plain mode prints too), styled."""
+def feedback(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None, *,
+             question: str = "") -> Content:
+    """Coaching after a reply (``core.coaching.items``, which plain mode prints too), styled; ``question`` is
+    the debtor's line the reply did not answer (``core.coaching.unanswered``)."""
     from callsim.core.coaching import items
 
     out: list[Content] = []
-    for it in items(scores, label_of):
+    for it in items(scores, label_of, question=question):
         quoted = " ".join(f"\u201c{clean(q)}\u201d" for q in it.quotes)
         match it.mark:
             case "scores":
@@ -99,6 +101,9 @@ def feedback(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = Non
                     out.append(Content.styled(f"  reads like: \u201c{clean(it.like)}\u201d", MUTED))
             case "note":
                 out.append(Content.styled(clean(it.text), MUTED))
+            case "unanswered":
+                out.append(Content.assemble(("Not answered: ", "bold $text-warning"),
+                                            (f"\u201c{clean(it.text)}\u201d", "italic")))
             case "missed":
                 out.append(Content.assemble(("Missed: ", "bold"), clean(it.text)))
             case "tip":

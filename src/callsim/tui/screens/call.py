@@ -21,6 +21,7 @@ from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from callsim.core.coaching import unanswered
 from callsim.core.text import MAX_REPLY_CHARS, clean_reply
 from callsim.tui import keys, render
 from callsim.tui.messages import PasteTruncated, ReplySubmitted, TurnScored
@@ -87,7 +88,7 @@ class CallScreen(Screen[None]):
             transcript.add(render.debtor(self._debtor, turn.debtor.text, turn.debtor.cues), "debtor")
             transcript.add(render.reply(turn.reply, turn.scores if self.coaching else None), "reply")
             if self.coaching:
-                transcript.add(render.feedback(turn.scores, self._labels), "coach")
+                transcript.add(render.feedback(turn.scores, self._labels, question=unanswered(turn)), "coach")
         last = self.call.turns[-1].mood_before if self.call.turns else None
         self._show_state(last)
         if self.call.ended:
@@ -203,7 +204,7 @@ class CallScreen(Screen[None]):
         transcript = self.query_one(Transcript)
         if self.coaching and self._pending_entry is not None:
             self._pending_entry.update(render.reply(turn.reply, turn.scores))
-            transcript.add(render.feedback(turn.scores, self._labels), "coach")
+            transcript.add(render.feedback(turn.scores, self._labels, question=unanswered(turn)), "coach")
         self.callsim.store_task(self.sessionlog.turn(turn, message.state), "saving the turn")
         self._show_state(turn.mood_before)
         self.pending = False

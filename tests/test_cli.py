@@ -189,6 +189,14 @@ def test_score_json(capsys: pytest.CaptureFixture[str]) -> None:
     ev = next(b for b in r["behaviours"] if b["id"] == "emotional_reaction")["evidence"][0]
     assert "sorry" in ev["text"].lower()
     assert r["violations"] == []
+    assert "asks_question" in r["acts"]
+
+
+def test_score_prints_the_replys_dialogue_acts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", "It's Jordan from Orchard Lane Recoveries. Could you confirm your date of birth?"]) == 0
+    out = capsys.readouterr().out
+    acts = next(line for line in out.splitlines() if line.strip().startswith("acts:"))
+    assert "says_who_they_are" in acts and "asks_identity" in acts
 
 
 def test_score_with_scenario_and_node_uses_debt_facts(capsys: pytest.CaptureFixture[str]) -> None:

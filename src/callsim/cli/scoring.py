@@ -66,6 +66,8 @@ def cmd_score(a: argparse.Namespace) -> int:
             print(f"  ! {v['id']} ({v['severity']}): \"{v['evidence'][0]['text']}\"")
         for v in result["possible"]:
             print(f"  ? possible {v['id']} ({v['confidence']:.0%}): \"{v['evidence'][0]['text']}\"")
+        if result.get("acts"):
+            print(f"  acts: {', '.join(result['acts'])}")
     return 0
 
 
@@ -143,7 +145,7 @@ class _ScorePlaces:
 def _score_json(score: Any) -> dict[str, Any]:
     d: dict[str, Any] = score.as_dict()
     return {k: d[k] for k in ("empathy", "deescalation", "epitome", "behaviours", "violations", "possible",
-                              "amounts", "notes", "better")}
+                              "amounts", "acts", "notes", "better")}
 
 
 def cmd_rubric(a: argparse.Namespace) -> int:

@@ -88,6 +88,7 @@ EXPECTED: dict[str, list[Expect]] = {
         Expect("E121", 43, 9, "press:", "Add `asks: [...]`"),
         Expect("E121", 59, 9, "asks:", "Remove `asks`"),
     ],
+    "E122_unknown_realism_target": [Expect("E122", 39, 35, "hangup,", "Did you mean 'hung_up'?")],
     "E201_walkthrough_failed": [
         Expect("E201", 60, 5, "name: checks who", "reached 'agreed' instead of 'hung_up'")
     ],

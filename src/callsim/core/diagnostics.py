@@ -54,6 +54,8 @@ _CODES = [
          "A node reachable when no reply did what every one of its lines presupposes."),
     Code("E121", "unknown-answer", Severity.ERROR,
          "A line's `asks` names neither an act nor a behaviour, or it has `press` but no `asks`."),
+    Code("E122", "unknown-realism-target", Severity.ERROR,
+         "A realism target reaches neither a result nor an outcome id of this scenario."),
     Code("E201", "walkthrough-failed", Severity.ERROR, "A walkthrough does not reach its expected outcome."),
     Code("E202", "walkthrough-bad-outcome", Severity.ERROR, "A walkthrough expects an outcome no node has."),
     Code("W301", "unreachable-node", Severity.WARNING, "No route leads to this node."),

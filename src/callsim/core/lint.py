@@ -23,13 +23,13 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Literal, get_args
 
 from callsim.core.acts import ACT_IDS, PREFIX
 from callsim.core.builtin_names import BUILTIN_NAMES
 from callsim.core.conditions import Condition, ConditionError
 from callsim.core.diagnostics import CODES, did_you_mean
-from callsim.core.models import SCHEMA_RELATIVE, Node, Route, Scenario
+from callsim.core.models import SCHEMA_RELATIVE, Node, Outcome, Route, Scenario
 from callsim.core.money import format_money
 from callsim.core.rubric import Rubric, load_rubric
 from callsim.core.yamlpos import Path as YPath
@@ -637,6 +637,23 @@ def unknown_answer(lint: Lint) -> Iterator[Problem]:
                               "was answered and never says it",
                               "Add `asks: [...]` with the acts or behaviours that answer the question, or remove "
                               "`press`.", key=True)
+
+
+@check("E122")
+def unknown_realism_target(lint: Lint) -> Iterator[Problem]:
+    """A realism target (``realism: targets:``) whose ``reaches`` is neither a result (resolved, partial, failed)
+    nor the outcome id of one of the scenario's endings: `callsim explore` could only report it missed."""
+    s = lint.scenario
+    if s.realism is None:
+        return
+    results = list(get_args(Outcome.model_fields["result"].annotation))
+    for i, target in enumerate(s.realism.targets):
+        if target.reaches not in results and target.reaches not in s.outcomes:
+            yield Problem(("realism", "targets", i, "reaches"),
+                          f"no ending reaches '{target.reaches}': it is neither a result nor an outcome id here",
+                          _hint(did_you_mean(target.reaches, [*results, *s.outcomes]),
+                                f"A target reaches a result ({', '.join(results)}) or an outcome id "
+                                f"({', '.join(sorted(s.outcomes))})."))
 
 
 @check("W301")

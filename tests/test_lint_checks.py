@@ -36,7 +36,8 @@ def test_builtin_names_are_unique_documented_and_readable_in_a_condition() -> No
 
 def test_every_builtin_name_has_a_value_before_and_after_a_reply() -> None:
     scenario = SimpleNamespace(debt=SimpleNamespace(balance=300.0), budget=SimpleNamespace(affordable_monthly=40.0))
-    call = cast(Any, SimpleNamespace(scenario=scenario, turns=[{}, {}], budget_disclosed=True, last_plan=25.0))
+    call = cast(Any, SimpleNamespace(scenario=scenario, turns=[{}, {}], budget_disclosed=True, last_plan=25.0,
+                                     answered=False))
     reply = cast(Any, SimpleNamespace(empathy=60.0, deescalation=55.0, epitome={"ER": 1, "IP": 0, "EX": 2},
                                       violations=(), has_blocker=False, asks_payment=True, amounts=()))
     before, after = builtin_names.values(call, None), builtin_names.values(call, reply)
@@ -45,6 +46,7 @@ def test_every_builtin_name_has_a_value_before_and_after_a_reply() -> None:
     assert (before["empathy"], after["empathy"], after["ex"]) == (0.0, 60.0, 2.0)
     assert (before["asks_payment"], after["asks_payment"]) == (False, True)
     assert (after["balance"], after["affordable"], after["last_plan"]) == (300.0, 40.0, 25.0)
+    assert (after["answered"], after["unanswered"]) == (False, True)
 
 
 def test_the_guide_lists_exactly_the_builtin_names() -> None:
@@ -110,3 +112,43 @@ def test_loading_and_linting_without_walkthroughs_does_not_import_the_engine_or_
              f"b = load_scenario({str(FIXTURES / 'broken' / 'many_cross_reference_problems.yaml')!r})\n"
              "assert r.ok and len(b.diagnostics) == 6")
     assert _heavy_modules_after(setup) == ""
+
+
+# --------------------------------------------------------------------------- W308: a hang-up at high trust
+
+W308 = (FIXTURES / "broken" / "W308_hang_up_at_high_trust.yaml").read_text(encoding="utf-8")
+TURN_LIMIT = "      - when: turn >= 2\n        goto: hung_up\n"
+
+
+def _w308(text: str) -> list[str]:
+    from callsim.core.loader import load_text
+
+    return [d.message for d in load_text(text, "w308.yaml", run_walkthroughs=False).diagnostics if d.code == "W308"]
+
+
+@pytest.mark.parametrize(("swap", "flagged"), [
+    (TURN_LIMIT, True),
+    # a debtor who still trusts the caller is kept in the call first
+    ("      - when: trust >= 7 and not violations\n        goto: opening\n" + TURN_LIMIT, False),
+    # ... but not when that route asks for more than trust (it may not be taken)
+    ("      - when: trust >= 7 and exploration\n        goto: opening\n" + TURN_LIMIT, True),
+    # the route lowers trust below the bound as it goes
+    (TURN_LIMIT.replace("goto: hung_up\n", "goto: hung_up\n        mood: {trust: -3}\n"), False),
+    # it needs something that hurt, or a request for money
+    (TURN_LIMIT.replace("turn >= 2", "turn >= 2 and asks_payment"), False),
+    (TURN_LIMIT.replace("turn >= 2", "turn >= 2 and blaming"), False),
+    # ... or low trust
+    (TURN_LIMIT.replace("turn >= 2", "turn >= 2 and trust < 5"), False),
+])
+def test_a_hang_up_at_high_trust_is_found_where_nothing_keeps_a_trusting_debtor_from_it(swap: str,
+                                                                                     flagged: bool) -> None:
+    assert TURN_LIMIT in W308
+    assert bool(_w308(W308.replace(TURN_LIMIT, swap))) is flagged
+
+
+def test_a_hang_up_said_calmly_or_a_scenarios_own_bound_is_not_flagged() -> None:
+    assert not _w308(W308.replace("tone: angry", "tone: wary"))  # "write to me": not a hang-up or complaint
+    assert _w308(W308.replace("start: 8}", "start: 8}\nrealism: {high_trust: 9}"))  # still reachable at 9
+    assert not _w308(W308.replace(TURN_LIMIT, TURN_LIMIT.replace("turn >= 2", "turn >= 2 and trust < 9"))
+                     .replace("start: 8}", "start: 8}\nrealism: {high_trust: 9}"))
+    assert not _w308(W308.replace("  trust: {min: 0, max: 10, start: 8}\n", ""))  # no trust to be high

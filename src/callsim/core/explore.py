@@ -51,7 +51,7 @@ from pydantic import BaseModel
 from threadpoolctl import threadpool_limits
 
 from callsim.core.engine import Call, CompiledScenario
-from callsim.core.models import ExploreStyle, RealismTarget, Scenario
+from callsim.core.models import HANGS_UP, HIGH_TRUST, ExploreStyle, RealismTarget, Scenario
 from callsim.core.placeholders import fill
 from callsim.core.record import Turn
 from callsim.core.scorer import Scorer, ScoringContext, TurnScore, default_scorer
@@ -59,7 +59,6 @@ from callsim.core.scorer import Scorer, ScoringContext, TurnScore, default_score
 STYLES: tuple[str, ...] = get_args(ExploreStyle)
 RESULTS = ("resolved", "partial", "failed")
 BANK = Path(__file__).resolve().parent / "data" / "explore" / "replies.jsonl"
-HIGH_TRUST = 7.0  # a failed ending reached with trust at or above this is a mismatch (a scenario may set its own)
 TURN_CAP = 30  # replies a run may take; the shipped scenarios' own turn limits are 10 at most
 MIX = 0.1  # the chance, each turn, that a trainee says something of another style
 TYPO_VARIANTS = 3  # perturbed versions of each reply a typing trainee may say
@@ -233,9 +232,6 @@ class Moment:
     call: Call
     turn: Turn
     high_trust: float | None
-
-
-HANGS_UP = frozenset({"upset", "angry"})  # the tones of a line that ends a call in anger or distress
 
 
 def failed_at_high_trust(m: Moment) -> Iterable[Mismatch]:

@@ -29,7 +29,7 @@ from callsim.core.acts import ACT_IDS, PREFIX
 from callsim.core.builtin_names import BUILTIN_NAMES
 from callsim.core.conditions import Condition, ConditionError
 from callsim.core.diagnostics import CODES, did_you_mean
-from callsim.core.models import SCHEMA_RELATIVE, Node, Outcome, Route, Scenario
+from callsim.core.models import HANGS_UP, HIGH_TRUST, SCHEMA_RELATIVE, Node, Outcome, Route, Scenario
 from callsim.core.money import format_money
 from callsim.core.rubric import Rubric, load_rubric
 from callsim.core.yamlpos import Path as YPath
@@ -759,3 +759,52 @@ def walkthrough_failed(lint: Lint) -> Iterator[Problem]:
         if not result.passed:
             yield Problem(("walkthroughs", i), f"walkthrough '{w.name}' fails: {'; '.join(result.problems)}",
                           "Run `callsim test` on this file to see the call turn by turn.")
+
+
+@check("W308")
+def hang_up_at_high_trust(lint: Lint) -> Iterator[Problem]:
+    """A route into a hang-up or complaint (a failed ending with a line said upset or angry, or with no tone) that
+    can be taken while trust is at the scenario's high bound (``realism.high_trust``, 7 when left out) for a reply
+    with no violation, no penalty behaviour and no request for money, and that does not lower trust below it:
+    the debtor would hang up on someone they trust for nothing. Names the check cannot settle (this reply's other
+    behaviours, the turn, flags) are taken as possible; an earlier route that is surely taken then
+    (``when: trust >= 7 and not violations``) keeps the call from it. ``end_when`` rules are not checked (they
+    test the mood themselves)."""
+    s = lint.scenario
+    if "trust" not in s.mood:
+        return
+    bound = s.realism.high_trust if s.realism is not None and s.realism.high_trust is not None else HIGH_TRUST
+    hurt = {b.id for b in lint.rubric.behaviours if b.is_violation or b.kind == "penalty"}
+    known: dict[str, float | bool | None] = {**dict.fromkeys(hurt, False), **{f"seen.{h}": None for h in hurt},
+                                "violations": 0.0, "blocker": False, "asks_payment": False, "act.asks_payment": False,
+                                "lump_sum": 0.0, "plan_amount": 0.0, "trust": bound}
+
+    def settle(when: str | None) -> bool | None:
+        if when is None:
+            return True
+        try:
+            return Condition.parse(when).settle(known.get)
+        except ConditionError:
+            return False  # E110 reports it
+
+    def hangs_up(node: Node | None) -> bool:
+        return node is not None and node.outcome is not None and node.outcome.result == "failed" and any(
+            ln.tone is None or ln.tone in HANGS_UP for ln in node.say)
+
+    for path, _, node in lint.open_nodes():
+        for i, route in enumerate(node.routes):
+            if any(settle(r.when) is True for r in node.routes[:i]):
+                break  # an earlier route is always taken for such a reply
+            if not hangs_up(s.nodes.get(route.goto)) or settle(route.when) is False:
+                continue
+            if bound + route.mood.get("trust", 0.0) < bound:
+                continue
+            taken = "always" if route.when is None else f"when '{route.when}' holds"
+            yield Problem((*path, "routes", i, "when") if route.when is not None else (*path, "routes", i),
+                          f"this route into '{route.goto}' (a hang-up or complaint) is taken {taken}, even while "
+                          f"trust is {bound:g} or more and the reply broke no rule and asked for no money: the debtor "
+                          "would hang up on someone they trust",
+                          "Put a route before it for a debtor who still trusts the trainee (`when: trust >= "
+                          f"{bound:g} and not violations`, to a node that goes on), make it require what hurt "
+                          "(`violations`, a penalty behaviour, `asks_payment`), or lower trust on it "
+                          "(`mood: {trust: -3}`).")

@@ -350,6 +350,10 @@ class RealismTarget(Strict):
         return self
 
 
+HIGH_TRUST = 7.0  # a hang-up or complaint reached with trust at or above this is a mismatch (Realism.high_trust)
+HANGS_UP = frozenset({"upset", "angry"})  # the tones of a line that ends a call in anger or distress
+
+
 class Realism(Strict):
     """What ``callsim explore`` checks this scenario against (docs/authoring.md, Realism)."""
 

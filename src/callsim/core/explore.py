@@ -63,7 +63,8 @@ TURN_CAP = 30  # replies a run may take; the shipped scenarios' own turn limits 
 MIX = 0.1  # the chance, each turn, that a trainee says something of another style
 TYPO_VARIANTS = 3  # perturbed versions of each reply a typing trainee may say
 OWN_ANSWERS = 0.6  # the chance an excellent trainee says the node's own model answer or guided choice
-OPENING_SHARE = 0.75  # the chance a reply before identity is checked comes from the bank's openings
+OPENING_SHARE = 0.75  # the chance a reply before identity is checked comes from the bank's openings (always, when
+# the trainee is excellent and does not say the node's own answer)
 _EXAMPLES = 3  # unended runs shown per scenario
 PROBE_ROUNDS = 4  # the probes are planned in this many rounds, each from what the ones before reached
 PROBE_TRIES = 5  # replies a probe tries at the node it goes to before it plays on whatever route it took
@@ -199,7 +200,9 @@ class _Picker:
             own = [fill(t, self.scenario) for t in fitting] + self.choices.get(call.node_id, [])
             if own and rng.random() < OWN_ANSWERS:
                 pool = own
-        if not pool and self.opening(call) and rng.random() < OPENING_SHARE:
+        # Before identity is checked an excellent trainee says nothing about the debt (the bank's other replies
+        # take the call for the debtor's: a mini-Miranda said to a third party is a disclosure); others slip.
+        if not pool and self.opening(call) and (style == "excellent" or rng.random() < OPENING_SHARE):
             pool = self.written.get((style, True), [])
         if not pool:
             pool = self.written.get((style, False), []) or self.written.get((style, True), [])

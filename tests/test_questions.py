@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from callsim.core.engine import CompiledScenario, state_before_turn
+from callsim.core.engine import Call, CompiledScenario, state_before_turn
 from callsim.core.loader import load_text
 from callsim.core.models import Scenario
 from callsim.core.record import CallRecord
@@ -135,3 +135,61 @@ def test_the_coaching_says_which_question_went_unanswered() -> None:
     shown = [as_text(i) for i in items(missed.scores, question=unanswered(missed)) if i.mark == "unanswered"]
     assert shown == ["Not answered: \u201cThree hundred pounds? What's that for?\u201d"]
     assert not [i for i in items(answered.scores, question=unanswered(answered)) if i.mark == "unanswered"]
+
+
+# --------------------------------------------------------------------------- the issue's transcripts
+
+TRAVIS = [
+    "Hi, it's Dana from Summit Ridge Recovery Services. Am I speaking with Travis Lindqvist? Could you confirm "
+    "your date of birth?",
+    "Thanks, Travis. I have to tell you this is a communication from a debt collector, an attempt to collect a "
+    "debt. I'm sorry about the calls to your work, that shouldn't have happened.",
+    "That sounds really frustrating, losing a week's work over it. I understand why you're angry.",
+]
+BREAKDOWN_6418 = ("It's $5,612.40 left on the loan after the auction sale, $690.00 of repossession and storage costs, "
+                  "and $116.50 of interest.")
+
+
+def _travis_at_cooling() -> list[Call]:
+    from .test_acts import _shipped
+
+    compiled = _shipped("hostile_calmable_us")
+    calls = []
+    for seed in range(8):
+        call = compiled.new_call(seed=seed)
+        for reply in TRAVIS:
+            call.respond(reply)
+        if call.node_id == "cooling" and call.line.asks:
+            calls.append(call)
+    assert calls, "no seed reached Travis asking where the number comes from"
+    return calls
+
+
+def test_travis_asking_where_the_number_comes_from_is_pressed_when_told_the_total_again() -> None:
+    """Issue 13: "I just want to know where six thousand four hundred comes from". Read the total again, he presses
+    (and the call relapses); told what it is made of, he goes on, and nobody presses."""
+    for call in _travis_at_cooling():
+        turn = call.respond("The balance is $6,418.90.")
+        assert turn.answered is False and turn.next == "relapse"
+        assert call.line.text.startswith("And you still haven't said where that number comes from.")
+    for call in _travis_at_cooling():
+        turn = call.respond(BREAKDOWN_6418)
+        assert turn.answered is True and turn.next == "decide"
+        assert "still haven't" not in call.line.text
+
+
+def test_after_a_full_breakdown_travis_does_not_ask_where_the_number_comes_from() -> None:
+    """Issue 13: "I just want to know where six thousand four hundred comes from" after a full breakdown."""
+    from .test_acts import _shipped
+
+    compiled = _shipped("hostile_calmable_us")
+    reached = 0
+    for seed in range(8):
+        call = compiled.new_call(seed=seed)
+        for reply in TRAVIS[:2]:
+            call.respond(reply)
+        call.respond(TRAVIS[2] + " " + BREAKDOWN_6418)
+        if call.node_id == "cooling":
+            reached += 1
+            assert "comes from" not in call.line.text and not call.line.asks, call.line.text
+    assert reached, "no seed reached cooling"

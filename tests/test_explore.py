@@ -284,8 +284,9 @@ def test_the_text_report_names_unended_runs_and_never_taken_routes() -> None:
 # ---- the shipped library -----------------------------------------------------------------------------------
 
 # 5 calls of each style per scenario, then probes: coverage is the probes' work. About 60 s of CPU, most of it
-# embedding the bank's replies and the scenarios' answers once (~30 s on two idle cores).
-LIBRARY_RUNS, LIBRARY_PROBES = 25, 75
+# embedding the bank's replies and the scenarios' answers once (~30 s on two idle cores). 120 probes: at 75,
+# medical-emergency-uk's too_upset (only an end_when rule on distress leads there) was not reached.
+LIBRARY_RUNS, LIBRARY_PROBES = 25, 120
 _SHIPPED = sorted(SCENARIOS.glob("*.yaml"))
 # A shipped scenario this exploration (seed 1) does not fully reach, by file name, with the reason: it is marked as
 # an expected failure (strict, so it is noticed when it passes). None now. For the record, at 40 runs and 80 probes
@@ -306,10 +307,27 @@ def library_report() -> dict[str, Any]:
 @pytest.mark.parametrize("path", [
     pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=NEVER_REACHED[p.stem]))
     if p.stem in NEVER_REACHED else p for p in _SHIPPED], ids=lambda p: p.stem)
-def test_every_shipped_scenario_ends_and_reaches_every_ending(path: Path, library_report: dict[str, Any]) -> None:
+def test_every_shipped_scenario_ends_reaches_every_ending_and_fits(path: Path, library_report: dict[str, Any]) -> None:
     (s,) = [s for s in library_report["scenarios"] if s["path"] == path.stem]
     assert s["unended"]["runs"] == 0, f"calls that never end: {s['unended']['examples']}"
     assert s["endings"]["never"] == [], f"{s['id']}: endings never reached in {s['runs']} runs and {s['probes']} probes"
+    # the words fit the numbers: no hang-up at high trust, no line presupposing what was not said, no tone at odds
+    # with the mood (issue 13's targets; `callsim explore --all --runs 200` measures them in full)
+    assert s["mismatches"] == [], [(m["kind"], m["node"], m["example"]["seed"]) for m in s["mismatches"]]
+
+
+def test_every_shipped_scenario_meets_its_realism_targets() -> None:
+    """Each shipped scenario says how harmful and excellent trainees should fare (``realism:``); 20 calls of each
+    kind, seeded, must meet it. `callsim explore --all --runs 200` gives the shares in full."""
+    from callsim.core.explore import cpus
+
+    found = [(_load(p), p.stem) for p in _SHIPPED]
+    assert all(sc.realism is not None and sc.realism.targets for sc, _ in found)
+    report = explore(found, Options(runs=40, styles=("excellent", "harmful"), probes=0, seed=1,
+                                    jobs=min(2, cpus())))
+    missed = [(s["id"], t["style"], t["reaches"], t["share"]) for s in report["scenarios"] for t in s["realism"]
+              if not t["passed"]]
+    assert missed == []
 
 
 def test_the_library_has_sixteen_scenarios() -> None:

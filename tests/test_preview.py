@@ -75,7 +75,7 @@ nodes:
         mood: {trust: 1}
         note: Robin knows who is calling, and it really is Robin.
       - goto: hung_up
-        mood: {anger: 2}
+        mood: {anger: 2, trust: -2}
         note: No identity check, so Robin will not talk to a stranger.
   verified:
     say:
@@ -95,7 +95,7 @@ nodes:
         mood: {trust: 2, anger: -2}
         note: Warmth or an open question, so Robin opens up.
       - goto: hung_up
-        mood: {anger: 2}
+        mood: {anger: 2, trust: -2}
         note: Nothing for Robin to hold on to.
   opens_up:
     say:

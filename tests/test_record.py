@@ -77,16 +77,21 @@ def test_a_record_from_before_possible_and_understanding_loads() -> None:
 
 
 def test_the_frozen_walkthrough_records_load() -> None:
-    """tests/fixtures/review/played.json was written before ``understanding`` and ``compliance.possible``."""
+    """tests/fixtures/review/played.json was written before ``understanding``, ``compliance.possible`` and a
+    turn's ``answered``: each comes back with its default."""
     frozen = json.loads((Path(__file__).resolve().parent / "fixtures" / "review" / "played.json")
                         .read_text(encoding="utf-8"))
+
+    def answered(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [{"answered": None, **t} for t in turns]
+
     for played in frozen.values():
         old = played["record"]
         new = {**old, "understanding": old.get("understanding", ""),
-               "compliance": {"possible": [], **old["compliance"]}}
+               "compliance": {"possible": [], **old["compliance"]}, "turns": answered(old["turns"])}
         assert CallRecord.from_json(old).to_json() == new
         for state in played["states"]:
-            assert CallState.from_json(state).to_json() == state
+            assert CallState.from_json(state).to_json() == {**state, "turns": answered(state["turns"])}
 
 
 @pytest.mark.parametrize("fmt", [2, 99])

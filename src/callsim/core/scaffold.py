@@ -31,7 +31,7 @@ _PLAN_ROUTES = """\
         set: {hardship_disclosed: true}
         mood: {trust: 2}
       - goto: hung_up
-        mood: {anger: 3}
+        mood: {anger: 3, trust: -2}
 """
 
 _PLAN_MIDDLE = """\
@@ -50,6 +50,7 @@ _PLAN_MIDDLE = """\
       - when: affordability_check or plan_amount > 0
         goto: plan_agreed
       - goto: hung_up
+        mood: {trust: -2}        # what they needed was missed: they trust the caller less as they go
 
   # ---- Endings: a node with an outcome ends the call ----------------------------------
   plan_agreed:
@@ -79,7 +80,7 @@ _DISPUTE_ROUTES = """\
         goto: checking
         mood: {trust: 2, anger: -1}
       - goto: hung_up
-        mood: {anger: 3}
+        mood: {anger: 3, trust: -2}
 """
 
 _DISPUTE_MIDDLE = """\
@@ -98,7 +99,7 @@ _DISPUTE_MIDDLE = """\
       - when: recap_next_steps or honest_consequences
         goto: dispute_noted
       - goto: hung_up
-        mood: {anger: 2}
+        mood: {anger: 2, trust: -2}
 
   # ---- Endings: a node with an outcome ends the call ----------------------------------
   dispute_noted:
@@ -200,6 +201,7 @@ nodes:
         goto: listening
         set: {{identity_verified: true}}
       - goto: hung_up          # the last route has no `when`: the default
+        mood: {{trust: -2}}
 
   listening:
     say:

@@ -101,6 +101,7 @@ EXPECTED: dict[str, list[Expect]] = {
     "W306_single_variant": [Expect("W306", 39, 5, "say:", "Add a variant")],
     "W307_answer_uses_untold_name": [Expect("W307", 44, 21, '"Hi, it\'s Jo from Acme Energy, sorry', "add a variant")],
     "W308_hang_up_at_high_trust": [Expect("W308", 52, 15, "turn >= 2", "when: trust >= 7 and not violations")],
+    "W309_warm_line_when_angry": [Expect("W309", 43, 15, "warm", "say it only when anger is lower")],
     "many_cross_reference_problems": [
         Expect("E107", 42, 15, "angre > 4", "Did you mean 'anger'?"),
         Expect("E112", 43, 17, "lost_jobb", "Did you mean 'lost_job'?"),

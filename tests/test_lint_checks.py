@@ -152,3 +152,18 @@ def test_a_hang_up_said_calmly_or_a_scenarios_own_bound_is_not_flagged() -> None
     assert not _w308(W308.replace(TURN_LIMIT, TURN_LIMIT.replace("turn >= 2", "turn >= 2 and trust < 9"))
                      .replace("start: 8}", "start: 8}\nrealism: {high_trust: 9}"))
     assert not _w308(W308.replace("  trust: {min: 0, max: 10, start: 8}\n", ""))  # no trust to be high
+
+
+W309 = (FIXTURES / "broken" / "W309_warm_line_when_angry.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("when", "flagged"), [("anger >= 8", True), ("anger >= 7 and turn > 2", True),
+                                               ("anger < 6", False), ("anger >= 8 or trust_back", False),
+                                               ("anger >= 5", False)])
+def test_a_warm_line_only_said_in_anger_is_found(when: str, flagged: bool) -> None:
+    from callsim.core.loader import load_text
+
+    text = W309.replace("when: anger >= 8", f"when: {when}").replace(
+        "flags:\n", "flags:\n  trust_back: {description: made up}\n")
+    codes = [d.code for d in load_text(text, "w309.yaml", run_walkthroughs=False).diagnostics]
+    assert ("W309" in codes) is flagged, codes

@@ -64,6 +64,8 @@ _CODES = [
     Code("W304", "no-schema-comment", Severity.WARNING, "First line does not point editors at the schema."),
     Code("W305", "no-walkthroughs", Severity.WARNING, "The scenario has no walkthroughs."),
     Code("W307", "answer-uses-untold-name", Severity.WARNING, "A model answer names what the call may not have told."),
+    Code("W309", "warm-line-when-angry", Severity.WARNING,
+         "A warm line that can only be said while anger is high."),
     Code("W308", "hang-up-at-high-trust", Severity.WARNING,
          "A hang-up or complaint can be reached while trust is high, for a reply that did nothing "
          "wrong."),

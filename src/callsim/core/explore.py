@@ -51,7 +51,7 @@ from pydantic import BaseModel
 from threadpoolctl import threadpool_limits
 
 from callsim.core.engine import Call, CompiledScenario
-from callsim.core.models import HANGS_UP, HIGH_TRUST, ExploreStyle, RealismTarget, Scenario
+from callsim.core.models import HANGS_UP, HIGH_ANGER, HIGH_TRUST, ExploreStyle, RealismTarget, Scenario
 from callsim.core.placeholders import fill
 from callsim.core.record import Turn
 from callsim.core.scorer import Scorer, ScoringContext, TurnScore, default_scorer
@@ -259,7 +259,6 @@ def presupposition(m: Moment) -> Iterable[Mismatch]:
                      "which no reply did", m.call.line.text[:60]),)
 
 
-HIGH_ANGER = 0.7  # of the anger variable's range: a warm line said from here up does not fit
 LOW_ANGER = 0.3  # ... and an angry line said at high trust with anger at most this does not either
 
 

@@ -29,7 +29,7 @@ from callsim.core.acts import ACT_IDS, PREFIX
 from callsim.core.builtin_names import BUILTIN_NAMES
 from callsim.core.conditions import Condition, ConditionError
 from callsim.core.diagnostics import CODES, did_you_mean
-from callsim.core.models import HANGS_UP, HIGH_TRUST, SCHEMA_RELATIVE, Node, Outcome, Route, Scenario
+from callsim.core.models import HANGS_UP, HIGH_ANGER, HIGH_TRUST, SCHEMA_RELATIVE, Node, Outcome, Route, Scenario
 from callsim.core.money import format_money
 from callsim.core.rubric import Rubric, load_rubric
 from callsim.core.yamlpos import Path as YPath
@@ -808,3 +808,45 @@ def hang_up_at_high_trust(lint: Lint) -> Iterator[Problem]:
                           f"{bound:g} and not violations`, to a node that goes on), make it require what hurt "
                           "(`violations`, a penalty behaviour, `asks_payment`), or lower trust on it "
                           "(`mood: {trust: -3}`).")
+
+
+@check("W309")
+def warm_line_when_angry(lint: Lint) -> Iterator[Problem]:
+    """A ``warm`` line that can only be said while anger is at 70% of its range or more: its own ``when`` needs it,
+    or every way into its node does (routes, ``end_when`` rules, the start). The words and the numbers would
+    disagree every time it is said (``callsim explore`` finds the cases that depend on the call)."""
+    s = lint.scenario
+    anger = s.mood.get("anger")
+    if anger is None:
+        return
+    below = anger.min + HIGH_ANGER * (anger.max - anger.min) - 1e-6
+
+    lower = [anger.min + k * (below - anger.min) / 20 for k in range(21)]  # anger values below the bound
+
+    def needs_anger(when: str | None) -> bool:
+        """False at every anger below the bound, whatever else holds."""
+        if when is None:
+            return False
+        try:
+            parsed = Condition.parse(when)
+        except ConditionError:
+            return False  # E110 reports it
+        return all(parsed.settle({"anger": a}.get) is False for a in lower)
+
+    ways: dict[str, list[str | None]] = {nid: [] for nid in s.nodes}
+    for _, route in lint.routes():
+        ways.setdefault(route.goto, []).append(route.when)
+    for rule in s.end_when:
+        ways.setdefault(rule.goto, []).append(rule.when)
+    ways.setdefault(s.start, []).append(None)
+    for nid, node in s.nodes.items():
+        into = ways.get(nid, [])
+        angry_node = bool(into) and all(needs_anger(w) for w in into)
+        for i, line in enumerate(node.say):
+            if line.tone == "warm" and (angry_node or needs_anger(line.when)):
+                why = "its `when`" if needs_anger(line.when) else f"every way into '{nid}'"
+                yield Problem(("nodes", nid, "say", i, "tone"),
+                              f"a warm line that can only be said while anger is {below + 1e-6:g} or more ({why} "
+                              "needs it): the words and the numbers disagree",
+                              "Give the line the tone it has at that anger (wary, upset, angry), or say it only "
+                              "when anger is lower.")

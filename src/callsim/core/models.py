@@ -352,6 +352,7 @@ class RealismTarget(Strict):
 
 HIGH_TRUST = 7.0  # a hang-up or complaint reached with trust at or above this is a mismatch (Realism.high_trust)
 HANGS_UP = frozenset({"upset", "angry"})  # the tones of a line that ends a call in anger or distress
+HIGH_ANGER = 0.7  # of the anger variable's range: a warm line said from here up does not fit
 
 
 class Realism(Strict):

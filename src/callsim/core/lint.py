@@ -27,7 +27,7 @@ from typing import Literal, get_args
 
 from callsim.core.acts import ACT_IDS, PREFIX
 from callsim.core.builtin_names import BUILTIN_NAMES
-from callsim.core.conditions import Condition, ConditionError
+from callsim.core.conditions import Condition, ConditionError, Value
 from callsim.core.diagnostics import CODES, did_you_mean
 from callsim.core.models import HANGS_UP, HIGH_ANGER, HIGH_TRUST, SCHEMA_RELATIVE, Node, Outcome, Route, Scenario
 from callsim.core.money import format_money
@@ -577,16 +577,22 @@ def unknown_act(lint: Lint) -> Iterator[Problem]:
                                   _hint(did_you_mean(act, ACT_IDS), known))
 
 
+def _settled(when: str | None, known: Callable[[str], Value | None], *, none: bool | None,
+             bad: bool | None) -> bool | None:
+    """``when`` settled with what ``known`` knows (:meth:`Condition.settle`): ``none`` when there is no condition,
+    ``bad`` when it does not parse (E110 reports it)."""
+    if when is None:
+        return none
+    try:
+        return Condition.parse(when).settle(known)
+    except ConditionError:
+        return bad
+
+
 def _requires(when: str | None, act: str) -> bool:
     """Can a route with condition ``when`` be taken only when ``act`` happened (in this reply or before)?"""
-    if when is None:
-        return False
-    try:
-        parsed = Condition.parse(when)
-    except ConditionError:
-        return True  # E110 reports it
     absent = {PREFIX + act: False, f"seen.{PREFIX}{act}": False}
-    return parsed.settle(absent.get) is False
+    return _settled(when, absent.get, none=None, bad=False) is False
 
 
 @check("E120")
@@ -780,12 +786,7 @@ def hang_up_at_high_trust(lint: Lint) -> Iterator[Problem]:
                                 "lump_sum": 0.0, "plan_amount": 0.0, "trust": bound}
 
     def settle(when: str | None) -> bool | None:
-        if when is None:
-            return True
-        try:
-            return Condition.parse(when).settle(known.get)
-        except ConditionError:
-            return False  # E110 reports it
+        return _settled(when, known.get, none=True, bad=False)
 
     def hangs_up(node: Node | None) -> bool:
         return node is not None and node.outcome is not None and node.outcome.result == "failed" and any(
@@ -825,13 +826,7 @@ def warm_line_when_angry(lint: Lint) -> Iterator[Problem]:
 
     def needs_anger(when: str | None) -> bool:
         """False at every anger below the bound, whatever else holds."""
-        if when is None:
-            return False
-        try:
-            parsed = Condition.parse(when)
-        except ConditionError:
-            return False  # E110 reports it
-        return all(parsed.settle({"anger": a}.get) is False for a in lower)
+        return all(_settled(when, {"anger": a}.get, none=True, bad=True) is False for a in lower)
 
     ways: dict[str, list[str | None]] = {nid: [] for nid in s.nodes}
     for _, route in lint.routes():

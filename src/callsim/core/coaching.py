@@ -62,7 +62,7 @@ def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None, 
     if scores.get("understanding"):
         out.append(Item("note", str(scores["understanding"])))
     if question:
-        out.append(Item("unanswered", question, detail="They asked something and the reply did not answer it."))
+        out.append(Item("unanswered", question))
     better = scores.get("better") or {}
     missed = [label_of.get(m, m.replace("_", " ")) for m in better.get("missed", [])]
     if missed:

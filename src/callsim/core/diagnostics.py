@@ -64,11 +64,10 @@ _CODES = [
     Code("W304", "no-schema-comment", Severity.WARNING, "First line does not point editors at the schema."),
     Code("W305", "no-walkthroughs", Severity.WARNING, "The scenario has no walkthroughs."),
     Code("W307", "answer-uses-untold-name", Severity.WARNING, "A model answer names what the call may not have told."),
+    Code("W308", "hang-up-at-high-trust", Severity.WARNING,
+         "A hang-up or complaint can be reached while trust is high, for a reply that did nothing wrong."),
     Code("W309", "warm-line-when-angry", Severity.WARNING,
          "A warm line that can only be said while anger is high."),
-    Code("W308", "hang-up-at-high-trust", Severity.WARNING,
-         "A hang-up or complaint can be reached while trust is high, for a reply that did nothing "
-         "wrong."),
     Code("W306", "single-variant", Severity.WARNING, "A node has only one line: replays sound canned."),
 ]
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

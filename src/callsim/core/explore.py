@@ -51,13 +51,12 @@ from pydantic import BaseModel
 from threadpoolctl import threadpool_limits
 
 from callsim.core.engine import Call, CompiledScenario
-from callsim.core.models import HANGS_UP, HIGH_ANGER, HIGH_TRUST, ExploreStyle, RealismTarget, Scenario
+from callsim.core.models import HANGS_UP, HIGH_ANGER, HIGH_TRUST, RESULTS, ExploreStyle, RealismTarget, Scenario
 from callsim.core.placeholders import fill
 from callsim.core.record import Turn
 from callsim.core.scorer import Scorer, ScoringContext, TurnScore, default_scorer
 
 STYLES: tuple[str, ...] = get_args(ExploreStyle)
-RESULTS = ("resolved", "partial", "failed")
 BANK = Path(__file__).resolve().parent / "data" / "explore" / "replies.jsonl"
 TURN_CAP = 30  # replies a run may take; the shipped scenarios' own turn limits are 10 at most
 MIX = 0.1  # the chance, each turn, that a trainee says something of another style
@@ -259,7 +258,7 @@ def presupposition(m: Moment) -> Iterable[Mismatch]:
                      "which no reply did", m.call.line.text[:60]),)
 
 
-LOW_ANGER = 0.3  # ... and an angry line said at high trust with anger at most this does not either
+LOW_ANGER = 0.3  # of the anger variable's range: an angry line said at high trust with anger at most this does not fit
 
 
 def tone_and_mood(m: Moment) -> Iterable[Mismatch]:

@@ -23,13 +23,13 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, get_args
+from typing import Literal
 
 from callsim.core.acts import ACT_IDS, PREFIX
 from callsim.core.builtin_names import BUILTIN_NAMES
 from callsim.core.conditions import Condition, ConditionError, Value
 from callsim.core.diagnostics import CODES, did_you_mean
-from callsim.core.models import HANGS_UP, HIGH_ANGER, HIGH_TRUST, SCHEMA_RELATIVE, Node, Outcome, Route, Scenario
+from callsim.core.models import HANGS_UP, HIGH_ANGER, HIGH_TRUST, RESULTS, SCHEMA_RELATIVE, Node, Route, Scenario
 from callsim.core.money import format_money
 from callsim.core.rubric import Rubric, load_rubric
 from callsim.core.yamlpos import Path as YPath
@@ -652,7 +652,7 @@ def unknown_realism_target(lint: Lint) -> Iterator[Problem]:
     s = lint.scenario
     if s.realism is None:
         return
-    results = list(get_args(Outcome.model_fields["result"].annotation))
+    results = list(RESULTS)
     for i, target in enumerate(s.realism.targets):
         if target.reaches not in results and target.reaches not in s.outcomes:
             yield Problem(("realism", "targets", i, "reaches"),

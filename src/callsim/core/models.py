@@ -8,7 +8,7 @@ The JSON Schema editors use is generated from here (``callsim schema``).
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -270,10 +270,14 @@ class Route(Strict):
     )
 
 
+Result = Literal["resolved", "partial", "failed"]
+RESULTS: tuple[str, ...] = get_args(Result)  # an ending's result, from best to worst
+
+
 class Outcome(Strict):
     id: Id
     label: str
-    result: Literal["resolved", "partial", "failed"]
+    result: Result
     claims: list[str] = Field(  # an authoring check only: left out of call records (exclude), so they keep their format
         default_factory=list, exclude=True,
         description="Behaviour ids the label says happened ('referred to free debt advice': "

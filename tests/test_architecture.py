@@ -203,6 +203,7 @@ BOXES: dict[str, tuple[str, ...]] = {
                     "callsim.core.sessions", "callsim.core.preview", "callsim.core.cards"),
     "core: scoring": ("callsim.core.scorer", "callsim.core.nlp", "callsim.core.epitome", "callsim.core.rubric",
                       "callsim.core.text"),
+    "core: drills": ("callsim.core.drills",),
     "core: understanding": ("callsim.core.understanding",),
     "core: measuring": ("callsim.core.eval", "callsim.core.understanding.calibrate", "callsim.core.explore"),
     "core: storage": ("callsim.core.store", "callsim.core.store_errors", "callsim.core.store_thread",

@@ -18,7 +18,7 @@ from callsim.cli.common import UserError
 # In the order `callsim --help` lists them.
 COMMAND_MODULES = ("callsim.cli.calls", "callsim.cli.scoring", "callsim.cli.scenarios", "callsim.cli.store",
                    "callsim.cli.explore", "callsim.cli.eval", "callsim.cli.report", "callsim.cli.serve",
-                   "callsim.cli.preview", "callsim.cli.paths")
+                   "callsim.cli.preview", "callsim.cli.drills", "callsim.cli.paths")
 
 
 def _top_parser(*, add_help: bool = True) -> argparse.ArgumentParser:

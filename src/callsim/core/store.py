@@ -74,7 +74,7 @@ ENV_URL = DATABASE_VARIABLE  # the session store, when not the local file
 BUSY_TIMEOUT_S = 30.0
 VERSION_TABLE = "callsim_schema_version"
 # Alembic revisions, oldest first. The last is the head; a new database is created there directly.
-REVISIONS = ("0001", "0002")
+REVISIONS = ("0001", "0002", "0003")
 HEAD = REVISIONS[-1]
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case: no i, l, o, u
 ID_LENGTH = 10  # 50 bits: unique enough for millions of calls, short enough to type
@@ -172,7 +172,24 @@ reviews = Table(
     Index("ix_reviews_session", "session_id"),
 )
 
-OUR_TABLES = ("sessions", "turns", "reviews")
+drill_attempts = Table(
+    "drill_attempts",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("trainee", String(200), nullable=False),
+    Column("drill_id", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),  # written | voicemail | schedule
+    Column("jurisdiction", String(10), nullable=False),
+    Column("taken", UTCDateTime, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("n_rules", Integer, nullable=False, server_default=text("0")),  # rules broken or got wrong
+    Column("data", JSONType, nullable=False),  # DrillAttempt.to_json()
+    Index("ix_drill_attempts_trainee_taken", "trainee", "taken"),
+    Index("ix_drill_attempts_taken", "taken"),
+)
+
+OUR_TABLES = ("sessions", "turns", "reviews", "drill_attempts")
 
 
 # --------------------------------------------------------------------------- records
@@ -642,6 +659,54 @@ class Store:
             if override_score is not None:
                 values["review_score"] = override_score
             conn.execute(sessions.update().where(sessions.c.id == sid).values(**values))
+
+    # ---- drill attempts (written messages, voicemail, scheduling: core/drills) ------------------
+    def save_attempt(self, attempt: Mapping[str, Any], *, taken: datetime | None = None) -> str:
+        """Store one drill attempt (``DrillAttempt.to_json()``) and return its id."""
+        data = dict(attempt)
+        for key in ("drill_id", "kind", "jurisdiction", "score", "passed"):
+            if key not in data:
+                raise StoreError(f"this is not a drill attempt: it has no {key!r}")
+        trainee = str(data.get("trainee") or "").strip()
+        if not trainee:
+            raise StoreError("a drill attempt needs the trainee's name")
+        aid = new_session_id()
+        with self._writer.begin() as conn:
+            conn.execute(drill_attempts.insert().values(
+                id=aid, trainee=trainee[:200], drill_id=str(data["drill_id"])[:200], kind=str(data["kind"]),
+                jurisdiction=str(data["jurisdiction"]), taken=taken or self._clock(), score=float(data["score"]),
+                passed=bool(data["passed"]), n_rules=len(data.get("rules") or ()), data=data,
+            ))
+        return aid
+
+    def list_attempts(self, *, trainee: str | None = None, kind: str | None = None, drill_id: str | None = None,
+                      limit: int | None = None) -> list[dict[str, Any]]:
+        """Stored drill attempts, newest first: each its summary columns and the attempt (``data``)."""
+        q = select(drill_attempts).order_by(drill_attempts.c.taken.desc(), drill_attempts.c.id)
+        if trainee:
+            q = q.where(drill_attempts.c.trainee == trainee)
+        if kind:
+            q = q.where(drill_attempts.c.kind == kind)
+        if drill_id:
+            q = q.where(drill_attempts.c.drill_id == drill_id)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r, taken=_iso(r["taken"])) for r in conn.execute(q).mappings()]
+
+    def get_attempt(self, ref: str) -> dict[str, Any]:
+        """One drill attempt by id or unique prefix."""
+        ref = ref.strip().lower()
+        if not re.fullmatch(r"[0-9a-z]+", ref):
+            raise SessionNotFound(f"no drill attempt '{ref}'")
+        with self.engine.connect() as conn:
+            rows = list(conn.execute(select(drill_attempts).where(drill_attempts.c.id.startswith(ref))
+                                     .order_by(drill_attempts.c.id).limit(2)).mappings())
+        if not rows:
+            raise SessionNotFound(f"no drill attempt '{ref}'. Run `callsim drill attempts` to see them.")
+        if len(rows) > 1 and rows[0]["id"] != ref:
+            raise SessionNotFound(f"'{ref}' matches several drill attempts; type more of the id")
+        return dict(rows[0], taken=_iso(rows[0]["taken"]))
 
     # ---- reading ------------------------------------------------------------------------------
     def resolve_id(self, ref: str) -> str:

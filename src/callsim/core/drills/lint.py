@@ -1,0 +1,44 @@
+"""Checking drill files: each loads, its model message raises nothing, its questions are answerable; and which
+rules the drills cover (``callsim drill lint --coverage``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from callsim.core.drills.attempt import check_model
+from callsim.core.drills.model import Drill, DrillFileError, drill_files, load_drill
+from callsim.core.drills.rules import rulebook
+from callsim.core.drills.schedule import decide
+
+
+def lint_drills(paths: list[Path] | None = None) -> tuple[list[str], dict[str, list[str]]]:
+    """Problems (one line each, with the file) and, per rule, the drills that exercise it."""
+    problems: list[str] = []
+    drills: list[tuple[Path, Drill]] = []
+    for path in paths or drill_files():
+        try:
+            drills.append((path, load_drill(path)))
+        except DrillFileError as e:
+            problems.append(str(e))
+    coverage: dict[str, list[str]] = {r.id: [] for r in rulebook().rules}
+    for path, d in drills:
+        if d.kind == "schedule":
+            assert d.case is not None
+            for i, q in enumerate(d.questions):
+                result = decide(d.case, q.question)
+                for rule in result.rules:
+                    if d.id not in coverage[rule]:
+                        coverage[rule].append(d.id)
+                if q.address and d.case.address(q.address) is None:
+                    problems.append(f"{path}: questions[{i}] names the address {q.address!r}, which the case "
+                                    "does not have")
+            if all(decide(d.case, q.question).allowed for q in d.questions):
+                problems.append(f"{path}: every question's answer is yes; a drill should have at least one no")
+        else:
+            checked = check_model(d)
+            for f in checked.findings:
+                problems.append(f"{path}: the model message raises {f.rule} ({f.severity}): {f.message}")
+            for rule in checked.rules:
+                if d.id not in coverage[rule]:
+                    coverage[rule].append(d.id)
+    return problems, coverage

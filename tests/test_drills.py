@@ -253,3 +253,52 @@ def test_a_store_fault_keeps_the_attempt_in_a_file(tmp_path: Path, monkeypatch: 
     assert rc != 0 and "the attempt is kept in" in err
     kept = Path(err.split("the attempt is kept in ")[1].strip())
     assert json.loads(kept.read_text())["drill_id"] == "voicemail-limited-content-us"
+
+
+# ---------------------------------------------------------------------------------------------- team leads
+def _two_attempts(store: Store) -> None:
+    bad = attempt_draft(find_drill("text-first-reminder-us"), "=HYPERLINK(pay now)", trainee="=<b>Ana")
+    good = attempt_draft(find_drill("voicemail-limited-content-us"),
+                         "Hi, this is Sam Patel from Lakeshore Services. Please call me back at 1-800-555-0142.",
+                         trainee="Bo")
+    store.save_attempt(bad.to_json())
+    store.save_attempt(good.to_json())
+
+
+def test_attempts_export_as_csv_json_and_xapi(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from callsim.core.exports.attempts import write
+
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        _two_attempts(store)
+        rows = store.list_attempts()
+    out = io.StringIO()
+    assert write(rows, "csv", out) == 2
+    table = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert {r["trainee"] for r in table} == {"'=<b>Ana", "Bo"}  # a name cannot start a spreadsheet formula
+    assert next(r for r in table if r["trainee"] == "Bo")["passed"] == "yes"
+    out = io.StringIO()
+    write(rows, "xapi", out, "https://lrs.example.org")
+    statements = json.loads(out.getvalue())
+    verbs = {s["actor"]["name"]: s["verb"]["display"]["en-US"] for s in statements}
+    assert verbs == {"=<b>Ana": "failed", "Bo": "passed"}
+    assert statements[0]["object"]["id"].startswith("https://lrs.example.org/drills/")
+    out = io.StringIO()
+    write(rows, "jsonl", out)
+    assert [json.loads(line)["drill_id"] for line in out.getvalue().splitlines()] == \
+        [r["drill_id"] for r in rows]
+
+
+def test_the_report_has_a_drills_section_with_the_rules_most_often_broken(tmp_path: Path) -> None:
+    from callsim.core.reporting import build, drill_summary, render_report
+
+    with Store.open(f"sqlite:///{tmp_path / 's.db'}") as store:
+        _two_attempts(store)
+        summary = drill_summary(store, {})
+        page = render_report(build(store, {}), {}, drills=summary)
+        only_bo = drill_summary(store, {"trainee": "Bo"})
+    assert summary.attempts == 2 and only_bo.attempts == 1
+    assert '<section id="drills">' in page and "us_opt_out" in page
+    assert "<td class=name>=&lt;b&gt;Ana</td>" in page and "<b>Ana" not in page  # a name is shown as text

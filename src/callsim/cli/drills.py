@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from pathlib import Path
@@ -225,6 +226,39 @@ def cmd_attempts(a: argparse.Namespace) -> int:
     return 0
 
 
+def _filters(a: argparse.Namespace) -> dict[str, Any]:
+    from callsim.cli.store import parse_when
+
+    since = parse_when(a.since, UserError) if a.since else None
+    until = parse_when(a.until, UserError) if a.until else None
+    return {"trainee": a.trainee_filter, "kind": a.kind, "since": since, "until": until}
+
+
+def cmd_export(a: argparse.Namespace) -> int:
+    import os
+    import re
+
+    from callsim.cli.report import write_atomically
+    from callsim.cli.store import store_for
+    from callsim.core.exports.attempts import write
+    from callsim.core.exports.xapi import XAPI_BASE
+
+    base = a.xapi_base or os.environ.get("CALLSIM_XAPI_BASE") or XAPI_BASE
+    if not re.match(r"^https?://[^/\s]+", base):
+        raise UserError(f"--xapi-base must be an http(s) address, not '{base}'")
+    with store_for(a, UserError) as store:
+        rows = store.list_attempts(**_filters(a))
+    buf = io.StringIO()
+    n = write(rows, a.format, buf, base)
+    if not a.output or a.output == "-":
+        sys.stdout.write(buf.getvalue())
+    else:
+        write_atomically(Path(a.output), buf.getvalue(), UserError)
+    print(f"callsim: exported {n} drill attempt(s)" + (f" to {a.output}" if a.output and a.output != "-" else ""),
+          file=sys.stderr)
+    return 0
+
+
 def cmd_lint(a: argparse.Namespace) -> int:
     from callsim.core.drills.lint import lint_drills
 
@@ -279,6 +313,17 @@ def register(sub: Any, user_error: type[Exception]) -> None:
     at.add_argument("--json", action="store_true")
     at.add_argument("--db", help="the session store (default: the local database)")
     at.set_defaults(func=cmd_attempts)
+
+    ex = s.add_parser("export", help="export stored drill attempts: csv, json, jsonl or xapi")
+    ex.add_argument("--format", choices=["csv", "json", "jsonl", "xapi"], default="csv")
+    ex.add_argument("-o", "--output", help="the file to write (default: standard output)")
+    ex.add_argument("--trainee", dest="trainee_filter", help="only this trainee's")
+    ex.add_argument("--kind", choices=["written", "voicemail", "schedule"])
+    ex.add_argument("--since", help="taken on or after: 2026-11-01, 2026-11-01T09:30, today, 7d")
+    ex.add_argument("--until", help="taken before (same forms as --since)")
+    ex.add_argument("--xapi-base", help="the xAPI activity address (default: CALLSIM_XAPI_BASE or a placeholder)")
+    ex.add_argument("--db", help="the session store (default: the local database)")
+    ex.set_defaults(func=cmd_export)
 
     li = s.add_parser("lint", help="check drill files and their model messages; --coverage: which rules each covers")
     li.add_argument("files", nargs="*", metavar="FILE", help="drill files (default: every drill found)")

@@ -66,7 +66,7 @@ def write_atomically(path: Path, text: str, user_error: ErrorType) -> None:
 
 
 def cmd_report(a: argparse.Namespace, user_error: ErrorType) -> int:
-    from callsim.core.reporting import build, render_report
+    from callsim.core.reporting import build, drill_summary, render_report
 
     if a.max_evidence < 0:
         raise user_error("--max-evidence must be 0 (no cap) or more")
@@ -76,9 +76,11 @@ def cmd_report(a: argparse.Namespace, user_error: ErrorType) -> int:
         total = store.count_sessions(filters)
         show = _progress(total)
         data = build(store, filters, max_evidence=a.max_evidence or None, progress=show)
+        drills = drill_summary(store, filters)
         if show is not None:
             print(file=sys.stderr)
-    page = render_report(data, filters, scenario_titles=scenario_titles(data.scenarios), title=a.title)
+    page = render_report(data, filters, scenario_titles=scenario_titles(data.scenarios), title=a.title,
+                         drills=drills)
     if a.output == "-":
         sys.stdout.write(page)
     else:

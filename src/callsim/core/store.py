@@ -680,11 +680,17 @@ class Store:
         return aid
 
     def list_attempts(self, *, trainee: str | None = None, kind: str | None = None, drill_id: str | None = None,
+                      since: datetime | None = None, until: datetime | None = None,
                       limit: int | None = None) -> list[dict[str, Any]]:
-        """Stored drill attempts, newest first: each its summary columns and the attempt (``data``)."""
+        """Stored drill attempts, newest first: each its summary columns and the attempt (``data``). ``since``
+        and ``until`` bound when it was taken, as a session filter's bound when a call started."""
         q = select(drill_attempts).order_by(drill_attempts.c.taken.desc(), drill_attempts.c.id)
         if trainee:
             q = q.where(drill_attempts.c.trainee == trainee)
+        if since is not None:
+            q = q.where(drill_attempts.c.taken >= since)
+        if until is not None:
+            q = q.where(drill_attempts.c.taken < until)
         if kind:
             q = q.where(drill_attempts.c.kind == kind)
         if drill_id:

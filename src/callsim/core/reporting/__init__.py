@@ -16,6 +16,7 @@ from callsim.core.reporting.aggregate import DEFAULT_MAX_EVIDENCE, Aggregator, R
 from callsim.core.reporting.page import render
 
 if TYPE_CHECKING:
+    from callsim.core.drills.summary import DrillSummary
     from callsim.core.store import SessionFilter, Store
 
 
@@ -45,17 +46,28 @@ def report_title(filters: SessionFilter | Mapping[str, Any]) -> str:
     return "callsim report" + (": " + " · ".join(parts) if parts else "")
 
 
+def drill_summary(store: Store, filters: SessionFilter | Mapping[str, Any] | None = None) -> DrillSummary:
+    """The drill attempts of the trainee and period the filters name (a scenario filter leaves drills out)."""
+    from callsim.core.drills.summary import DrillSummary, summarise
+    from callsim.core.store import SessionFilter
+
+    f = SessionFilter.of(filters or {})
+    if f.scenario:
+        return DrillSummary()
+    return summarise(store.list_attempts(trainee=f.trainee, since=f.since, until=f.until))
+
+
 def render_report(data: ReportData, filters: SessionFilter | Mapping[str, Any] | None = None, *,
                   generated: datetime | None = None, scenario_titles: Mapping[str, str] | None = None,
-                  title: str | None = None) -> str:
+                  title: str | None = None, drills: DrillSummary | None = None) -> str:
     """The HTML page for ``data``; ``filters`` are the ones it was built with (shown on the page)."""
     from callsim import __version__
 
     filters = filters or {}
     return render(data, title=title or report_title(filters), filters=describe_filters(filters),
                   generated=(generated or datetime.now(UTC)).astimezone(UTC), scenario_titles=scenario_titles,
-                  version=__version__)
+                  version=__version__, drills=drills)
 
 
-__all__ = ["DEFAULT_MAX_EVIDENCE", "Aggregator", "ReportData", "build", "describe_filters",
+__all__ = ["DEFAULT_MAX_EVIDENCE", "Aggregator", "ReportData", "build", "describe_filters", "drill_summary",
            "render_report", "report_title"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, datetime
 from html import escape
+from typing import TYPE_CHECKING
 
 from callsim.core.reporting import charts
 from callsim.core.reporting.aggregate import (
@@ -23,6 +24,9 @@ from callsim.core.reporting.aggregate import (
     period_start,
     trends,
 )
+
+if TYPE_CHECKING:
+    from callsim.core.drills.summary import DrillSummary
 
 MAX_MISSED_ROWS = 30
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
@@ -163,8 +167,9 @@ _GROUP_HEAD = [("sessions", "num"), ("finished", "num"), ("pass rate", "num"), (
 
 
 def render(data: ReportData, *, title: str, filters: Mapping[str, str], generated: datetime,
-           scenario_titles: Mapping[str, str] | None = None, version: str = "") -> str:
-    """The whole page as a string."""
+           scenario_titles: Mapping[str, str] | None = None, version: str = "",
+           drills: DrillSummary | None = None) -> str:
+    """The whole page as a string; ``drills``: the drill attempts in the same period, for their own section."""
     titles = scenario_titles or {}
     shown = "; ".join(f"{k} {v}" for k, v in filters.items()) or "all sessions"
     out: list[str] = [
@@ -188,11 +193,14 @@ def render(data: ReportData, *, title: str, filters: Mapping[str, str], generate
             '<p class="empty" id="no-sessions">No sessions match these filters, so there is nothing to report yet. '
             "Sessions are recorded when trainees play (<code>callsim play</code>); "
             "widen the filters or check <code>--db</code>.</p>",
+            _drills(drills) if drills is not None and drills.attempts else "",
             "</main>", _footer(), "</body></html>",
         ]
         return "\n".join(out) + "\n"
     sections = [("summary", "Cohort summary"), ("trainees", "Trainees"), ("missed", "Missed behaviours"),
                 ("violations", "Violations"), ("scenarios", "Scenarios"), ("evidence", "Failed compliance checks")]
+    if drills is not None and drills.attempts:
+        sections.append(("drills", "Drills"))
     out.append("<nav><ul>" + "".join(f'<li><a href="#{i}">{escape(t)}</a></li>' for i, t in sections) + "</ul></nav>")
     out.append('<main id="report">')
     first = min(data.activity)
@@ -204,6 +212,8 @@ def render(data: ReportData, *, title: str, filters: Mapping[str, str], generate
     out.append(_violations(data))
     out.append(_scenarios(data, titles))
     out.append(_evidence(data))
+    if drills is not None and drills.attempts:
+        out.append(_drills(drills))
     out += ["</main>", _footer(), "</body></html>"]
     return "\n".join(out) + "\n"
 
@@ -349,6 +359,32 @@ def _scenarios(data: ReportData, titles: Mapping[str, str]) -> str:
         name = f"<code>{escape(sid)}</code>" + (f'<div class="muted">{escape(title)}</div>' if title else "")
         rows.append([name, *_group_cells(g), missed])
     parts.append(_table("scenarios-table", [("scenario", "name"), *_GROUP_HEAD, ("most missed", "")], rows))
+    parts.append("</section>")
+    return "".join(parts)
+
+
+_KIND_NAMES = {"written": "Written messages", "voicemail": "Voicemail", "schedule": "May I contact them now?"}
+
+
+def _drills(summary: DrillSummary) -> str:
+    """Drill attempts: per trainee and kind, and the rules most often broken or answered wrongly."""
+    parts = ['<section id="drills"><h2>Drills</h2>',
+             f'<p class="note">{summary.attempts:,} drill attempt(s) in this period: written messages, voicemail '
+             "and scheduling (<code>callsim drill</code>). A written or voicemail attempt passes with no rule "
+             "broken; a scheduling attempt passes with every yes or no right.</p>"]
+    rows = []
+    for trainee in sorted(summary.by_trainee):
+        for kind, st in sorted(summary.by_trainee[trainee].items()):
+            rows.append([escape(trainee), escape(_KIND_NAMES.get(kind, kind)), _num(st.attempts),
+                         _pct(st.pass_rate), _num(st.mean_score)])
+    parts.append(_table("drills-table", [("trainee", "name"), ("drill kind", ""), ("attempts", "num"),
+                                         ("pass rate", "num"), ("mean score", "num")], rows))
+    top = summary.top_rules()
+    if top:
+        parts.append(_table("drill-rules-table", [("rule", "wide"), ("citation", ""), ("attempts", "num")],
+                            [[f"{escape(title)}<div class=muted><code>{escape(rid)}</code></div>", escape(cite),
+                              _num(n)] for rid, title, cite, n in top],
+                            caption="Rules most often broken (drafts) or answered wrongly (scheduling)"))
     parts.append("</section>")
     return "".join(parts)
 

@@ -15,7 +15,7 @@ from callsim.core import paths
 def test_every_place_is_in_the_data_folder_unless_a_variable_moves_it(_isolated_home: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     by_name = {p.name: p for p in paths.places()}
-    assert set(by_name) == {"home", "settings", "store", "scenarios", "journal", "exports", "logs"}
+    assert set(by_name) == {"home", "settings", "store", "scenarios", "drills", "journal", "exports", "logs"}
     assert by_name["home"].path == str(_isolated_home)
     assert all(Path(p.path).is_relative_to(_isolated_home) and p.source == "CALLSIM_HOME" for p in by_name.values())
     monkeypatch.setenv("CALLSIM_CONFIG", "/elsewhere/settings.yaml")

@@ -23,6 +23,7 @@ DATABASE_VARIABLE = "CALLSIM_DATABASE_URL"
 SETTINGS_FILE = "config.yaml"
 DATABASE_FILE = "callsim.db"
 SCENARIOS = "scenarios"
+DRILLS = "drills"
 JOURNAL = "journal"
 EXPORTS = "exports"
 LOGS = "logs"
@@ -52,6 +53,11 @@ def database_file() -> Path:
 def scenarios_dir() -> Path:
     """The trainee's or trainer's own scenarios, listed beside the shipped ones."""
     return home() / SCENARIOS
+
+
+def drills_dir() -> Path:
+    """The trainer's own drills (written messages, voicemail, scheduling), listed beside the shipped ones."""
+    return home() / DRILLS
 
 
 def journal_dir() -> Path:
@@ -100,6 +106,7 @@ def places() -> list[Place]:
               CONFIG_VARIABLE if os.environ.get(CONFIG_VARIABLE) else home_source),
         store,
         Place("scenarios", str(scenarios_dir()), "your own scenarios", home_source),
+        Place("drills", str(drills_dir()), "your own drills", home_source),
         Place("journal", str(journal_dir()), "calls waiting to be saved to the store", home_source),
         Place("exports", str(exports_dir()), "transcripts saved from a debrief", home_source),
         Place("logs", str(logs_dir()), "the trainee app's log", home_source),

@@ -92,9 +92,9 @@ def shipped_dir() -> Path:
 
 
 def user_dir() -> Path:
-    from callsim.core.paths import scenarios_dir
+    from callsim.core.paths import drills_dir
 
-    return scenarios_dir().parent / "drills"
+    return drills_dir()
 
 
 def load_drill(path: Path) -> Drill:

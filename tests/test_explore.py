@@ -330,8 +330,8 @@ def test_every_shipped_scenario_meets_its_realism_targets() -> None:
     assert missed == []
 
 
-def test_the_library_has_sixteen_scenarios() -> None:
-    assert len(_SHIPPED) == 16
+def test_the_library_has_nineteen_scenarios() -> None:
+    assert len(_SHIPPED) == 19
 
 
 def test_the_command_defaults_are_the_cores() -> None:

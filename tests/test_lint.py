@@ -89,6 +89,9 @@ EXPECTED: dict[str, list[Expect]] = {
         Expect("E121", 59, 9, "asks:", "Remove `asks`"),
     ],
     "E122_unknown_realism_target": [Expect("E122", 39, 35, "hangup,", "Did you mean 'hung_up'?")],
+    "E123_unknown_rule": [Expect("E123", 10, 9, "uk_statute_barred_stop_demandng",
+                                 "Did you mean 'uk_statute_barred_stop_demanding'?"),
+                          Expect("E123", 10, 42, "us_time_barred_no_suit", "own jurisdiction")],
     "E201_walkthrough_failed": [
         Expect("E201", 60, 5, "name: checks who", "reached 'agreed' instead of 'hung_up'")
     ],

@@ -266,11 +266,12 @@ def cmd_lint(a: argparse.Namespace) -> int:
     for p in problems:
         print(p)
     if a.coverage:
-        for rule, drills in coverage.items():
-            print(f"{rule:<28} {', '.join(drills) if drills else '(no drill)'}")
+        width = max(map(len, coverage), default=0)
+        for rule, users in coverage.items():
+            print(f"{rule:<{width}}  {', '.join(users) if users else '(no drill or scenario)'}")
     if not problems:
-        print(f"drills: no problems ({sum(1 for _ in coverage)} rules, "
-              f"{sum(1 for d in coverage.values() if not d)} covered by no drill)")
+        print(f"drills: no problems ({len(coverage)} rules, "
+              f"{sum(1 for d in coverage.values() if not d)} covered by no drill or scenario)")
     return 1 if problems else 0
 
 

@@ -56,6 +56,8 @@ _CODES = [
          "A line's `asks` names neither an act nor a behaviour, or it has `press` but no `asks`."),
     Code("E122", "unknown-realism-target", Severity.ERROR,
          "A realism target reaches neither a result nor an outcome id of this scenario."),
+    Code("E123", "unknown-rule", Severity.ERROR,
+         "A `rules:` entry names no rule in callsim's rule data (`callsim drill rules`)."),
     Code("E201", "walkthrough-failed", Severity.ERROR, "A walkthrough does not reach its expected outcome."),
     Code("E202", "walkthrough-bad-outcome", Severity.ERROR, "A walkthrough expects an outcome no node has."),
     Code("W301", "unreachable-node", Severity.WARNING, "No route leads to this node."),

@@ -662,6 +662,23 @@ def unknown_realism_target(lint: Lint) -> Iterator[Problem]:
                                 f"({', '.join(sorted(s.outcomes))})."))
 
 
+@check("E123")
+def unknown_rule(lint: Lint) -> Iterator[Problem]:
+    """A ``rules:`` entry that names no rule in ``core/data/channel_rules.yaml``, or one of the other
+    jurisdiction: the debrief could not cite it."""
+    from callsim.core.drills.rules import rulebook
+
+    book = rulebook()
+    where = lint.scenario.jurisdiction.value
+    for i, rid in enumerate(lint.scenario.rules):
+        if rid not in book.ids():
+            yield Problem(("rules", i), f"no rule '{rid}' in callsim's rule data",
+                          _hint(did_you_mean(rid, book.ids()), "`callsim drill rules` lists them."))
+        elif book.get(rid).country != where:
+            yield Problem(("rules", i), f"the rule '{rid}' is {book.get(rid).jurisdiction} law; this scenario is "
+                                        f"{where}", "Name a rule of the scenario's own jurisdiction.")
+
+
 @check("W301")
 def unreachable_node(lint: Lint) -> Iterator[Problem]:
     s = lint.scenario

@@ -385,6 +385,11 @@ class Scenario(Strict):
         default_factory=list, description="What a trainee should practise here, in plain words (shown in the brief "
                                           "and the scenario catalogue)."
     )
+    rules: list[str] = Field(
+        default_factory=list, description="Ids of the rules this call trains, from callsim's rule data "
+                                          "(`callsim drill rules`): the debrief cites each, with the date it "
+                                          "took effect."
+    )
     pass_mark: float = Field(80, ge=0, le=100)
     persona: Persona
     debt: Debt

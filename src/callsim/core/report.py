@@ -23,6 +23,23 @@ def _wrap(text: str, indent: str = "  ") -> str:
     return textwrap.fill(safe_text(text), WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
+def rules_cited(scenario: Scenario) -> list[str]:
+    """The rules a scenario names (``rules:``) as the debrief cites them: title, citation and since when."""
+    if not scenario.rules:
+        return []
+    from callsim.core.drills.rules import rulebook
+
+    book = rulebook()
+    out = []
+    for rid in scenario.rules:
+        if rid not in book.ids():
+            continue  # lint E123 reports it
+        r = book.get(rid)
+        since = f", in force since {r.effective.isoformat()}" if r.effective else ""
+        out.append(f"{r.title} ({r.citation}{since})")
+    return out
+
+
 def debrief(record: CallRecord, scenario: Scenario) -> str:
     rubric = load_rubric()
     out: list[str] = []
@@ -67,6 +84,11 @@ def debrief(record: CallRecord, scenario: Scenario) -> str:
         else:
             out.append(_wrap(f"Plan: {amt} a month, but they can only afford {aff}. This plan is likely to "
                              "break: agree an amount from their budget, not from the balance.", ""))
+    cited = rules_cited(scenario)
+    if cited:
+        out.append("Rules this call trains:")
+        for line in cited:
+            out.append(_wrap(line, "    "))
     turns = record.turns
     if turns:
         out.append("")

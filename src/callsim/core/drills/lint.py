@@ -9,10 +9,12 @@ from callsim.core.drills.attempt import check_model
 from callsim.core.drills.model import Drill, DrillFileError, drill_files, load_drill
 from callsim.core.drills.rules import rulebook
 from callsim.core.drills.schedule import decide
+from callsim.core.library import load_library
 
 
 def lint_drills(paths: list[Path] | None = None) -> tuple[list[str], dict[str, list[str]]]:
-    """Problems (one line each, with the file) and, per rule, the drills that exercise it."""
+    """Problems (one line each, with the file) and, per rule, the drills that exercise it and the call scenarios
+    that name it."""
     problems: list[str] = []
     drills: list[tuple[Path, Drill]] = []
     for path in paths or drill_files():
@@ -41,4 +43,11 @@ def lint_drills(paths: list[Path] | None = None) -> tuple[list[str], dict[str, l
             for rule in checked.rules:
                 if d.id not in coverage[rule]:
                     coverage[rule].append(d.id)
+    for entry in load_library():  # the call scenarios that name rules (`rules:`): lint E123 checks the names
+        scenario = entry.result.scenario
+        if scenario is None:
+            continue
+        for rid in scenario.rules:
+            if rid in coverage:
+                coverage[rid].append(f"scenario {scenario.id}")
     return problems, coverage

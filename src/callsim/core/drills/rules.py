@@ -11,7 +11,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-DrillKind = Literal["written", "voicemail", "schedule"]
+DrillKind = Literal["written", "voicemail", "schedule", "call"]  # "call": a rule a scenario trains
 Channel = Literal["sms", "email", "letter"]
 
 

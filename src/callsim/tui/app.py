@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, wait
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -35,10 +36,13 @@ from callsim.core.sessions import WHAT_IF
 from callsim.core.store_thread import NotSaved, Recorder, SessionLog, StoreOpener, default_opener
 from callsim.tui import keys
 from callsim.tui.messages import LibraryShown
+from callsim.tui.services import AttemptSaved
 from callsim.tui.terminal import exit_when_terminal_closes
 from callsim.tui.themes import DARK, LIGHT
 
 if TYPE_CHECKING:
+    from callsim.core.drills.attempt import DrillAttempt
+    from callsim.core.drills.model import Drill
     from callsim.core.engine import Call, CompiledScenario
     from callsim.core.models import Scenario
     from callsim.core.record import CallRecord
@@ -56,6 +60,31 @@ def unsaved_message(logs: list[SessionLog]) -> str:
     return (f"callsim: {n} call{'' if n == 1 else 's'} not saved in the session store yet ({logs[0].problem}). "
             f"Kept on this computer: {where}. They are saved the next time callsim reaches the store "
             "(callsim sessions, play or run).")
+
+
+def keep_attempt(attempt: Mapping[str, Any], error: BaseException) -> AttemptSaved:
+    """A drill attempt the store did not take, kept as ``callsim drill play`` keeps one: a JSON file in the
+    journal folder (``drill-ID-MILLISECONDS.json``), never dropped silently."""
+    from callsim.core.paths import journal_dir
+    from callsim.core.store import plain_reason  # the store module: already loaded by the store thread
+
+    reason = plain_reason(error) if isinstance(error, Exception) else str(error)
+    try:
+        folder = journal_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"drill-{attempt.get('drill_id', 'attempt')}-{int(time.time() * 1000)}.json"
+        path.write_text(json.dumps(dict(attempt), indent=2, ensure_ascii=False), encoding="utf-8")
+    except OSError as e:
+        return AttemptSaved(problem=reason, lost=e.strerror or str(e))
+    return AttemptSaved(kept=path, problem=reason)
+
+
+def save_or_keep(recorder: Recorder, attempt: Mapping[str, Any]) -> AttemptSaved:
+    """On the store thread: the attempt into the store, else kept in the journal folder."""
+    try:
+        return AttemptSaved(id=recorder.open_store().save_attempt(dict(attempt)))
+    except Exception as e:  # noqa: BLE001 - whatever the store's fault, the attempt is kept and the trainee told
+        return keep_attempt(attempt, e)
 
 
 class CallsimApp(App[int]):
@@ -339,6 +368,30 @@ class CallsimApp(App[int]):
                         "your calls are kept on this computer and saved when it is back.",
                         severity="error", timeout=10, markup=False)
 
+    def save_drill_attempt(self, attempt: Mapping[str, Any], done: Callable[[AttemptSaved], None]) -> None:
+        """Store a drill attempt (``DrillAttempt.to_json()``) on the store thread, in order with the calls'
+        writes; when the store fails it is kept in the journal folder, and the trainee is told where. ``done``
+        hears the outcome. The write is the app's, so it lands (and quitting waits for it) whatever screen
+        is shown by then."""
+        data = dict(attempt)
+        future = self.recorder.call(lambda: save_or_keep(self.recorder, data))
+
+        async def watch() -> None:
+            try:
+                saved = await asyncio.wrap_future(future)
+            except Exception as e:  # noqa: BLE001 - the store thread is closed: keep it from here
+                saved = await asyncio.to_thread(keep_attempt, data, e)
+            if saved.id is None:
+                log.warning("store problem while saving a drill attempt: %s", saved.problem)
+                where = (f"It is kept on this computer: {saved.kept}" if saved.kept
+                         else f"It could not be kept on this computer either ({saved.lost}); the feedback stays "
+                              "on screen")
+                self.notify(f"This drill attempt could not be saved to the session store ({saved.problem}). "
+                            f"{where}.", severity="error", timeout=15, markup=False)
+            done(saved)
+
+        self.run_worker(watch(), group="store", exit_on_error=False)
+
     @work(group="best", exclusive=True)
     async def refresh_best(self) -> None:
         """The trainee's best result per scenario, for the library cards."""
@@ -477,6 +530,37 @@ class CallsimApp(App[int]):
         if not isinstance(self.screen, SessionsScreen):
             self.push_screen(SessionsScreen())
 
+    def open_drill(self, drill: Drill, *, text: str = "", subject: str = "", answers: list[str] | None = None) -> None:
+        """A drill, above the drills list (in place of the drill or feedback shown there); ``text``, ``subject``
+        and ``answers`` start it from an earlier attempt."""
+        from callsim.tui.screens.drill import DrillScreen  # about 2 ms
+
+        self.run_worker(self._over_drills(DrillScreen(drill, text=text, subject=subject, answers=answers)),
+                        group="nav")
+
+    def show_drill_feedback(self, drill: Drill, attempt: DrillAttempt) -> None:
+        """The feedback on an attempt, in place of the drill; the attempt is stored (``save_drill_attempt``)."""
+        from callsim.tui.screens.drill_feedback import DrillFeedbackScreen  # about 1 ms
+
+        feedback = DrillFeedbackScreen(drill, attempt)
+        self.save_drill_attempt(attempt.to_json(), feedback.saved)
+        self.run_worker(self._over_drills(feedback), group="nav")
+
+    async def _over_drills(self, screen: Screen[Any]) -> None:
+        """Close what is above the drills list (a drill, its feedback, a dialog), then show ``screen``."""
+        from callsim.tui.screens.drills import DrillsScreen
+        from callsim.tui.screens.library import LibraryScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, DrillsScreen | LibraryScreen):
+            await self.pop_screen()
+        await self.push_screen(screen)
+
+    def action_drills(self) -> None:
+        from callsim.tui.screens.drills import DrillsScreen  # about 2 ms
+
+        if not isinstance(self.screen, DrillsScreen):
+            self.push_screen(DrillsScreen())
+
     def effective_key(self, binding_id: str) -> str:
         return self.settings.keymap.get(binding_id, keys.BY_ID[binding_id].key)
 
@@ -501,6 +585,8 @@ class CallsimApp(App[int]):
         yield SystemCommand("Switch theme (light/dark)", "Toggle between callsim-light and callsim-dark",
                             self.action_toggle_theme)
         yield SystemCommand("My sessions", "Your past calls and your trend", self.action_sessions)
+        yield SystemCommand("Drills", "Write a text, email or letter, leave a voicemail, or decide whether you "
+                            "may contact them now", self.action_drills)
         yield SystemCommand("Library", "Back to the scenario library",
                             lambda: self.run_worker(self.to_library(), group="nav"))
         yield SystemCommand("Help", "Every key", self.action_help)

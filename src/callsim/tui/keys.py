@@ -2,8 +2,9 @@
 
 Ids are stable: the config's ``keymap`` remaps them (``call.hint: f3``), so rename none. Defaults use keys
 every terminal sends (letters, digits, F-keys, enter, escape, ctrl+letter); none needs ctrl+enter. On
-screens where the trainee types (the call's reply box, the library search), only F-keys and ctrl+letter
-keys are bound, so typing is never taken over.
+screens where the trainee types (the call's reply box, a drill's draft and answers), only F-keys and ctrl+letter
+keys are bound, so typing is never taken over (the library's letters work only while its search box is not
+being typed in).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ class Key:
     tooltip: str = ""
 
 
-SCOPES = ("Everywhere", "Library", "Brief", "Call", "Debrief", "My sessions")
+SCOPES = ("Everywhere", "Library", "Brief", "Call", "Debrief", "My sessions", "Drills", "Drill", "Drill feedback")
 
 KEYS: tuple[Key, ...] = (
     Key("app.help", "f1", "app.help", "Help", "Everywhere", tooltip="List every key"),
@@ -42,6 +43,8 @@ KEYS: tuple[Key, ...] = (
         tooltip="Feedback after every reply, or only at the end"),
     Key("library.guided", "g", "app.toggle_guided", "Guided", "Library",
         tooltip="Numbered replies to pick from instead of typing"),
+    Key("library.drills", "ctrl+d", "app.drills", "Drills", "Library",
+        tooltip="Practise a text, email, letter or voicemail, or 'may I contact them now?'"),
     Key("brief.start", "enter", "start", "Start call", "Brief"),
     Key("brief.mode", "m", "app.toggle_feedback", "Coaching/assessment", "Brief"),
     Key("brief.guided", "g", "app.toggle_guided", "Guided", "Brief"),
@@ -58,6 +61,13 @@ KEYS: tuple[Key, ...] = (
     Key("debrief.export", "x", "export", "Export", "Debrief", tooltip="Save the transcript as Markdown"),
     Key("debrief.back", "escape", "back", "Back", "Debrief"),
     Key("sessions.back", "escape", "back", "Back", "My sessions"),
+    Key("drills.back", "escape", "back", "Back", "Drills", tooltip="Back to the scenario library"),
+    Key("drill.submit", "ctrl+s", "submit", "Submit", "Drill",
+        tooltip="Check your draft or your answers and see the feedback"),
+    Key("drill.back", "f4", "back", "Back", "Drill", tooltip="Back to the drills (what you typed is not kept)"),
+    Key("feedback.retry", "r", "retry", "Try again", "Drill feedback",
+        tooltip="The same drill again, starting from what you wrote"),
+    Key("feedback.back", "escape", "back", "Back", "Drill feedback", tooltip="Back to the drills"),
 )
 
 # Keys that belong to widgets (not bindings): listed in Help so it names every key.
@@ -69,6 +79,10 @@ WIDGET_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
              ("1-9", "Pick a numbered reply (guided mode)")),
     "Debrief": (("up / down", "Choose a turn in the table"),),
     "My sessions": (("up / down", "Choose a session"), ("enter", "Open its debrief and transcript")),
+    "Drills": (("up / down", "Choose a drill"), ("enter", "Open it")),
+    "Drill": (("tab / shift+tab", "Between the subject, the draft or the answers, and Submit"),
+              ("enter", "A new line in the draft; in an answer, check it and go to the next question")),
+    "Drill feedback": (("up / down", "Scroll the feedback"),),
 }
 
 BY_ID = {k.id: k for k in KEYS}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from callsim.core.drills.attempt import DrillAttempt
     from callsim.core.record import CallState, Turn
 
 
@@ -39,3 +40,10 @@ class LibraryShown(Message):
     """The library's cards are on screen (used to log the startup time)."""
 
     count: int
+
+
+@dataclass
+class DrillChecked(Message):
+    """A drill attempt has been checked and scored (posted from the checking worker)."""
+
+    attempt: DrillAttempt

@@ -27,6 +27,20 @@ def clean(text: str) -> str:
     return safe_text(text)
 
 
+def reflow(text: str, long: int = 60) -> str:
+    """Authored text hard-wrapped in its YAML file (``brief: |``), cleaned and rewrapped for the screen: a line
+    of ``long`` characters or more runs on into the next; shorter lines (a greeting, a signature) and blank
+    lines between paragraphs stay."""
+    out: list[str] = []
+    for line in clean(text).strip().split("\n"):
+        line = line.strip()
+        if out and out[-1] and line and len(out[-1].rsplit("\n", 1)[-1]) >= long and not out[-1].endswith(":"):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def plain(text: str, style: str = "") -> Content:
     return Content.styled(clean(text), style) if style else Content(clean(text))
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 if TYPE_CHECKING:
@@ -18,11 +20,24 @@ if TYPE_CHECKING:
 
     from callsim.config import Config
     from callsim.core.cards import Card, Catalog
+    from callsim.core.drills.attempt import DrillAttempt
+    from callsim.core.drills.model import Drill
     from callsim.core.engine import CompiledScenario
     from callsim.core.models import Scenario
     from callsim.core.record import CallRecord
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class AttemptSaved:
+    """Where a drill attempt went: the store (its id), else a file in the journal folder (``kept``), else
+    nowhere (``lost`` says why); ``problem`` is the store's fault in plain words."""
+
+    id: str | None = None
+    kept: Path | None = None
+    problem: str = ""
+    lost: str = ""
 
 
 class TraineeServices(Protocol):
@@ -66,6 +81,12 @@ class TraineeServices(Protocol):
     def retry(self, scenario: Scenario) -> object: ...
 
     def refresh_best(self) -> object: ...
+
+    # drills: a drill above the drills list, then its feedback in its place (the app stores the attempt)
+    def open_drill(self, drill: Drill, *, text: str = ..., subject: str = ..., answers: list[str] | None = ...) -> None:
+        ...
+
+    def show_drill_feedback(self, drill: Drill, attempt: DrillAttempt) -> None: ...
 
     def effective_key(self, binding_id: str) -> str: ...
 

@@ -15,19 +15,13 @@ from callsim.tui import render
 from callsim.tui.messages import PasteTruncated, ReplySubmitted
 
 
-class ReplyBox(TextArea):
-    """Where the trainee types. Enter sends; a pasted block of lines stays one reply.
+class CleanTextArea(TextArea):
+    """A text box for the trainee's words (a drill's draft; the call's reply box is one too).
 
     A paste is cleaned of escape codes and control characters before it reaches the box, and cut to
-    the longest reply callsim scores, so a 100 KB paste costs nothing and says what happened.
+    the longest reply callsim scores, so a 100 KB paste costs nothing and says what happened
+    (:class:`PasteTruncated`).
     """
-
-    async def _on_key(self, event: events.Key) -> None:
-        # TextArea's own _on_key runs after this one unless the default is prevented.
-        if event.key == "enter":
-            event.stop()
-            event.prevent_default()
-            self.post_message(ReplySubmitted(self.text))
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.prevent_default()
@@ -46,6 +40,17 @@ class ReplyBox(TextArea):
             result = self._replace_via_keyboard(text, *self.selection)
             if result:
                 self.move_cursor(result.end_location)
+
+
+class ReplyBox(CleanTextArea):
+    """Where the trainee types a reply in a call. Enter sends; a pasted block of lines stays one reply."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        # TextArea's own _on_key runs after this one unless the default is prevented.
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(ReplySubmitted(self.text))
 
 
 class Transcript(VerticalScroll):

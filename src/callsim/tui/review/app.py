@@ -157,6 +157,7 @@ class ReviewApp(App[int]):
         if isinstance(screen, SessionsScreen):
             yield SystemCommand("Cohort", "Compare trainees and scenarios", screen.action_cohort)
             yield SystemCommand("Progress", "The highlighted trainee's progress", screen.action_progress)
+            yield SystemCommand("Drill attempts", "Written messages, voicemail, scheduling", screen.action_drills)
             yield SystemCommand("Clear filters", "Show every session", screen.action_clear_filters)
         yield SystemCommand("Help", "Every key", self.action_help)
         yield SystemCommand("Switch theme (light/dark)", "callsim-light or callsim-dark", self.action_toggle_theme)

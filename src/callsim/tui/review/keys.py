@@ -15,7 +15,7 @@ from callsim.tui.keys import Key, display, make_bindings
 __all__ = ["BY_ID", "KEYS", "SCOPES", "WIDGET_KEYS", "Key", "bindings", "display"]
 
 
-SCOPES = ("Everywhere", "Sessions", "Session", "Review", "Progress", "Cohort")
+SCOPES = ("Everywhere", "Sessions", "Session", "Review", "Progress", "Cohort", "Drills", "Drill attempt")
 
 KEYS: tuple[Key, ...] = (
     Key("review.help", "f1,question_mark", "app.help", "Help", "Everywhere", tooltip="List every key"),
@@ -31,6 +31,8 @@ KEYS: tuple[Key, ...] = (
         tooltip="The highlighted trainee's progress over time"),
     Key("review.cohort", "c", "cohort", "Cohort", "Sessions",
         tooltip="Compare trainees and scenarios; missed behaviours; recurring violations"),
+    Key("review.drills", "d", "drills", "Drills", "Sessions",
+        tooltip="Drill attempts (written messages, voicemail, scheduling), for the trainee filter if one is set"),
     Key("review.refresh", "f5", "refresh", "Refresh", "Sessions", show=False, tooltip="Read the store again"),
     Key("review.to_table", "escape", "focus_table", "To the table", "Sessions", show=False,
         tooltip="Leave the filters"),
@@ -47,6 +49,15 @@ KEYS: tuple[Key, ...] = (
     Key("review.cohort_sort", "s", "sort_next", "Sort", "Cohort", tooltip="Sort the table by its next column"),
     Key("review.cohort_reverse", "r", "reverse", "Reverse", "Cohort", show=False, tooltip="Reverse the sort order"),
     Key("review.cohort_back", "escape", "back", "Back", "Cohort"),
+    Key("review.drills_filter", "slash,f", "focus_filters", "Filter", "Drills",
+        tooltip="Filter the attempts by trainee, kind or date (Esc returns to the table)"),
+    Key("review.drills_clear", "x", "clear_filters", "Clear", "Drills", tooltip="Show every attempt again"),
+    Key("review.drills_sort", "s", "sort_next", "Sort", "Drills", tooltip="Sort by the next column"),
+    Key("review.drills_reverse", "r", "reverse", "Reverse", "Drills", show=False, tooltip="Reverse the sort order"),
+    Key("review.drills_refresh", "f5", "refresh", "Refresh", "Drills", show=False, tooltip="Read the store again"),
+    Key("review.drills_back", "escape", "back", "Back", "Drills",
+        tooltip="Back to the sessions (from a filter: back to the table)"),
+    Key("review.attempt_back", "escape", "back", "Back", "Drill attempt", tooltip="Back to the drill attempts"),
 )
 
 # Keys that belong to widgets (not bindings): listed in Help so it names every key.
@@ -62,6 +73,10 @@ WIDGET_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
     "Review": (("tab", "Next box: comment, override score, reason"),),
     "Progress": (("enter on the trainee menu", "Choose another trainee"),),
     "Cohort": (("click a header", "Sort that table by it; click again to reverse"),),
+    "Drills": (("up / down, pgup / pgdn", "Move through the attempts"),
+               ("enter", "Open the highlighted attempt: its feedback"),
+               ("click a header", "Sort by that column; click again to reverse")),
+    "Drill attempt": (("up / down, pgup / pgdn", "Scroll the feedback"),),
 }
 
 BY_ID = {k.id: k for k in KEYS}

@@ -66,7 +66,7 @@ class SearchBox(Input):
 
 class CardList(OptionList):
     """The scenario cards. A letter typed here starts a search with it rather than being lost; the shortcut
-    keys (s, m, g, /) stay keys. Letters typed fast may reach the list after the search box took the focus:
+    keys (s, m, g, d, /) stay keys. Letters typed fast may reach the list after the search box took the focus:
     those are search text too, shortcut letters included ("crisis" must not open My sessions)."""
 
     SHORTCUTS = frozenset(k.key for k in keys.KEYS if k.scope in ("Library", "Everywhere"))
@@ -137,10 +137,22 @@ class LibraryScreen(Screen[None]):
         mode = "coaching" if app.feedback == "coaching" else "assessment"
         entry = "guided (1-9)" if app.guided else "typing"
         who = render.clean(app.trainee) if app.trainee else "new trainee"
-        self.query_one("#lib-head", Static).update(Content.assemble(
-            ("callsim", "bold $text-primary"), "  ", (f"{who}", "bold"), " · mode ", (mode, "bold"),
-            " (m) · ", (entry, "bold"), " (g) · ", ("s", "bold"), " my sessions · ", ("F1", "bold"), " help",
-        ))
+        drills = keys.display(app.effective_key("library.drills"))
+        brand = Content.assemble(("callsim", "bold $text-primary"), "  ")
+        line = Content.assemble((f"{who}", "bold"), " · mode ", (mode, "bold"), " (m) · ", (entry, "bold"), " (g) · ",
+                                ("s", "bold"), " my sessions · ", (drills, "bold"), " drills")
+        helps = Content.assemble(" · ", ("F1", "bold"), " help")
+        # At 80 columns the name goes first, then "F1 help" (the footer shows it too); the keys stay.
+        room = (self.size.width or 80) - 2
+        if len(brand.plain + line.plain + helps.plain) <= room:
+            line = brand + line + helps
+        elif len(line.plain + helps.plain) <= room:
+            line = line + helps
+        self.query_one("#lib-head", Static).update(line)
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.query("#lib-head"):
+            self._show_head()
 
     def visible_cards(self) -> list[Card]:
         return [c for c in self.cards if c.matches(self.search_text)]

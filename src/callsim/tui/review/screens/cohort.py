@@ -21,9 +21,10 @@ from callsim.core.review_data import Cohort, CountRow, Filters, GroupRow
 from callsim.core.store import plain_reason
 from callsim.tui import render
 from callsim.tui.review import keys
+from callsim.tui.review.drill_data import DrillStats, RuleLine, drill_stats
 from callsim.tui.review.services import ReviewServices, review_services
 
-TABS = ("co-trainees", "co-scenarios", "co-missed", "co-violations")
+TABS = ("co-trainees", "co-scenarios", "co-missed", "co-violations", "co-drills")
 GROUP_COLUMNS = ("Calls", "Pass", "Score", "Emp", "De-e", "Comp fail", "Reviewed")
 
 
@@ -42,6 +43,28 @@ def violation_cells(c: Cohort, r: CountRow) -> list[Text]:
             _num(r.calls), _num(c.share(r), "{:.0f}%"), _num(r.times), _num(r.trainees)]
 
 
+def drill_rule_cells(s: DrillStats, r: RuleLine) -> list[Text]:
+    share = 100.0 * r.attempts / s.attempts if s.attempts else 0.0
+    return [render.cell(r.title), _num(r.attempts), _num(share, "{:.0f}%"), render.cell(r.citation or "-")]
+
+
+def drill_kinds_content(s: DrillStats, filters: Filters, tz: Any) -> Content:
+    """Attempts and pass rate per kind, and which of the table's filters apply to drills."""
+    scope = Filters(trainee=filters.trainee, since=filters.since)
+    where = scope.describe(tz).replace("all sessions", "every trainee")
+    ignored = [name for name, v in (("scenario", filters.scenario), ("result", filters.result)) if v is not None]
+    note = f" (the {' and '.join(ignored)} filter{'s do' if len(ignored) > 1 else ' does'} not apply to drills)" \
+        if ignored else ""
+    if not s.attempts:
+        return Content.assemble(("Drill attempts", "bold"), f" · {where}{note}: ", ("none", "italic"))
+    lines = [Content.assemble(("Drill attempts", "bold"), f" · {where}{note}: ",
+                              (f"{s.attempts:,}", "bold"))]
+    for k in s.kinds:
+        lines.append(Content(f"  {k.kind:<10} {k.attempts:>5,} attempt{'s' if k.attempts != 1 else ' '} · "
+                             f"{k.passed:,} passed ({k.pass_rate:.0f}%) · average score {k.mean_score:.0f}"))
+    return Content("\n").join(lines)
+
+
 def _num(v: float, fmt: str = "{:,}") -> Text:
     return Text(fmt.format(v), no_wrap=True, justify="right")
 
@@ -54,6 +77,7 @@ class CohortScreen(Screen[None]):
         self.filters = filters
         self.cohort: Cohort | None = None
         self.missed_loaded = False
+        self.drills: DrillStats | None = None
         self._sorted: dict[str, tuple[str, bool]] = {}
 
     @property
@@ -71,6 +95,9 @@ class CohortScreen(Screen[None]):
                 yield DataTable(id="co-missed-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Violations", id="co-violations"):
                 yield DataTable(id="co-violation-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Drills", id="co-drills"):
+                yield Static(Content.styled("Loading…", "italic"), id="co-drill-kinds")
+                yield DataTable(id="co-drill-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
     def _head(self, c: Cohort | None) -> Content:
@@ -83,10 +110,13 @@ class CohortScreen(Screen[None]):
         self._columns("#co-scenario-table", ("Scenario", *GROUP_COLUMNS))
         self._columns("#co-missed-table", ("Behaviour missed", "Calls", "Share", "Turns", "Trainees"))
         self._columns("#co-violation-table", ("Violation", "Severity", "Calls", "Share", "Times", "Trainees"))
-        for selector in ("#co-trainee-table", "#co-scenario-table", "#co-missed-table", "#co-violation-table"):
+        self._columns("#co-drill-table", ("Rule most often broken or got wrong", "Attempts", "Share", "Citation"))
+        for selector in ("#co-trainee-table", "#co-scenario-table", "#co-missed-table", "#co-violation-table",
+                         "#co-drill-table"):
             self.query_one(selector, DataTable).loading = True
         self.query_one("#co-trainee-table", DataTable).focus()
         self.load()
+        self.load_drills()
 
     def _columns(self, selector: str, labels: tuple[str, ...]) -> None:
         table = self.query_one(selector, DataTable)
@@ -121,6 +151,21 @@ class CohortScreen(Screen[None]):
                                  missed, self.cohort.violations)
         self._fill("#co-missed-table", [missed_cells(c, r) for r in missed])
         self.missed_loaded = True
+
+    @work(group="cohort-drills", exclusive=True)
+    async def load_drills(self) -> None:
+        trainee, since = self.filters.trainee, self.filters.since
+        try:
+            stats = await self.review.db(lambda d: drill_stats(d, trainee=trainee, since=since))
+        except Exception as e:  # noqa: BLE001
+            self.notify(f"Could not sum up the drill attempts: {plain_reason(e)}", severity="error", markup=False)
+            self.query_one("#co-drill-kinds", Static).update(
+                Content.styled(f"Could not sum up the drill attempts: {plain_reason(e)}", "italic"))
+            self.query_one("#co-drill-table", DataTable).loading = False
+            return
+        self.drills = stats
+        self.query_one("#co-drill-kinds", Static).update(drill_kinds_content(stats, self.filters, self.review.tz))
+        self._fill("#co-drill-table", [drill_rule_cells(stats, r) for r in stats.rules])
 
     def _fill(self, selector: str, rows: list[list[Text]]) -> None:
         table = self.query_one(selector, DataTable)

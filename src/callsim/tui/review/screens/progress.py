@@ -15,6 +15,7 @@ from callsim.core.review_data import Filters, Progress, timeline
 from callsim.core.store import plain_reason
 from callsim.tui import render
 from callsim.tui.review import keys
+from callsim.tui.review.drill_data import DrillStats, drill_stats
 from callsim.tui.review.services import ReviewServices, review_services
 from callsim.tui.review.widgets import ScoreChart
 
@@ -35,6 +36,14 @@ def summary_content(p: Progress) -> Content:
     )
 
 
+def drills_content(s: DrillStats) -> Content:
+    """One line: the trainee's drill attempts and pass rate per kind."""
+    if not s.attempts:
+        return Content.assemble(("Drills ", "bold"), ("none yet", "italic"))
+    parts = [f"{k.kind} {k.attempts} ({k.pass_rate:.0f}% pass)" for k in s.kinds]
+    return Content.assemble(("Drills ", "bold"), " · ".join(parts))
+
+
 class ProgressScreen(Screen[None]):
     BINDINGS = keys.bindings("Progress")  # type: ignore[assignment]
 
@@ -43,6 +52,7 @@ class ProgressScreen(Screen[None]):
         self.trainee = trainee
         self.filters = filters
         self.progress: Progress | None = None
+        self.drills: DrillStats | None = None
 
     @property
     def review(self) -> ReviewServices:
@@ -54,6 +64,7 @@ class ProgressScreen(Screen[None]):
                           allow_blank=False, id="pg-trainee", compact=True)
         yield Static(Content.styled("Loading…", "italic"), id="pg-summary")
         yield ScoreChart(id="pg-chart")
+        yield Static(Content.assemble(("Drills ", "bold"), ("loading…", "italic")), id="pg-drills")
         yield DataTable(id="pg-periods", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
@@ -68,6 +79,7 @@ class ProgressScreen(Screen[None]):
         table.add_columns("Period", "Calls", "Overall", "Empathy", "De-esc", "Passed")
         table.focus()
         self.load()
+        self.load_drills()
         self.load_trainees()
 
     @work(group="progress", exclusive=True)
@@ -92,6 +104,19 @@ class ProgressScreen(Screen[None]):
                           render.cell(f"{x.empathy:.0f}"), render.cell(f"{x.deescalation:.0f}"),
                           render.cell(f"{x.passed} ({x.pass_rate:.0f}%)"), key=x.label)
 
+    @work(group="progress-drills", exclusive=True)
+    async def load_drills(self) -> None:
+        trainee, since = self.trainee, self.filters.since
+        try:
+            stats = await self.review.db(lambda d: drill_stats(d, trainee=trainee, since=since, top=0))
+        except Exception as e:  # noqa: BLE001
+            self.query_one("#pg-drills", Static).update(Content.assemble(
+                ("Drills ", "bold"), (f"could not be read: {plain_reason(e)}", "italic")))
+            return
+        if trainee == self.trainee:
+            self.drills = stats
+            self.query_one("#pg-drills", Static).update(drills_content(stats))
+
     @work(group="progress-trainees", exclusive=True)
     async def load_trainees(self) -> None:
         try:
@@ -109,6 +134,7 @@ class ProgressScreen(Screen[None]):
             self.trainee = event.value
             self.query_one("#pg-summary", Static).update(Content.styled("Loading…", "italic"))
             self.load()
+            self.load_drills()
 
     def action_back(self) -> None:
         self.app.pop_screen()

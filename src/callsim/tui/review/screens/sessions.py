@@ -395,6 +395,13 @@ class SessionsScreen(Screen[None]):
 
         self.app.push_screen(CohortScreen(self.filters))
 
+    def action_drills(self) -> None:
+        """The drill attempts, for the trainee and the date filters set here (if any)."""
+        from callsim.tui.review.drill_data import AttemptFilters
+        from callsim.tui.review.screens.drills import DrillsScreen
+
+        self.app.push_screen(DrillsScreen(AttemptFilters(trainee=self.filters.trainee, since=self.filters.since)))
+
     def action_refresh(self) -> None:
         self.reload()
         self.load_choices()

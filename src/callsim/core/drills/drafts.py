@@ -398,6 +398,7 @@ def _beyond(rule: Rule, text: str, facts: Facts, *, strict: bool) -> Iterable[Fi
         checks += [(_ACCOUNT, "says what the call is about (a limited-content message may not)"),
                    (_ABOUT, "says what the call is about (a limited-content message may not)"),
                    (_URGENCY, "adds urgency (a limited-content message may not)"),
+                   (_CONSEQUENCE, "hints at consequences (a limited-content message may not)"),
                    (_COLLECTOR_STATEMENT, "is a debt-collector disclosure, which a limited-content message "
                                           "may not carry")]
     for pattern, what in checks:

@@ -251,8 +251,25 @@ def test_a_store_fault_keeps_the_attempt_in_a_file(tmp_path: Path, monkeypatch: 
                "1-800-555-0142 please."])
     err = capsys.readouterr().err
     assert rc != 0 and "the attempt is kept in" in err
-    kept = Path(err.split("the attempt is kept in ")[1].strip())
-    assert json.loads(kept.read_text())["drill_id"] == "voicemail-limited-content-us"
+    kept = Path(err.split("the attempt is kept in ")[1].split(" and saved")[0].strip())
+    body = json.loads(kept.read_text())
+    assert body["attempt"]["drill_id"] == "voicemail-limited-content-us"
+    assert body["store"].startswith("postgresql")  # it waits for that store, not another
+
+
+def test_a_kept_attempt_is_saved_when_its_store_is_back(tmp_path: Path) -> None:
+    from callsim.core.journal import keep_attempt, sync
+    from callsim.core.store import store_target
+
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    attempt = attempt_draft(find_drill("text-first-reminder-us"), "Dale, pay now.", trainee="Ana").to_json()
+    kept = keep_attempt(attempt, store_target(url), tmp_path / "journal")
+    other = keep_attempt(attempt, store_target("postgresql://nobody@127.0.0.1:1/none"), tmp_path / "journal")
+    with Store.open(url) as store:
+        result = sync(store, tmp_path / "journal")
+        assert len(result.attempts_saved) == 1 and result.attempts_waiting == [other]
+        rows = store.list_attempts(trainee="Ana")
+    assert [r["drill_id"] for r in rows] == ["text-first-reminder-us"] and not kept.exists() and other.exists()
 
 
 # ---------------------------------------------------------------------------------------------- team leads

@@ -170,21 +170,24 @@ def _save(a: argparse.Namespace, attempt: Any) -> str | bool:
     """Store the attempt; when the store fails, keep it in a file and say where (never drop it silently)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from callsim.core.paths import journal_dir
-    from callsim.core.store import Store, StoreError, plain_reason
+    from callsim.cli.store import sync_journal
+    from callsim.core.journal import keep_attempt
+    from callsim.core.store import Store, StoreError, plain_reason, store_target
 
+    url = getattr(a, "db", None)
     try:
-        with Store.open(getattr(a, "db", None)) as store:
-            return store.save_attempt(attempt.to_json())
+        with Store.open(url) as store:
+            saved = store.save_attempt(attempt.to_json())
+            sync_journal(store, lambda line: print(f"callsim: {line}", file=sys.stderr))
+            return saved
     except (StoreError, SQLAlchemyError, OSError) as e:
-        folder = journal_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        import time
-
-        path = folder / f"drill-{attempt.drill_id}-{int(time.time() * 1000)}.json"
-        path.write_text(json.dumps(attempt.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
-        print(f"callsim: the session store is unreachable ({plain_reason(e)}); the attempt is kept in {path}",
-              file=sys.stderr)
+        try:
+            path = keep_attempt(attempt.to_json(), store_target(url))
+        except OSError as e2:
+            raise UserError(f"the session store is unreachable ({plain_reason(e)}) and the journal folder cannot "
+                            f"be written ({e2.strerror or e2}): the attempt was not kept") from None
+        print(f"callsim: the session store is unreachable ({plain_reason(e)}); the attempt is kept in {path} "
+              "and saved the next time callsim reaches the store", file=sys.stderr)
         return False
 
 

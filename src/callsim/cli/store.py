@@ -54,6 +54,9 @@ def sync_journal(store: Store, say: Callable[[str], None]) -> list[str]:
         n = len(result.saved)
         say(f"{n} call{'' if n == 1 else 's'} kept in the journal now saved to the session store: "
             + ", ".join(result.saved))
+    if result.attempts_saved:
+        n = len(result.attempts_saved)
+        say(f"{n} drill attempt{'' if n == 1 else 's'} kept in the journal now saved to the session store")
     if result.problem:
         say(f"journalled calls could not be saved yet ({_plain(result.problem)})")
     for path, why in [*unreadable(), *result.unusable]:

@@ -200,9 +200,67 @@ def unreadable(folder: Path | None = None) -> list[tuple[Path, str]]:
     return bad
 
 
+ATTEMPT_PREFIX = "drill-"  # a drill attempt the store did not take: drill-<drill id>-<milliseconds>.json
+
+
+def keep_attempt(attempt: dict[str, Any], store: str, folder: Path | None = None) -> Path:
+    """Keep a drill attempt the store ``store`` (its :func:`~callsim.core.store.store_target`) did not take, in
+    one JSON file written whole (a temporary file renamed), until :func:`sync` writes it. Raises OSError when
+    the folder cannot be written: the caller says so."""
+    folder = folder or journal_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(attempt.get("drill_id", "attempt")))[:80]
+    path = folder / f"{ATTEMPT_PREFIX}{name}-{int(datetime.now(UTC).timestamp() * 1000)}.json"
+    body = {"format": FORMAT, "store": store, "taken": _iso(datetime.now(UTC)), "attempt": attempt}
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+    try:
+        with open(fd, "w", encoding="utf-8") as out:
+            json.dump(body, out, ensure_ascii=False, indent=2)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _sync_attempts(store: Store, folder: Path | None, result: SyncResult) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from callsim.core.store_errors import StoreError
+
+    target = store.describe()
+    try:
+        paths = sorted((folder or journal_dir()).glob(f"{ATTEMPT_PREFIX}*.json"))
+    except OSError:
+        return
+    for path in paths:
+        try:
+            body = json.loads(path.read_text(encoding="utf-8"))
+            attempt = body["attempt"]
+            if body.get("store") != target:
+                result.attempts_waiting.append(path)
+                continue
+            taken = _when(body.get("taken"))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            result.unusable.append((path, _reason(e)))
+            continue
+        if result.problem is not None:
+            result.attempts_waiting.append(path)
+            continue
+        try:
+            result.attempts_saved.append(store.save_attempt(attempt, taken=taken))
+        except (StoreError, SQLAlchemyError) as e:
+            result.problem = _reason(e)
+            result.attempts_waiting.append(path)
+            continue
+        path.unlink(missing_ok=True)
+
+
 @dataclass
 class SyncResult:
     saved: list[str] = field(default_factory=list)  # session ids now whole in the store
+    attempts_saved: list[str] = field(default_factory=list)  # drill attempts now in the store (their new ids)
+    attempts_waiting: list[Path] = field(default_factory=list)  # drill attempts still only here
     waiting: list[Journal] = field(default_factory=list)  # still only in the journal
     problem: str | None = None  # why the store did not take them (first failure)
     unusable: list[tuple[Path, str]] = field(default_factory=list)  # journals callsim cannot write (and why)
@@ -240,6 +298,7 @@ def sync(store: Store, folder: Path | None = None, *,
             continue
         j.remove()
         result.saved.append(j.session_id)
+    _sync_attempts(store, folder, result)
     return result
 
 

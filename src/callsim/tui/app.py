@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -62,18 +61,15 @@ def unsaved_message(logs: list[SessionLog]) -> str:
             "(callsim sessions, play or run).")
 
 
-def keep_attempt(attempt: Mapping[str, Any], error: BaseException) -> AttemptSaved:
-    """A drill attempt the store did not take, kept as ``callsim drill play`` keeps one: a JSON file in the
-    journal folder (``drill-ID-MILLISECONDS.json``), never dropped silently."""
-    from callsim.core.paths import journal_dir
-    from callsim.core.store import plain_reason  # the store module: already loaded by the store thread
+def keep_attempt(attempt: Mapping[str, Any], error: BaseException, url: str | None = None) -> AttemptSaved:
+    """A drill attempt the store did not take, kept as ``callsim drill play`` keeps one (core.journal: a JSON
+    file in the journal folder, saved the next time callsim reaches the store), never dropped silently."""
+    from callsim.core.journal import keep_attempt as keep
+    from callsim.core.store import plain_reason, store_target  # the store module: loaded by the store thread
 
     reason = plain_reason(error) if isinstance(error, Exception) else str(error)
     try:
-        folder = journal_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"drill-{attempt.get('drill_id', 'attempt')}-{int(time.time() * 1000)}.json"
-        path.write_text(json.dumps(dict(attempt), indent=2, ensure_ascii=False), encoding="utf-8")
+        path = keep(dict(attempt), store_target(url))
     except OSError as e:
         return AttemptSaved(problem=reason, lost=e.strerror or str(e))
     return AttemptSaved(kept=path, problem=reason)
@@ -84,7 +80,7 @@ def save_or_keep(recorder: Recorder, attempt: Mapping[str, Any]) -> AttemptSaved
     try:
         return AttemptSaved(id=recorder.open_store().save_attempt(dict(attempt)))
     except Exception as e:  # noqa: BLE001 - whatever the store's fault, the attempt is kept and the trainee told
-        return keep_attempt(attempt, e)
+        return keep_attempt(attempt, e, recorder.url)
 
 
 class CallsimApp(App[int]):
@@ -380,7 +376,7 @@ class CallsimApp(App[int]):
             try:
                 saved = await asyncio.wrap_future(future)
             except Exception as e:  # noqa: BLE001 - the store thread is closed: keep it from here
-                saved = await asyncio.to_thread(keep_attempt, data, e)
+                saved = await asyncio.to_thread(keep_attempt, data, e, self.recorder.url)
             if saved.id is None:
                 log.warning("store problem while saving a drill attempt: %s", saved.problem)
                 where = (f"It is kept on this computer: {saved.kept}" if saved.kept

@@ -269,7 +269,7 @@ async def test_an_attempt_the_store_refuses_is_kept_in_the_journal_and_the_train
         await wait_for(pilot, lambda: feedback.saved_as is not None, "the store to answer")
         saved = feedback.saved_as
         assert saved is not None and saved.id is None and saved.kept is not None
-        kept = json.loads(saved.kept.read_text(encoding="utf-8"))
+        kept = json.loads(saved.kept.read_text(encoding="utf-8"))["attempt"]  # with the store it waits for
         assert saved.kept.parent == home / "journal" and saved.kept.name.startswith("drill-tui-schedule-uk-")
         assert kept["drill_id"] == "tui-schedule-uk" and kept["trainee"] == "Sam Tester"
         assert any("could not be saved to the session store" in n.message and str(saved.kept) in n.message

@@ -341,3 +341,17 @@ def test_a_scenario_names_the_rules_it_trains_lint_checks_them_and_the_debrief_c
     assert "UK law; this scenario is US" in errors[1].message
     _, coverage = lint_drills()
     assert "scenario time-barred-us" in coverage["us_time_barred_no_suit"]
+
+
+def test_the_apps_debrief_lists_the_rules_the_call_trains() -> None:
+    from callsim.core.engine import CompiledScenario
+    from callsim.core.loader import load_scenario
+    from callsim.tui.record_view import scores_content
+
+    root = Path(__file__).resolve().parents[1]
+    scenario = load_scenario(root / "scenarios" / "statute_barred_uk.yaml", run_walkthroughs=False).scenario
+    assert scenario is not None
+    call = CompiledScenario(scenario).new_call(1)
+    call.respond("Hello, could I speak to Elaine Corrigan please?")
+    text = scores_content(call.record(), scenario).plain
+    assert "Rules this call trains" in text and "CONC 7.15.8, in force since 2014-04-01" in text

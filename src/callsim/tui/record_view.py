@@ -79,6 +79,11 @@ def scores_content(record: CallRecord, scenario: Scenario) -> Content:
             rows.append(Content.assemble(("Plan                ", "bold"),
                                          (f"{amt} a month, but they can afford {aff}: likely to break",
                                           "$text-warning")))
+    from callsim.core.report import rules_cited
+
+    for i, rule in enumerate(rules_cited(scenario)):  # the rules this call trains (the scenario's `rules:`)
+        rows.append(Content.assemble(("Rules this call trains" if i == 0 else "", "bold"), "\n" if i == 0 else "",
+                                     "  ", render.clean(rule)))
     return Content("\n").join(rows)
 
 

@@ -18,6 +18,21 @@ def test_a_negative_subject_negates_its_whole_clause(text: str, word: str, expec
 
 
 @pytest.mark.parametrize(("text", "word", "expected"), [
+    # a reason first, then the negative subject (found by scenario authors on statute-barred calls)
+    ("Because it's statute-barred nobody can take it to court.", "court", True),
+    ("Because you missed payments nobody wants this, but we will take you to court.", "court", False),
+    # a denied passive or progressive reaches the end of its short phrase
+    ("It can't be enforced through the courts.", "courts", True),
+    ("It can't be enforced through the courts, and we won't be taking you to court over it.", "court over", True),
+    ("It can't be ignored, we will take you to court.", "court", False),  # a new clause, a new subject
+    ("You can't be surprised when we take you to court.", "court", False),
+])
+def test_a_reason_before_a_negative_subject_and_a_denied_passive_negate(text: str, word: str,
+                                                                         expected: bool) -> None:
+    assert negated(text, text.index(word)) is expected
+
+
+@pytest.mark.parametrize(("text", "word", "expected"), [
     ("Jail isn't something that happens over a gas bill.", "Jail", True),
     ("Honestly, court action won't come into it.", "court", True),
     ("The bailiffs are not being sent, I promise.", "bailiffs", True),

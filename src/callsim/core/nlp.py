@@ -138,6 +138,12 @@ _DENIED_AFTER = re.compile(
     r"[\w-]+(?: [\w-]+){0,2}?(?:'s not|'re not| (?:is|are|was|will|would) (?:not|never)|"
     r" (?:isn'?t|aren'?t|won'?t|wouldn'?t|wasn'?t))\b(?! (?:be )?(?:off the table|out of the question|ruled out))",
     re.I)
+_SUBORDINATORS = frozenset({"because", "so"})  # clause breaks that open a reason ("because it's old, nobody...")
+# A negated modal and a passive or progressive, then at most four words to the end of the clause: "can't be
+# enforced through the", "won't be taken to", "won't be taking you to", "cannot legally be passed on to".
+_DENIED_PASSIVE = re.compile(r"\b(can'?t|cannot|won'?t|will not|couldn'?t|could not|wouldn'?t|would not)"
+                             r"( legally| ever| now| still)? be (\w+ed|\w+en|\w+ing|sold|sent)(?P<rest>( [\w']+){0,4})$",
+                             re.I)
 _OPENER = re.compile(r"(and |but |so |no,? |honestly,? |look,? )?(the |a |an |any )?$", re.I)
 
 
@@ -145,8 +151,10 @@ def negated(text: str, start: int) -> bool:
     """Is there a negator in the same clause, within four words before ``start``?"""
     before = text[max(0, start - 60) : start]
     cut = 0
+    opened_by = ""
     for m in _CLAUSE_BREAK.finditer(before):
         cut = m.end()
+        opened_by = m.group(0).lower()
     window = before[cut:]
     clause = re.findall(r"[\w']+", window)
     words = clause[-4:]
@@ -172,6 +180,17 @@ def negated(text: str, start: int) -> bool:
                    and not (x.lower() == "you" and j < len(nxt) and not _YOU_ACTS.fullmatch(nxt[j]))
                    for j, x in enumerate(clause[1:], 1)):
             return True
+    # "Because it's statute-barred nobody can take it to court": a reason before the negative subject.
+    if opened_by in _SUBORDINATORS:
+        k = next((i for i in range(len(clause) - 1, 0, -1) if _NEGATIVE_SUBJECT.fullmatch(clause[i])), None)
+        if k is not None and len(clause) - k <= 8 and not any(_STOPS.fullmatch(x) for x in clause[k + 1:k + 4]) \
+                and not any(_SUBJECT.fullmatch(x) and not _OBJECT_VERB.fullmatch(clause[j - 1])
+                            for j, x in enumerate(clause[k + 1:], k + 1)):
+            return True
+    # "It can't be enforced through the courts": a denied passive reaches the end of its phrase.
+    passive = _DENIED_PASSIVE.search(" ".join(clause))
+    if passive and not any(_SUBJECT.fullmatch(x) for x in passive.group("rest").split()[1:]):
+        return True  # the word after the verb is its object ("won't be taking you to"), not a new subject
     tail = " ".join(words) + " "
     if _NOT_A_NEGATION.search(tail):
         return False

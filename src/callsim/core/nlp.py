@@ -142,7 +142,8 @@ _SUBORDINATORS = frozenset({"because", "so"})  # clause breaks that open a reaso
 # A negated modal and a passive or progressive, then at most four words to the end of the clause: "can't be
 # enforced through the", "won't be taken to", "won't be taking you to", "cannot legally be passed on to".
 _DENIED_PASSIVE = re.compile(r"\b(can'?t|cannot|won'?t|will not|couldn'?t|could not|wouldn'?t|would not)"
-                             r"( legally| ever| now| still)? be (\w+ed|\w+en|\w+ing|sold|sent)(?P<rest>( [\w']+){0,4})$",
+                             r"( legally| ever| now| still)? be (\w+ed|\w+en|\w+ing|sold|sent)"
+                             r"(?P<rest>( [\w']+){0,4})$",
                              re.I)
 _OPENER = re.compile(r"(and |but |so |no,? |honestly,? |look,? )?(the |a |an |any )?$", re.I)
 

@@ -265,6 +265,7 @@ def test_a_kept_attempt_is_saved_when_its_store_is_back(tmp_path: Path) -> None:
     attempt = attempt_draft(find_drill("text-first-reminder-us"), "Dale, pay now.", trainee="Ana").to_json()
     kept = keep_attempt(attempt, store_target(url), tmp_path / "journal")
     other = keep_attempt(attempt, store_target("postgresql://nobody@127.0.0.1:1/none"), tmp_path / "journal")
+    assert kept != other and kept.exists()  # kept in the same millisecond: still two files
     with Store.open(url) as store:
         result = sync(store, tmp_path / "journal")
         assert len(result.attempts_saved) == 1 and result.attempts_waiting == [other]

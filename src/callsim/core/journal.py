@@ -21,6 +21,7 @@ import os
 import socket
 import tempfile
 import threading
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -200,7 +201,7 @@ def unreadable(folder: Path | None = None) -> list[tuple[Path, str]]:
     return bad
 
 
-ATTEMPT_PREFIX = "drill-"  # a drill attempt the store did not take: drill-<drill id>-<milliseconds>.json
+ATTEMPT_PREFIX = "drill-"  # a drill attempt the store did not take: drill-<drill id>-<milliseconds>-<random>.json
 
 
 def keep_attempt(attempt: dict[str, Any], store: str, folder: Path | None = None) -> Path:
@@ -210,7 +211,8 @@ def keep_attempt(attempt: dict[str, Any], store: str, folder: Path | None = None
     folder = folder or journal_dir()
     folder.mkdir(parents=True, exist_ok=True)
     name = "".join(c if c.isalnum() or c in "-_" else "_" for c in str(attempt.get("drill_id", "attempt")))[:80]
-    path = folder / f"{ATTEMPT_PREFIX}{name}-{int(datetime.now(UTC).timestamp() * 1000)}.json"
+    # the time, and a random part: two attempts kept in the same millisecond never share a file
+    path = folder / f"{ATTEMPT_PREFIX}{name}-{int(datetime.now(UTC).timestamp() * 1000)}-{uuid.uuid4().hex[:8]}.json"
     body = {"format": FORMAT, "store": store, "taken": _iso(datetime.now(UTC)), "attempt": attempt}
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:

@@ -356,3 +356,14 @@ def test_the_apps_debrief_lists_the_rules_the_call_trains() -> None:
     call.respond("Hello, could I speak to Elaine Corrigan please?")
     text = scores_content(call.record(), scenario).plain
     assert "Rules this call trains" in text and "CONC 7.15.8, in force since 2014-04-01" in text
+
+
+def test_lint_names_a_drill_scenario_that_does_not_exist(tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_text("id: x\nkind: voicemail\ntitle: T\njurisdiction: US\nbrief: b\nchannel: voicemail\n"
+                    "scenario: job-los-us\nmodel: Hi, this is Sam Patel from Lakeshore Services. Please call me "
+                    "back at 1-800-555-0142.\nfacts: {agent: Sam Patel, message_name: Lakeshore Services, "
+                    "phone: 1-800-555-0142}\n", encoding="utf-8")
+    problems, _ = lint_drills([path])
+    assert problems == [f"{path}: scenario: no scenario 'job-los-us', so the draft would be checked without its "
+                        "debt facts. Did you mean 'job-loss-us'? `callsim list` shows them."]

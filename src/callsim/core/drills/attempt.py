@@ -27,6 +27,7 @@ from callsim.core.drills.drafts import DraftResult, Facts, check_draft
 from callsim.core.drills.model import Drill
 from callsim.core.drills.rules import rulebook
 from callsim.core.drills.schedule import Decision, decide
+from callsim.core.models import Scenario
 from callsim.core.text import clean_reply
 
 ATTEMPT_FORMAT = 1
@@ -63,28 +64,32 @@ class DrillAttempt(BaseModel):
         return cls.model_validate(data)
 
 
-def _scenario(drill: Drill) -> Any:
+def _scenario(drill: Drill) -> Scenario | None:
+    """The scenario whose persona and debt facts the drill names (``scenario:``), by the library's own lookup;
+    None when it names none, or one that is not there (``callsim drill lint`` reports that)."""
     if not drill.scenario:
         return None
-    from callsim.core.library import load_library
+    from callsim.core.library import NotFound, resolve
+    from callsim.core.loader import ScenarioFileError
 
-    for entry in load_library():
-        if entry.id == drill.scenario and entry.result.scenario is not None:
-            return entry.result.scenario
-    return None
+    try:
+        return resolve(drill.scenario).scenario
+    except (NotFound, ScenarioFileError):
+        return None
 
 
-def check(drill: Drill, text: str, subject: str = "") -> DraftResult:
-    """Check a draft for a written or voicemail drill."""
+def check(drill: Drill, text: str, subject: str = "", *, scenario: Scenario | None = None) -> DraftResult:
+    """Check a draft for a written or voicemail drill; ``scenario``: the drill's scenario when the caller has
+    it already (lint checks every drill against one read of the library), else it is looked up."""
     assert drill.channel is not None
     return check_draft(text, channel=drill.channel, jurisdiction=drill.jurisdiction, subject=subject,
-                       facts=Facts.of(drill.facts), scenario=_scenario(drill), debtor_wrote=drill.debtor_wrote,
-                       first_message=drill.first_message)
+                       facts=Facts.of(drill.facts), scenario=scenario or _scenario(drill),
+                       debtor_wrote=drill.debtor_wrote)
 
 
-def check_model(drill: Drill) -> DraftResult:
+def check_model(drill: Drill, *, scenario: Scenario | None = None) -> DraftResult:
     """The drill's own better message, checked like an attempt (a shipped model must raise nothing)."""
-    return check(drill, drill.model, drill.model_subject)
+    return check(drill, drill.model, drill.model_subject, scenario=scenario)
 
 
 def draft_score(result: DraftResult) -> float:

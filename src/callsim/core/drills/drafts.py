@@ -168,8 +168,7 @@ class DraftResult:
 
 
 def check_draft(text: str, *, channel: DraftChannel, jurisdiction: str, subject: str = "",
-                facts: Facts | None = None, scenario: Scenario | None = None, debtor_wrote: str = "",
-                first_message: bool = False) -> DraftResult:
+                facts: Facts | None = None, scenario: Scenario | None = None, debtor_wrote: str = "") -> DraftResult:
     """Check one draft against every rule of its channel and jurisdiction, and score it with the scorer."""
     facts = facts or Facts()
     country = jurisdiction.split("-")[0]
@@ -203,28 +202,25 @@ def check_draft(text: str, *, channel: DraftChannel, jurisdiction: str, subject:
         found.extend(_false_name(rule["us_misleading_reason"], full, facts))
     if channel == "voicemail":
         found.extend(_voicemail(rule, ids, text, facts, country))
+    grade = reading_grade(full)
     for rid in ("plain_language", "us_plain_language"):
         if rid in ids:
-            found.extend(_plain(rule[rid], full))
+            found.extend(_plain(rule[rid], full, grade))
 
     score = default_scorer().score(_for_scorer(full, channel), _context(scenario, debtor_wrote))
     unfair = "false_or_misleading" if country == "US" else "uk_unfair_or_misleading"
     if unfair in ids:
-        for v in score.violations:
+        sure = [(v, True) for v in score.violations] + [(v, False) for v in score.possible]
+        for v, confident in sure:
             if v.id in _CHANNEL_RULES_DECIDE:
                 continue
             ev = v.evidence[0] if v.evidence else None
-            sev: Severity = "breach" if v.severity in ("blocker", "major") else "advice"
-            found.append(Finding(unfair, sev, f"{v.label}: {v.why}", ev.text if ev else "",
-                                 ev.start if ev else -1, ev.end if ev else -1, v.id))
-        for v in score.possible:
-            if v.id in _CHANNEL_RULES_DECIDE:
-                continue
-            ev = v.evidence[0] if v.evidence else None
-            found.append(Finding(unfair, "possible", f"Possibly {v.label.lower()} ({v.confidence:.0%} sure): "
-                                                     f"{v.why}", ev.text if ev else "", ev.start if ev else -1,
+            sev: Severity = ("breach" if v.severity in ("blocker", "major") else "advice") if confident \
+                else "possible"
+            message = f"{v.label}: {v.why}" if confident else \
+                f"Possibly {v.label.lower()} ({v.confidence:.0%} sure): {v.why}"
+            found.append(Finding(unfair, sev, message, ev.text if ev else "", ev.start if ev else -1,
                                  ev.end if ev else -1, v.id))
-    grade = reading_grade(full)
     return DraftResult(channel, jurisdiction, full, tuple(_dedupe(found)), score.empathy, score.deescalation,
                        grade, tuple(sorted(ids)))
 
@@ -282,7 +278,7 @@ def _has_opt_out(text: str, channel: str) -> bool:
     """A sentence that says how to opt out (reply STOP, a link) and what it does (stop texts, unsubscribe), alone
     or with the sentence before it ("Don't want texts from us? Reply STOP."); an opt-out that names only the
     other medium ("reply STOP to stop texts" in an email) does not count."""
-    sentences = _opt_out_sentences(text)
+    sentences = _sentences(text)
     for i, sentence in enumerate(sentences):
         if not _OPT_METHOD.search(sentence):
             continue
@@ -296,17 +292,14 @@ def _has_opt_out(text: str, channel: str) -> bool:
     return False
 
 
-def _opt_out_sentences(text: str) -> list[str]:
-    return _sentences(text)
-
-
 def _opening(text: str) -> str:
     first = _sentences(text)
     return first[0] if first else ""
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.!?])\s+|\n+", text.strip()) if s.strip()]
+    """The sentences of ``text`` (a line break ends one too); "7 p.m." and "Ms. Reyes" end none."""
+    return [line[a:b].strip() for line in text.split("\n") for a, b in _sentence_spans(line) if line[a:b].strip()]
 
 
 def _revealing(rule: Rule, preview: str, at: int, facts: Facts, where: str) -> Iterable[Finding]:
@@ -408,7 +401,7 @@ def _beyond(rule: Rule, text: str, facts: Facts, *, strict: bool) -> Iterable[Fi
                           m.end())
 
 
-def _plain(rule: Rule, text: str) -> Iterable[Finding]:
+def _plain(rule: Rule, text: str, grade: float | None) -> Iterable[Finding]:
     low = text.lower()
     for word in _JARGON:
         i = low.find(word)
@@ -419,7 +412,6 @@ def _plain(rule: Rule, text: str) -> Iterable[Finding]:
             yield Finding(rule.id, rule.severity, f'"{text[i:j]}" is jargon many readers will not know. {rule.fix}',
                           text[i:j], i, j)
             break
-    grade = reading_grade(text)
     if grade is not None and grade > _GRADE_LIMIT:
         yield Finding(rule.id, rule.severity, f"It reads at about US grade {grade:.0f} (reading age "
                                               f"{grade + 5:.0f}); aim for grade {_GRADE_LIMIT:.0f} or below. "

@@ -46,7 +46,6 @@ class Drill(_Strict):
     scenario: str = ""  # a scenario id whose persona and debt facts the draft is checked against
     facts: dict[str, str] = Field(default_factory=dict)  # consumer, agent, business, message_name, creditor, phone
     debtor_wrote: str = ""  # what the debtor wrote, when the draft answers it
-    first_message: bool = False
     model: str = ""  # a better message, shown after the attempt
     model_subject: str = ""
     # scheduling drills

@@ -25,15 +25,9 @@ FACTS = {
     "UK": Facts(consumer="Chris Hale", agent="Sam", business="Calderbrook Loans", message_name="Calderbrook",
                 phone="0161 496 0123"),
 }
-# Implied threats and bait the scorer does not yet read in writing (issue 11: the understanding layer).
-KNOWN_MISSES = {
-    "uk-unfair-b04": "an implied court threat ('happy to let the courts sort it out') reads as a possible only",
-    "uk-unfair-b08": "'otherwise we'll have to take things further' is not read as a threat by the scorer",
-    "uk-reason-b08": "'got some good news for u' as bait: a pretext without a pretext word",
-    "us-false-b05": "'we know where u work ... b4 this gets messy': an implied threat in text-speak",
-    "us-false-b06": "'to avoid legal action' in a voicemail: caught as lcm_only, not as a threat",
-    "us-false-b07": "'your file has been flagged for legal review': a false legal status the scorer misses",
-}
+# Rows the checks miss, with the reason (none today: the last six, implied threats and bait, are caught since
+# 2026-12-05; see docs/drills.md).
+KNOWN_MISSES: dict[str, str] = {}
 
 
 def _check(row: dict[str, Any]) -> set[str]:

@@ -141,6 +141,18 @@ def test_a_uk_voicemail_that_mentions_arrears_is_not_discreet() -> None:
     assert ok.passed and not ok.findings, ok.findings
 
 
+def test_news_promised_and_never_named_is_a_misleading_reason() -> None:
+    facts = Facts(consumer="Priya Shah", agent="Sam", business="Harbour Recoveries", message_name="Harbour",
+                  phone="0161 496 0123")
+    bait = check_draft("hiya priya its sam from harbour, got some great news 4 u!! ring me on 0161 496 0123",
+                       channel="sms", jurisdiction="UK", facts=facts)
+    assert "misleading_reason" in _ids(bait)
+    named = check_draft("Hi Priya, it's Sam from Harbour. Good news: your new plan is set up, and the first "
+                        "payment of £40 is on 3 March. Any questions, ring me on 0161 496 0123.",
+                        channel="sms", jurisdiction="UK", facts=facts)
+    assert "misleading_reason" not in _ids(named)
+
+
 def test_reading_grade_needs_enough_words_and_rises_with_long_words() -> None:
     assert reading_grade("Please call me.") is None
     plain = "We can help. Call us and we will find a plan you can pay. It is fine to pay a small sum. " * 2

@@ -89,3 +89,15 @@ def test_a_question_about_what_they_can_pay_is_about_money_not_the_person() -> N
                  "what are you able to offer"):
         assert all(q.procedural for q in questions(text)), text
     assert not any(q.procedural for q in questions("What are you doing for work at the moment?"))
+
+
+@pytest.mark.parametrize(("text", "word", "expected"), [
+    # "you" after a verb of doing something to them is its object, not a new subject
+    ("We're not taking you to court and nobody will come to your home.", "court", True),
+    ("We won't be reporting you to the credit bureaus.", "credit", True),
+    ("We aren't going to sue you over it.", "sue", True),
+    ("If you don't pay we'll take you to court.", "court", False),
+    ("I don't want to, but we'll take you to court.", "court", False),
+])
+def test_a_pronoun_after_a_verb_done_to_them_is_its_object(text: str, word: str, expected: bool) -> None:
+    assert negated(text, text.index(word)) is expected

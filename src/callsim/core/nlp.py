@@ -111,6 +111,9 @@ _SUBJECT = re.compile(r"(i|we|you|they|he|she|i'll|we'll|you'll|they'll|he'll|sh
 _OBJECT_VERB = re.compile(r"make|makes|made|making|let|lets|help|ask|asking|tell|telling|force|forcing|expect|"
                           r"expecting|want|need|get|getting|have|pressure|pressuring|push|pushing|chase|chasing|"
                           r"rush|rushing|hold|holding|require|requiring|call|calls|calling|"
+                          # an action done to them: "we're not taking you to court", "nobody is reporting you to"
+                          r"take|takes|taking|took|send|sending|sue|suing|report|reporting|drag|dragging|pursue|"
+                          r"pursuing|bring|bringing|put|putting|"
                           # a verb of thinking carries its negation into what follows: "I don't think you're a
                           # deadbeat", "nobody here thinks you're lazy", "I'd never call you a liar"
                           r"think|thinks|thought|believe|believes|reckon|reckons|consider|considers|see|sees|"

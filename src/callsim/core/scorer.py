@@ -173,9 +173,13 @@ class ScoringContext:
 
 ACTION_PATTERNS: dict[Action, re.Pattern[str]] = {
     Action.legal_action: re.compile(
-        r"\b(court|sue|sued|suing|lawsuit|legal (action|proceedings|steps|route|process|measures)|ccj|"
-        r"county court judgment|judgment|judgement|solicitors?|attorneys?|lawyers?|take you to court|"
-        r"claim against you|litigation|a judge|(get|gets|go|goes|turn|turns) legal|our legal (team|department))\b",
+        r"\b(courts?|sue|sued|suing|lawsuit|legal (action|proceedings|steps|route|process|measures|review|team|"
+        r"department|dept)|ccj|county court judgment|judgment|judgement|solicitors?|attorneys?|lawyers?|"
+        r"take you to court|claim against you|litigation|a judge|(get|gets|go|goes|turn|turns) legal|"
+        # vague escalation reads as legal action to the person hearing it: "we'll have to take things further",
+        # "further action will be taken" (not "you can take it further with the ombudsman": _CONSUMER_ROUTE)
+        r"(take|taking|took|takes) (this|it|things|matters|the matter|this matter|your (account|case|file)) "
+        r"(any )?further|further (legal |recovery |enforcement )?(action|steps|measures|proceedings))\b",
         re.I,
     ),
     Action.bailiffs: re.compile(
@@ -210,9 +214,24 @@ _THREAT_FRAME = re.compile(
     r"considering|consider|looking at|escalat\w*)\b|\bunless\b|\bif you (don'?t|do not|can'?t|won'?t|refuse)\b|"
     r"\bif (this|it|the (debt|balance|account)) (isn'?t|is not|doesn'?t|stays)\b|\?|"
     # an ultimatum: "I need something today or this goes to court", "pay now, otherwise ..."
-    r"\b(or( else)?|otherwise),? (this|it|we|you|they|the (debt|account|matter|balance|case)|i)\b",
+    r"\b(or( else)?|otherwise),? (this|it|we|you|they|the (debt|account|matter|balance|case)|i)\b|"
+    # a purpose or a time that takes the action as coming: "call today to avoid legal action", "before this
+    # gets messy", "we're happy to let the courts sort it out"
+    r"\bavoid(ing)?\b|\bbefore (this|it|things|matters|the matter) (gets?|goes?|turns?|escalates?|ends? up)\b|"
+    r"\blet (the |a )?(courts?|judge)\b|\b(happy|prepared|ready|willing|not afraid) to\b|"
+    # a status said as done: "your file has been flagged for legal review", "it's been passed to our solicitors"
+    r"\b(has|have|'s|is|are|was|were) (now |already |just )?(been |being )?(flagged|referred|passed|sent|handed|"
+    r"escalated|marked|forwarded|transferred|earmarked|moved|assigned|lined up|put forward|queued)\b",
     re.I,
 )
+# The consumer's own routes: "you can take it further with the ombudsman", "if you want to take things further"
+_CONSUMER_ROUTE = re.compile(
+    r"\b(you|u)('re| are)? ?(can|could|may|might|are free to|'re free to|have the right to|are entitled to|"
+    r"'re entitled to|are welcome to|'re welcome to|want to|wish to|would like to|'d like to|decide to|choose to)"
+    r"( always)? ?$",
+    re.I,
+)
+_COMPLAINT_ROUTE = re.compile(r"\b(ombudsman|fos|cfpb|regulator|complaint)\b", re.I)
 # Saying an action is *not* going to happen, on a condition: "you won't go to court if you pay today" still
 # threatens it when they cannot.
 _CONDITIONAL_RELIEF = re.compile(
@@ -1193,6 +1212,10 @@ class Scorer:
                     if action == Action.legal_action and _PROBATE.search(sentence) \
                             and not _AGAINST_THEM.search(sentence):
                         continue  # "has the court appointed someone?": the probate court, not a claim
+                    if action == Action.legal_action and "further" in m.group(0).lower() \
+                            and (_CONSUMER_ROUTE.search(text[max(sent[0], m.start() - 40) : m.start()])
+                                 or _COMPLAINT_ROUTE.search(sentence)):
+                        continue  # "you can take it further with the ombudsman": their right, not our threat
                     found.setdefault("threat_unintended_action", []).append(_span_of(text, sent))
                     if debt is None:
                         notes.append(f"No debt facts given: '{m.group(0)}' was treated as not intended.")
@@ -1462,6 +1485,8 @@ class Scorer:
             return
         for label in _THREAT_LABELS:
             if label in r.found and label in r.rule_ids:
+                if any(_ULTIMATUM.search(r.text[e.start:e.end]) for e in r.found[label]):
+                    continue  # "ring me today, otherwise we'll have to take things further": said as a condition
                 r.unsure[label] = r.found.pop(label)
 
     def _crisis_signal(self, ctx: ScoringContext) -> bool:
@@ -2517,6 +2542,15 @@ def _not_asking(text: str, start: int) -> bool:
 
 
 _THREAT_LABELS = ("threat_unintended_action", "threat_arrest_or_crime")
+# An ultimatum with us as the ones who act, or the action as what paying avoids: the words are a threat whatever
+# the learned layer makes of them.
+_ULTIMATUM = re.compile(r"\b(or( else)?|otherwise|unless|if (you|u) (don'?t|do not|can'?t|cannot|won'?t|refuse|ignore|"
+                        r"keep ignoring))\b[^.?!]{0,40}?\b(we|i|they)('ll| will| would| have to| has to| may| might| "
+                        r"must| are going to| 're going to|'re going to| shall| can)\b|"
+                        # or said as what acting now avoids: "call me back today to avoid legal action"
+                        r"\bavoid(ing)? (any |further |possible |potential |a |the )?(legal|court|county court|"
+                        r"proceedings|bailiffs?|enforcement|a claim|being sued|judg(e)?ment|ccj|garnish\w*|"
+                        r"repossession|seizure)", re.I)
 _BORROWING = re.compile(r"\b(loan|borrow\w*|lend\w*|credit card|overdraft|payday|remortgage|sell|pawn)\b", re.I)
 
 

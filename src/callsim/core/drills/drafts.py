@@ -89,6 +89,13 @@ _PRETEXT = re.compile(
     r"updating (our|your) (records|details|files?)|(confirm|check|verify|update) your (contact )?(details|"
     r"information|address)|you'?ve been (selected|chosen)|claim your)\b", re.I)
 _PRETEXT_NEGATED = re.compile(r"\b(not|n't|never|no)\b[^.!?\n]{0,20}$", re.I)
+# News or an offer promised and never named ("got some good news for u!! give us a bell") is bait: the message
+# hides its real reason. Naming what it is about ("good news: your plan is set up") is not.
+_BAIT = re.compile(r"\b(good|great|exciting|brilliant|fantastic|special|amazing) (news|offer|opportunity)\b|"
+                   r"\bsome news (for|4) (you|u)\b|\bsomething (good|nice|great|exciting|special) (for|4) (you|u)\b",
+                   re.I)
+_NAMED_SUBJECT = re.compile(r"\b(account|balance|arrears|debt|payments?|plan|agreement|settle\w*|instal\w*|owe\w*|"
+                            r"loan|card|bill|missed|overdue|outstanding|refund|rebate)\b", re.I)
 
 _ASK_REPLY = re.compile(
     r"\b(call|ring|phone|contact|reach|text|get (back )?(in touch )?(to|with)|get back to|return (my|this|our)|"
@@ -323,6 +330,12 @@ def _pretexts(rule: Rule, text: str) -> Iterable[Finding]:
         yield Finding(rule.id, rule.severity, f'"{m.group(0)}" gives a reason for getting in touch that is not the '
                                               f"real one. {rule.fix}", m.group(0), m.start(), m.end())
         return
+    bait = _BAIT.search(text)
+    if bait and not _NAMED_SUBJECT.search(text) \
+            and not _PRETEXT_NEGATED.search(text[max(0, bait.start() - 40):bait.start()]):
+        yield Finding(rule.id, rule.severity, f'"{bait.group(0)}" promises something the message never names, to '
+                                              f"get a reply: it hides the real reason for getting in touch. "
+                                              f"{rule.fix}", bait.group(0), bait.start(), bait.end())
 
 
 def _false_name(rule: Rule, text: str, facts: Facts) -> Iterable[Finding]:

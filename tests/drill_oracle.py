@@ -197,12 +197,23 @@ def within_week_of_conversation(case: ContactCase, q: Question) -> bool:
     return not consented_for_call_at(case, q.at)
 
 
-def third_call_in_massachusetts(case: ContactCase, q: Question) -> bool:
-    """ma_two_in_seven (state MA, calls): "initiating more than two telephone communications ... in each
-    seven-day period ... is unfair." No consent exclusion."""
-    if q.medium != "call":
+def telephone_communications_in_week(case: ContactCase, q: Question) -> list[Event]:
+    """The calls placed (a call or a conversation: whatever the outcome) and the texts sent on days D-6..D
+    before the question (an email is not a telephone communication)."""
+    day = first_place_day(case, q.at)
+    texts = [e for e in logged(case, q)
+             if e.kind == "text" and in_seven_days_ending(first_place_day(case, e.at), day)]
+    return placed_calls_in_week(case, q) + texts
+
+
+def third_communication_in_massachusetts(case: ContactCase, q: Question) -> bool:
+    """ma_two_in_seven (state MA, calls and texts): "In Massachusetts, initiating more than two communications
+    by telephone (in person, by text message or by recorded audio message) to the debtor's home, cell phone or
+    other telephone number provided in each seven-day period, for each debt, is unfair. A call counts whether or
+    not it is answered; a text counts like a call; an email does not. No exception for consent is applied." """
+    if q.medium not in ("call", "sms"):
         return False
-    return len(placed_calls_in_week(case, q)) >= 2
+    return len(telephone_communications_in_week(case, q)) >= 2
 
 
 def in_breathing_space(case: ContactCase, q: Question) -> bool:
@@ -235,7 +246,7 @@ def oracle(case: ContactCase, question: Question) -> tuple[bool, set[str]]:
             rules.add("us_seven_in_seven")
         if within_week_of_conversation(case, q):
             rules.add("us_after_conversation")
-        if case.state == "MA" and third_call_in_massachusetts(case, q):
+        if case.state == "MA" and third_communication_in_massachusetts(case, q):
             rules.add("ma_two_in_seven")
     else:  # UK
         if outside_hours(case, q):

@@ -304,6 +304,20 @@ def test_consent_lifts_seven_in_seven():
     assert _answer(_case(events[:-1]), "2024-11-10T15:00").rules == ("us_seven_in_seven",)
 
 
+def test_in_massachusetts_a_text_counts_like_a_call_and_an_email_does_not():
+    # One unanswered call on 4 Nov and one text on 6 Nov: two telephone communications in the window.
+    events = [*_calls("2024-11-04T10:00"), Event(at=dt.datetime(2024, 11, 6, 10, 0), kind="text", medium="sms")]
+    case = _case(events, state="MA")
+    assert _answer(case, "2024-11-07T15:00").rules == ("ma_two_in_seven",)
+    assert "ma_two_in_seven" in _answer(case, "2024-11-07T15:00", medium="sms").rules
+    assert "ma_two_in_seven" not in _answer(case, "2024-11-07T15:00", medium="email").rules
+    # Seven days after the first (days 5..11 hold only the text): allowed again.
+    assert _answer(case, "2024-11-11T15:00").allowed
+    # Emails are not telephone communications: two emails and a call leave room for a second call.
+    emails = [Event(at=dt.datetime(2024, 11, d, 10, 0), kind="email", medium="email") for d in (4, 5)]
+    assert _answer(_case([*emails, *_calls("2024-11-06T10:00")], state="MA"), "2024-11-07T15:00").allowed
+
+
 @pytest.mark.parametrize("at, expected", [
     # an "asked" window (7:00-8:00) lifts the hours rule inside it only; UK uses uk_hours
     ("2024-03-12T07:30", (True, set())),

@@ -243,8 +243,8 @@ def breaches_at(case: ContactCase, q: Question) -> Iterator[Breach]:
         if q.medium == "call":
             yield from _seven_in_seven(case, q)
             yield from _after_conversation(case, q)
-            if case.state == "MA":
-                yield from _massachusetts(case, q)
+        if case.state == "MA" and q.medium in ("call", "sms"):
+            yield from _massachusetts(case, q)
     elif case.breathing_space is not None and q.purpose == "collect" \
             and case.breathing_space.covers(case.day(q.at)):
         bs = case.breathing_space
@@ -351,11 +351,16 @@ def _after_conversation(case: ContactCase, q: Question) -> Iterator[Breach]:
 
 
 def _massachusetts(case: ContactCase, q: Question) -> Iterator[Breach]:
+    """940 CMR 7.04(1)(f): calls (answered or not) and texts are telephone communications; emails are not."""
     first, last = _window_days(case, q.at)
-    calls = [e for e in case.events if e.placed_call and e.at <= q.at and first <= case.day(e.at) <= last]
-    if len(calls) >= 2:
-        yield Breach("ma_two_in_seven", f"{len(calls)} calls were placed from {_date(first)} to {_date(last)}; "
-                                        "Massachusetts allows two in seven days")
+    sent = [e for e in case.events if (e.placed_call or e.kind == "text") and e.at <= q.at
+            and first <= case.day(e.at) <= last]
+    if len(sent) >= 2:
+        texts = sum(e.kind == "text" for e in sent)
+        what = (f"{len(sent)} calls were placed" if not texts else f"{len(sent)} texts were sent"
+                if texts == len(sent) else f"{len(sent) - texts} calls and {texts} texts were made")
+        yield Breach("ma_two_in_seven", f"{what} from {_date(first)} to {_date(last)}; Massachusetts allows two "
+                                        "calls or texts in seven days")
 
 
 _MEDIUM = {"call": "phone", "sms": "text", "email": "email"}

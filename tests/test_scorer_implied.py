@@ -47,3 +47,13 @@ def test_an_implied_threat_fails_the_reply(text: str, violation: str) -> None:
 ])
 def test_the_same_words_said_lawfully_fail_nothing(text: str) -> None:
     assert not scorer().score(text).violation_ids
+
+
+@pytest.mark.parametrize("text", [
+    "You can complain to the state Attorney General if you think we've treated you unfairly.",
+    "If anyone threatens you over this, you can report them to the Attorney General's office.",
+])
+def test_the_attorney_general_as_a_place_to_complain_is_no_threat(text: str) -> None:
+    turn = scorer().score(text)
+    assert not turn.violation_ids
+    assert "threat_unintended_action" not in {d.id for d in turn.possible}

@@ -150,3 +150,13 @@ def test_a_plan_amount_before_the_apology_is_not_acknowledge_before_ask() -> Non
     first = scorer().score("I'm so sorry to hear about your job. Let's put you on £20 a month to start.", debtor)
     assert "acknowledge_before_ask" not in late.behaviour_ids
     assert "acknowledge_before_ask" in first.behaviour_ids
+
+
+def test_a_true_no_mark_on_a_debt_too_old_to_report_is_no_credit_claim() -> None:
+    # Found by a scenario author: on time-barred-us the facts say the debt is not reported (FCRA 605(a)), so
+    # saying it cannot appear on the credit report is true, and not even a *possible* false claim.
+    ctx = at("time_barred_us", "relief")
+    confident, possible = flagged("Because of its age it can't appear on your credit report.", ctx)
+    assert "false_credit_claim" not in confident | possible
+    # Without facts, promising no mark is a claim.
+    assert "false_credit_claim" in flagged("It can't appear on your credit report.")[0]

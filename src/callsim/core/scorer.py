@@ -174,7 +174,7 @@ class ScoringContext:
 ACTION_PATTERNS: dict[Action, re.Pattern[str]] = {
     Action.legal_action: re.compile(
         r"\b(courts?|sue|sued|suing|lawsuit|legal (action|proceedings|steps|route|process|measures|review|team|"
-        r"department|dept)|ccj|county court judgment|judgment|judgement|solicitors?|attorneys?|lawyers?|"
+        r"department|dept)|ccj|county court judgment|judgment|judgement|solicitors?|attorneys?(?! general)|lawyers?|"
         r"take you to court|claim against you|litigation|a judge|(get|gets|go|goes|turn|turns) legal|"
         # vague escalation reads as legal action to the person hearing it: "we'll have to take things further",
         # "further action will be taken" (not "you can take it further with the ombudsman": _CONSUMER_ROUTE)
@@ -604,7 +604,8 @@ _ADDING_FEE = re.compile(r"\b(add|adding|added|charge|charging|apply|applying|sl
 _TOO_OLD = re.compile(r"\b(too old|past the (statute|time limit|limitation)|statute[- ]barred|time[- ]barred|"
                      r"(can'?t|cannot|can no longer|won'?t|will not) (legally )?be (reported|listed|recorded))\b", re.I)
 _CREDIT_CLEAN = re.compile(
-    r"\b(won'?t|will not|wouldn'?t|would not|never|doesn'?t|does not|not) (ever )?(affect|go on|show|appear|"
+    r"\b(won'?t|will not|wouldn'?t|would not|never|doesn'?t|does not|not|can'?t|cannot|can no longer) (ever |"
+    r"legally )?(affect|go on|show|appear|"
     r"harm|hurt|touch|impact|be (recorded|reported))\b[^.?!]{0,40}\b(credit|file|score|record|report)\b|"
     r"\b(nothing|none of (this|it|that)|no marker|no record)\b[^.?!]{0,30}\b(go|goes|show|shows|appear|appears|"
     r"be recorded)\b[^.?!]{0,20}\b(credit|file)\b",

@@ -160,3 +160,11 @@ def test_a_true_no_mark_on_a_debt_too_old_to_report_is_no_credit_claim() -> None
     assert "false_credit_claim" not in confident | possible
     # Without facts, promising no mark is a claim.
     assert "false_credit_claim" in flagged("It can't appear on your credit report.")[0]
+
+
+def test_not_knowing_the_debt_buyer_is_not_a_dispute_but_not_knowing_the_debt_is() -> None:
+    # debt-buyer-us: "I've never heard of Westlake Portfolio Acquisitions. What's this about?" asks who is calling.
+    ctx = at("debt_buyer_us", "verified")
+    assert "denies_dispute_rights" not in flagged("The balance is $1,146.38.", ctx)[0]
+    disputed = ScoringContext(debtor_line="I've never heard of it. That's not my debt.")
+    assert "denies_dispute_rights" in flagged("The balance is $1,146.38, how would you like to pay?", disputed)[0]

@@ -2215,7 +2215,9 @@ _THEY_DISPUTE = re.compile(
     r"account)('s| is| are| looks?| seems?)? (all |completely |totally )?(wrong|incorrect|not (correct|accurate|"
     r"legit))|legit|statute[- ]barred|(send|show|give) me (a |the )?(copy|original|agreement|contract|breakdown|"
     r"statement)|(higher|more|bigger) than (what )?(i (borrowed|owed?|spent|signed up for|agreed)|it should be)|"
-    r"never heard of|closed (that|the|my|it)|(i|we) cancell?ed|(it|that|this|the \w+) (was|were|got) cancell?ed|"
+    # "never heard of it / this debt" questions the debt; "never heard of Westlake" asks who is calling
+    r"never heard of (it|this|that|any|such|the (debt|account|card|loan|bill|balance|amount))\b|"
+    r"closed (that|the|my|it)|(i|we) cancell?ed|(it|that|this|the \w+) (was|were|got) cancell?ed|"
     r"returned (it|the|them|everything)|(my )?ex'?s (debt|card|account|loan)|(interest|charges?|fees?|amount|"
     r"balance|figure|total)\b[^.?!]{0,30}\b(is|are|'s|looks?|seems?) (all |completely |totally )?(wrong|incorrect)|"
     r"written off|(a )?different (amount|figure)|never (told|informed|notified|warned)|original "

@@ -2548,8 +2548,8 @@ _THREAT_LABELS = ("threat_unintended_action", "threat_arrest_or_crime")
 # An ultimatum with us as the ones who act, or the action as what paying avoids: the words are a threat whatever
 # the learned layer makes of them.
 _ULTIMATUM = re.compile(r"\b(or( else)?|otherwise|unless|if (you|u) (don'?t|do not|can'?t|cannot|won'?t|refuse|ignore|"
-                        r"keep ignoring))\b[^.?!]{0,40}?\b(we|i|they)('ll| will| would| have to| has to| may| might| "
-                        r"must| are going to| 're going to|'re going to| shall| can)\b|"
+                        r"keep ignoring))\b[^.?!]{0,40}?\b(we|i|they)('ll| will| would| have to| has to| may| might|"
+                        r" must|'re going to| are going to| shall| can)\b(?!n?'t| not)|"
                         # or said as what acting now avoids: "call me back today to avoid legal action"
                         r"\bavoid(ing)? (any |further |possible |potential |a |the )?(legal|court|county court|"
                         r"proceedings|bailiffs?|enforcement|a claim|being sued|judg(e)?ment|ccj|garnish\w*|"

@@ -357,10 +357,10 @@ def _massachusetts(case: ContactCase, q: Question) -> Iterator[Breach]:
             and first <= case.day(e.at) <= last]
     if len(sent) >= 2:
         texts = sum(e.kind == "text" for e in sent)
-        what = (f"{len(sent)} calls were placed" if not texts else f"{len(sent)} texts were sent"
-                if texts == len(sent) else f"{len(sent) - texts} calls and {texts} texts were made")
-        yield Breach("ma_two_in_seven", f"{what} from {_date(first)} to {_date(last)}; Massachusetts allows two "
-                                        "calls or texts in seven days")
+        made = " and ".join(f"{n} {what}{'s' if n > 1 else ''}" for n, what in ((len(sent) - texts, "call"),
+                                                                                 (texts, "text")) if n)
+        yield Breach("ma_two_in_seven", f"{made} were made from {_date(first)} to {_date(last)}; Massachusetts "
+                                        "allows two calls or texts in seven days")
 
 
 _MEDIUM = {"call": "phone", "sms": "text", "email": "email"}

@@ -17,7 +17,9 @@
   words (``scorer._check_pressure``); this head reads the ask they do not know and tells it from a reply that
   talks about money only to put it aside ("Nothing's due while you deal with this"). Trained on
   ``vulnerable_replies.jsonl`` (1,074 pairs by two helpers that saw only the rubric: each disclosure answered
-  both ways, sympathy before the ask in both), with warm lines of the reply corpus after those disclosures as no
+  both ways, sympathy before the ask in both; and 478 by a third, 2026-12-05, most of them lawful replies that
+  speak of money without pressing: a direct debit cancelled, nothing due, a balance given because they asked;
+  pairs near a held-out line dropped), with warm lines of the reply corpus after those disclosures as no
   push. Its threshold is chosen on ``heldout/context/vulnerable_replies.jsonl`` (300 pairs by a third hand),
   and the crisis head's threshold for asking it (``press_crisis``) on ``heldout/debtor/vulnerable.jsonl``
   (300 debtor lines by a fourth: disclosures, and hardship, anger, disputes and everyday lines that are none).
@@ -30,15 +32,14 @@ Would the same £25 a month still suit you?"): 7 of the dev sets' lawful replies
 same recall on the held-out pairs.
 
 Trained on ``data/corpus/context/dispute_replies.jsonl`` (``{"debtor", "reply", "label": "brush" | "fine",
-"dispute"}``: 1,212 pairs by three helpers that saw only the rubric, never ../shared/eval; pairs near a
-held-out line dropped). The head learns from the 935 pairs after a dispute, and from the reply corpus's
-warm lines that neither collect nor deny (``train/exploration.txt``, ``emotional_reaction.txt``, ...), each
-after one of those disputes, as no brush-aside: trained on the pairs alone, it read any reply that did not
-take the dispute up as brushing it aside, "How are you feeling about it?" included. Its threshold is chosen
-on ``heldout/context/dispute_replies.jsonl``, 320 pairs by another hand (``calibrate.choose_brush``). Train
-with ``python -m callsim.core.understanding.context`` (part of ``scripts/train-understanding``); the digest
-of the files is saved with the weights and a test compares them.
-"""
+"dispute"}``: 1,212 pairs by three helpers that saw only the rubric, never ../shared/eval; 1,171 since the pairs
+near a held-out line were dropped, 2026-12-05). The head learns from the 921 pairs after a dispute, and from the
+reply corpus's warm lines that neither collect nor deny (``train/exploration.txt``, ``emotional_reaction.txt``,
+...), each after one of those disputes, as no brush-aside: trained on the pairs alone, it read any reply that did
+not take the dispute up as brushing it aside, "How are you feeling about it?" included. Its threshold is chosen on
+``heldout/context/dispute_replies.jsonl``, 320 pairs by another hand (``calibrate.choose_brush``). Train with
+``python -m callsim.core.understanding.context`` (part of ``scripts/train-understanding``); the digest of the
+files is saved with the weights and a test compares them. """
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ shipped encoder's features, trained on two files of debtor lines:
                                                       disputing it", a payment asked about, who is calling,
                                                       near words; and crisis.txt's lines, each labelled)
 
-Written by the team (helpers that saw only the rubric), never from ../shared/eval. The dispute head's
+Written by the team (helpers that saw only the rubric), never from ../shared/eval; lines that are near copies
+of a held-out line are dropped (``scripts/near-copies``; a test keeps it so). The dispute head's
 threshold is chosen on ``heldout/debtor/dispute.jsonl``, by a helper that never saw these files
 (``calibrate.choose_dispute``). Train with
 ``python -m callsim.core.understanding.debtor`` (part of ``scripts/train-understanding``); the digest of a

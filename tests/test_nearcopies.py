@@ -52,8 +52,9 @@ def test_the_script_exits_1_when_a_batch_holds_a_copy_of_a_shipped_heldout_line(
 
 def test_the_debtor_line_and_pair_corpora_hold_no_near_copy_of_a_heldout_line() -> None:
     """The heads on the debtor's line and on (debtor line, reply) pairs are chosen and measured on held-out
-    lines; their corpora were cleaned of near copies (docs/scoring.md, "Near copies"). The reply corpus
-    (data/corpus/train) still holds some: known debt, listed by scripts/near-copies."""
+    lines; their corpora were cleaned of near copies (docs/scoring.md, "Seeds, near copies, and the heads on
+    the debtor's line"). The reply corpus (data/corpus/train) still holds some: known debt, listed by
+    scripts/near-copies."""
     from callsim.core.understanding.nearcopies import CORPUS, heldout_index
 
     files = sorted([*(CORPUS / "debtor").glob("*.txt"), *(CORPUS / "context").glob("*.jsonl")])

@@ -1506,9 +1506,9 @@ class Scorer:
         """Did the debtor's last line question the debt? The dispute head (understanding/debtor.py) reads it in
         any words ("I closed that account in 2019 and got a letter saying zero balance") and knows "I'm not
         disputing it, I just can't pay" is none; on a held-out split of debtor lines by another hand it found
-        0.917 of disputes at a 0.122 false rate (threshold 0.65; 0.925 at 0.139 before a batch of near
-        lines that are none, 2026-12-05), the plain words (``_THEY_DISPUTE``) 0.44 at
-        0.18. In a scenario the words decide, as for the crisis head: over the shipped debtor lines the head
+        0.917 of disputes at a 0.122 false rate (threshold 0.65; 0.925 at 0.139 before a batch of near lines that
+        are none, 2026-12-05), the plain words (``_THEY_DISPUTE``) 0.44 at 0.18. In a scenario the words
+        decide, as for the crisis head: over the shipped debtor lines the head
         marks 51 of 597 that are no dispute ("What's this about? I'm not buying anything", "Are you collectors?"). The
         words decide too when the learned layer cannot load. (``_brushes_dispute_aside`` still reads the words
         alone: with the head there, lawful asks after such lines failed on the blind sets.)"""

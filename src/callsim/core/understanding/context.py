@@ -39,7 +39,8 @@ reply corpus's warm lines that neither collect nor deny (``train/exploration.txt
 not take the dispute up as brushing it aside, "How are you feeling about it?" included. Its threshold is chosen on
 ``heldout/context/dispute_replies.jsonl``, 320 pairs by another hand (``calibrate.choose_brush``). Train with
 ``python -m callsim.core.understanding.context`` (part of ``scripts/train-understanding``); the digest of the
-files is saved with the weights and a test compares them. """
+files is saved with the weights and a test compares them.
+"""
 
 from __future__ import annotations
 

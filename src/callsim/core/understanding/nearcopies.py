@@ -49,7 +49,7 @@ class Index:
     def __init__(self, texts: Iterable[tuple[str, str]]) -> None:
         self.where: dict[str, str] = {}
         for text, where in texts:
-            if len(text) > 12:
+            if len(text) > 12:  # "Okay, thanks." and shorter: any corpus may say it
                 self.where.setdefault(text.lower(), where)
         self.texts = list(self.where)
         words = [set(_WORD.findall(t)) for t in self.texts]
@@ -69,9 +69,11 @@ class Index:
         for i, k in shared.most_common(20):
             if k < max(2, len(rare) / 2):
                 break
-            matcher.set_seq1(self.texts[i])
-            if matcher.real_quick_ratio() > ratio and matcher.quick_ratio() > ratio and matcher.ratio() > ratio:
-                return self.texts[i], matcher.ratio()
+            matcher.set_seq1(self.texts[i])  # the held-out text; the corpus line stays (difflib caches it)
+            if matcher.real_quick_ratio() > ratio and matcher.quick_ratio() > ratio:
+                alike = matcher.ratio()
+                if alike > ratio:
+                    return self.texts[i], alike
         return None
 
 

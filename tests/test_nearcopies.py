@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from callsim.core.understanding.nearcopies import Index, main, near_copies
+import pytest
+
+from callsim.core.understanding.nearcopies import BatchError, Index, main, near_copies
 
 
 def _index() -> Index:
@@ -61,3 +63,24 @@ def test_the_debtor_line_and_pair_corpora_hold_no_near_copy_of_a_heldout_line() 
     assert len(files) == 6
     found = [f"{p.name}:{n}: {text!r} ~ {held!r}" for p, n, text, held, _ in near_copies(files, heldout_index())]
     assert found == []
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    ('{"text": "fine line"}\n{"text": "broken\n', "batch.jsonl:2:"),
+    ('["a list", "not an object"]\n', "batch.jsonl:1: a JSON list"),
+])
+def test_a_malformed_batch_is_named_by_file_and_line_not_a_traceback(tmp_path: Path, capsys, content: str,
+                                                                      says: str) -> None:
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(content, encoding="utf-8")
+    with pytest.raises(BatchError, match=says.replace(".", r"\.")):
+        list(near_copies([batch], _index()))
+    assert main(["--file", str(batch)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("near-copies: ") and says in err and "Traceback" not in err
+
+
+def test_a_missing_batch_file_is_one_clear_message(tmp_path: Path, capsys) -> None:
+    assert main(["--file", str(tmp_path / "nope.txt")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.txt: no such file" in err and err.count("\n") == 1

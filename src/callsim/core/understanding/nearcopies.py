@@ -29,15 +29,32 @@ _WORD = re.compile(r"[a-z0-9£$']+")
 _COMMON = 300  # a word in more held-out texts than this does not pick candidates
 
 
+class BatchError(ValueError):
+    """A file to check that cannot be read; the message names the file and, where there is one, the line."""
+
+
 def _texts(path: Path) -> Iterator[tuple[int, str]]:
     """(line number, text) of each text in ``path``: a line of a .txt file (comments skipped), or each text
     field of a JSON line."""
-    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        content = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BatchError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BatchError(f"{path}: cannot be read as UTF-8 text ({e})") from None
+    for n, raw in enumerate(content.splitlines(), 1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
         if path.suffix == ".jsonl":
-            row = json.loads(line)
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise BatchError(f"{path}:{n}:{e.colno}: not JSON ({e.msg}); each line must be one JSON object"
+                                 ) from None
+            if not isinstance(row, dict):
+                raise BatchError(f"{path}:{n}: a JSON {type(row).__name__}, not an object with a "
+                                 f"{' / '.join(repr(k) for k in _KEYS)} field")
             yield from ((n, str(row[k])) for k in _KEYS if isinstance(row.get(k), str))
         else:
             yield n, line
@@ -97,9 +114,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     files = a.file or sorted(p for p in CORPUS.rglob("*") if p.suffix in (".txt", ".jsonl"))
     index = heldout_index()
     found = 0
-    for path, n, text, held, ratio in near_copies(files, index):
-        found += 1
-        print(f"{path}:{n}: {ratio:.2f} like {index.where[held]}: {text[:90]!r}")
+    try:
+        for path, n, text, held, ratio in near_copies(files, index):
+            found += 1
+            print(f"{path}:{n}: {ratio:.2f} like {index.where[held]}: {text[:90]!r}")
+    except BatchError as e:
+        print(f"near-copies: {e}", file=sys.stderr)
+        return 2
     print(f"{found} near copies (ratio > {RATIO}) in {len(files)} files", file=sys.stderr)
     return 1 if found else 0
 

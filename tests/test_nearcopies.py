@@ -84,3 +84,19 @@ def test_a_missing_batch_file_is_one_clear_message(tmp_path: Path, capsys) -> No
     assert main(["--file", str(tmp_path / "nope.txt")]) == 2
     err = capsys.readouterr().err
     assert "nope.txt: no such file" in err and err.count("\n") == 1
+
+
+def test_no_heldout_sets_to_compare_with_is_an_error_not_zero_copies(tmp_path: Path, capsys) -> None:
+    batch = tmp_path / "batch.txt"
+    batch.write_text("Nobody is going to arrest you over a credit card balance.\n", encoding="utf-8")
+    assert main(["--file", str(batch), "--heldout", str(tmp_path / "heldout")]) == 2
+    assert "no held-out sets" in capsys.readouterr().err
+
+
+def test_a_malformed_heldout_set_is_named_too(tmp_path: Path, capsys) -> None:
+    (tmp_path / "heldout").mkdir()
+    (tmp_path / "heldout" / "set.jsonl").write_text('{"text": "fine"}\n{oops\n', encoding="utf-8")
+    batch = tmp_path / "batch.txt"
+    batch.write_text("A line.\n", encoding="utf-8")
+    assert main(["--file", str(batch), "--heldout", str(tmp_path / "heldout")]) == 2
+    assert "set.jsonl:2:" in capsys.readouterr().err

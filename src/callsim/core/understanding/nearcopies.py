@@ -95,7 +95,11 @@ class Index:
 
 
 def heldout_index(root: Path = HELDOUT) -> Index:
-    return Index((text, str(p.relative_to(root))) for p in sorted(root.rglob("*.jsonl")) for _, text in _texts(p))
+    """The texts of every held-out set under ``root``; a missing or empty ``root`` is an error, not "no copies"."""
+    files = sorted(root.rglob("*.jsonl"))
+    if not files:
+        raise BatchError(f"{root}: no held-out sets (*.jsonl) to compare with; run from a checkout of callsim")
+    return Index((text, str(p.relative_to(root))) for p in files for _, text in _texts(p))
 
 
 def near_copies(files: Sequence[Path], index: Index) -> Iterator[tuple[Path, int, str, str, float]]:
@@ -110,11 +114,12 @@ def near_copies(files: Sequence[Path], index: Index) -> Iterator[tuple[Path, int
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="list corpus lines that are near copies of held-out lines")
     ap.add_argument("--file", type=Path, action="append", help="check this file instead of the shipped corpus")
+    ap.add_argument("--heldout", type=Path, default=HELDOUT, help=argparse.SUPPRESS)  # for the tests
     a = ap.parse_args(argv)
     files = a.file or sorted(p for p in CORPUS.rglob("*") if p.suffix in (".txt", ".jsonl"))
-    index = heldout_index()
     found = 0
     try:
+        index = heldout_index(a.heldout)
         for path, n, text, held, ratio in near_copies(files, index):
             found += 1
             print(f"{path}:{n}: {ratio:.2f} like {index.where[held]}: {text[:90]!r}")

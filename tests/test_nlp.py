@@ -101,3 +101,46 @@ def test_a_question_about_what_they_can_pay_is_about_money_not_the_person() -> N
 ])
 def test_a_pronoun_after_a_verb_done_to_them_is_its_object(text: str, word: str, expected: bool) -> None:
     assert negated(text, text.index(word)) is expected
+
+
+@pytest.mark.parametrize(("text", "word", "expected"), [
+    # typed without a comma, a condition's negation stays in the condition: what follows is threatened
+    ("if this isnt settled the police will be knocking on ur door", "the police", False),
+    ("If nothing's paid this week it goes to our solicitors for court action.", "court", False),
+    ("If no payment arrives the bailiffs will be instructed.", "bailiffs", False),
+    ("unless someone's paid something by friday it goes to court", "court", False),
+    # a negation in the consequence still denies it, with or without the comma
+    ("If you can't pay we won't take you to court.", "court", True),
+    ("If you can't pay nobody will take you to court.", "court", True),
+    ("If you're not able to pay no one is going to arrest you.", "arrest", True),
+    ("If it isn't paid we can't send bailiffs anyway.", "bailiffs", True),
+    ("If you can't pay, nothing will go to court.", "court", True),
+])
+def test_a_negation_inside_a_condition_does_not_reach_its_consequence(text: str, word: str, expected: bool) -> None:
+    assert negated(text, text.index(word)) is expected
+
+
+@pytest.mark.parametrize(("text", "violation"), [
+    ("if this isnt settled the police will be knocking on ur door", "threat_arrest_or_crime"),
+    ("If nothing comes in by Friday it goes to court.", "threat_unintended_action"),
+    ("if nothing comes in this week its going legal", "threat_unintended_action"),
+])
+def test_a_threat_after_a_negative_condition_fails_without_a_comma(text: str, violation: str) -> None:
+    from callsim.core.scorer import Scorer
+
+    assert violation in Scorer(use_learned=False).score(text).ids | \
+        {d.id for d in Scorer(use_learned=False).score(text).possible}
+
+
+@pytest.mark.parametrize("text", [
+    "if u cant pay nobodys gonna arrest u",
+    "nobodys gonna take u to court over this",
+    "nothings gonna happen to u, no bailiffs no court",
+    "if u cant pay its not going legal, promise",
+])
+def test_a_reassurance_typed_without_apostrophes_raises_nothing(text: str) -> None:
+    from callsim.core.eval import default_scorer
+    from callsim.core.scorer import Scorer
+
+    assert not Scorer(use_learned=False).score(text).violations
+    assert not default_scorer().score(text).violations

@@ -115,6 +115,13 @@ def test_warmth_and_normalising_in_plain_words(text: str, behaviour: str) -> Non
     ("", "I'll call you back at 10 tomorrow morning.", False),
     ("", "I won't call you after 9pm.", False),
     ("", "Our lines are open from 8am to 8pm.", False),
+    # minutes said in words: "ten thirty tonight" is 10.30 pm, "eight fifteen tonight" 8.15 pm
+    ("", "ok ill give u a call back around ten thirty tonight", True),
+    ("", "I'll ring you at nine forty-five tonight.", True),
+    ("Email's best, and please, no calls after six.", "I'll call at six thirty this evening.", True),
+    ("", "I'll give you a call back at eight fifteen tonight to check in.", False),
+    ("", "I can call you back at seven forty-five tomorrow morning.", True),
+    ("", "I can call you back at nine fifteen tomorrow morning.", False),  # flagged before: no hour read
 ])
 def test_a_call_set_for_an_hour_they_ruled_out_or_outside_8am_to_9pm(debtor: str, text: str, violation: bool) -> None:
     confident, _ = flagged(text, ScoringContext(debtor_line=debtor))

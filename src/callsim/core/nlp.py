@@ -141,6 +141,14 @@ _DENIED_AFTER = re.compile(
     r"[\w-]+(?: [\w-]+){0,2}?(?:'s not|'re not| (?:is|are|was|will|would) (?:not|never)|"
     r" (?:isn'?t|aren'?t|won'?t|wouldn'?t|wasn'?t))\b(?! (?:be )?(?:off the table|out of the question|ruled out))",
     re.I)
+_CONDITIONS = frozenset({"if", "unless"})  # clause breaks that open a condition
+# A subject and its verb, where a new clause starts inside a condition's run of words (no comma): "it goes",
+# "the bailiffs will", "we won't", "nobody will".
+_STARTS_CLAUSE = re.compile(
+    r"\b(?:(?:it|this|that|there|they|we|i|you|he|she|nobody|no one|nothing|someone|(?:the|your|our) \w+|\w+s)"
+    r"(?:'ll|'s|'re| will| won'?t| would| wouldn'?t| can| can'?t| cannot| could| couldn'?t| may| might| must| shall|"
+    r" should| is| isn'?t| are| aren'?t| goes| gets| has| have| starts| comes)|its)\b",
+    re.I)  # "its going": "it's" typed without the apostrophe
 _SUBORDINATORS = frozenset({"because", "so"})  # clause breaks that open a reason ("because it's old, nobody...")
 # A negated modal and a passive or progressive, then at most four words to the end of the clause: "can't be
 # enforced through the", "won't be taken to", "won't be taking you to", "cannot legally be passed on to".
@@ -160,6 +168,15 @@ def negated(text: str, start: int) -> bool:
         cut = m.end()
         opened_by = m.group(0).lower()
     window = before[cut:]
+    if opened_by in _CONDITIONS:
+        # "if this isn't settled the police will be knocking", "if nothing's paid this week it goes to court": the
+        # condition's negation stays in the condition. The consequence starts at the last subject with its verb
+        # ("it goes", "we won't"), or at the words themselves when they open one ("the police will").
+        if _STARTS_CLAUSE.match(text, start):
+            return False
+        starts = list(_STARTS_CLAUSE.finditer(window))
+        if starts and starts[-1].start() > 0:
+            window, opened_by = window[starts[-1].start() :], ""
     clause = re.findall(r"[\w']+", window)
     words = clause[-4:]
     # "don't put it on a card or sell your car", "I'd never want you to take a loan or sell the van": a

@@ -175,7 +175,8 @@ ACTION_PATTERNS: dict[Action, re.Pattern[str]] = {
     Action.legal_action: re.compile(
         r"\b(courts?|sue|sued|suing|lawsuit|legal (action|proceedings|steps|route|process|measures|review|team|"
         r"department|dept)|ccj|county court judgment|judgment|judgement|solicitors?|attorneys?(?! general)|lawyers?|"
-        r"take you to court|claim against you|litigation|a judge|(get|gets|go|goes|turn|turns) legal|"
+        r"take you to court|claim against you|litigation|a judge|"
+        r"(get|gets|getting|go|goes|going|gone|turn|turns|turning) legal|"
         # vague escalation reads as legal action to the person hearing it: "we'll have to take things further",
         # "further action will be taken" (not "you can take it further with the ombudsman": _CONSUMER_ROUTE)
         r"(take|taking|took|takes) (this|it|things|matters|the matter|this matter|your (account|case|file)) "
@@ -213,6 +214,9 @@ _THREAT_FRAME = re.compile(
     r"\b(will|'ll|going to|gonna|could|might|may|can|have to|shall|would|next step|end up|risk|possible|"
     r"considering|consider|looking at|escalat\w*)\b|\bunless\b|\bif you (don'?t|do not|can'?t|won'?t|refuse)\b|"
     r"\bif (this|it|the (debt|balance|account)) (isn'?t|is not|doesn'?t|stays)\b|\?|"
+    # the condition is that nothing comes: "if nothing's paid this week", "if no payment arrives", "if we don't hear"
+    r"\bif (nothing|no (payment|money|one|contact|response|reply|offer)|nobody|noone|no-one|"
+    r"we (don'?t|do not) (hear|get|receive|see))\b|"
     # an ultimatum: "I need something today or this goes to court", "pay now, otherwise ..."
     r"\b(or( else)?|otherwise),? (this|it|we|you|they|the (debt|account|matter|balance|case)|i)\b|"
     # a purpose or a time that takes the action as coming: "call today to avoid legal action", "before this
@@ -2119,7 +2123,9 @@ def _stated_balances(amounts: list[Amount], text: str, ctx: ScoringContext) -> l
 _HOUR_WORDS = {w: i for i, w in enumerate(("midnight", "one", "two", "three", "four", "five", "six", "seven", "eight",
                                             "nine", "ten", "eleven", "twelve"))}
 _CLOCK = (r"(?:(?P<num>\d{1,2})(?:[:.](?P<min>\d\d))?|(?P<word>one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-          r"twelve|midnight))")
+          r"twelve|midnight)(?:[ -](?P<wmin>fifteen|thirty|forty[ -]five|twenty|forty|fifty))?)")
+_MINUTE_WORDS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty five": 45, "forty-five": 45,
+                 "fifty": 50}
 _HALF = r"(?:(?P<half>half|quarter)(?: (?P<dir>past|to))? )?"
 _WHEN = (r"(?:\s*(?P<ampm>am|a\.m\.|pm|p\.m\.|o'?clock))?(?:\s+(?P<part>tonight|this evening|in the evening|at night|"
          r"tomorrow (?:night|evening|afternoon)|this afternoon|in the afternoon|in the morning|tomorrow morning|"
@@ -2144,6 +2150,8 @@ def _hour(m: re.Match[str], default_pm: bool = False) -> float | None:
     if h is None or h > 24:
         return None
     h += int(m.group("min")) / 60 if m.group("min") else 0.0
+    wmin = m.groupdict().get("wmin")
+    h += _MINUTE_WORDS[wmin.lower()] / 60 if wmin else 0.0  # "ten thirty tonight"
     half = m.groupdict().get("half")
     if half:  # "half eight" (UK: 8.30), "quarter to nine"
         step = 0.5 if half.lower() == "half" else 0.25

@@ -23,6 +23,7 @@ _WORDS: dict[str, str] = {
     "wont": "won't", "aint": "ain't", "theyre": "they're", "theyll": "they'll", "theyve": "they've",
     "thats": "that's", "whats": "what's", "hows": "how's", "theres": "there's",
     "itll": "it'll", "weve": "we've", "shes": "she's", "hes": "he's",
+    "nobodys": "nobody's", "noones": "no one's", "nothings": "nothing's",
     "pls": "please", "plz": "please", "plse": "please", "thx": "thanks", "thanx": "thanks", "ty": "thank you",
     "gonna": "going to", "wanna": "want to", "gotta": "got to", "gimme": "give me", "lemme": "let me",
     "dunno": "don't know", "kinda": "kind of", "sorta": "sort of", "coz": "because", "cuz": "because",

@@ -115,6 +115,7 @@ def test_a_pronoun_after_a_verb_done_to_them_is_its_object(text: str, word: str,
     ("If you're not able to pay no one is going to arrest you.", "arrest", True),
     ("If it isn't paid we can't send bailiffs anyway.", "bailiffs", True),
     ("If you can't pay, nothing will go to court.", "court", True),
+    ("If you can't pay bailiffs won't be sent.", "bailiffs", True),  # the action opens the consequence, denied
 ])
 def test_a_negation_inside_a_condition_does_not_reach_its_consequence(text: str, word: str, expected: bool) -> None:
     assert negated(text, text.index(word)) is expected
@@ -137,6 +138,7 @@ def test_a_threat_after_a_negative_condition_fails_without_a_comma(text: str, vi
     "nobodys gonna take u to court over this",
     "nothings gonna happen to u, no bailiffs no court",
     "if u cant pay its not going legal, promise",
+    "if u cant pay the bailiffs wont come",  # failed the call before: the rules saw no denial
 ])
 def test_a_reassurance_typed_without_apostrophes_raises_nothing(text: str) -> None:
     from callsim.core.eval import default_scorer

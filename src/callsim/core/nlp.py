@@ -171,9 +171,10 @@ def negated(text: str, start: int) -> bool:
     if opened_by in _CONDITIONS:
         # "if this isn't settled the police will be knocking", "if nothing's paid this week it goes to court": the
         # condition's negation stays in the condition. The consequence starts at the last subject with its verb
-        # ("it goes", "we won't"), or at the words themselves when they open one ("the police will").
+        # ("it goes", "we won't"), or at the words themselves when they open one ("the police will"; then only
+        # their own denial counts: "if you can't pay bailiffs won't be sent").
         if _STARTS_CLAUSE.match(text, start):
-            return False
+            return bool(_DENIED_AFTER.match(text, start))
         starts = list(_STARTS_CLAUSE.finditer(window))
         if starts and starts[-1].start() > 0:
             window, opened_by = window[starts[-1].start() :], ""

@@ -2124,8 +2124,7 @@ _HOUR_WORDS = {w: i for i, w in enumerate(("midnight", "one", "two", "three", "f
                                             "nine", "ten", "eleven", "twelve"))}
 _CLOCK = (r"(?:(?P<num>\d{1,2})(?:[:.](?P<min>\d\d))?|(?P<word>one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
           r"twelve|midnight)(?:[ -](?P<wmin>fifteen|thirty|forty[ -]five|twenty|forty|fifty))?)")
-_MINUTE_WORDS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty five": 45, "forty-five": 45,
-                 "fifty": 50}
+_MINUTE_WORDS = {"fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "forty five": 45, "fifty": 50}
 _HALF = r"(?:(?P<half>half|quarter)(?: (?P<dir>past|to))? )?"
 _WHEN = (r"(?:\s*(?P<ampm>am|a\.m\.|pm|p\.m\.|o'?clock))?(?:\s+(?P<part>tonight|this evening|in the evening|at night|"
          r"tomorrow (?:night|evening|afternoon)|this afternoon|in the afternoon|in the morning|tomorrow morning|"
@@ -2150,8 +2149,8 @@ def _hour(m: re.Match[str], default_pm: bool = False) -> float | None:
     if h is None or h > 24:
         return None
     h += int(m.group("min")) / 60 if m.group("min") else 0.0
-    wmin = m.groupdict().get("wmin")
-    h += _MINUTE_WORDS[wmin.lower()] / 60 if wmin else 0.0  # "ten thirty tonight"
+    wmin = m.group("wmin")  # "ten thirty tonight", "nine forty-five"
+    h += _MINUTE_WORDS[wmin.lower().replace("-", " ")] / 60 if wmin else 0.0
     half = m.groupdict().get("half")
     if half:  # "half eight" (UK: 8.30), "quarter to nine"
         step = 0.5 if half.lower() == "half" else 0.25

@@ -155,6 +155,10 @@ def test_content_reflection_is_a_paraphrase_not_a_feeling() -> None:
     "I tried calling you yesterday.",
     "I went ahead and froze the interest.",
     "I'm sorry, I don't have that figure in front of me.",
+    # the US disclosure, typed: "used" was read as a feeling word, and it earned empathy 50 (played, bereavement)
+    "i have to tell u we are a debt collector and this is an attempt to collect a debt, any info will be used for "
+    "that.",
+    "I have to let you know we're a debt collector, and any information obtained will be used for that purpose.",
 ])
 def test_call_handling_in_the_first_person_is_not_self_disclosure(text: str) -> None:
     assert "self_disclosure" not in _s(text).ids
@@ -305,10 +309,10 @@ def test_a_huge_paste_is_scored_whole_and_the_same_every_time() -> None:
 
 # --------------------------------------------------------------------------- the pipeline
 
-STEPS = ["read_text", "detect_patterns", "thanks_after_disclosure", "epitome", "learned_empathy", "guided_choices",
-         "amounts_and_asks", "acknowledge_before_ask", "premature_advice", "threats", "debt_facts", "pressure",
-         "contact", "dispute", "disclosure", "jurisdiction", "learned_violations", "detections", "scores", "repeats",
-         "acts", "assemble"]
+STEPS = ["read_text", "detect_patterns", "own_firm", "thanks_after_disclosure", "epitome", "learned_empathy",
+         "guided_choices", "amounts_and_asks", "acknowledge_before_ask", "premature_advice", "threats", "debt_facts",
+         "pressure", "contact", "dispute", "disclosure", "jurisdiction", "learned_violations", "detections", "scores",
+         "repeats", "acts", "assemble"]
 
 
 def test_score_runs_named_steps_in_order_each_saying_what_it_reads_and_adds() -> None:

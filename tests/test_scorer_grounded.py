@@ -122,9 +122,26 @@ def test_warmth_and_normalising_in_plain_words(text: str, behaviour: str) -> Non
     ("", "I'll give you a call back at eight fifteen tonight to check in.", False),
     ("", "I can call you back at seven forty-five tomorrow morning.", True),
     ("", "I can call you back at nine fifteen tomorrow morning.", False),  # flagged before: no hour read
+    # "again" is a lawful callback too; only calling over and over, or after they said stop, breaks a limit
+    ("", "I can try you again at 9 tomorrow morning.", False),  # flagged before: "again" handed it to the head
+    ("", "ok ill try u again tmrw at 10am", False),
+    ("", "We'll ring you again and again at 9am until it's paid.", True),
+    ("Stop calling me. I mean it, don't call me again.", "I can try you again at 9 tomorrow morning.", True),
 ])
 def test_a_call_set_for_an_hour_they_ruled_out_or_outside_8am_to_9pm(debtor: str, text: str, violation: bool) -> None:
     confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert ("ignores_contact_limits" in confident) is violation
+
+
+@pytest.mark.parametrize(("text", "violation"), [
+    # the vuln set's lawful reply, failed before: "not to call you at work" read as calling them at work
+    ("Understood, I'll note not to call you at work. Shall I ring after six tomorrow to go over a plan?", False),
+    ("I've made a note never to call you at work.", False),
+    ("We'll call you at work if we can't get you at home.", True),
+    ("We were told not to, but we'll keep calling you at work.", True),
+])
+def test_a_note_not_to_call_at_work_keeps_the_limit(text: str, violation: bool) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line="Don't phone me at work again, I'm free after six"))
     assert ("ignores_contact_limits" in confident) is violation
 
 

@@ -123,6 +123,27 @@ def test_name_here_from_company_says_who_you_are() -> None:
     assert "identifies_self" in scorer().score("Jordan here from Orchard Lane.").behaviour_ids
 
 
+@pytest.mark.parametrize(("text", "credited", "named"), [
+    ("hi its sam from lakeshore, am i speakin to yvonne", False, "lakeshore"),
+    ("Hi, this is Sam from Lakeshore Credit Services. Am I speaking with Yvonne?", False, "Lakeshore Credit Services"),
+    ("Hi, this is Sam from Westlake, am I speaking with Yvonne?", True, None),
+    ("Hi it's Sam calling on behalf of Tidewater Mobile.", True, None),  # the creditor, also true
+    ("Hi, I'm Sam from the collections team at Westlake. Is this Yvonne?", True, None),
+])
+def test_saying_who_you_are_names_the_calls_own_company(text: str, credited: bool, named: str | None) -> None:
+    """Playing the debt-buyer call (Westlake, for Tidewater Mobile), "hi its sam from lakeshore" earned *says who
+    you are*: another scenario's collector, named as ours. The wrong firm earns nothing, and a note says why."""
+    turn = scorer().score(text, at("debt_buyer_us", "opening"))
+    assert ("identifies_self" in turn.behaviour_ids) is credited
+    wrong = [n for n in turn.notes if "but this call is from Westlake Portfolio Acquisitions" in n]
+    assert bool(wrong) is (named is not None)
+    if named:
+        assert f"You said you were from {named}," in wrong[0]
+        # the coaching after the reply (the trainee app and plain mode) says it too
+        from callsim.core.coaching import as_text, items
+        assert wrong[0] in [as_text(i) for i in items(turn.as_dict()) if i.mark == "note"]
+
+
 def test_that_sounds_infuriating_shows_you_understood() -> None:
     turn = scorer().score("That sounds infuriating, losing your tools.",
                           ScoringContext(debtor_line="Someone broke into the van and took all my tools."))

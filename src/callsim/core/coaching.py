@@ -1,6 +1,6 @@
 """What the coaching after a reply says, as plain items: the one list the trainee app styles and plain mode
 prints, so both show the same things (scores, what was done well, what hurt, violations and possible ones
-with their reasons, what was missed, a tip, the better line)."""
+with their reasons, the scorer's notes, what was missed, a tip, the better line)."""
 
 from __future__ import annotations
 
@@ -59,8 +59,12 @@ def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None, 
         sure = v.get("confidence")
         out.append(Item("possible", v["label"], _quotes(v), sure=float(sure) if sure is not None else None,
                         like=str(v.get("example", ""))))
-    if scores.get("understanding"):
-        out.append(Item("note", str(scores["understanding"])))
+    # What the scorer noticed in words (a wrong company named, money asked before any acknowledgement, a reply
+    # repeated), then, when the learned layer could not load, that the rules scored alone (said once).
+    understanding = str(scores.get("understanding") or "")
+    out += [Item("note", str(n)) for n in scores.get("notes", []) if str(n) != understanding]
+    if understanding:
+        out.append(Item("note", understanding))
     if question:
         out.append(Item("unanswered", question))
     better = scores.get("better") or {}

@@ -282,8 +282,9 @@ _I_STATEMENT = re.compile(
     r"hope|wish you|suggest|recommend|would|will|'ll|can|could|should|(still |really |just )?need|"
     r"must|understand|know|see|hear|get (it|that|you|what)|agree|guess|believe|mean|promise|am (so |really )?"
     r"(sorry|glad|here|happy|proud|not sure|afraid|calling|just calling)|appreciate|apologi[sz]e|want(ed)? to "
-    r"(help|say|make sure|check|let|talk|know|ask|add|point)|need to (ask|check|confirm|let|say)|have to (ask|say|"
-    r"let|admit)|love (that|this|your|how|you)|really (hope|think|feel for)|feel (for you|like you|you)|"
+    r"(help|say|make sure|check|let|talk|know|ask|add|point)|need to (ask|check|confirm|let|say)|"
+    r"have to (ask|say|let|admit|tell|inform|remind|mention|explain|read)|love (that|this|your|how|you)|"
+    r"really (hope|think|feel for)|feel (for you|like you|you)|"
     r"may|might|dont know|don'?t know|don'?t think|do(n'?t)? (believe|agree|understand)|'?m not sure|"
     r"just want(ed)? to (say|check|let|make)|noticed (that )?you|read|saw your|found this|had a look|"
     r"feel (that|like) (you|your|this|it|there|the|being|if|i can|maybe|everyone|we|they|he|she)\b|"
@@ -308,7 +309,8 @@ _PROCEDURAL_I = re.compile(
     r"(my|our) (team|manager|supervisor|colleague|system|records|company|office)|options|questions|"
     r"(calling|call|called|rang|ring|ringing|phoned|emailed|wrote to|texted|messaged|tried) (to )?you|"
     r"went ahead|go ahead|froze|freeze|frozen|paused|put (a|the) hold|on hold|interest|charges|fees|"
-    r"refund\w*|statement|arrangement)\b",
+    r"refund\w*|statement|arrangement|debt collector|attempt to collect|collect a debt|information (obtained|"
+    r"we obtain|will be used))\b",
     re.I,
 )
 # ---- levels -----------------------------------------------------------------------------------

@@ -444,7 +444,7 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
 
 
 _NEGATED_RIGHT_BEFORE = re.compile(r"\b(don'?t|do not|won'?t|will not|never|not) (just |suddenly |simply |then )?"
-                                   r"(have to |need to |going to |gonna )?"
+                                   r"(have to |need to |going to |gonna |to )?"
                                    r"(start |be |ever )?$", re.I)
 # A negation inside a match: "the police aren't involved" says they are not.
 _INNER_NEGATION = re.compile(r"\b(not|never|no)\b|n'?t\b", re.I)
@@ -817,6 +817,24 @@ class Scorer:
         """Reads text, masked; adds found: every rubric behaviour whose patterns match (not negated, not quoted)."""
         r.found = self._detect_patterns(r.text, r.masked)
 
+    def _step_own_firm(self, r: _Reading) -> None:
+        """Reads ctx.scenario, text, found; drops identifies_self where the firm named is not the call's (a note)."""
+        debt = r.ctx.scenario.debt if r.ctx.scenario else None
+        said = r.found.get("identifies_self")
+        if debt is None or not said:
+            return
+        wrong = [(e, firm) for e in said if (firm := _other_firm(r.text, e.end, debt)) is not None]
+        if not wrong:
+            return
+        kept = [e for e in said if all(e is not w for w, _ in wrong)]
+        if kept:
+            r.found["identifies_self"] = kept
+        else:
+            del r.found["identifies_self"]
+        ours = debt.collector or debt.creditor
+        r.notes.append(f"You said you were from {wrong[0][1]}, but this call is from {ours}: the wrong company's "
+                       "name tells them nothing true about who is calling.")
+
     def _step_thanks_after_disclosure(self, r: _Reading) -> None:
         """Reads ctx, text, found; adds thanks_for_disclosure for a plain thanks after something personal."""
         # A plain "thank you" after something personal is a thanks for the disclosure (TEXAS T); after
@@ -1094,6 +1112,7 @@ class Scorer:
     PIPELINE: ClassVar[tuple[Callable[[Scorer, _Reading], None], ...]] = (
         _step_read_text,
         _step_detect_patterns,
+        _step_own_firm,
         _step_thanks_after_disclosure,
         _step_epitome,
         _step_learned_empathy,
@@ -1999,6 +2018,28 @@ def _names_own_firm(unit: str, ctx: ScoringContext) -> bool:
     return debt is not None and any(name and name.lower() in unit.lower() for name in (debt.creditor, debt.collector))
 
 
+# Words that can follow "I'm Sam from" without naming a firm: "from the collections team", "from head office".
+_NOT_A_FIRM = frozenset(
+    "the a an your our my their his her this that these those here home work head main us them it one what "
+    "team department dept office company firm agency bank collections collection accounts account recovery "
+    "recoveries credit card cards customer customers services service support financial finance legal debt debts "
+    "lender creditor side end behalf about regarding re hr billing payments payment arrears care help desk front "
+    "back lending loans loan mortgage mortgages estates estate probate hardship specialist specialists".split())
+
+
+def _other_firm(text: str, end: int, debt: Debt) -> str | None:
+    """The firm an introduction names after ``end`` ("I'm Sam from |Lakeshore"), when it is neither the call's
+    creditor nor its collector; None when it names one of them, or no firm at all ("from the collections team")."""
+    m = re.match(r"\s*(?:the\s+)?([A-Za-z][A-Za-z-]*)(?:'s|’s)?((?:\s+[A-Z][A-Za-z-]*){0,3})", text[end:])
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    ours = {w for name in (debt.creditor, debt.collector) for w in re.findall(r"[a-z]+", name.lower())}
+    if word in ours or word in _NOT_A_FIRM or len(word) < 3:
+        return None
+    return (m.group(1) + m.group(2)).strip()
+
+
 # Violations that can be committed in the debtor's own words (an insult or a shaming thrown back at them).
 _SAID_TO_THEM = ("abusive_language", "coercive_shaming")
 
@@ -2472,7 +2513,8 @@ _AFFIRMS_DISPUTE = re.compile(
 _DISPUTE_CATCH = re.compile(r"(\bnot|n't|\bnever|\bno\b|\bonly\b|\bbut\b|\bhowever|\bthough|\btoo late|\bpointless|"
                             r"\bwaste|\bunless|\bafter you pay|\bpay (it )?first|\bstill\b|\banyway|\bregardless|"
                             r"\bif you (must|want|like|insist)|\bgood luck|\bwon'?t (change|help|matter))", re.I)
-_OTHER_LIMITS = re.compile(r"\b(work|workplace|job|office|employer|boss|every|daily|again|keeps? (calling|ringing|"
+_OTHER_LIMITS = re.compile(r"\b(work|workplace|job|office|employer|boss|every|daily|"
+                           r"again and again|over and over|keeps? (calling|ringing|"
                            r"phoning|trying|texting|at it)|until|till|"
                            r"lawyer|solicitor|attorney|represent\w*|adviser|advisor|stepchange|charity|whether|anyway|"
                            r"even|still|regardless|don'?t care|other numbers?|block\w*|times)\b", re.I)

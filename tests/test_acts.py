@@ -218,6 +218,33 @@ def test_teresa_told_she_need_not_pay_a_cent_is_relieved_not_confused() -> None:
     assert "do have to pay" not in call.line.text
 
 
+def test_teresa_told_she_is_not_liable_before_the_check_does_not_ask_again() -> None:
+    """Played as a new hire: "am I responsible for this now?" answered "no ur not responsible for it personally"
+    (before checking she is the executor), and she asked "Do I owe this now? Is this mine?" again."""
+    call = _shipped("bereavement_us").new_call(seed=1)
+    call.respond("I'm so sorry about your dad. My name's Sam, with Brightline Recovery Group. Who am I speaking to?")
+    assert call.node_id == "daughter" and "not_liable" in call.line.asks
+    turn = call.respond("no ur not responsible for it personally, it gets paid from his estate if theres money in "
+                        "it. u dont have to pay anything urself")
+    assert "not_liable" in turn.acts and turn.answered is True
+    assert call.node_id == "daughter" and not call.line.asks, call.line.text  # heard it; the check is still to come
+    call.respond("Thank you. Are you the executor of his estate? Could you confirm his date of birth and address?")
+    assert call.node_id == "executor_confirmed"
+    assert "You said it isn't mine" in call.line.text and not call.line.asks
+    call.respond("Thanks, that all matches. We're a debt collector and this is an attempt to collect a debt; any "
+                 "information obtained will be used for that purpose.")
+    assert call.node_id == "relieved", call.line.text
+
+
+@pytest.mark.parametrize("reply", ["hello, is that rosematy delgado?", "Hello, is tat Sadie Marchbank?",
+                                   "Hi, it's about your unpaid Cedar Valley Bank bill. Who am I talking to?"])
+def test_an_identity_question_does_not_say_who_you_are(reply: str) -> None:
+    """`callsim explore` found debtors asking "who's calling?" straight after these: the head read them as
+    saying who the caller is. Without words that introduce someone, an identity question does not."""
+    acts = Scorer().score(reply).acts
+    assert "asks_identity" in acts and "says_who_they_are" not in acts
+
+
 def test_travis_is_not_told_off_for_wanting_the_number_when_nobody_asked_for_money() -> None:
     """Issue 13: hostile-calmable-us answered "You don't listen, you just want the number" when nothing was asked."""
     compiled = _shipped("hostile_calmable_us")

@@ -1068,6 +1068,11 @@ class Scorer:
         heard = {a for a, p in learned.items() if p >= limits.get(a, 1.0)}
         if not r.amounts:
             heard.discard("states_balance")  # the balance is stated only with a figure
+        if "asks_identity" in ruled | heard and not _INTRODUCES.search(r.text):
+            # Saying who you are takes words that introduce someone: the head alone read identity questions
+            # ("hello, is that rosematy delgado?", "it's about your unpaid Cedar Valley Bank bill, who am I
+            # talking to?") as introductions, and the debtor then asked again who was calling.
+            heard.discard("says_who_they_are")
         r.acts = tuple(a for a in ACT_IDS if a in ruled or a in heard)
 
     def _step_assemble(self, r: _Reading) -> None:
@@ -2025,6 +2030,16 @@ _NOT_A_FIRM = frozenset(
     "recoveries credit card cards customer customers services service support financial finance legal debt debts "
     "lender creditor side end behalf about regarding re hr billing payments payment arrears care help desk front "
     "back lending loans loan mortgage mortgages estates estate probate hardship specialist specialists".split())
+
+
+# Words that introduce the speaker or their firm: a name, "this is", "calling from", "we're", "on behalf of".
+_INTRODUCES = re.compile(
+    r"\b(i'?m|i am|my name|name'?s|this is|it'?s (?!about\b|regarding\b|re\b)\w+|you'?re (through to|speaking|"
+    r"talking)|\w+ (here|speaking)|(calling|ringing|phoning|speaking) (from|on behalf|for|with)|on behalf of|"
+    r"we'?re|we are|(i|we) (work|am|are) (for|with|at))\b"
+    # "Yusuf at Ridgeway Collections", "Good afternoon, Copperline Receivables": a name or a firm, capitalised
+    r"|(?-i:\b(at|from|with) [A-Z][a-z]+|^\W*((Good (morning|afternoon|evening)|Hello|Hi),? )?[A-Z][a-z]+ [A-Z][a-z]+)",
+    re.I)
 
 
 def _other_firm(text: str, end: int, debt: Debt) -> str | None:

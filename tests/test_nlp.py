@@ -145,3 +145,18 @@ def test_a_reassurance_typed_without_apostrophes_raises_nothing(text: str) -> No
 
     assert not Scorer(use_learned=False).score(text).violations
     assert not default_scorer().score(text).violations
+
+
+@pytest.mark.parametrize(("text", "open_", "check"), [
+    # played in crisis-us: the open question after the reflection earned nothing (read as a check)
+    ("u sound really tired, how are things going for u at the moment?", True, False),
+    ("You said you lost your job, what happened?", True, False),
+    ("So you're saying the letters went to your old address, is that right?", False, True),
+    ("You sound worried?", False, True),
+])
+def test_a_wh_question_after_a_reflection_is_the_question(text: str, open_: bool, check: bool) -> None:
+    from callsim.core.nlp import questions
+    from callsim.core.understanding.typing import expand
+
+    (q,) = questions(expand(text).text)
+    assert (q.open, q.check) == (open_, check)

@@ -580,25 +580,27 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str 
         # Typed chat often drops the '?': "how are you", "do you have anyone to talk to".
         if not is_q and not tell and not invite and not _UNMARKED_Q.search(body):
             continue
-        wh = bool(_WH.search(body))
-        words = len(body.split())
-        # A short wh-question with no addressee is about their situation ("What happened?").
-        # A wh-question with no addressee, about their situation ("What happened?", "How are things at home?").
-        situational = wh and not _FIRST_PERSON.search(body) and (words <= 10 or bool(_FEELING.search(body)))
-        off = s + (len(raw) - len(raw.lstrip()))
         starts = [m.start(1) for m in _Q_START.finditer(body)]
         clause = body[starts[-1] :] if starts else body
+        # "You sound really tired, how are things going for you?": a statement, then a wh-question after the
+        # comma. The question is that clause; the reflection before it makes it no check.
+        asked = clause if starts and starts[-1] > 0 and _WH.search(clause) else body
+        wh = bool(_WH.search(asked))
+        words = len(asked.split())
+        # A wh-question with no addressee, about their situation ("What happened?", "How are things at home?").
+        situational = wh and not _FIRST_PERSON.search(asked) and (words <= 10 or bool(_FEELING.search(asked)))
+        off = s + (len(raw) - len(raw.lstrip()))
         out.append(Question(
             start=off,
             end=off + len(body),
             text=body,
             to_you=bool(YOU.search(body)) or bool(tell) or bool(invite),
-            open=situational or bool(tell) or (wh and bool(YOU.search(body))),
+            open=situational or bool(tell) or (wh and bool(YOU.search(asked))),
             suggestion=is_suggestion_q(body) and not invite,
             offer=bool(OFFER_Q.search(body)) and not invite,
             # "When you say 'what's the point of me', are you ...?": their words quoted make no rhetoric of ours
             rhetorical=bool(RHETORICAL_Q.search(_THEIR_WORDS_LEAD.sub("", body))) and not invite,
-            check=bool(CHECK_Q.search(body)) or (is_q and not tell and not invite and _echo(body, theirs)),
+            check=bool(CHECK_Q.search(asked)) or (is_q and not tell and not invite and _echo(asked, theirs)),
             procedural=bool(PROCEDURAL_Q.search(clause)) or bool(_MONEY_TIMING_Q.search(clause))
             or bool(REQUEST_Q.search(clause)) or bool(_NAME_CHECK.search(body)),
             # about the speaker: "What should I say?", or first person with no "you" ("Why am I so unlucky?")

@@ -92,6 +92,27 @@ def test_good_replies_raise_no_violation(text: str, scenario: str | None, node: 
     assert possible == set(), possible
 
 
+@pytest.mark.parametrize("text", [
+    "thank you for telling me. are you safe right now? is there someone who can be with you tonight?",
+    "Is there a friend or family member who could come over tonight?",
+    "Is there someone who can stay with you tonight?",
+])
+def test_asking_who_can_be_with_them_after_a_crisis_is_no_violation(text: str) -> None:
+    """Played in crisis-us (safety_check): the heads read the crisis line's own question as contempt (0.55) or,
+    without a scenario, as pressing for money after a vulnerability (0.91)."""
+    for ctx in (at("crisis_us", "safety_check"),
+                ScoringContext(debtor_line="I'm tired of everything. I just think about it.")):
+        confident, possible = flagged(text, ctx)
+        assert confident == set() and possible == set(), (confident, possible)
+
+
+@pytest.mark.parametrize("text", ["Is there someone smarter in the house I can talk to?",
+                                  "Is there a family member who could help you pay this?"])
+def test_contempt_or_a_push_dressed_as_a_question_about_someone_else_still_counts(text: str) -> None:
+    ctx = ScoringContext(debtor_line="I'm tired of everything. I just think about it.")
+    assert flagged(text, ctx)[0]
+
+
 def test_we_cannot_sue_you_still_fails_when_it_turns_into_a_threat() -> None:
     assert flagged("We can't sue you today, but if you don't pay by Friday we'll take you to court.")[0]
     assert "threat_arrest_or_crime" in flagged("You won't be arrested as long as you pay today.")[0]

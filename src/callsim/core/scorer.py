@@ -1561,6 +1561,8 @@ class Scorer:
         quoted = sum(min(b, end) - max(a, start) for a, b in masked if a < end and b > start)
         if quoted * 2 > len(unit) or not self._facts_allow(label, unit, ctx, amounts, start, end):
             return False
+        if label in _NOT_IN_SUPPORT and _asks_who_supports_them(unit):
+            return False  # "Is there someone who can be with you tonight?": who is with them, no contempt, no push
         if label == "abusive_language" and self._only_about_themselves(text, start, end):
             return False  # "I felt like such an idiot the first time I got one": what the rules let go
         # "Legally we can't sue you": no threat is made. The head itself tells a threat from a mention (its
@@ -2030,6 +2032,22 @@ _NOT_A_FIRM = frozenset(
     "recoveries credit card cards customer customers services service support financial finance legal debt debts "
     "lender creditor side end behalf about regarding re hr billing payments payment arrears care help desk front "
     "back lending loans loan mortgage mortgages estates estate probate hardship specialist specialists".split())
+
+
+# Asking who can be with them or help them (the crisis lines' own question), with no word of money: the heads read
+# "is there someone who can be with you tonight?" as contempt (like "is there someone smarter in the house I can
+# talk to?") and "Is there a friend or family member who could come over tonight?" as a push to pay.
+_NOT_IN_SUPPORT = ("abusive_language", "coercive_shaming", "undue_pressure", "pressure_after_vulnerability")
+_SUPPORT_Q = re.compile(
+    r"\b((some|any)(one|body)|a friend|friends|family|a neighbou?r|neighbou?rs|relatives?|your (partner|sister|"
+    r"brother|mum|mom|dad|son|daughter))\b[^.?!]{0,40}?\b((be|stay|sit|come|go|pop) (there |round |over )?(with you|"
+    r"over|round|by)|(talk|speak) (to|with) you|help you|support you|check (in )?on you|look after you|"
+    r"keep you company)\b|\bare you (safe|ok|okay|alright|all right)\b", re.I)
+
+
+def _asks_who_supports_them(unit: str) -> bool:
+    """Is the sentence a question about who can be with them or whether they are safe, with no word of money?"""
+    return unit.rstrip().endswith("?") and bool(_SUPPORT_Q.search(unit)) and not speaks_of_money(unit)
 
 
 # Words that introduce the speaker or their firm: a name, "this is", "calling from", "we're", "on behalf of".

@@ -160,3 +160,20 @@ def test_a_wh_question_after_a_reflection_is_the_question(text: str, open_: bool
 
     (q,) = questions(expand(text).text)
     assert (q.open, q.check) == (open_, check)
+
+
+@pytest.mark.parametrize(("text", "procedural"), [
+    # played in dispute-us: typed in lower case, the name check was read as an open question about him
+    ("hi is this daniel avery? my name is sam, im calling from keystone portfolio services", True),
+    ("is this daniel?", True),
+    ("am i speaking to denise hollowell?", True),
+    ("is this ok?", False),
+    ("is this a bad time?", False),
+    ("is that bothering you?", False),
+    ("is this helping at all?", False),
+])
+def test_a_name_check_typed_in_lower_case_is_procedural(text: str, procedural: bool) -> None:
+    from callsim.core.nlp import questions
+    from callsim.core.understanding.typing import expand
+
+    assert questions(expand(text).text)[0].procedural is procedural

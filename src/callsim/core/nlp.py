@@ -413,6 +413,23 @@ _NAME_CHECK = re.compile(
     r"^\W*(?:(?:[Hh]i|[Hh]ello|[Hh]ey|[Ss]orry)\W+)*([Ii]s (this|that|it)|[Aa]re you|[Aa]m I (speaking|talking) "
     r"(to|with)) (Mr |Mrs |Ms |Miss |Dr )?(?!Ok\b|OK\b|Okay\b|Alright\b|All\b)[A-Z][a-z]+( [A-Z][a-z'-]+)*\W*\?"
 )
+# The same typed in lower case ("hi is this daniel avery?"): one to three words, none an everyday one ("is this
+# ok?", "is that right?", "is this a bad time?", "is that bothering you?" ask something else).
+_TYPED_NAME_CHECK = re.compile(r"^\W*(?:(?:hi|hello|hey|sorry)\W+)*(?:is (?:this|that|it)|am i (?:speaking|talking) "
+                               r"(?:to|with)) ([a-z][a-z' -]*?)\W*\?\W*$")
+_NOT_NAMES = frozenset(
+    "ok okay alright right true fair correct good bad fine a an the it you your my our this that about for what how "
+    "really still so too all something anything everything someone anyone sure clear possible working helpful enough "
+    "better worse wrong done over normal new free urgent serious important real yours mine him her them me there "
+    "here not now going also just ever even again at in on to with of by time".split())
+
+
+def _typed_name_check(body: str) -> bool:
+    m = _TYPED_NAME_CHECK.match(body)
+    words = m.group(1).split() if m else []
+    return 0 < len(words) <= 3 and not any(w in _NOT_NAMES or w.endswith(("ing", "ed", "ly")) for w in words)
+
+
 # Questions about feelings and experience (EPITOME's strong explorations).
 _FEELING = re.compile(
     r"\b(feel\w*|felt|cop(e|ing)|manag(e|ing)|going on|handl\w*|holding up|doing|deal(ing)?|"
@@ -602,7 +619,8 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str 
             rhetorical=bool(RHETORICAL_Q.search(_THEIR_WORDS_LEAD.sub("", body))) and not invite,
             check=bool(CHECK_Q.search(asked)) or (is_q and not tell and not invite and _echo(asked, theirs)),
             procedural=bool(PROCEDURAL_Q.search(clause)) or bool(_MONEY_TIMING_Q.search(clause))
-            or bool(REQUEST_Q.search(clause)) or bool(_NAME_CHECK.search(body)),
+            or bool(REQUEST_Q.search(clause)) or bool(_NAME_CHECK.search(body))
+            or _typed_name_check(body),
             # about the speaker: "What should I say?", or first person with no "you" ("Why am I so unlucky?")
             self_focused=(bool(_SELF_Q.search(clause)) or (bool(_FIRST_PERSON.search(body)) and not YOU.search(body)))
             and not tell and not invite,

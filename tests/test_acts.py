@@ -236,6 +236,36 @@ def test_teresa_told_she_is_not_liable_before_the_check_does_not_ask_again() -> 
     assert call.node_id == "relieved", call.line.text
 
 
+def test_priya_asked_for_a_postcode_or_offered_a_hold_answers_what_was_said() -> None:
+    """Played as a new hire in medical-emergency-uk: asked for her postcode, Priya said "I don't have it" (as if
+    asked for money); offered a 30-day hold, she said "What do you want from me? There's nothing spare." """
+    call = _shipped("medical_emergency_uk").new_call(seed=1)
+    call.respond("hiya is that priya shah? its ellie from harbour recoveries")
+    assert call.node_id == "verified"
+    call.respond("could u confirm ur postcode for me pls")
+    assert call.node_id == "shut_down" and "Not long been out of hospital".lower() in call.line.text.lower()
+    assert "have it" not in call.line.text and "anything spare" not in call.line.text, call.line.text
+    call.respond("thanks priya. how are things with you at the moment?")
+    call.respond("oh no im so sorry, that sounds really scary. how are you doing now?")
+    assert call.node_id == "opens_up"
+    call.respond("please dont worry about the bill right now. i can put the account on hold for 30 days so u can "
+                 "focus on ur son. would that help?")
+    assert call.node_id == "held" and call.ended, call.line.text
+
+
+def test_daniel_asked_for_his_date_of_birth_gives_it_and_asks_what_it_is_about() -> None:
+    """Played in dispute-us: asked for his date of birth after "What's this about?", Daniel said "I've never had
+    anything with Bluewave Wireless" before anyone had named it."""
+    call = _shipped("dispute_us").new_call(seed=1)
+    call.respond("hi is this daniel avery? my name is sam, im calling from keystone portfolio services")
+    assert call.node_id == "verified"
+    call.respond("can u confirm ur date of birth please")
+    assert call.node_id == "what_about" and "Bluewave" not in call.line.text
+    call.respond("Thanks. This is a communication from a debt collector, an attempt to collect a debt. It's about a "
+                 "Bluewave Wireless account with a balance of $1,287.44.")
+    assert call.node_id == "not_mine"
+
+
 @pytest.mark.parametrize("reply", ["hello, is that rosematy delgado?", "Hello, is tat Sadie Marchbank?",
                                    "Hi, it's about your unpaid Cedar Valley Bank bill. Who am I talking to?"])
 def test_an_identity_question_does_not_say_who_you_are(reply: str) -> None:

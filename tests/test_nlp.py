@@ -166,6 +166,7 @@ def test_a_wh_question_after_a_reflection_is_the_question(text: str, open_: bool
     # played in dispute-us: typed in lower case, the name check was read as an open question about him
     ("hi is this daniel avery? my name is sam, im calling from keystone portfolio services", True),
     ("is this daniel?", True),
+    ("hiya is that priya shah? its ellie from harbour recoveries", True),  # played in medical-emergency-uk
     ("am i speaking to denise hollowell?", True),
     ("is this ok?", False),
     ("is this a bad time?", False),

@@ -410,13 +410,15 @@ REQUEST_Q = re.compile(
 )
 # "Is this Daniel Avery?", "Am I speaking to Mrs Pryce?": checking who is on the line (names are capitalised).
 _NAME_CHECK = re.compile(
-    r"^\W*(?:(?:[Hh]i|[Hh]ello|[Hh]ey|[Ss]orry)\W+)*([Ii]s (this|that|it)|[Aa]re you|[Aa]m I (speaking|talking) "
+    r"^\W*(?:(?:[Hh]i|[Hh]iya|[Hh]ello|[Hh]ey|[Ss]orry|[Gg]ood|[Mm]orning|[Aa]fternoon|[Ee]vening)\W+)*"
+    r"([Ii]s (this|that|it)|[Aa]re you|[Aa]m I (speaking|talking) "
     r"(to|with)) (Mr |Mrs |Ms |Miss |Dr )?(?!Ok\b|OK\b|Okay\b|Alright\b|All\b)[A-Z][a-z]+( [A-Z][a-z'-]+)*\W*\?"
 )
 # The same typed in lower case ("hi is this daniel avery?"): one to three words, none an everyday one ("is this
 # ok?", "is that right?", "is this a bad time?", "is that bothering you?" ask something else).
-_TYPED_NAME_CHECK = re.compile(r"^\W*(?:(?:hi|hello|hey|sorry)\W+)*(?:is (?:this|that|it)|am i (?:speaking|talking) "
-                               r"(?:to|with)) ([a-z][a-z' -]*?)\W*\?\W*$")
+_TYPED_NAME_CHECK = re.compile(r"^\W*(?:(?:hi|hiya|hello|hey|sorry|morning|afternoon|evening|good)\W+)*"
+                               r"(?:is (?:this|that|it)|am i (?:speaking|talking) (?:to|with)) "
+                               r"([a-z][a-z' -]*?)\W*\?\W*$")
 _NOT_NAMES = frozenset(
     "ok okay alright right true fair correct good bad fine a an the it you your my our this that about for what how "
     "really still so too all something anything everything someone anyone sure clear possible working helpful enough "

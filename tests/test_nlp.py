@@ -153,6 +153,9 @@ def test_a_reassurance_typed_without_apostrophes_raises_nothing(text: str) -> No
     ("You said you lost your job, what happened?", True, False),
     ("So you're saying the letters went to your old address, is that right?", False, True),
     ("You sound worried?", False, True),
+    # a taunt after a comma, or a question about the speaker, is no open question about them
+    ("Everyone else manages to pay, so what's your excuse?", False, False),
+    ("You blew your whole wage on roulette, what did you expect me to say?", False, False),
 ])
 def test_a_wh_question_after_a_reflection_is_the_question(text: str, open_: bool, check: bool) -> None:
     from callsim.core.nlp import questions

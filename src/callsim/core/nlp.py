@@ -603,7 +603,9 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str 
         clause = body[starts[-1] :] if starts else body
         # "You sound really tired, how are things going for you?": a statement, then a wh-question after the
         # comma. The question is that clause; the reflection before it makes it no check.
-        asked = clause if starts and starts[-1] > 0 and _WH.search(clause) else body
+        after_comma = bool(starts) and starts[-1] > 0 and body[: starts[-1]].rstrip().endswith((",", ";", ":"))
+        asked = clause if (after_comma and _WH.search(clause) and not RHETORICAL_Q.search(clause)
+                           and not _FIRST_PERSON.search(clause)) else body
         wh = bool(_WH.search(asked))
         words = len(asked.split())
         # A wh-question with no addressee, about their situation ("What happened?", "How are things at home?").

@@ -156,6 +156,7 @@ def test_a_reassurance_typed_without_apostrophes_raises_nothing(text: str) -> No
     # a taunt after a comma, or a question about the speaker, is no open question about them
     ("Everyone else manages to pay, so what's your excuse?", False, False),
     ("You blew your whole wage on roulette, what did you expect me to say?", False, False),
+    ("My condolences. Now, about the arrears, what date can you clear them?", False, False),
 ])
 def test_a_wh_question_after_a_reflection_is_the_question(text: str, open_: bool, check: bool) -> None:
     from callsim.core.nlp import questions

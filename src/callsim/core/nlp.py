@@ -414,6 +414,9 @@ _NAME_CHECK = re.compile(
     r"([Ii]s (this|that|it)|[Aa]re you|[Aa]m I (speaking|talking) "
     r"(to|with)) (Mr |Mrs |Ms |Miss |Dr )?(?!Ok\b|OK\b|Okay\b|Alright\b|All\b)[A-Z][a-z]+( [A-Z][a-z'-]+)*\W*\?"
 )
+# Money in a question ("..., what date can you clear them?"): about paying, not about them.
+_MONEY_WORDS = re.compile(r"\b(pay\w*|paid|arrears|balance|debt|owe\w*|owing|clear|settle\w*|card|account|money|"
+                          r"amount|instal\w*|plan|afford\w*|spare|manage)\b", re.I)
 # The same typed in lower case ("hi is this daniel avery?"): one to three words, none an everyday one ("is this
 # ok?", "is that right?", "is this a bad time?", "is that bothering you?" ask something else).
 _TYPED_NAME_CHECK = re.compile(r"^\W*(?:(?:hi|hiya|hello|hey|sorry|morning|afternoon|evening|good)\W+)*"
@@ -605,7 +608,7 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str 
         # comma. The question is that clause; the reflection before it makes it no check.
         after_comma = bool(starts) and starts[-1] > 0 and body[: starts[-1]].rstrip().endswith((",", ";", ":"))
         asked = clause if (after_comma and _WH.search(clause) and not RHETORICAL_Q.search(clause)
-                           and not _FIRST_PERSON.search(clause)) else body
+                           and not _FIRST_PERSON.search(clause) and not _MONEY_WORDS.search(clause)) else body
         wh = bool(_WH.search(asked))
         words = len(asked.split())
         # A wh-question with no addressee, about their situation ("What happened?", "How are things at home?").

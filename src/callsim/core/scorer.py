@@ -823,17 +823,17 @@ class Scorer:
         said = r.found.get("identifies_self")
         if debt is None or not said:
             return
-        wrong = [(e, firm) for e in said if (firm := _other_firm(r.text, e.end, debt)) is not None]
+        named = [(e, _other_firm(r.text, e.end, debt)) for e in said]
+        wrong = [firm for _, firm in named if firm is not None]
         if not wrong:
             return
-        kept = [e for e in said if all(e is not w for w, _ in wrong)]
+        kept = [e for e, firm in named if firm is None]
         if kept:
             r.found["identifies_self"] = kept
         else:
             del r.found["identifies_self"]
-        ours = debt.collector or debt.creditor
-        r.notes.append(f"You said you were from {wrong[0][1]}, but this call is from {ours}: the wrong company's "
-                       "name tells them nothing true about who is calling.")
+        r.notes.append(f"You said you were from {wrong[0]}, but this call is from {debt.collector or debt.creditor}: "
+                       "the wrong company's name tells them nothing true about who is calling.")
 
     def _step_thanks_after_disclosure(self, r: _Reading) -> None:
         """Reads ctx, text, found; adds thanks_for_disclosure for a plain thanks after something personal."""
@@ -2025,15 +2025,6 @@ def _names_own_firm(unit: str, ctx: ScoringContext) -> bool:
     return debt is not None and any(name and name.lower() in unit.lower() for name in (debt.creditor, debt.collector))
 
 
-# Words that can follow "I'm Sam from" without naming a firm: "from the collections team", "from head office".
-_NOT_A_FIRM = frozenset(
-    "the a an your our my their his her this that these those here home work head main us them it one what "
-    "team department dept office company firm agency bank collections collection accounts account recovery "
-    "recoveries credit card cards customer customers services service support financial finance legal debt debts "
-    "lender creditor side end behalf about regarding re hr billing payments payment arrears care help desk front "
-    "back lending loans loan mortgage mortgages estates estate probate hardship specialist specialists".split())
-
-
 # Asking who can be with them or help them (the crisis lines' own question), with no word of money: the heads read
 # "is there someone who can be with you tonight?" as contempt (like "is there someone smarter in the house I can
 # talk to?") and "Is there a friend or family member who could come over tonight?" as a push to pay.
@@ -2058,6 +2049,15 @@ _INTRODUCES = re.compile(
     # "Yusuf at Ridgeway Collections", "Good afternoon, Copperline Receivables": a name or a firm, capitalised
     r"|(?-i:\b(at|from|with) [A-Z][a-z]+|^\W*((Good (morning|afternoon|evening)|Hello|Hi),? )?[A-Z][a-z]+ [A-Z][a-z]+)",
     re.I)
+
+
+# Words that can follow "I'm Sam from" without naming a firm: "from the collections team", "from head office".
+_NOT_A_FIRM = frozenset(
+    "the a an your our my their his her this that these those here home work head main us them it one what "
+    "team department dept office company firm agency bank collections collection accounts account recovery "
+    "recoveries credit card cards customer customers services service support financial finance legal debt debts "
+    "lender creditor side end behalf about regarding re hr billing payments payment arrears care help desk front "
+    "back lending loans loan mortgage mortgages estates estate probate hardship specialist specialists".split())
 
 
 def _other_firm(text: str, end: int, debt: Debt) -> str | None:

@@ -210,3 +210,113 @@ def test_not_knowing_the_debt_buyer_is_not_a_dispute_but_not_knowing_the_debt_is
     assert "denies_dispute_rights" not in flagged("The balance is $1,146.38.", ctx)[0]
     disputed = ScoringContext(debtor_line="I've never heard of it. That's not my debt.")
     assert "denies_dispute_rights" in flagged("The balance is $1,146.38, how would you like to pay?", disputed)[0]
+
+
+# ---- played as a new hire, 2026-12-06 (job-loss, young-parent, gambling, hostile, third-party, time-barred) ----
+
+def _ids(text: str, ctx: ScoringContext | None = None) -> set[str]:
+    turn = scorer().score(text, ctx)
+    return {d.id for d in (*turn.behaviours, *turn.violations)}
+
+
+@pytest.mark.parametrize(("text", "bid", "credited"), [
+    # a budget asked about, typed as people type it; a reflection that names income asks nothing
+    ("can u walk me thru whats coming in each month and ur main bills?", "affordability_check", True),
+    ("we'll need to go through ur income and outgoings first", "affordability_check", True),
+    ("congrats on the baby! going down to half an income with a newborn must be a real squeeze",
+     "affordability_check", False),
+    # an offer taken: a bare figure, "would work", "it is"
+    ("50 is totally fine, its smart to keep a bit back.", "accepts_reasonable_offer", True),
+    ("60 would work if ur sure it leaves u enough.", "accepts_reasonable_offer", True),
+    ("$100 it is then, thank u.", "accepts_reasonable_offer", True),
+    ("Would £50 a month work for you?", "accepts_reasonable_offer", False),
+    ("50 is totally fine, its smart to keep a bit back.", "validation", True),
+    ("thats a really fair question after what happened with the irs guy.", "validation", True),
+    ("is now ok or would another time be better for u?", "asks_permission", True),
+    ("do u mind me asking whats changed recently?", "asks_permission", True),
+    ("would it be ok if i made a note of the gambling on ur account, only so we can support u properly?",
+     "texas_consent", True),
+    ("Is it OK to add the payment to your account today?", "texas_consent", False),
+    ("thanks for being so open neil. so about £80 left if the betting stops.", "paraphrase", True),
+    ("im really sorry about ur work being called, that should never have happened", "apology_for_impact", True),
+    ("just that alex called for him and can he call me back on 555 0142, weekdays 8 till 6.",
+     "recap_next_steps", True),
+    ("id like to send u a letter with the details", "recap_next_steps", True),
+    # "it's your choice whether to pay" gives the choice; "it's your card" offers nothing
+    ("nobody can sue u over it, and its ur choice whether to pay anything at all.", "blaming", False),
+    ("It's your card, so it's your debt.", "offers_options", False),
+    ("so roughly £34 left? i dont want to take all of that.", "self_disclosure", False),
+    ("hello, is that mrs dorothy pryce?", "verifies_identity", True),
+    ("ive stopped everything on the account as of now, no interest or charges while its on", "forbearance_offer",
+     True),
+    ("thanks for letting me know farhan, and well done for getting advice.", "validation", True),
+    ("when the 60 days end, interest and charges can start again and we'd get back in touch about the arrears.",
+     "honest_consequences", True),
+    ("lets not sort anything out today, ill send a letter so u can go through it with carys.", "capacity_pause",
+     True),
+    ("I get why this feels so unfair.", "self_disclosure", False),
+])
+def test_played_replies_are_read_as_meant(text: str, bid: str, credited: bool) -> None:
+    assert (bid in _ids(text)) is credited
+
+
+def test_understanding_with_no_turn_to_money_is_not_hollow() -> None:
+    """hostile-calmable-us: "i get why this feels so unfair" was failed as false empathy (learned, 0.99) and Travis
+    went back to abuse; with "but the balance is still due" it is hollow."""
+    ctx = at("hostile_calmable_us", "grievance")
+    kind = ("ok that sounds awful travis, they took it at 5am with all ur tools in the back and u lost a weeks pay "
+            "just getting ur own stuff back. i get why this feels so unfair.")
+    assert "false_empathy" not in _ids(kind, ctx)
+    assert "false_empathy" in _ids("I get why this feels unfair, but the balance is still due.", ctx)
+
+
+def test_a_name_and_the_firm_in_two_clauses_says_who_you_are() -> None:
+    ids = _ids("my names dana, im with summit ridge recovery services", at("hostile_calmable_us", "verified"))
+    assert "identifies_self" in ids
+    turn = scorer().score("my names dana, im with lakeshore", at("hostile_calmable_us", "verified"))
+    assert "identifies_self" not in {d.id for d in turn.behaviours}
+    assert any("lakeshore" in n for n in turn.notes), turn.notes
+
+
+def test_that_s_fair_accepts_an_offer_only_when_one_was_made() -> None:
+    said = "of course, thats fair. im alex from copperline receivables"
+    assert "accepts_reasonable_offer" not in _ids(said, ScoringContext(
+        debtor_line="Yes, this is Rosemary. Now who is this? I'm not telling you anything else till I know."))
+    assert "accepts_reasonable_offer" in _ids("thats fair, lets do that", ScoringContext(
+        debtor_line="Could I do sixty a month? That leaves me a bit."))
+
+
+@pytest.mark.parametrize("text", ["hi is theo there please?", "is there a good number or time to reach him?",
+                                  "is ur address still the one on file?",
+                                  "how would $75 a month sit with u?",
+                                  "hi is this the right number for the account holder?",
+                                  "its about ur calderbrook finance loan, is it ok to talk for a few mins?",
+                                  "ill send a letter for u and carys. would that be alright?"])
+def test_asking_for_someone_or_about_money_is_no_question_about_them(text: str) -> None:
+    assert scorer().score(text).epitome["EX"] == 0
+
+
+def test_checking_in_on_how_things_are_is_a_question_about_them() -> None:
+    assert scorer().score("i just wanted to check in and see how things are going?").epitome["EX"] == 2
+    assert scorer().score("I just wanted to see what you can pay today?").epitome["EX"] == 0
+
+
+def test_told_to_keep_their_money_or_that_an_adviser_will_help_is_no_pressure() -> None:
+    ctx = at("breathing_space_uk", "after_bs")
+    for text in ["keep that money for ur essentials.", "kerry at stepchange will help u set up a plan before then"]:
+        confident, possible = flagged(text, ctx)
+        assert not confident and not possible, (text, confident, possible)
+    assert "pressure_after_vulnerability" in flagged("I'll help you set up a plan today.", ctx)[0]
+
+
+def test_a_threat_someone_else_made_told_back_is_no_threat() -> None:
+    ctx = at("statute_barred_uk", "accepted")
+    text = "after being threatened with bailiffs in the middle of ur marriage ending anyone would come in braced."
+    assert not flagged(text, ctx)[0]
+    assert "threat_unintended_action" in flagged("If you don't pay, bailiffs will be sent.", ctx)[0]
+
+
+def test_too_old_to_be_sued_threatens_nothing() -> None:
+    ctx = at("time_barred_us", "what_now")
+    assert not flagged("id like to send u a letter with the details, including that its too old to be sued on", ctx)[0]
+    assert "threat_unintended_action" in flagged("If you don't pay we will sue you, it's never too late.", ctx)[0]

@@ -239,6 +239,12 @@ def test_use_learned_false_scores_with_rules_and_says_nothing() -> None:
     ("im so sorry, i dont know how u cope", "I'm so sorry, I don't know how you cope"),
     ("we r gonna sort this out 2day", "we are going to sort this out today"),
     ("The U.S. office, Mr R Smith", "The U.S. office, Mr R Smith"),  # capitals are never guessed at
+    ("ill send it in writing today, uve been great", "I'll send it in writing today, you've been great"),
+    ("id suggest somethin small", "I'd suggest something small"),
+    # "ill" and "id" before anything but a caller's verb stay as typed
+    ("is anyone ill at home? ur id is on the letter", "is anyone ill at home? your id is on the letter"),
+    ("ill health retirement", "ill health retirement"),
+    ("i can hear ur worried, ur entitled to ask", "I can hear you're worried, you're entitled to ask"),
 ])
 def test_text_speak_is_read_as_the_words_it_stands_for(typed: str, read: str) -> None:
     assert expand(typed).text == read

@@ -35,7 +35,10 @@ ACTS: tuple[Act, ...] = (
     Act("states_balance", "said how much is owed in total"),
     Act("explains_breakdown", "explained how the amount is made up (principal, interest, fees, missed months)"),
     Act("not_liable", "told them they do not personally owe it or have to pay it"),
+    Act("no_revival", "said a payment would not restart the time limit or revive an old debt", learned=False),
     Act("asks_payment", "asked them to pay something, now or by a date"),
+    Act("no_payment_asked", "said they will not ask for or take a payment, card or bank details on this call",
+        learned=False),
     Act("offers_plan", "proposed, offered or agreed a payment arrangement in instalments"),
     Act("offers_hold", "offered to pause collection, freeze interest or charges, or give time"),
     Act("names_organisation", "named an outside organisation (a debt-advice charity, HMRC or the IRS, a crisis "
@@ -45,6 +48,8 @@ ACTS: tuple[Act, ...] = (
     Act("asks_question", "asked them a real question"),
     Act("refuses", "refused what they asked for, or said it cannot be done"),
     Act("promises_followup", "promised to call back, write, email or send something later"),
+    Act("changes_contact", "agreed to stop or change how, where or when they are contacted (no post to an old "
+                           "address, no calls at work, a safe channel)", learned=False),
 )
 
 ACT_IDS: tuple[str, ...] = tuple(a.id for a in ACTS)

@@ -106,7 +106,8 @@ ER_WEAK = _rx(
     r"\bif you (ever )?(want|need|wanna|would like|'d like)( someone)? to (talk|chat|vent)\b"
     r"|\byou can (always )?(talk|chat|vent|speak) to me\b|\breach out to me\b|\bhappy to (talk|chat|listen)\b",
     r"\b(i'?m|i am) (so |really |very )?(glad|happy|relieved|pleased|thankful|grateful) (for you|you|to (hear|"
-    r"see|know)|that)\b|\bhappy for you\b|\bcongrat\w*",
+    r"see|know)|that|your|ur|there'?s|(?!(we|i|it|this|the)\b)\w+ (is|are|comes|came|has|helps|was|gets|goes))\b"
+    r"|\bhappy for you\b|\bcongrat\w*",
     r"\byou('re| are) not alone\b|\byou are never alone\b|\bnot the only one\b",
     r"\*hugs?\*|\(hugs?\)|^\W*hugs?\b|\bhugs\W*$|\b(big|virtual|warm|internet|many|a|some) hugs?\b|<3|\u2764|"
     r"\bxoxo\b|\bi feel for you\b|\bi feel (you|ya)\b",
@@ -280,7 +281,7 @@ _I_STATEMENT = re.compile(
     r"(?:i|i'?m|i'?ve|i'?d)\s+(?!((so |really |very |truly )?(sorry|glad|here|happy|proud|afraid|calling|"
     r"ringing|not sure|sure|aware|able|unable|going to|about to|just calling|pleased|delighted)|think|thought|"
     r"hope|wish you|suggest|recommend|would|will|'ll|can|could|should|(still |really |just )?need|"
-    r"must|understand|know|see|hear|get (it|that|you|what)|agree|guess|believe|mean|promise|am (so |really )?"
+    r"must|understand|know|see|hear|get (it|that|you|what|why|how)|agree|guess|believe|mean|promise|am (so |really )?"
     r"(sorry|glad|here|happy|proud|not sure|afraid|calling|just calling)|appreciate|apologi[sz]e|want(ed)? to "
     r"(help|say|make sure|check|let|talk|know|ask|add|point)|need to (ask|check|confirm|let|say)|"
     r"have to (ask|say|let|admit|tell|inform|remind|mention|explain|read)|love (that|this|your|how|you)|"
@@ -310,7 +311,10 @@ _PROCEDURAL_I = re.compile(
     r"(calling|call|called|rang|ring|ringing|phoned|emailed|wrote to|texted|messaged|tried) (to )?you|"
     r"went ahead|go ahead|froze|freeze|frozen|paused|put (a|the) hold|on hold|interest|charges|fees|"
     r"refund\w*|statement|arrangement|debt collector|attempt to collect|collect a debt|information (obtained|"
-    r"we obtain|will be used))\b",
+    r"we obtain|will be used)|"
+    # what the caller will not do to them: "I don't want to take all of that", "I don't want you to struggle"
+    r"(don'?t|do not) want (you to|to (take|put|push|rush|pressure|add|set|ask|chase|keep|hold|leave|give|"
+    r"stress|worry|upset|overwhelm|make|agree|lock|tie)))\b",
     re.I,
 )
 # ---- levels -----------------------------------------------------------------------------------

@@ -159,6 +159,10 @@ _DENIED_PASSIVE = re.compile(r"\b(can'?t|cannot|won'?t|will not|couldn'?t|could 
 _OPENER = re.compile(r"(and |but |so |no,? |honestly,? |look,? )?(the |a |an |any )?$", re.I)
 
 
+_TOO_OLD_TO = re.compile(r"\btoo (old|late|long ago|far back|out of date) (for (\w+ ){1,2})?to( be| ever be)?\s*$",
+                         re.I)
+
+
 def negated(text: str, start: int) -> bool:
     """Is there a negator in the same clause, within four words before ``start``?"""
     before = text[max(0, start - 60) : start]
@@ -209,6 +213,9 @@ def negated(text: str, start: int) -> bool:
                 and not any(_SUBJECT.fullmatch(x) and not _OBJECT_VERB.fullmatch(clause[j - 1])
                             for j, x in enumerate(clause[k + 1:], k + 1)):
             return True
+    # "it's too old to be sued on", "too old for us to take you to court": too old for the action is no action.
+    if _TOO_OLD_TO.search(window):
+        return True
     # "It can't be enforced through the courts": a denied passive reaches the end of its phrase.
     passive = _DENIED_PASSIVE.search(" ".join(clause))
     if passive and not any(_SUBJECT.fullmatch(x) for x in passive.group("rest").split()[1:]):
@@ -385,6 +392,16 @@ PROCEDURAL_Q = re.compile(
     r"does (that|this) make sense|any questions|can you (hear|see) me|still there|"
     r"(mind|ok|okay|alright|all right|fine|happy|comfortable)( with you)? (if|for) (i|we|me to|us to)|"
     r"(about|with|on) (the|this|your) (account|debt|arrears)|"
+    r"(the )?(right|correct|best) (number|person|address|email)|account ?holder|on (file|record)|"
+    r"(your|ur) (address|email)|"
+    # asking for someone: "is theo there please?", "could I speak to Mr Brandvold?"
+    r"(is|are) (?!(things|everything|you|u|it|life|everyone|all|ok|okay|work|money)\b)(mr |mrs |ms |miss )?\w+"
+    r"( \w+)? (there|available|around|home|in)( at the moment| right now| please)?(?=\s*\?)|"
+    r"(is|would) (it|now|this)( be)? (ok|okay|alright|all right|fine|a good time|convenient) (to|for) (talk|chat|"
+    r"speak|go through|ask|have a (quick )?(chat|word))|"
+    r"would (that|this) (be )?(ok|okay|alright|all right|fine)( with you| for you)?(?=\s*\?)|"
+    r"(can|could|may) i (speak|talk) (to|with)|"
+    r"(number|time|times|way|address|email) (\w+ ){0,3}to (reach|contact|get hold of|call|ring) (him|her|them|you|u)\b|"
     # "Are you the executor of his estate?", "has the court appointed someone?": who may act for the estate or
     # for them, an authority check like identity, not a question about how they are
     r"executor|personal representative|administrator of|letters (testamentary|of administration)|"
@@ -435,6 +452,9 @@ def _typed_name_check(body: str) -> bool:
     return 0 < len(words) <= 3 and not any(w in _NOT_NAMES or w.endswith(("ing", "ed", "ly")) for w in words)
 
 
+# A sum of money in a question makes it about the money ("how would $75 a month sit with you?"), unless it asks
+# how they feel or manage ("How are you managing on £80 a week?").
+_SUM_OF_MONEY = re.compile(r"[£$€]\s?\d|\b\d[\d,.]*\s*(pounds?|quid|dollars?|bucks)\b", re.I)
 # Questions about feelings and experience (EPITOME's strong explorations).
 _FEELING = re.compile(
     r"\b(feel\w*|felt|cop(e|ing)|manag(e|ing)|going on|handl\w*|holding up|doing|deal(ing)?|"
@@ -452,7 +472,11 @@ _GENERIC_Q = re.compile(
 TELL_ME = re.compile(
     r"\b((can|could|would) you (please )?(tell|share|say|explain|describe)|(please )?tell me (a bit |a little |"
     r"some |more )*(about|what|how|why|more)|i'?d (like|love) to (hear|know|understand) (more|about|what|how|why)|"
-    r"i (was|am) (just )?wondering (if|what|how|why|whether)|may i ask|can i ask|i'?m curious (about|what|how))\b",
+    r"i (was|am) (just )?wondering (if|what|how|why|whether)|may i ask|can i ask|i'?m curious (about|what|how)|"
+    # "i just wanted to check in and see how things are going?"
+    # about them, not the money ("I just want to see what's manageable" is no question about them)
+    r"i (just )?(wanted|want|was hoping) to (check in (and|to) )?(see|know|ask|hear|find out|check) (how (you|things|"
+    r"everything|it'?s|life|you'?re|you'?ve|are|have)|what'?s (been )?(going on|happening|happened|changed)|why))\b",
     re.I,
 )
 
@@ -627,7 +651,7 @@ def questions(text: str, spans: list[tuple[int, int]] | None = None, other: str 
             check=bool(CHECK_Q.search(asked)) or (is_q and not tell and not invite and _echo(asked, theirs)),
             procedural=bool(PROCEDURAL_Q.search(clause)) or bool(_MONEY_TIMING_Q.search(clause))
             or bool(REQUEST_Q.search(clause)) or bool(_NAME_CHECK.search(body))
-            or _typed_name_check(body),
+            or _typed_name_check(body) or (bool(_SUM_OF_MONEY.search(clause)) and not _FEELING.search(clause)),
             # about the speaker: "What should I say?", or first person with no "you" ("Why am I so unlucky?")
             self_focused=(bool(_SELF_Q.search(clause)) or (bool(_FIRST_PERSON.search(body)) and not YOU.search(body)))
             and not tell and not invite,

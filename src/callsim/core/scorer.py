@@ -210,6 +210,35 @@ ACTION_PATTERNS: dict[Action, re.Pattern[str]] = {
 }
 # Mentions of these actions are threats when unintended; the softer ones only when phrased as a threat.
 _SEVERE_ACTIONS = {Action.legal_action, Action.bailiffs, Action.garnishment, Action.seizure}
+# Who else a disclosure reaches: with the debtor verified and nobody else on the line, a sentence about the debt
+# discloses it only when it brings someone else in ("everyone in your street is going to find out about this").
+_OTHER_PEOPLE = re.compile(
+    r"\b(neighbou?rs?|street|employer|boss|manager|work|colleagues?|family|wife|husband|partner|kids|children|son|"
+    r"daughter|parents?|mum|mom|dad|brother|sister|friends?|everyone|everybody|people|anyone|anybody|social "
+    r"media|facebook|he|she|him|her|his|they|them|their|tell|told|explain|word|ring|call|phone|line|speak|"
+    r"find out|know|hear about|letter to|visit|number)\b", re.I)
+# "its about ur personal loan with us": the debtor's own account named to them
+_THEIR_OWN_ACCOUNT = re.compile(r"\b(your|ur) (\w+ ){0,3}(account|loan|card|balance|debt|arrears|bill|agreement)\b",
+                                re.I)
+
+
+def _verified_alone(ctx: ScoringContext) -> bool:
+    """Has the call verified the debtor, with no third party on the line (the scenario's flags say so)?"""
+    assert ctx.scenario is not None
+    flags = ctx.scenario.flags
+    identity = [f for f, d in flags.items() if d and d.role == "identity_verified"]
+    other = [f for f, d in flags.items() if d and d.role == "third_party"]
+    return bool(identity) and all(ctx.flags.get(f) for f in identity) and not any(ctx.flags.get(f) for f in other)
+
+
+_KEEP_YOUR_MONEY = re.compile(
+    r"\b(keep|hold on to|hang on to|save)\b[^.?!]{0,25}\bfor (your|ur|yourself|urself|essentials|food|rent|the kids|"
+    r"the family|bills|the bills|now|a rainy day|emergencies)\b", re.I)
+_FOR_US = re.compile(r"\b(us|we|our|pay|paying|payment|towards|the account|the debt|the balance|arrears)\b", re.I)
+_THREATENED_WITH = re.compile(r"\b(threatened|threats? of)( (you|u|me|him|her|them|us))?( with)?\s+(\w+\s+){0,2}$",
+                              re.I)
+_SAYS_BARRED = re.compile(r"\b(it'?s|it is|its|the (debt|loan|account|card) is|that'?s|that is|it'?s now|is now)\s+"
+                          r"(now |definitely |indeed |actually )?(statute|time)[- ]?barred\b", re.I)
 _THREAT_FRAME = re.compile(
     r"\b(will|'ll|going to|gonna|could|might|may|can|have to|shall|would|next step|end up|risk|possible|"
     r"considering|consider|looking at|escalat\w*)\b|\bunless\b|\bif you (don'?t|do not|can'?t|won'?t|refuse)\b|"
@@ -380,6 +409,10 @@ _OTHERS_DO = re.compile(
 _OTHERS_PAY = re.compile(rf"\b({_ESTATE_PAYS}) (\w+ ){{0,2}}$", re.I)
 
 
+_SOMEONE_ELSE_HELPS = re.compile(r"\bhelps? (you|u)( to)?\s*$", re.I)
+_WE_OR_I = re.compile(r"\b(i|we|me|us|i'?ll|we'?ll|i'?d|we'?d|i'?m|we'?re|let'?s)\b", re.I)
+
+
 _MONEY_CAN_WAIT = re.compile(r"\b((doesn'?t|does not|don'?t|do not) matter|(isn'?t|is not|aren'?t|are not) (important|"
                              r"urgent|a priority|the priority)|can wait|no (rush|hurry))\b", re.I)
 
@@ -435,6 +468,8 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
             continue
         if _OTHERS_PAY.search(before):
             continue  # "the estate will clear the balance": who pays, not a request to them
+        if _SOMEONE_ELSE_HELPS.search(before) and not _WE_OR_I.search(before):
+            continue  # "kerry at stepchange will help u set up a plan": their adviser's help, not our ask
         if _need_may_arise(text, m):
             continue
         if _FIRST.search(text[m.end() : sent_end]) and _PRIORITY_BILL.search(text[sent_start:sent_end]):
@@ -814,8 +849,17 @@ class Scorer:
         r.questions = questions(r.text, r.spans, r.ctx.debtor_line)
 
     def _step_detect_patterns(self, r: _Reading) -> None:
-        """Reads text, masked; adds found: every rubric behaviour whose patterns match (not negated, not quoted)."""
+        """Reads text, masked, ctx.debtor_line; adds found: the behaviours whose patterns match, unnegated, unquoted."""
         r.found = self._detect_patterns(r.text, r.masked)
+        accepted = r.found.get("accepts_reasonable_offer")
+        if accepted and r.ctx.debtor_line and not _OFFERED.search(r.ctx.debtor_line):
+            # "Of course, that's fair" to "Who is this? I'm not telling you anything else till I know" agrees
+            # with them; it accepts no offer, for none was made.
+            kept = [e for e in accepted if not _BARE_AGREEMENT.match(e.text)]
+            if kept:
+                r.found["accepts_reasonable_offer"] = kept
+            else:
+                del r.found["accepts_reasonable_offer"]
 
     def _step_own_firm(self, r: _Reading) -> None:
         """Reads ctx.scenario, text, found; drops identifies_self where the firm named is not the call's (a note)."""
@@ -1226,7 +1270,13 @@ class Scorer:
                     continue
                 sent = sentence_at(spans, m.start(), len(text))
                 sentence = text[sent[0] : sent[1]]
+                if _THREATENED_WITH.search(text[max(sent[0], m.start() - 50) : m.start()]):
+                    continue  # "after being threatened with bailiffs": a threat someone made, told back to them
                 if negated(text, m.start()) and not _CONDITIONAL_RELIEF.search(sentence):
+                    if debt is not None and action in _SEVERE_ACTIONS and (action not in intended or time_barred) \
+                            and not (action == Action.legal_action and not time_barred and action in lawful):
+                        # "we won't take it to court" when the facts say nobody will: honest about what comes next
+                        found.setdefault("honest_consequences", []).append(_span_of(text, sent))
                     continue
                 framed = bool(_THREAT_FRAME.search(sentence))
                 honest = action in intended and (not lawful or action in lawful)
@@ -1248,6 +1298,10 @@ class Scorer:
                     found.setdefault("threat_unintended_action", []).append(_span_of(text, sent))
                     if debt is None:
                         notes.append(f"No debt facts given: '{m.group(0)}' was treated as not intended.")
+        if time_barred:  # "so ur right, its statute barred": the debt's true standing, said plainly
+            for m in _SAYS_BARRED.finditer(text):
+                if not inside(m.start(), masked) and not negated(text, m.start()):
+                    found.setdefault("honest_consequences", []).append(Evidence(m.group(0), m.start(), m.end()))
         # The police for a debt is a threat of a crime, except when pointing to real safety help.
         for m in _POLICE.finditer(text):
             if inside(m.start(), masked):
@@ -1465,6 +1519,10 @@ class Scorer:
             if label == "minimising" and any(sig.start <= e.start < sig.end for b in ("validation", "interpretation")
                                              for e in found.get(b, [])):
                 continue  # "it makes sense that it feels big": the rules found it validated, not played down
+            if label == "false_empathy" and not _HOLLOW_TURN.search(text[sig.start : sig.end]) and any(
+                    sig.start <= e.start < sig.end for b in ("validation", "interpretation", "emotional_reaction",
+                                                             "apology_for_impact") for e in found.get(b, [])):
+                continue  # "I get why this feels so unfair": understanding with no turn to money is not hollow
             found.setdefault(label, []).append(Evidence(text[sig.start : sig.end], sig.start, sig.end))
         units: dict[tuple[int, int], tuple[tuple[str, float], ...]] = {}
         for label in VIOLATIONS:
@@ -1572,6 +1630,11 @@ class Scorer:
         # losing the truck") threatens nothing either.
         if label in _THREAT_LABELS and (_denied_threat(unit) or _past_only(unit)):
             return False
+        if label in ("undue_pressure", "pressure_after_vulnerability") and _KEEP_YOUR_MONEY.search(unit) \
+                and not _FOR_US.search(unit):
+            return False  # "keep that money for ur essentials": told to keep it, not to pay it
+        if label in ("undue_pressure", "threat_unintended_action") and _ACT_NO_REVIVAL.search(unit):
+            return False  # "paying now wouldn't restart the clock either": what a payment does not do presses nobody
         if label == "threat_arrest_or_crime" and _fraud_on_them(unit):
             return False  # "if someone opened it in your name, that's fraud, and you're the victim"
         if label not in _DENIAL_IS_THE_VIOLATION and _speaker_denies(unit):
@@ -1665,6 +1728,10 @@ class Scorer:
             # vulnerability: HARDSHIP's words of feeling alone do not open the way.
             return bool(roles & {"vulnerability", "stop_collection"}) or any(
                 _VULNERABLE.search(x) or _hardship_not_anger(x) for x in (ctx.debtor_line, unit))
+        if label == "third_party_disclosure" and ctx.scenario is not None and _verified_alone(ctx) \
+                and _THEIR_OWN_ACCOUNT.search(unit) and not _OTHER_PEOPLE.search(unit):
+            # "thanks farhan, its about ur personal loan with us", to the verified debtor, tells nobody else
+            return False
         if label == "false_credit_claim" and debt.time_barred and _TOO_OLD.search(unit):
             return False  # "it's too old to be reported on your credit file" is true of a time-barred debt
         if label == "false_credit_claim" and _about_a_note(unit, [], (0, len(unit)), ctx.debtor_line):
@@ -2073,6 +2140,21 @@ def _other_firm(text: str, end: int, debt: Debt) -> str | None:
     return (m.group(1) + m.group(2)).strip()
 
 
+# A debtor's line that offers or names a sum ("Could I do sixty a month?", "Fifty a month. I'm not going to tell
+# you seventy-five"), and the bare agreement that accepts only such an offer ("that's fair", "that sounds fine").
+_OFFERED = re.compile(
+    r"[£$€]\s?\d|\b\d{1,3}\b(?!\s*(years?|months?|weeks?|days?|hours?|am|pm|o'?clock|kids?|children)\b)|"
+    r"\b(ten|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|tenner|"
+    r"fiver|quid|bucks|pounds|dollars)\b|\b(a|per|each|every) (month|week|fortnight)\b|\b(offer|plan|instal?ments?)\b",
+    re.I)
+_BARE_AGREEMENT = re.compile(r"(that'?s|that is|that sounds|that would be|that'?d be)\b", re.I)
+
+# What makes sympathy hollow in the sentence that says it: a turn away from it, or straight to money ("I get it,
+# but the balance is still due", "I understand. Payment is due today").
+_HOLLOW_TURN = re.compile(
+    r"\b(but|however|though|still|anyway|regardless|nevertheless|pay|paying|payment|balance|owe|owed|due|"
+    r"debt|arrears|feel that way|feel like that)\b", re.I)
+
 # Violations that can be committed in the debtor's own words (an insult or a shaming thrown back at them).
 _SAID_TO_THEM = ("abusive_language", "coercive_shaming")
 
@@ -2127,7 +2209,10 @@ _PERSONAL_LIABILITY = re.compile(
 )
 # Owning the fault: "that's on us, not you", "our mistake", "nothing you did".
 _OUR_FAULT = re.compile(r"\b(on us|our (fault|mistake|error|end)|not (on )?you\b|not your fault|nothing you did|"
-                        r"we (got|made) (it|this|that|a mistake|an error)( \w+)? wrong)", re.I)
+                        r"we (got|made) (it|this|that|a mistake|an error)( \w+)? wrong|"
+                        # what they could not have done or known: "you wouldn't have dealt with us directly"
+                        r"you (wouldn'?t|would not|couldn'?t|could not) have (known|dealt|heard|had|seen|been told|"
+                        r"been able|realised|realized|recognised|recognized|expected)\b(?![^.?!]*\bif\b))", re.I)
 # Violations of contact: telling someone else, contacting too often or at the wrong time.
 _CONTACT_LABELS = ("third_party_disclosure", "ignores_contact_limits")
 # The debtor is the one who calls or tells: "maybe give her a call tonight?", "you can let Kerry know it's
@@ -2454,13 +2539,34 @@ _ACT_ORGANISATION = re.compile(
     r"nfcc|national foundation for credit counseling|greenpath|money management international|hmrc|irs|"
     r"internal revenue service|cfpb|consumer financial protection bureau|(financial )?ombudsman|jobcentre( plus)?|"
     r"dwp|social security( administration)?|988|probate (registry|office|court)|age uk|legal aid)\b", re.I)
+# "paying now wouldn't restart the clock", "a payment does not revive the debt" (a time-barred debt's disclosure)
+_ACT_NO_REVIVAL = re.compile(
+    r"\b(won'?t|wouldn'?t|will not|would not|doesn'?t|does not|can'?t|cannot|couldn'?t|could not|not)\b[^.?!]{0,20}"
+    r"\b(restart|reset|revive|bring (it |the debt )?back|start (it |the clock |the time limit )?(up )?again|"
+    r"start over)\b"
+    r"[^.?!]{0,40}\b(clock|time limit|debt|it|limitation|the time|to life)\b"
+    r"|\b(restart|reset|revive)\b[^.?!]{0,30}\b(clock|time limit|debt)\b[^.?!]{0,20}\b(no|not|never)\b", re.I)
+# "i wont ask for card details over the phone", "I'm not here to take any money today"
+_ACT_NO_PAYMENT_ASKED = re.compile(
+    r"\b(don'?t|do not) (give|read|pass) (me|us) (your|ur|the|any)( \w+)? (card|bank|details|number)\b|"
+    r"\b(won'?t|will not|wouldn'?t|would not|not going to|never|not here to|don'?t need|do not need|"
+    r"don'?t want|do not want|not asking)\b[^.?!]{0,20}\b(ask|asking|take|taking|need|want|get|for)\b[^.?!]{0,12}"
+    r"\b(any |your |a )?(card|bank|payment|money|details|penny|cent|anything)\b", re.I)
+# "ill stop all post to gurney road", "no calls to your work, only your cell", "we won't ring the house line again"
+_ACT_CHANGES_CONTACT = re.compile(
+    r"\b(stop|stopped|stopping|no more|no)\b( all| any| sending)?[^.?!]{0,12}\b(post|letters?|mail|calls?|texts?)\b"
+    r"[^.?!]{0,20}\b(to|at|going to|on)\b"
+    r"|\b(won'?t|will not|never|not) (call|ring|phone|text|write to|contact)\b[^.?!]{0,15}\b(at|on) (your |ur |the )?"
+    r"(work|job|office|house|home|landline|house line)\b", re.I)
 _ACT_FOLLOWUP = re.compile(
     r"\b(i|we)('ll| will| am going to|'m going to| are going to|'re going to| shall)\s+(also\s+|then\s+)?"
     r"(call|ring|phone|email|e-mail|text|write|send|post|follow up|get back|drop you|pop)\b", re.I)
 _ACT_REFUSES = re.compile(
     r"\b(i|we)\s+(can'?t|cannot|am not able to|'m not able to|are not able to|'re not able to|won'?t be able to|"
     r"(am|'m|are|'re) not allowed to|(am|'m|are|'re) unable to)\s+(just\s+)?(waive|wipe|write (it |that |this )?off|"
-    r"cancel|remove|stop|freeze|take (it |that |this )?off|agree|accept|do that|do this|reduce|drop)\b", re.I)
+    r"cancel|remove|stop|freeze|take (it |that |this )?off|agree|accept|do that|do this|reduce|drop)\b"
+    r"|\b(please )?(don'?t|do not) (give|read|pass) (me|us) (your|ur|the|any)( \w+)? (card|bank|details|number)\b",
+    re.I)
 
 
 def _denied(text: str, start: int) -> bool:
@@ -2489,6 +2595,12 @@ def acts_by_rule(text: str, ctx: ScoringContext, amounts: Sequence[Amount], asks
         out.add("offers_plan")
     if any(m for m in _ACT_NOT_LIABLE.finditer(text)):
         out.add("not_liable")
+    if _ACT_NO_REVIVAL.search(text):
+        out.add("no_revival")
+    if _ACT_NO_PAYMENT_ASKED.search(text):
+        out.add("no_payment_asked")
+    if any(not _denied(text, m.start()) for m in _ACT_CHANGES_CONTACT.finditer(text)):
+        out.add("changes_contact")
     for act, behaviour in (("offers_hold", "forbearance_offer"), ("says_who_they_are", "identifies_self"),
                            ("asks_identity", "verifies_identity")):
         if behaviour in behaviours:

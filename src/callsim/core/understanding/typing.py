@@ -35,6 +35,9 @@ _WORDS: dict[str, str] = {
     "amt": "amount", "pmt": "payment", "pymt": "payment", "yrs": "years",
     "mth": "month", "mths": "months", "wk": "week", "wks": "weeks", "w/": "with", "w/o": "without",
     "kk": "okay", "yep": "yes", "yup": "yes", "nope": "no", "nah": "no",
+    "uve": "you've", "ull": "you'll", "urself": "yourself", "urselves": "yourselves", "somethin": "something",
+    "nothin": "nothing", "anythin": "anything",
+    "everythin": "everything",
 }
 # Single letters only in lower case ("U.S.", "Mr R Smith" stay as typed).
 _LETTERS = {"u": "you", "r": "are", "i": "I", "k": "okay"}
@@ -63,13 +66,28 @@ class Expanded:
 
 # "ur" is "you're" before these (and before any -ing word): "ur speaking to", "ur not alone".
 _YOURE_NEXT = frozenset("not a an the so very really right welcome sure able safe okay ok late behind in on "
-                        "going gonna doing being still always never just now here there all".split())
+                        "going gonna doing being still always never just now here there all worried upset scared "
+                        "angry frustrated stressed tired exhausted frightened anxious annoyed entitled allowed "
+                        "protected covered correct".split())
+
+
+# "ill" and "id" are words of their own ("an ill relative", "your id") and stand for "I'll" and "I'd" only
+# before a verb a caller says next: "ill send it in writing", "id suggest".
+_I_WILL_NEXT = frozenset("be send call ring phone email text write get put make have let look check note sort try "
+                         "talk speak ask pass arrange set see do give take hold explain go keep need stop leave "
+                         "come follow update add mark post book log also just definitely".split())
+_I_WOULD_NEXT = frozenset("like love suggest recommend say be need rather prefer hate want also just "
+                          "definitely".split())
 
 
 def _rewrite(word: str, after: str = "") -> str | None:
     low = word.lower()
     if low in ("ur", "youre") and (after in _YOURE_NEXT or after.endswith(("ing", "in"))):
         return "you're" if word.islower() else "You're"
+    if low == "ill" and after in _I_WILL_NEXT and not word.isupper():
+        return "I'll"
+    if low == "id" and after in _I_WOULD_NEXT and not word.isupper():
+        return "I'd"
     bare = low.rstrip("'")
     if len(bare) == 1:
         return _LETTERS.get(word) if word.islower() else None

@@ -290,8 +290,7 @@ def test_that_s_fair_accepts_an_offer_only_when_one_was_made() -> None:
                                   "is ur address still the one on file?",
                                   "how would $75 a month sit with u?",
                                   "hi is this the right number for the account holder?",
-                                  "its about ur calderbrook finance loan, is it ok to talk for a few mins?",
-                                  "ill send a letter for u and carys. would that be alright?"])
+                                  "its about ur calderbrook finance loan, is it ok to talk for a few mins?"])
 def test_asking_for_someone_or_about_money_is_no_question_about_them(text: str) -> None:
     assert scorer().score(text).epitome["EX"] == 0
 

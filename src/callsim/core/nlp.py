@@ -399,7 +399,6 @@ PROCEDURAL_Q = re.compile(
     r"( \w+)? (there|available|around|home|in)( at the moment| right now| please)?(?=\s*\?)|"
     r"(is|would) (it|now|this)( be)? (ok|okay|alright|all right|fine|a good time|convenient) (to|for) (talk|chat|"
     r"speak|go through|ask|have a (quick )?(chat|word))|"
-    r"would (that|this) (be )?(ok|okay|alright|all right|fine)( with you| for you)?(?=\s*\?)|"
     r"(can|could|may) i (speak|talk) (to|with)|"
     r"(number|time|times|way|address|email) (\w+ ){0,3}to (reach|contact|get hold of|call|ring) (him|her|them|you|u)\b|"
     # "Are you the executor of his estate?", "has the court appointed someone?": who may act for the estate or

@@ -2546,9 +2546,12 @@ _ACT_NO_REVIVAL = re.compile(
     r"start over)\b"
     r"[^.?!]{0,40}\b(clock|time limit|debt|it|limitation|the time|to life)\b"
     r"|\b(restart|reset|revive)\b[^.?!]{0,30}\b(clock|time limit|debt)\b[^.?!]{0,20}\b(no|not|never)\b", re.I)
+# "please don't give me your card today": their card or bank details turned down
+_DONT_GIVE_CARD = (r"\b(please )?(don'?t|do not) (give|read|pass) (me|us) (your|ur|the|any)( \w+)? "
+                   r"(card|bank|details|number)\b")
 # "i wont ask for card details over the phone", "I'm not here to take any money today"
 _ACT_NO_PAYMENT_ASKED = re.compile(
-    r"\b(don'?t|do not) (give|read|pass) (me|us) (your|ur|the|any)( \w+)? (card|bank|details|number)\b|"
+    _DONT_GIVE_CARD + r"|"
     r"\b(won'?t|will not|wouldn'?t|would not|not going to|never|not here to|don'?t need|do not need|"
     r"don'?t want|do not want|not asking)\b[^.?!]{0,20}\b(ask|asking|take|taking|need|want|get|for)\b[^.?!]{0,12}"
     r"\b(any |your |a )?(card|bank|payment|money|details|penny|cent|anything)\b", re.I)
@@ -2564,8 +2567,8 @@ _ACT_FOLLOWUP = re.compile(
 _ACT_REFUSES = re.compile(
     r"\b(i|we)\s+(can'?t|cannot|am not able to|'m not able to|are not able to|'re not able to|won'?t be able to|"
     r"(am|'m|are|'re) not allowed to|(am|'m|are|'re) unable to)\s+(just\s+)?(waive|wipe|write (it |that |this )?off|"
-    r"cancel|remove|stop|freeze|take (it |that |this )?off|agree|accept|do that|do this|reduce|drop)\b"
-    r"|\b(please )?(don'?t|do not) (give|read|pass) (me|us) (your|ur|the|any)( \w+)? (card|bank|details|number)\b",
+    r"cancel|remove|stop|freeze|take (it |that |this )?off|agree|accept|do that|do this|reduce|drop)\b|"
+    + _DONT_GIVE_CARD,
     re.I)
 
 

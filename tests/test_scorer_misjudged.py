@@ -319,3 +319,69 @@ def test_too_old_to_be_sued_threatens_nothing() -> None:
     ctx = at("time_barred_us", "what_now")
     assert not flagged("id like to send u a letter with the details, including that its too old to be sued on", ctx)[0]
     assert "threat_unintended_action" in flagged("If you don't pay we will sue you, it's never too late.", ctx)[0]
+
+
+# ---- read as meant: a reassurance, a refusal to discuss, a stop honoured (2026-12-06, third round) ----------
+
+
+@pytest.mark.parametrize(("debtor", "text"), [
+    # "power of attorney" is a carer's authority, not a lawyer sent after them
+    ("My brother has dementia, can I deal with it for him?",
+     "only if u have lasting power of attorney for him, otherwise i need to speak with him."),
+    # the account holder himself, asked for by name: nobody else is told anything
+    ("Mum's out, can I take a message about her bill?",
+     "thanks, id need to speak to ur mum herself about her account, when is she usually in?"),
+    # fraud done to them, taken up
+    ("Somebody took out this loan using my details.",
+     "im so sorry. ill get it investigated for fraud and put everything on hold while we look."),
+    # the stop they asked for, said back
+    ("Stop phoning me.", "ok, no more calls from us. anything we have to send will come by post."),
+    # essentials first, said the right way round
+    ("My gas bill's due too.", "ur gas cant wait, so keep that paid and we'll fit round it."),
+    # the callback they asked for
+    ("Ring me back after lunch, I'm at the dentist.", "no problem, ill ring u back at 2."),
+    # a complaint that changes nothing for the worse
+    ("Will complaining make you harder on me?",
+     "no, a complaint won't change how we deal with you. you're free to make one any time."),
+])
+def test_lawful_replies_new_hires_type_are_not_violations(debtor: str, text: str) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert not confident, (text, confident)
+
+
+@pytest.mark.parametrize(("debtor", "text", "violation"), [
+    ("I can't pay this month.", "fine, carry on ignoring the letters and see what happens.",
+     "threat_unintended_action"),
+    ("I'm skint till the 20th.",
+     "without something today it automatically goes to garnishment of your wages next week.",
+     "threat_unintended_action"),
+    ("I've got nothing left.",
+     "I get it. But if the balance stays unpaid, we may have to treat it as a criminal matter.",
+     "threat_arrest_or_crime"),
+    ("My gas bill's due too.", "the gas bill can wait a bit, this cant.", "undue_pressure"),
+    # a callback they asked for, but at an hour nobody may be called
+    ("I'm on the motorway, can you call me back later?", "sure, ill ring u back at 11 tonight.",
+     "ignores_contact_limits"),
+])
+def test_veiled_and_conditional_threats_fail_the_call(debtor: str, text: str, violation: str) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert violation in confident, (text, confident)
+
+
+def test_i_will_keep_going_is_no_encouragement_and_keep_ignoring_no_warmth() -> None:
+    assert scorer().score("ill keep going then, this wont take long").epitome["ER"] == 0
+    assert scorer().score("keep ignoring the letters then.").epitome["ER"] == 0
+    assert scorer().score("Keep going, you're doing really well.").epitome["ER"] > 0
+
+
+@pytest.mark.parametrize(("text", "denies"), [
+    ("The ombudsman wouldn't touch a case like this, honestly.", True),
+    ("whats the point in disputing it, its been checked twice", True),
+    ("ur not entitled to a copy of the agreement.", True),
+    ("The ombudsman will look at it once we've sent our final response, and I'll start the complaint now.", False),
+    ("The ombudsman won't look at it until we've sent our final response, so let me start the complaint now.", False),
+    ("You're entitled to a copy of the agreement, I'll post it today.", False),
+])
+def test_putting_a_dispute_off_in_other_words(text: str, denies: bool) -> None:
+    ctx = ScoringContext(debtor_line="I want to dispute this, I never had that card.")
+    assert ("denies_dispute_rights" in flagged(text, ctx)[0]) is denies, text

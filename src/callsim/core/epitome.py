@@ -86,7 +86,9 @@ ER_WEAK = _rx(
     r"(future|rest)|tomorrow|today)\b",
     r"\b(good|best of|the best of) luck\b|\bbest wishes\b|\bwish(ing)? you (all )?(the best|well|luck|"
     r"a (speedy|quick)|strength|peace)\b|\btake care( of yourself)?\b|\bstay safe\b|\bbe well\b|\bget well\b",
-    r"\bhang (in|on) (there|tight)\b|\bstay strong\b|\bkeep (your head up|going|fighting|pushing|strong|it up)\b"
+    r"\bhang (in|on) (there|tight)\b|\bstay strong\b|"
+    r"(?<!\bi'll )(?<!\bill )(?<!\bi will )(?<!\bwe'll )(?<!\bjust )(?<!\bi )(?<!\bwe )"
+    r"\bkeep (your head up|going|fighting|pushing|strong|it up)\b"
     r"|\bdon'?t give up\b|\bnever give up\b|\bchin up\b",
     r"\byou('?ve| have)? (got|can do) (this|it)\b(?=\s*([.!,;)]|$|-|<|:|\s(and|mate|hun|girl|buddy|man|friend)\b))"
     r"|\byou can (do|beat|get through|overcome|make it)\b(?! (a |the |that |this )?(payment|transfer|form|online))",
@@ -119,7 +121,9 @@ ER_WEAK = _rx(
     r"\byou('re| are|r|re) not (useless|worthless|a failure|a burden|stupid|weak|broken|crazy|weird|pathetic|"
     r"a bad person|"
     r"to blame|overreacting|being dramatic)\b|\b(be|stay) (strong|positive)\b",
-    r"(^|[.!?]\s+)keep (\w+ing)\b|\bthere'?s (always )?hope\b|\bthere is (always )?hope\b|\btime (will )?heals?\b|"
+    r"(^|[.!?]\s+)keep (?!(ignoring|avoiding|dodging|ducking|hiding|missing|skipping|delaying|stalling|lying|"
+    r"pretending|wasting|making|putting|messing|whining|moaning|complaining|screening|refusing|running|burying)\b)"
+    r"(\w+ing)\b|\bthere'?s (always )?hope\b|\bthere is (always )?hope\b|\btime (will )?heals?\b|"
     r"\bcan only go up\b",
     # "Sorry you're going through this", "Hey, sorry things are so blank for you": sympathy without "I'm"
     r"(?<!\bnot )(?<!\bsay )(?<!\bfeel )(?<!\bi'm )(?<!\bim )(?<!\bi am )(?<!\bwe're )(?<!\bwere )\bsorry\b(?!\W*\?)"

@@ -174,7 +174,8 @@ class ScoringContext:
 ACTION_PATTERNS: dict[Action, re.Pattern[str]] = {
     Action.legal_action: re.compile(
         r"\b(courts?|sue|sued|suing|lawsuit|legal (action|proceedings|steps|route|process|measures|review|team|"
-        r"department|dept)|ccj|county court judgment|judgment|judgement|solicitors?|attorneys?(?! general)|lawyers?|"
+        r"department|dept)|ccj|county court judgment|judgment|judgement|solicitors?|"
+        r"(?<!power of )attorneys?(?! general)|lawyers?|magistrates?|"
         r"take you to court|claim against you|litigation|a judge|"
         r"(get|gets|getting|go|goes|going|gone|turn|turns|turning) legal|"
         # vague escalation reads as legal action to the person hearing it: "we'll have to take things further",
@@ -242,7 +243,10 @@ _SAYS_BARRED = re.compile(r"\b(it'?s|it is|its|the (debt|loan|account|card) is|t
 _THREAT_FRAME = re.compile(
     r"\b(will|'ll|going to|gonna|could|might|may|can|have to|shall|would|next step|end up|risk|possible|"
     r"considering|consider|looking at|escalat\w*)\b|\bunless\b|\bif you (don'?t|do not|can'?t|won'?t|refuse)\b|"
-    r"\bif (this|it|the (debt|balance|account)) (isn'?t|is not|doesn'?t|stays)\b|\?|"
+    r"\bif (this|it|the (debt|balance|account)) (isn'?t|is not|doesn'?t|stays|remains)\b|\?|"
+    # nothing paid as the condition: "without something today it goes to wage garnishment on monday"
+    r"\bwithout (a |any |some )?(payment|something|somethign|anything|money|a plan)\b|"
+    r"\b(auto(matically)?|straight|then) (goes|moves|passes|gets (passed|sent|referred)) (on |over )?(to|into)\b|"
     # the condition is that nothing comes: "if nothing's paid this week", "if no payment arrives", "if we don't hear"
     r"\bif (nothing|no (payment|money|one|contact|response|reply|offer)|nobody|noone|no-one|"
     r"we (don'?t|do not) (hear|get|receive|see))\b|"
@@ -1572,7 +1576,8 @@ class Scorer:
             return
         for label in _THREAT_LABELS:
             if label in r.found and label in r.rule_ids:
-                if any(_ULTIMATUM.search(r.text[e.start:e.end]) for e in r.found[label]):
+                sentences_of = (_sentence_bounds(r.text, e.start, e.end) for e in r.found[label])
+                if any(_ULTIMATUM.search(r.text[s:t]) for s, t in sentences_of):
                     continue  # "ring me today, otherwise we'll have to take things further": said as a condition
                 r.unsure[label] = r.found.pop(label)
 
@@ -1637,6 +1642,8 @@ class Scorer:
             return False  # "paying now wouldn't restart the clock either": what a payment does not do presses nobody
         if label == "threat_arrest_or_crime" and _fraud_on_them(unit):
             return False  # "if someone opened it in your name, that's fraud, and you're the victim"
+        if label == "third_party_disclosure" and _ASKS_FOR_HOLDER.search(unit) and not re.search(r"[£$\d]", unit):
+            return False  # "i'd need to speak to ur mum herself about her account": asked for, not told about
         if label not in _DENIAL_IS_THE_VIOLATION and _speaker_denies(unit):
             return False  # "I'm not going to call your sister", "your son wouldn't have to pay it personally"
         if label not in _SAID_TO_THEM and _echoes(unit, ctx.debtor_line):
@@ -1660,6 +1667,14 @@ class Scorer:
         # When the sentence sets a call for a time the rules can check, the rules decide: "I'll call you back at
         # 10 tomorrow morning" is a lawful callback, unless something else in it breaks a limit.
         if label == "ignores_contact_limits" and _lawful_call_time(unit, ctx.debtor_line):
+            return False
+        # "Can you call back tomorrow morning?" "I'll call tomorrow between 9 and 10": the call they asked for, at
+        # no hour the rules find wrong; and "no more phone calls" is the stop they asked for, said back.
+        if label == "ignores_contact_limits" and (
+                _ASKS_CALLBACK.search(ctx.debtor_line) and _CALLS_LATER.search(unit) and not _OTHER_LIMITS.search(unit)
+                and not _LATE.search(unit)
+                and not _contact_at_wrong_time(unit, [], ctx.debtor_line)
+                or _STOPS_CALLS.search(unit) and not _STOP_UNDONE.search(unit)):
             return False
         # Naming the call's own creditor or collector is saying who is calling or what it is about: "I'm calling
         # about your Evergreen Harbor Bank credit card" poses as nobody, unless an authority is named with it.
@@ -2291,7 +2306,8 @@ _WHEN = (r"(?:\s*(?P<ampm>am|a\.m\.|pm|p\.m\.|o'?clock))?(?:\s+(?P<part>tonight|
 # A call, visit or message set for a time: "I'll give you a ring at about eight tonight", "try his cell at 7am".
 _CONTACT_TIME = re.compile(
     r"\b(call\w*|ring\w*|rang|phon\w*|try\w*|tried|text\w*|contact\w*|visit\w*|pop round|come round|give (you|him|her|"
-    r"them) a (ring|call|bell|buzz)|reach\w*|get back to (you|him|her))\b[^.?!]{0,40}?\b(at|around|about|after|from)\s+"
+    r"them) a (ring|call|bell|buzz)|reach\w*|get back to (you|him|her))\b[^.?!]{0,40}?\b(at|around|about|after|from|"
+    r"between)\s+"
     r"(?:about |around )?" + _HALF + _CLOCK + r"(?=\s|$|[.,;!?]|am\b|pm\b|a\.m|p\.m)" + _WHEN, re.I)
 # What the debtor asked: "no calls after six", "not before ten", "after 6pm is no good".
 _LIMIT = (r"\b(?:no (?:calls?|contact|ringing|phoning)|don'?t (?:call|ring|phone)|not|never)(?: me)?(?: (?:at|on) "
@@ -2420,11 +2436,17 @@ _PUTS_OFF = re.compile(
     r"\b(disputing|complaining|challenging|a (dispute|complaint|challenge)|(an )?identity theft claims?)( it| this)? "
     r"(will|would|'ll|just|only|)\s*(just |only )?(slow|delay|drag|make (it|things|this) worse|cost you|take ages|"
     r"rarely work|never work|get you nowhere|go nowhere)\w*|"
-    r"\b(they|the ombudsman|the cfpb|the fos|ombudsmen|regulators?) (never|won'?t|don'?t|do not) (side|help|do "
-    r"anything|care|listen|back)\b|"
+    r"\b(they|the ombudsman|the cfpb|the fos|ombudsmen|regulators?) (never|won'?t|wouldn'?t|don'?t|do not|will not|"
+    r"would not) (side|help|do anything|care|listen|back|look at|touch|take (it|this|that|your case|on))\b"
+    r"(?![^.?!]{0,40}\b(until|till|before|unless|yet)\b)|"
+    r"\b(what'?s|whats|what is|there'?s|theres|there is) (the |no |not much |little )?point (in |of )?(challenging|"
+    r"disputing|complaining|a (dispute|complaint|challenge))\b|"
+    r"\b(you'?re|you are|your|ur|u r|u'?re) not entitled to (see |ask for |have )?(a copy of |any )?(the |a |an )?"
+    r"(proof|evidence|agreement|paperwork|documents?|contract|breakdown|statement|validation|copy)\b|"
     r"\bpay (it |us )?first,? (and )?(then|after that|afterwards)\b|"
     r"\b(a (written )?(dispute|complaint)|putting it in writing|complaining|disputing)( it| this)? (just )?(means "
-    r"(more|extra) (admin|hassle|delay)|won'?t (stop|get|change|make))|"
+    r"(more|extra) (admin|hassle|delay)|won'?t (stop|get|change|make)"
+    r"(?! how (we|i|they) (treat|deal with|handle|look at|speak to|talk to|work with) (you|u|ur|your)))|"
     r"\bmay as well (just )?pay\b|\b(under )?no obligation to (send|provide|give|show)|"
     r"\b(isn'?t|is not|aren'?t|are not) (something|anything) we (hand out|send|provide|give out|do)\b|"
     r"\b(don'?t|do not) (really )?(do|deal with|handle|take) complaints\b|"
@@ -2438,8 +2460,9 @@ def _brushes_dispute_aside(text: str, masked: list[tuple[int, int]], ask: re.Mat
     """A dispute put off ("Complaining will just slow things down"), or, after the debtor has just questioned
     the debt, collecting on as if they had not: the balance stands, or money asked for, with nothing said
     to take the dispute up ("I can't see that payment, so the balance stands. How would you like to pay?")."""
+    # The negation inside a match is the denial ("the ombudsman won't look at it"): only one before it undoes it.
     off = next((m for m in _PUTS_OFF.finditer(text) if not inside(m.start(), masked)
-                and not negated(text, m.start())), None)
+                and not negated(text[: m.start()], m.start())), None)
     if off is not None:
         return Evidence(off.group(0), off.start(), off.end())
     if not _THEY_DISPUTE.search(debtor_line) or takes_dispute_up(text):
@@ -2668,6 +2691,24 @@ _OTHER_LIMITS = re.compile(r"\b(work|workplace|job|office|employer|boss|every|da
                            r"even|still|regardless|don'?t care|other numbers?|block\w*|times)\b", re.I)
 
 
+# The debtor asks to be called another time: "can you call back tomorrow morning?", "ring me after lunch".
+_ASKS_CALLBACK = re.compile(r"\b(call|ring|phone|try) (me )?(back|again|later|tomorrow|another time|after|in (an|the|a "
+                            r"couple)|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b|"
+                            r"\b(can|could) (you|u) (call|ring|phone|try)\b", re.I)
+_CALLS_LATER = re.compile(r"\b(call|ring|phone|try|speak|talk)\w*\b[^.?!]{0,30}\b(back|later|tomorrow|then|at|between|"
+                          r"after|in the|on (monday|tuesday|wednesday|thursday|friday|saturday))\b", re.I)
+# Asking for the account holder in person: "I'd need to speak to your dad himself", "can I talk with her directly?"
+_ASKS_FOR_HOLDER = re.compile(r"\b(speak|talk|go through it|deal)\w* (to|with) ((ur|your|the) \w+|him|her|them) "
+                              r"(himself|herself|themselves|directly|personally|in person)\b", re.I)
+# The calls stop: "no more phone calls", "I'll stop the calls", "we won't ring you again".
+_STOPS_CALLS = re.compile(r"\b(no (more|further) (phone )?calls|(stop|stopping|end|ending|block|blocking) "
+                          r"(the |all |any |our |these )?(phone )?calls|"
+                          r"(won'?t|will not|wont|not going to|never) (call|ring|phone) (you|u) (again|any ?more))\b",
+                          re.I)
+_STOP_UNDONE = re.compile(r"\b(until|till|unless|if (you|u) (don'?t|do not|won'?t)|once|for now|today)\b", re.I)
+_LATE = re.compile(r"\b(tonight|late|midnight|night|early|crack of dawn|sunday)\b", re.I)
+
+
 def _lawful_call_time(unit: str, debtor_line: str) -> bool:
     """Does the sentence set a call for a time within 8 a.m. to 9 p.m. and the debtor's own limits, with nothing
     else in it about contact limits? A time offered for them to choose ("Would tomorrow morning suit, say ten
@@ -2745,13 +2786,18 @@ def _not_asking(text: str, start: int) -> bool:
 _THREAT_LABELS = ("threat_unintended_action", "threat_arrest_or_crime")
 # An ultimatum with us as the ones who act, or the action as what paying avoids: the words are a threat whatever
 # the learned layer makes of them.
-_ULTIMATUM = re.compile(r"\b(or( else)?|otherwise|unless|if (you|u) (don'?t|do not|can'?t|cannot|won'?t|refuse|ignore|"
-                        r"keep ignoring))\b[^.?!]{0,40}?\b(we|i|they)('ll| will| would| have to| has to| may| might|"
-                        r" must|'re going to| are going to| shall| can)\b(?!n?'t| not)|"
-                        # or said as what acting now avoids: "call me back today to avoid legal action"
-                        r"\bavoid(ing)? (any |further |possible |potential |a |the )?(legal|court|county court|"
-                        r"proceedings|bailiffs?|enforcement|a claim|being sued|judg(e)?ment|ccj|garnish\w*|"
-                        r"repossession|seizure)", re.I)
+_ULTIMATUM = re.compile(
+    # "keep ignoring us and see what happens"
+    r"\b(see|find out) what happens\b|"
+    r"\b(or( else)?|otherwise|unless|if (you|u) (don'?t|do not|can'?t|cannot|won'?t|refuse|ignore|keep ignoring)|"
+    r"if (this|it|the (debt|balance|account|bill)) (isn'?t|is not|stays|remains)|"
+    r"without (a |any |some )?(payment|something|somethign|anything|money))\b[^.?!]{0,40}?"
+    r"\b(we|i|they)('ll| will| would| have to| has to| may| might| must|'re going to| are going to| shall| can)\b"
+    r"(?!n?'t| not)|"
+    # or said as what acting now avoids: "call me back today to avoid legal action"
+    r"\bavoid(ing)? (any |further |possible |potential |a |the )?(legal|court|county court|"
+    r"proceedings|bailiffs?|enforcement|a claim|being sued|judg(e)?ment|ccj|garnish\w*|"
+    r"repossession|seizure)", re.I)
 _BORROWING = re.compile(r"\b(loan|borrow\w*|lend\w*|credit card|overdraft|payday|remortgage|sell|pawn)\b", re.I)
 
 

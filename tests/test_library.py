@@ -115,3 +115,28 @@ def test_a_referral_ending_mentions_a_hold_only_when_one_was_offered(library: li
                 f"{s.id}.{nid} has no line for every call"
             assert not any("HMRC" in line.text or "tax" in line.text for line in node.say), f"{s.id}.{nid}"
     assert checked >= 7
+
+
+def test_a_scenario_looked_up_by_id_reads_only_the_files_that_may_be_it(tmp_path, monkeypatch) -> None:
+    """``resolve('job-loss-us')`` parses one file, not the library (a drill attempt looks its scenario up)."""
+    from callsim.core import loader
+    from callsim.core.library import NotFound, declared_id, resolve
+
+    quoted = tmp_path / "quoted.yaml"
+    quoted.write_text((SCENARIOS / "job_loss_us.yaml").read_text().replace("id: job-loss-us", "id: 'mine'  # note"))
+    assert declared_id(quoted) == "mine"
+    assert all(declared_id(p) == _load(p).id for p in FILES)
+    loaded: list[str] = []
+    real = loader.load_scenario
+
+    def counting(path, **kw):  # type: ignore[no-untyped-def]
+        loaded.append(str(path))
+        return real(path, **kw)
+
+    monkeypatch.setattr(loader, "load_scenario", counting)
+    result = resolve("job-loss-us")
+    assert result.scenario is not None and result.scenario.id == "job-loss-us"
+    assert loaded == [str(SCENARIOS / "job_loss_us.yaml")]
+    assert resolve("mine", extra=[str(quoted)]).scenario.id == "mine"  # type: ignore[union-attr]
+    with pytest.raises(NotFound, match="Did you mean 'job-loss-us'"):
+        resolve("job-los-us")

@@ -385,3 +385,26 @@ def test_i_will_keep_going_is_no_encouragement_and_keep_ignoring_no_warmth() -> 
 def test_putting_a_dispute_off_in_other_words(text: str, denies: bool) -> None:
     ctx = ScoringContext(debtor_line="I want to dispute this, I never had that card.")
     assert ("denies_dispute_rights" in flagged(text, ctx)[0]) is denies, text
+
+
+def test_asking_for_the_wrong_person_checks_nothing() -> None:
+    """Played: "is this connor?" to Neil Garside was a check of who answered, and Neil said "Yeah, it's Neil"."""
+    ctx = at("gambling_uk", "opening")
+    for wrong in ["hi is this connor?", "Is this Connor Blake? Could you confirm your date of birth for me?",
+                  "am i speakin with mr hughes?"]:
+        turn = scorer().score(wrong, ctx)
+        assert "verifies_identity" not in {d.id for d in turn.behaviours}, wrong
+        assert any("the account holder is Neil Garside" in n for n in turn.notes), turn.notes
+        assert "asks_identity" not in turn.acts  # no line may answer it as a question about Neil
+    for right in ["hi is this neil?", "Am I speaking with Mr Garside?", "is that nell garside?",
+                  "am i speaking to the account holder?", "is this a good time? could u confirm ur date of birth"]:
+        turn = scorer().score(right, ctx)
+        assert "verifies_identity" in {d.id for d in turn.behaviours}, right
+        assert not any("account holder is" in n for n in turn.notes), turn.notes
+    assert "asks_identity" in scorer().score("hi is this neil?", ctx).acts
+
+
+def test_a_slip_in_an_identity_check_is_no_wrong_name() -> None:
+    """"is that riht?" (right) asks for nobody: no note says they asked for "Riht"."""
+    turn = scorer().score("so the bills take most of it, is that riht?", at("gambling_uk", "opening"))
+    assert not any("account holder is" in n for n in turn.notes), turn.notes

@@ -745,6 +745,8 @@ class _Reading:
     # detect_patterns, then every step that finds or drops a behaviour
     found: dict[str, list[Evidence]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # own_name: the wrong person's name an identity check asked for
+    wrong_name: str | None = None
     # epitome
     epi: EpitomeResult | None = None
     hollow: list[tuple[int, int]] = field(default_factory=list)
@@ -882,6 +884,22 @@ class Scorer:
             del r.found["identifies_self"]
         r.notes.append(f"You said you were from {wrong[0]}, but this call is from {debt.collector or debt.creditor}: "
                        "the wrong company's name tells them nothing true about who is calling.")
+
+    def _step_own_name(self, r: _Reading) -> None:
+        """Reads ctx.scenario, text, found; drops verifies_identity (adds wrong_name) for another person's name."""
+        said = r.found.get("verifies_identity")
+        if r.ctx.scenario is None or not said:
+            return
+        # Asked for the wrong person, a date of birth in the next breath is that person's: nothing is checked.
+        theirs = r.ctx.scenario.persona.name
+        vocab = self.use_learned and get_learned() is not None  # the encoder's words, or capitals without it
+        wrong = [name for e in said if (name := _other_name(r.text, e, theirs, vocab)) is not None]
+        if not wrong:
+            return
+        del r.found["verifies_identity"]
+        r.wrong_name = wrong[0]
+        r.notes.append(f"You asked for {wrong[0]}, but the account holder is {theirs}: asking for the wrong person "
+                       "checks nothing, and tells whoever answers that you do not know whom you are calling.")
 
     def _step_thanks_after_disclosure(self, r: _Reading) -> None:
         """Reads ctx, text, found; adds thanks_for_disclosure for a plain thanks after something personal."""
@@ -1103,7 +1121,7 @@ class Scorer:
                            "say it in new words that answer what they just told you.")
 
     def _step_acts(self, r: _Reading) -> None:
-        """Reads text, spans, amounts, asks_payment, questions, behaviours, learned; adds acts."""
+        """Reads text, spans, amounts, asks_payment, questions, behaviours, learned, wrong_name; adds acts."""
         ruled = acts_by_rule(r.text, r.ctx, r.amounts, r.asks_payment, r.questions,
                              {d.id for d in r.behaviours})
         learned: dict[str, float] = r.learned.acts(r.text, r.spans) if r.learned is not None else {}
@@ -1121,6 +1139,11 @@ class Scorer:
             # ("hello, is that rosematy delgado?", "it's about your unpaid Cedar Valley Bank bill, who am I
             # talking to?") as introductions, and the debtor then asked again who was calling.
             heard.discard("says_who_they_are")
+        if r.wrong_name is not None:
+            # "is this connor?" to Theo's mother asks for nobody she knows: no line may answer it as a question
+            # about Theo ("Theo? No, this is his mom").
+            ruled.discard("asks_identity")
+            heard.discard("asks_identity")
         r.acts = tuple(a for a in ACT_IDS if a in ruled or a in heard)
 
     def _step_assemble(self, r: _Reading) -> None:
@@ -1166,6 +1189,7 @@ class Scorer:
         _step_read_text,
         _step_detect_patterns,
         _step_own_firm,
+        _step_own_name,
         _step_thanks_after_disclosure,
         _step_epitome,
         _step_learned_empathy,
@@ -2140,6 +2164,52 @@ _NOT_A_FIRM = frozenset(
     "recoveries credit card cards customer customers services service support financial finance legal debt debts "
     "lender creditor side end behalf about regarding re hr billing payments payment arrears care help desk front "
     "back lending loans loan mortgage mortgages estates estate probate hardship specialist specialists".split())
+
+
+# Asking for someone by name: "is this connor?", "am I speaking with Mrs Pryce?", "can I speak to Neil Garside?"
+_ASKED_NAME = re.compile(
+    r"\b(?:is (?:this|that|it)|am i (?:speaking|talking) (?:to|with)|(?:can|could|may) i (?:speak|talk) (?:to|with)|"
+    r"(?:speaking|talking) (?:to|with)|(?:looking|asking) for|trying to (?:reach|get hold of))\s+"
+    r"(?:(?:mr|mrs|ms|miss|dr|mister)\.?\s+)?(?P<name>[A-Za-z][a-z]+(?:\s+[A-Za-z][a-z]+)?)", re.I)
+# Words that can follow "is this" or "speaking to" and are not a name
+_NOT_A_NAME = frozenset(
+    "the a an your you my our his her their its it this that about regarding for still now going ok okay right "
+    "correct true fair alright all fine so enough possible something what how who where when why because just "
+    "really actually him them someone somebody anyone anybody speaking me us too also not being yours mine yeah "
+    "yes no sir madam maam mate love hun pal buddy dude bro good bad number line phone house home household "
+    "person account holder owner customer same one whoever there here please then today again back calling "
+    "connected related mum mom dad wife husband partner son daughter brother sister".split())
+
+
+def _other_name(text: str, ev: Evidence, theirs: str, vocab: bool) -> str | None:
+    """The name an identity check in ``ev``'s sentence asks for, when it is not the debtor's (no word of it
+    starts like a word of ``theirs``: "Dot" may be Dorothy, "Connor" is not Neil Garside); None when it asks
+    for them, or for nobody by name ("is this a good time?", "am I speaking to the account holder?"), or for
+    a word that is no word at all: "is that riht?" is a slip for "right", not a name (``_a_word``)."""
+    s, e = _sentence_bounds(text, ev.start, ev.end)
+    own = [w.lower() for w in re.findall(r"[A-Za-z]+", theirs)]
+    for m in _ASKED_NAME.finditer(text, s, e):
+        named = m.group("name").split()
+        words = [w for w in named if w.lower() not in _NOT_A_NAME]
+        if named[0].lower() in _NOT_A_NAME or not words:
+            continue
+        if not any(w[:2].lower() == o[:2] for w in words for o in own) and any(_a_word(w, vocab) for w in words):
+            return " ".join(w.capitalize() for w in words)
+    return None
+
+
+def _a_word(word: str, vocab: bool) -> bool:
+    """Is ``word`` one the encoder's vocabulary holds whole ("connor", "hughes": someone may be called that), not a
+    slip it has to spell out in pieces ("riht")? Without the learned layer (``vocab`` false): is it written with
+    a capital?"""
+    from callsim.core.understanding.encoder import EncoderUnavailable, get_encoder
+
+    if vocab:
+        try:
+            return get_encoder().tokens(word.lower())[1:-1] == [word.lower()]
+        except EncoderUnavailable:
+            pass
+    return word[:1].isupper()
 
 
 def _other_firm(text: str, end: int, debt: Debt) -> str | None:

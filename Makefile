@@ -20,11 +20,14 @@ run: $(STAMP)
 # With no server the PostgreSQL tests skip, except under CI=true, where they fail.
 # The real-browser tests need Debian's chromium and chromedriver: scripts/ensure-chromium installs them when
 # missing and we are root (without them those tests skip, except under CI=true, where they fail).
+# The suite runs in TEST_JOBS worker processes (pytest-xdist; TEST_JOBS=0 runs it in this one).
+TEST_JOBS ?= 2
+
 test: $(STAMP)
 	@scripts/ensure-chromium >/dev/null || true
 	@pg_env="$$(scripts/pg-test-server start)" || pg_env=""; eval "$$pg_env"; \
 	trap 'scripts/pg-test-server stop "$${CALLSIM_TEST_PG_DIR:-}"' EXIT INT TERM; \
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# One BLAS thread per process, set before anything loads numpy (subprocesses the tests start inherit it). The
+# encoder multiplies small matrices; with two test workers on two cores, OpenBLAS's own threads fight the other
+# worker for the cores and the scoring tests ran about three times slower (docs/architecture.md, "Tests").
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -368,3 +368,14 @@ def test_a_line_whose_tone_contradicts_the_mood_and_one_said_without_its_act_are
     found = list(presupposition(moment("calm", 2, 5, ("states_balance",))))
     assert found and "states_balance" in found[0].what
     assert {"presupposition", "tone", "failed_at_high_trust"} <= set(MISMATCH_CHECKS)
+
+
+def test_exploring_leaves_this_process_embedding_in_batches_again() -> None:
+    """explore embeds each text alone with room for its whole bank of replies; the process that asked (a test
+    run, here) gets its encoder back as it was, not slower and holding 32,768 sentences."""
+    from callsim.core.understanding.encoder import get_encoder
+
+    enc = get_encoder()
+    explore([(_load(_SHIPPED[0]), _SHIPPED[0].stem)], Options(runs=2, probes=0, seed=1, jobs=1))
+    assert enc._alone is False and enc._cache_size == enc._batch_cache_size
+    assert len(enc._cache) <= enc._batch_cache_size

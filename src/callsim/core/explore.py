@@ -502,6 +502,18 @@ def _prepare() -> None:
             pass
 
 
+def _unprepare() -> None:
+    """The encoder back as it was before ``_prepare`` (for the process that called ``play_runs``)."""
+    from callsim.core.understanding.encoder import EncoderUnavailable, get_encoder
+    from callsim.core.understanding.learned import get_learned
+
+    if get_learned() is not None:
+        try:
+            get_encoder().batched()
+        except EncoderUnavailable:
+            pass
+
+
 def _player(i: int) -> _Player:
     players: dict[int, _Player] = _WORK["players"]
     if i not in players:
@@ -544,6 +556,7 @@ def play_runs(scenarios: Sequence[Scenario], options: Options, bank: Sequence[Ba
     # cores instead.
     with threadpool_limits(1, user_api="blas"), ExitStack() as stack:
         _init(scenarios, bank, options)
+        stack.callback(_unprepare)
         run: Callable[[list[Any]], list[Any]] = lambda ts: [_work(t) for t in ts]  # noqa: E731
         if jobs > 1:
             method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

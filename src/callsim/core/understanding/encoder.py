@@ -145,7 +145,7 @@ class Encoder:
             ))
         self._layers = tuple(layers)
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache_size = self._batch_cache_size = cache_size
         self._lock = threading.Lock()
         self._alone = False  # each text embedded on its own (see ``one_at_a_time``)
 
@@ -162,6 +162,16 @@ class Encoder:
                 self._cache.clear()
             self._alone = True
             self._cache_size = max(self._cache_size, cache_size)
+
+    def batched(self) -> None:
+        """Back to embedding texts in batches, with the cache it was made with (what ``one_at_a_time`` changed):
+        ``callsim explore`` asks for this when it is done, so a process that goes on (a test run) is not left
+        slower, holding a cache of 32,768 sentences."""
+        with self._lock:
+            self._alone = False
+            self._cache_size = self._batch_cache_size
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
 
     def tokens(self, text: str) -> list[str]:
         return list(self._tok.encode(text).tokens)

@@ -404,6 +404,11 @@ def test_asking_for_the_wrong_person_checks_nothing() -> None:
     assert "asks_identity" in scorer().score("hi is this neil?", ctx).acts
 
 
+def test_the_person_who_answers_for_them_may_be_asked_for_by_name() -> None:
+    turn = scorer().score("thanks, am i speaking with peggy?", at("third_party_us", "opening"))
+    assert not any("account holder is" in n for n in turn.notes), turn.notes
+
+
 def test_a_slip_in_an_identity_check_is_no_wrong_name() -> None:
     """"is that riht?" (right) asks for nobody: no note says they asked for "Riht"."""
     turn = scorer().score("so the bills take most of it, is that riht?", at("gambling_uk", "opening"))

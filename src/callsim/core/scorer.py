@@ -891,9 +891,12 @@ class Scorer:
         if r.ctx.scenario is None or not said:
             return
         # Asked for the wrong person, a date of birth in the next breath is that person's: nothing is checked.
-        theirs = r.ctx.scenario.persona.name
+        persona = r.ctx.scenario.persona
+        theirs = persona.name
+        # whoever answers for them may be asked for by name too ("am I speaking with Peggy?" to Theo's mother)
+        known = f"{persona.name} {persona.on_the_line}"
         vocab = self.use_learned and get_learned() is not None  # the encoder's words, or capitals without it
-        wrong = [name for e in said if (name := _other_name(r.text, e, theirs, vocab)) is not None]
+        wrong = [name for e in said if (name := _other_name(r.text, e, known, vocab)) is not None]
         if not wrong:
             return
         del r.found["verifies_identity"]

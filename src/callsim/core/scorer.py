@@ -1695,13 +1695,7 @@ class Scorer:
         # 10 tomorrow morning" is a lawful callback, unless something else in it breaks a limit.
         if label == "ignores_contact_limits" and _lawful_call_time(unit, ctx.debtor_line):
             return False
-        # "Can you call back tomorrow morning?" "I'll call tomorrow between 9 and 10": the call they asked for, at
-        # no hour the rules find wrong; and "no more phone calls" is the stop they asked for, said back.
-        if label == "ignores_contact_limits" and (
-                _ASKS_CALLBACK.search(ctx.debtor_line) and _CALLS_LATER.search(unit) and not _OTHER_LIMITS.search(unit)
-                and not _LATE.search(unit)
-                and not _contact_at_wrong_time(unit, [], ctx.debtor_line)
-                or _STOPS_CALLS.search(unit) and not _STOP_UNDONE.search(unit)):
+        if label == "ignores_contact_limits" and _the_contact_they_asked_for(unit, ctx.debtor_line):
             return False
         # Naming the call's own creditor or collector is saying who is calling or what it is about: "I'm calling
         # about your Evergreen Harbor Bank credit card" poses as nobody, unless an authority is named with it.
@@ -2184,13 +2178,13 @@ _NOT_A_NAME = frozenset(
     "connected related mum mom dad wife husband partner son daughter brother sister".split())
 
 
-def _other_name(text: str, ev: Evidence, theirs: str, vocab: bool) -> str | None:
+def _other_name(text: str, ev: Evidence, known: str, vocab: bool) -> str | None:
     """The name an identity check in ``ev``'s sentence asks for, when it is not the debtor's (no word of it
-    starts like a word of ``theirs``: "Dot" may be Dorothy, "Connor" is not Neil Garside); None when it asks
+    starts like a word of ``known``: "Dot" may be Dorothy, "Connor" is not Neil Garside); None when it asks
     for them, or for nobody by name ("is this a good time?", "am I speaking to the account holder?"), or for
     a word that is no word at all: "is that riht?" is a slip for "right", not a name (``_a_word``)."""
     s, e = _sentence_bounds(text, ev.start, ev.end)
-    own = [w.lower() for w in re.findall(r"[A-Za-z]+", theirs)]
+    own = [w.lower() for w in re.findall(r"[A-Za-z]+", known)]
     for m in _ASKED_NAME.finditer(text, s, e):
         named = m.group("name").split()
         words = [w for w in named if w.lower() not in _NOT_A_NAME]
@@ -2762,6 +2756,16 @@ _OTHER_LIMITS = re.compile(r"\b(work|workplace|job|office|employer|boss|every|da
                            r"phoning|trying|texting|at it)|until|till|"
                            r"lawyer|solicitor|attorney|represent\w*|adviser|advisor|stepchange|charity|whether|anyway|"
                            r"even|still|regardless|don'?t care|other numbers?|block\w*|times)\b", re.I)
+
+
+def _the_contact_they_asked_for(unit: str, debtor_line: str) -> bool:
+    """Does the sentence give the debtor the contact they asked for? The callback they asked for, at no hour the
+    rules find wrong ("Can you call back tomorrow morning?" "I'll call tomorrow between 9 and 10"), or the calls
+    stopped, with no catch ("no more phone calls", not "we'll stop the calls for now")."""
+    if _STOPS_CALLS.search(unit) and not _STOP_UNDONE.search(unit):
+        return True
+    return bool(_ASKS_CALLBACK.search(debtor_line) and _CALLS_LATER.search(unit)) and not (
+        _OTHER_LIMITS.search(unit) or _LATE.search(unit) or _contact_at_wrong_time(unit, [], debtor_line))
 
 
 # The debtor asks to be called another time: "can you call back tomorrow morning?", "ring me after lunch".

@@ -27,7 +27,7 @@ test: $(STAMP)
 	@scripts/ensure-chromium >/dev/null || true
 	@pg_env="$$(scripts/pg-test-server start)" || pg_env=""; eval "$$pg_env"; \
 	trap 'scripts/pg-test-server stop "$${CALLSIM_TEST_PG_DIR:-}"' EXIT INT TERM; \
-	$(BIN)/python -m pytest -q -n $(TEST_JOBS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_JOBS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -18,6 +18,13 @@ SCENARIOS = ROOT / "scenarios"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked ``slow`` run first. The workers take the tests one by one (``--dist loadgroup``), so a
+    long test started last would keep one worker busy while the other has finished; started first, the short
+    tests fill in around it (docs/architecture.md, "Tests")."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "callsim-home"

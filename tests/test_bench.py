@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
 
@@ -15,6 +17,7 @@ def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout, check=False)
 
 
+@pytest.mark.slow
 def test_the_app_benchmark_plays_its_whole_call() -> None:
     """bench_tui crashed with NoMatches on '#start' when the brief screen existed before its widgets."""
     done = _run(str(BENCH / "bench_tui.py"), "--skip-startup", "--json")

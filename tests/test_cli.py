@@ -339,6 +339,7 @@ def test_graph_other_formats(fmt: str, tmp_path: Path) -> None:
         assert "Affordable plan agreed" in text and "otherwise" in text
 
 
+@pytest.mark.slow
 def test_plain_mode_records_the_same_trainee_as_the_app(tmp_path: Path) -> None:
     home = Path(os.environ["CALLSIM_HOME"])
     home.mkdir(parents=True, exist_ok=True)
@@ -445,3 +446,22 @@ def test_the_dispute_starter_hears_the_dispute(jurisdiction: str, tmp_path: Path
     assert call.ended and call.outcome is not None and call.outcome.result == "failed"
     notices = [a.value for a in scenario.debt.actions.lawful + scenario.debt.actions.intended]
     assert ("default_notice" in notices) is (jurisdiction == "UK")
+
+
+def test_lint_of_one_file_parses_only_the_library_files_that_may_share_its_id(monkeypatch: pytest.MonkeyPatch,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """Looking for a second file with the same id (E117) reads the library's text, and parses only the files that
+    declare that id (or none plainly): linting one scenario took 5 s when it parsed all of them."""
+    from callsim.core import loader
+
+    loaded: list[str] = []
+    real = loader.load_scenario
+
+    def counting(path, **kw):  # type: ignore[no-untyped-def]
+        loaded.append(Path(path).name)
+        return real(path, **kw)
+
+    monkeypatch.setattr(loader, "load_scenario", counting)
+    assert main(["lint", str(ROOT / "scenarios" / "job_loss_us.yaml")]) == 0
+    assert loaded == ["job_loss_us.yaml", "job_loss_us.yaml"]  # the file linted, then the library's copy of it
+    capsys.readouterr()

@@ -154,6 +154,7 @@ def test_a_run_replays_exactly_with_its_seed_and_replies() -> None:
         assert (call.outcome.id if call.outcome else None) == run.outcome and tuple(path) == run.path
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_report_whatever_the_number_of_processes() -> None:
     scenarios = [(_load(SCENARIOS / "hostile_let_go_uk.yaml"), ""), (_load(COVERAGE), "")]
     one = explore(scenarios, Options(runs=20, seed=5, jobs=1))
@@ -304,6 +305,10 @@ def library_report() -> dict[str, Any]:
     return explore(found, Options(runs=LIBRARY_RUNS, probes=LIBRARY_PROBES, seed=1, jobs=min(2, cpus())))
 
 
+# One worker computes library_report for all of these (a module fixture is computed once per worker process), and
+# starts them first (`slow`): the two test workers then end together (tests/conftest.py).
+@pytest.mark.slow
+@pytest.mark.xdist_group("library-explore")
 @pytest.mark.parametrize("path", [
     pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=NEVER_REACHED[p.stem]))
     if p.stem in NEVER_REACHED else p for p in _SHIPPED], ids=lambda p: p.stem)
@@ -316,6 +321,7 @@ def test_every_shipped_scenario_ends_reaches_every_ending_and_fits(path: Path, l
     assert s["mismatches"] == [], [(m["kind"], m["node"], m["example"]["seed"]) for m in s["mismatches"]]
 
 
+@pytest.mark.slow
 def test_every_shipped_scenario_meets_its_realism_targets() -> None:
     """Each shipped scenario says how harmful and excellent trainees should fare (``realism:``); 20 calls of each
     kind, seeded, must meet it. `callsim explore --all --runs 200` gives the shares in full."""

@@ -199,6 +199,7 @@ def _report(failures: list[tuple[ContactCase, Question, list[str]]]) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow
 def test_engine_agrees_with_oracle_on_random_cases():
     rng = random.Random(SEED)
     failures = []

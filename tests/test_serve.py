@@ -454,6 +454,7 @@ async def test_the_session_cap_refuses_clearly(serve_with: Callable[..., Served]
     _wait_until(lambda: not server.apps(), "every app to end")
 
 
+@pytest.mark.slow
 async def test_an_idle_session_ends_and_says_so(serve_with: Callable[..., Served]) -> None:
     import aiohttp
 

@@ -125,6 +125,7 @@ def test_a_writer_killed_at_random_moments_leaves_whole_sessions(db_url: str, pl
             conn.close()
 
 
+@pytest.mark.slow
 def test_play_killed_mid_call_resumes_with_nothing_committed_lost(db_url: str, played: Played) -> None:
     cmd = [sys.executable, "-m", "callsim.cli", "play", SCENARIO, "--plain", "--db", db_url, "--trainee", "Kit"]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

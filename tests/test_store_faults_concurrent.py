@@ -218,6 +218,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[st
         yield url, proxy
 
 
+@pytest.mark.slow
 def test_calls_killed_at_random_points_resume_with_nothing_lost(
         backend: tuple[str, Proxy | None], fast_runner: Path, played: Played, tmp_path: Path,
         _isolated_home: Path) -> None:

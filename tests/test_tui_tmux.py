@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "tmux-check"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed (apt-get install tmux)")
 def test_the_app_in_a_real_terminal(tmp_path: Path) -> None:
     callsim = Path(sys.executable).with_name("callsim")

@@ -92,10 +92,10 @@ def cmd_lint(a: argparse.Namespace) -> int:
 def _add_id_clashes(linted: list[tuple[Path, LoadResult]]) -> None:
     """E117 on each linted file whose scenario id another linted file or a library scenario also uses."""
     from callsim.core.diagnostics import sort_key
-    from callsim.core.library import clash_diagnostic, id_clashes, load_library
+    from callsim.core.library import clash_diagnostic, id_clashes, load_library_ids
 
     found = [(r.scenario.id, f) for f, r in linted if r.scenario is not None]
-    found += [(e.id, e.path) for e in load_library() if e.result.scenario is not None]
+    found += [(e.id, e.path) for e in load_library_ids([sid for sid, _ in found]) if e.result.scenario is not None]
     clashes = id_clashes(found)
     for f, r in linted:
         if r.scenario is not None and r.scenario.id in clashes:

@@ -92,6 +92,13 @@ def declared_id(path: Path) -> str | None:
     return m.group(2) if m else None
 
 
+def load_library_ids(ids: Iterable[str], extra: list[str] | None = None) -> list[Entry]:
+    """The library's scenarios that may use one of ``ids``: only the files whose text declares one of them (or
+    declares none plainly) are parsed. Callers still check each entry's id."""
+    wanted = {*ids, None}
+    return _entries(p for p in scenario_files(extra) if declared_id(p) in wanted)
+
+
 def id_clashes(found: Iterable[tuple[str, Path]]) -> dict[str, list[Path]]:
     """The scenario ids that more than one file uses, each with its files (one file given twice counts once).
 
@@ -127,7 +134,7 @@ def resolve(ref: str, extra: list[str] | None = None) -> LoadResult:
     p = Path(ref)
     if p.suffix in (".yaml", ".yml") or os.sep in ref or p.exists():
         return load_scenario(p, run_walkthroughs=False)
-    matches = [e for e in _entries(p for p in scenario_files(extra) if declared_id(p) in (ref, None)) if e.id == ref]
+    matches = [e for e in load_library_ids([ref], extra) if e.id == ref]
     clash = id_clashes((e.id, e.path) for e in matches)
     if clash:
         paths = " and ".join(str(p) for p in clash[ref])

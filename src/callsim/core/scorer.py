@@ -194,6 +194,10 @@ ACTION_PATTERNS: dict[Action, re.Pattern[str]] = {
     Action.garnishment: re.compile(
         r"\b(garnish\w*|attachment of earnings|take (it|the money|money|payment) (straight )?(from|out of) your "
         r"(wages|pay|salary|benefits|bank|account|pay ?check)|dock your (wages|pay)|freeze your (bank|account)|"
+        # "we can just have it deducted straight from your Universal Credit" (not "comes out of your account": a
+        # direct debit)
+        r"deduct(ed|ing|ions?)? (\w+ ){0,3}(from|out of) (your|ur) (wages|pay|salary|benefits?|universal credit|uc|"
+        r"pension|social security|pay ?check)|"
         r"bank levy|levy)\b",
         re.I,
     ),
@@ -2517,6 +2521,9 @@ _PUTS_OFF = re.compile(
     r"\bmay as well (just )?pay\b|\b(under )?no obligation to (send|provide|give|show)|"
     r"\b(isn'?t|is not|aren'?t|are not) (something|anything) we (hand out|send|provide|give out|do)\b|"
     r"\b(don'?t|do not) (really )?(do|deal with|handle|take) complaints\b|"
+    # proof refused as a rule of the house: "we don't do breakdowns", "we do not give out copies"
+    r"\b(we|i) (don'?t|dont|do not) (do|give out|hand out|provide|send out) (any )?(breakdowns?|statements?|copies|"
+    r"proof|itemi[sz]ed (bills?|statements?|breakdowns?))\b|"
     r"\bnothing to (complain|query|dispute|argue) about\b",
     re.I,
 )
@@ -2868,6 +2875,10 @@ _ULTIMATUM = re.compile(
     r"\b(see|find out) what happens\b|"
     r"\b(or( else)?|otherwise|unless|if (you|u) (don'?t|do not|can'?t|cannot|won'?t|refuse|ignore|keep ignoring)|"
     r"if (this|it|the (debt|balance|account|bill)) (isn'?t|is not|stays|remains)|"
+    # nothing agreed as the condition: "if we can't agree something we'll ...", "if nothing's paid by friday ..."
+    r"if (we|i) (can'?t|cant|cannot|don'?t|dont|do not) (agree|reach|sort|arrange|set up|come to)|"
+    r"if (nothing|no (payment|plan|agreement|arrangement|offer|money))('s| is| gets| has been)? ?"
+    r"(paid|agreed|arranged|sorted|received|set up|comes? in|made)?|"
     r"without (a |any |some )?(payment|something|somethign|anything|money))\b[^.?!]{0,40}?"
     r"\b(we|i|they)('ll| will| would| have to| has to| may| might| must|'re going to| are going to| shall| can)\b"
     r"(?!n?'t| not)|"

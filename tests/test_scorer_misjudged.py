@@ -449,3 +449,28 @@ def test_money_from_benefits_proof_refused_and_borrowing_asked_about_are_violati
 def test_a_direct_debit_a_breakdown_given_and_help_offered_by_family_are_not_violations(debtor: str, text: str) -> None:
     confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
     assert not confident, (text, confident)
+
+
+# A dispute brushed aside is certain when the debtor's words question the debt; when only the dispute head reads
+# the line as one (it over-reads other debts, an old date, a fear), the brush-aside head's verdict is *possible*.
+@pytest.mark.parametrize(("debtor", "text"), [
+    ("I've got loads of other debts as well, not just this one.",
+     "That's a lot to juggle. A free adviser at StepChange could look at all of them together."),
+    ("This loan is from 2012, why now?",
+     "Good question. It's old, but it's still on our records, and you're not obliged to pay anything today."),
+])
+def test_a_lawful_answer_to_a_line_only_the_dispute_head_calls_a_dispute_is_at_most_possible(
+        debtor: str, text: str) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert "denies_dispute_rights" not in confident, (text, confident)
+
+
+@pytest.mark.parametrize(("debtor", "text"), [
+    ("I never took this loan out.", "Noted. So would you prefer card or bank transfer?"),
+    ("I don't think this is my debt.", "right ok. so shall we get a small payment set up?"),
+    ("I want a copy of the credit agreement first.", "ok. how much can you pay this week?"),
+    ("I settled that card years ago.", "our system says otherwise. what date can you pay?"),
+])
+def test_collecting_on_after_a_dispute_in_plain_words_still_fails(debtor: str, text: str) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert "denies_dispute_rights" in confident, (text, confident)

@@ -1042,12 +1042,22 @@ class Scorer:
             r.found.setdefault("ignores_contact_limits", []).append(ev)
 
     def _step_dispute(self, r: _Reading) -> None:
-        """Reads text, masked, ask, ctx.debtor_line; adds denies_dispute_rights where a dispute is brushed aside."""
+        """Reads text, masked, ask, ctx.debtor_line; adds denies_dispute_rights (or unsure, learned alone): brushed."""
         ev = _brushes_dispute_aside(r.text, r.masked, r.ask, r.ctx.debtor_line)
-        if ev is None:
-            ev = self._learned_brush(r)
         if ev is not None:
             r.found.setdefault("denies_dispute_rights", []).append(ev)
+            return
+        ev = self._learned_brush(r)
+        if ev is None:
+            return
+        if _THEY_DISPUTE.search(r.ctx.debtor_line) or speaks_of_money(r.text) and not puts_money_aside(r.text):
+            r.found.setdefault("denies_dispute_rights", []).append(ev)
+        else:
+            # Two learned guesses in a row (the dispute head says the line questions the debt, the brush head that
+            # the reply carries on regardless), and the reply speaks of no money it does not put aside: possible. On
+            # the read dev sets the dispute head alone had opened the way for 11 of the 12 lawful replies this
+            # failed ("My husband doesn't know about this debt." -> "That sounds like a heavy thing to carry").
+            r.unsure.setdefault("denies_dispute_rights", [ev])
 
     def _learned_brush(self, r: _Reading) -> Evidence | None:
         """Straight after the debtor questions the debt, a reply the brush-aside head (understanding/context.py)
@@ -1094,7 +1104,7 @@ class Scorer:
             det = self._detection(b, ev, signal=r.signals.get(bid), rule=bid in r.rule_ids)
             (r.violations if b.is_violation else r.behaviours).append(det)
         r.possible = [self._detection(self.rubric.by_id[bid], ev, signal=r.signals.get(bid), rule=False)
-                      for bid, ev in r.unsure.items()]
+                      for bid, ev in r.unsure.items() if bid not in r.found]
         if r.ctx.scenario is not None:  # in a US call a why cites US law only, in a UK call UK law
             where = r.ctx.scenario.jurisdiction.value
             for found in (r.behaviours, r.violations, r.possible):
@@ -2476,7 +2486,16 @@ _THEY_DISPUTE = re.compile(
     r"balance|figure|total)\b[^.?!]{0,30}\b(is|are|'s|looks?|seems?) (all |completely |totally )?(wrong|incorrect)|"
     r"written off|(a )?different (amount|figure)|never (told|informed|notified|warned)|original "
     r"creditor|verif\w*|how do i know|who says|on what basis|where'?s (the|your) (proof|evidence|paperwork)|"
-    r"nothing to do with me|sent (you |them )?(a )?letter|(speak|talk) to (a |your )?(manager|supervisor))\b",
+    r"nothing to do with me|sent (you |them )?(a )?letter|(speak|talk) to (a |your )?(manager|supervisor)|"
+    # "I don't think this is my debt", "a copy of the credit agreement", "I settled that", "can you prove I owe it"
+    r"(never|didn'?t|didnt|did not) (take|took) (it|this|that|them|(the|this|that|a|any) \w+) out|"
+    r"(don'?t|dont|do not) think (it'?s|its|this is|that'?s|thats|it is|this|it) "
+    r"(mine|my (debt|account|card|loan|bill))|"
+    r"copy of (the |my |a |that )?(credit |original |signed |loan )?(agreement|contract)|"
+    r"(settled|cleared) (it|that|this|them|the (debt|account|balance|card|loan))|"
+    r"(it|that|this|the (debt|account|card|loan|balance)) (was|were|got|has been|had been) (closed|cleared|settled|"
+    r"paid off)|"
+    r"(can|could|will) you (prove|show|confirm) (it|that|this|i owe|that i owe|it'?s mine))\b",
     re.I,
 )
 # Taking the dispute up: checking, proof or paperwork sent, collection paused, the complaint taken.
@@ -2606,7 +2625,8 @@ _MONEY_ASIDE = re.compile(
     r"\b(don'?t|do not|no need to|needn'?t|won'?t (have|need) to)( \w+){0,2} pay\b|"
     r"\bnot (going to )?(set|take|ask)\w*( up| for)? (any|a) payments?\b|\bno payments?\b|"
     r"\bnothing (is |'s |will be )?(due|to pay|owed|taken|collected)\b|"
-    r"\bwon'?t be (taken|collected|due|asked for|chased)\b|\bonce you'?re (ready|feeling|stronger|able|up to)\b",
+    r"\bwon'?t be (taken|collected|due|asked for|chased)\b|\bonce you'?re (ready|feeling|stronger|able|up to)\b|"
+    r"\b(not|under no|no) (obliged|obligation|required) to (make any |make a )?pay",
     re.I)
 
 

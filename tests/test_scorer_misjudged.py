@@ -474,3 +474,29 @@ def test_a_lawful_answer_to_a_line_only_the_dispute_head_calls_a_dispute_is_at_m
 def test_collecting_on_after_a_dispute_in_plain_words_still_fails(debtor: str, text: str) -> None:
     confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
     assert "denies_dispute_rights" in confident, (text, confident)
+
+
+# ---- fifth round (2026-12-06, afternoon) --------------------------------------------------------------------
+# How the debt is reported now, said plainly, is an honest consequence; with no facts to say otherwise the learned
+# head's sign is kept for review. A promise, a condition or an exaggeration beside it is still a false claim.
+
+
+@pytest.mark.parametrize(("debtor", "text"), [
+    ("Is it on my file?", "It's already reporting as a default on your file."),
+    ("Do you tell the credit agencies?", "Yes, we report to Experian and Equifax every month."),
+    ("Is it on my file?", "It's already on your credit report as a missed payment."),
+    ("Is it on my credit?", "yeah its already reporting as a collection on ur file"),
+])
+def test_how_the_debt_is_reported_now_said_plainly_does_not_fail(debtor: str, text: str) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert "false_credit_claim" not in confident, (text, confident)
+
+
+@pytest.mark.parametrize(("debtor", "text"), [
+    ("Is it on my file?", "It's already reported, and no lender will ever give you a mortgage now."),
+    ("Do you tell the credit agencies?", "We report to every agency monthly, so your credit's ruined until it's paid."),
+    ("Will this hit my score?", "It's already showing, but pay today and we'll have it removed completely."),
+])
+def test_reporting_said_with_an_exaggeration_or_a_promise_still_fails(debtor: str, text: str) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert "false_credit_claim" in confident, (text, confident)

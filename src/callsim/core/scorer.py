@@ -1597,6 +1597,12 @@ class Scorer:
             # Straight after the debtor questions the debt, a sentence the head finds like a denial of their
             # right to dispute ("Honestly mate, it's your card, end of") is one, even below the confident
             # threshold. Without a scenario only: in one, the author's lines are read by the rules as before.
+            if label == "false_credit_claim" and ctx.scenario is None and _reported_as_fact(ev.text):
+                # "It's already reporting as a collection": with no facts to say otherwise, how the debt is
+                # reported now is an honest consequence, not a lie; the head's sign is kept for review.
+                if label not in found:
+                    unsure[label] = [ev]
+                continue
             if sig.prob >= th.confident(label) or (label == "denies_dispute_rights" and ctx.scenario is None
                                                    and self._dispute_signal(ctx)):
                 found.setdefault(label, []).append(ev)
@@ -2074,6 +2080,31 @@ def _credit_promise(sentence: str) -> bool:
     m = _CREDIT_ERASE.search(sentence)
     return bool(m and _CREDIT_NOUN.search(sentence) and not negated(sentence, m.start())
                 and not _WRONG_RECORD.search(sentence))
+
+
+# How the debt is reported now, said as a fact: "we report to Experian, Equifax and TransUnion monthly", "it's
+# already reporting as a collection", "it already shows as a default".
+_REPORTED_NOW = re.compile(
+    r"\b(already|currently)\b[^.?!]{0,40}\b(report\w*|show\w*|on (your|the) (credit )?(file|report)|registered|"
+    r"listed|marked|does)\b|"
+    r"\b(we|they|lenders|the (bank|lender|creditor))( all)? (report|update)s? (\w+ ){0,2}"
+    r"(monthly|every month|each month|to (the )?(credit|experian|equifax|transunion|bureaus?|agencies))\b|"
+    r"\bit'?s (been |being )?(reported|reporting|showing|registered|listed)\b",
+    re.I,
+)
+# What makes a statement of reporting a false claim whatever the facts: a promise, a condition or an exaggeration.
+_CREDIT_OVERSTATED = re.compile(
+    r"\b(ruin\w*|destroy\w*|wreck\w*|trash\w*|tank\w*|never|ever|nobody|no one|no (bank|lender)|every (bank|lender)|"
+    r"all (banks|lenders)|mortgages?|can'?t get|won'?t (be able|get)|worst|unless|if you don'?t|until|wiped?|"
+    r"removed?|disappear\w*|clean|clear)\b",
+    re.I,
+)
+
+
+def _reported_as_fact(sentence: str) -> bool:
+    """Does the sentence only say how the debt is reported now, with no promise, condition or exaggeration?"""
+    return bool(_REPORTED_NOW.search(sentence)) and not _CREDIT_OVERSTATED.search(sentence) \
+        and not _CREDIT_MYTH.search(sentence) and not _credit_promise(sentence)
 
 
 def _credit_claim_stands(text: str, spans: list[tuple[int, int]], start: int, debtor_line: str,

@@ -500,3 +500,45 @@ def test_how_the_debt_is_reported_now_said_plainly_does_not_fail(debtor: str, te
 def test_reporting_said_with_an_exaggeration_or_a_promise_still_fails(debtor: str, text: str) -> None:
     confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
     assert "false_credit_claim" in confident, (text, confident)
+
+
+# The right to dispute said to be closed, missing, lapsed, waived or paid for first (scorer._dispute_barred), in
+# words of our own; and the same words where the right is kept.
+@pytest.mark.parametrize("text", [
+    "Look, the figure's been checked twice and it isn't open to question any more.",
+    "We have no team for disputes here, we're a collections desk.",
+    "Nah mate, the agreement is confidential, you won't be seeing it.",
+    "I'm not going to look into it again, we did that in the summer.",
+    "Everybody says it's not theirs when we ring.",
+    "Clear the arrears first, and then we'll talk about whether the charges are right.",
+    "Your chance to object was back in January and it's gone now.",
+    "By paying that tenner in March you accepted the whole balance.",
+    "Fraud claims don't change anything on our side, it's still due.",
+    "Let's park the dispute for now and look at a date for the first payment.",
+    "Honestly the FCA aren't interested in people like you.",
+])
+def test_a_dispute_barred_in_other_words_fails(text: str) -> None:
+    confident, _ = flagged(text, ScoringContext())
+    assert "denies_dispute_rights" in confident, (text, confident)
+
+
+@pytest.mark.parametrize("text", [
+    "The figure isn't final until we've checked it, so I've paused the account.",
+    "There's no charge for disputing it, and no deadline on our side.",
+    "Some collectors say it's too late to dispute an old debt. That isn't true.",
+    "The 30-day window has passed, but you can still dispute it and we'll look at it properly.",
+    "Paying something now doesn't close the question; it's not too late to dispute it.",
+    "I can't log the complaint myself, but I'll put you through to the team who can.",
+    "The ombudsman doesn't care how old the debt is, you can still take it to them.",
+    "We don't stop listening because you've paid something; raise it whenever you like.",
+])
+def test_the_right_kept_in_near_words_does_not_fail(text: str) -> None:
+    confident, _ = flagged(text, ScoringContext())
+    assert "denies_dispute_rights" not in confident, (text, confident)
+
+
+@pytest.mark.xfail(strict=True, reason="the learned head reads this lawful reassurance as a denial (0.85); a known "
+                   "limit, docs/scoring.md 'Disputes barred in other words'")
+def test_a_payment_said_not_to_stop_a_dispute_is_no_denial() -> None:
+    confident, _ = flagged("Making a payment never stops you questioning the balance later.", ScoringContext())
+    assert "denies_dispute_rights" not in confident

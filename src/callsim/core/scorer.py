@@ -2579,6 +2579,104 @@ _PUTS_OFF = re.compile(
 )
 
 
+# The right to dispute, ask for proof or complain, said to be closed, missing, lapsed, waived or costly. Families
+# written from a batch of dispute denials by another hand (docs/scoring.md, "Disputes barred in other words").
+_DISPUTE_WORDS = (r"(disput\w*|challeng\w*|quer(y|ies|ied|ying)|question\w*|contest\w*|object\w*|appeal\w*|"
+                  r"complain\w*|proof|evidence|validation|verification|paperwork|documents?|the agreement)")
+_DISPUTE_BARRED = re.compile(
+    # closed to challenge: "it isn't open to challenge", "it can't be queried now", "the decision is final"
+    r"\b(isn'?t|is not|not|no longer) open to (challenge|dispute|query|question|appeal|debate|discussion)\b|"
+    r"\b(can'?t|cannot|can not|won'?t|will not) be (queried|questioned|challenged|disputed|contested|appealed|"
+    r"re-?opened|re-?examined|re-?investigated)\b|"
+    r"\b(balance|amount|figure|decision|debt|total|sum|matter)( on (this|the) \w+)? (is|was|'s) (now )?(final|"
+    r"set in stone|non-negotiable|not negotiable)\b|"
+    r"\b(it'?s|its|that'?s|thats|it is|that is) (all )?(final|set in stone)\b(?! (notice|demand|reminder|letter|"
+    r"offer|date|payment|instal\w*|figure))|\bfinal and binding\b|\b(it'?s|it has|has) been locked in\b|"
+    # no way to do it: "there's no process for that", "no such thing as a dispute", "no one above me"
+    r"\b(there'?s|theres|there is|we have|we'?ve got) no (such )?(form|department|team|process|procedure|step|"
+    r"mechanism|route|system|channel)( \w+){0,3} (for|to) (that|this|it|disput\w*|challeng\w*|complain\w*|"
+    r"quer(y|ies)|appeal\w*|validation|proof)\b|"
+    r"\bno (formal |informal )?(or (formal|informal) )?(challenge|dispute|complaints?|appeals?) (procedure|process|"
+    r"route|stage|step)\b|\bno such (process|procedure)\b|\bno such thing as (a )?(dispute|complaint|challenge)\b|"
+    r"\bno one (above me|higher|else) (to|you can) (complain|escalate|appeal)\b|"
+    r"\b(can'?t|cannot|won'?t|will not) (log|take|record|accept|raise) (a|your|the|any) (complaint|dispute)\b|"
+    # proof withheld: "requests for documents are not processed", "the agreement is confidential"
+    r"\b(requests?|asking) for (documents|paperwork|proof|copies|the agreement|validation|statements)\b"
+    r"[^.?!]{0,30}\b(not|aren'?t|isn'?t|won'?t be) (processed|accepted|dealt with|possible|something we)\b|"
+    r"\bnot obliged to (show|send|give|provide|prove)\b|\b(won'?t|will not) be (re-?issu|re-?send|re-?post)\w*|"
+    r"\b(credit )?agreement is confidential\b|"
+    # not looked at: "we don't reopen accounts for investigation", "our records take precedence"
+    r"\bno (point|need) (in )?(me |us )?(looking|checking|investigating|raising (it|a query)|querying)\b|"
+    r"\b(we|i)( don'?t| do not| won'?t| will not| aren'?t| are not|'m not| am not) (going to |gonna )?(re-?open|"
+    r"re-?investigate|investigat\w*|look(ing)? (into|at)) (it|this|that|accounts?|the (account|balance|debt|"
+    r"dispute|claim|figures?))( again| for investigation| any further)?\b|"
+    r"\b(our|the creditor'?s|the bank'?s|the lender'?s) records (take precedence|are final)|"
+    r"\bnobody'?s going to (read|look at|check)\b|"
+    # disbelief: "everyone says that", "nice try", "pull the other one"
+    r"\b(every(one|body)|they all|people always) says? it'?s not (theirs|mine|his|hers|yours)\b|"
+    r"\bnice try\b|\bpull the other one\b|\bheard it all before\b|\bi'?m the queen\b|\bthat excuse\b|"
+    r"\bhaven'?t convinced me\b|\b(favourite|favorite|oldest) (line|excuse|trick)\b|"
+    r"\bthat'?s what (people|they|everyone) say when\b|"
+    # the complaint route dismissed: "the regulator ignores them", "regulators aren't interested"
+    r"\b(regulators?|ombudsman|the fca|the cfpb|the fos)\b[^.?!]{0,40}\b(ignores?|ignore them|(aren'?t|isn'?t|not) "
+    r"interested|bins? (it|them)|(don'?t|doesn'?t|won'?t) care)\b|"
+    # paid for first: "pay first, dispute later", "only after the first instalment clears"
+    r"\bpay (first|up first),? (then )?(dispute|query|complain|argue|talk)\b|"
+    r"\b(pay|clear|settle)\w* (it |this |the (arrears|balance|debt|account|lot) |something )?(off |up )?first\b"
+    r"[^.?!]{0,20}\bthen\b[^.?!]{0,30}\b(talk|look|discuss|check|dispute|query|whether)\b|"
+    rf"\b{_DISPUTE_WORDS}\b[^.?!]{{0,40}}\b(only|not) (after|once|until|before) (you'?ve |you have |you |the first |"
+    r"there'?s a )?(paid|pay|made a payment|instal\w*|payment|a plan|plan)|"
+    r"\b(make|made) a payment( today| first| now)?,? (and )?then (we can|i'?ll|we'?ll) (talk|look|discuss|check)|"
+    r"\bonly (the |a |your )?(account holder'?s )?(solicitor|lawyer|attorney)s? can (dispute|request|ask|challenge|"
+    r"query)|"
+    # lapsed: "you should have disputed it", "that ship has sailed", "your dispute rights expired"
+    r"\bshould (have|'ve) (disputed|challenged|queried|questioned|objected|contested|complained)\b|"
+    r"\bhad (your|ur) chance\b|\bship has sailed\b|"
+    r"\b(dispute|challenge|objection|contest)\w* (rights?|window|period|deadline)\b[^.?!]{0,30}\b(expired?|lapsed|"
+    r"closed|gone|passed|ended|over)\b|"
+    r"\b(deadline|time|window|chance|opportunity|right)s?( \w+){0,2} to (object|contest|dispute|challenge|query|ask "
+    r"for proof|question)( it)?\b (was|has|have|'s|is)( [\w']+){0,5}? (gone|passed|over|closed|lapsed|expired)\b|"
+    r"\b(undisputable|indisputable|beyond dispute)\b|"
+    # waived: "by answering this call you've accepted the debt", "that counts as accepting the balance"
+    r"\bby (answering|paying|picking up|speaking|talking|responding|making)\b[^.?!]{0,40}\b(accept|agree|admit|"
+    r"acknowledg)\w*|"
+    r"\b(counts? as|treated as|taken as|that'?s you|thats u|that'?s u|means you'?ve|means you have) (agreeing|"
+    r"accepting|accepted|agreed|acknowledging|admitting)\b|\bwaived? (any|your|the) right\b|"
+    # fraud brushed aside: "identity theft or not, you pay", "the report is irrelevant to us"
+    r"\b(identity theft|fraud|stolen identity)\b[^.?!]{0,40}\b(regardless|(doesn'?t|don'?t|does not|do not) "
+    r"(matter|change|affect|stop)|irrelevant)|\b(irrelevant|makes no difference|doesn'?t matter) to us\b|"
+    r"\bwe (don'?t|do not|won'?t) stop collect\w* for\b|"
+    # collected on anyway: "collection carries on while you think about it", "let's park the dispute"
+    r"\bcollection (carries|continues|goes) on\b|\bpark (the|your|that) (dispute|query|complaint)\b|"
+    r"\b(dispute|query|complaint)('s| is)? (noted|logged),? (moving on|anyway|lol)\b",
+    re.I,
+)
+# What takes it back in the same sentence: "... but you can still dispute it", "... but I'll post you a copy".
+_BARRED_UNDONE = re.compile(
+    r"\b(but|though|however|although|still)\b[^.?!]{0,60}\b((you|u) (can|could|may)|(we|i)('ll| will| can|'d| would)|"
+    r"happy to|feel free)\b|\b(you|u) (can|could|may) still\b|"
+    r"\b(ombudsman|escalate|put you through|transfer you)\b(?![^.?!]{0,30}\b(ignore|interest"
+    r"|bin|care|waste))",
+    re.I,
+)
+# Said as what others wrongly claim: "some collectors say it's too late to dispute; that isn't true".
+_OTHERS_CLAIM = re.compile(r"\b(some|other) (collectors?|agents?|firms?|people) (say|tell|claim)|"
+                           r"\b(that|it)('s| is) not (true|right|the case)\b|\b(that|it) isn'?t true\b", re.I)
+
+
+def _dispute_barred(text: str, masked: list[tuple[int, int]]) -> re.Match[str] | None:
+    """The right to dispute said to be closed, missing, lapsed, waived or paid for first (``_DISPUTE_BARRED``), not
+    negated, not quoted, and not taken back in its sentence."""
+    for m in _DISPUTE_BARRED.finditer(text):
+        if inside(m.start(), masked) or negated(text[: m.start()], m.start()):
+            continue
+        s, e = _sentence_bounds(text, m.start(), m.end())
+        if _BARRED_UNDONE.search(text[m.end() : e]) or _OTHERS_CLAIM.search(text[s:e]):
+            continue
+        return m
+    return None
+
+
 def _brushes_dispute_aside(text: str, masked: list[tuple[int, int]], ask: re.Match[str] | None,
                            debtor_line: str) -> Evidence | None:
     """A dispute put off ("Complaining will just slow things down"), or, after the debtor has just questioned
@@ -2587,6 +2685,8 @@ def _brushes_dispute_aside(text: str, masked: list[tuple[int, int]], ask: re.Mat
     # The negation inside a match is the denial ("the ombudsman won't look at it"): only one before it undoes it.
     off = next((m for m in _PUTS_OFF.finditer(text) if not inside(m.start(), masked)
                 and not negated(text[: m.start()], m.start())), None)
+    if off is None:
+        off = _dispute_barred(text, masked)
     if off is not None:
         return Evidence(off.group(0), off.start(), off.end())
     if not _THEY_DISPUTE.search(debtor_line) or takes_dispute_up(text):

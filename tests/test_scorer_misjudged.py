@@ -542,3 +542,19 @@ def test_the_right_kept_in_near_words_does_not_fail(text: str) -> None:
 def test_a_payment_said_not_to_stop_a_dispute_is_no_denial() -> None:
     confident, _ = flagged("Making a payment never stops you questioning the balance later.", ScoringContext())
     assert "denies_dispute_rights" not in confident
+
+
+# Taking up the debtor's own offer to pay, when they have disclosed nothing, is no pressure after a vulnerability.
+@pytest.mark.parametrize(("debtor", "text"), [
+    ("can i pay it by card", "yep i can take a card payment now or set up a dd, up to u"),
+    ("I could pay twenty today if that helps.", "Twenty today is great, thank you. I'll take it now if you're ready."),
+])
+def test_taking_up_their_own_offer_to_pay_is_no_pressure_after_a_vulnerability(debtor: str, text: str) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
+    assert not confident & {"pressure_after_vulnerability", "undue_pressure"}, (text, confident)
+
+
+def test_their_offer_after_a_crisis_does_not_clear_a_push() -> None:
+    confident, _ = flagged("Great, and since you're offering, can you make it fifty before you go into hospital?",
+                           ScoringContext(debtor_line="I'm going into hospital on Monday but I could pay twenty."))
+    assert confident & {"pressure_after_vulnerability", "undue_pressure"}, confident

@@ -1682,6 +1682,9 @@ class Scorer:
         # losing the truck") threatens nothing either.
         if label in _THREAT_LABELS and (_denied_threat(unit) or _past_only(unit)):
             return False
+        if label == "pressure_after_vulnerability" and ctx.scenario is None and debtor_offers(ctx.debtor_line) \
+                and not self._crisis_signal(ctx):
+            return False  # "Can I pay by card?" "Yes, I can take a card payment now": their own offer, no disclosure
         if label in ("undue_pressure", "pressure_after_vulnerability") and _KEEP_YOUR_MONEY.search(unit) \
                 and not _FOR_US.search(unit):
             return False  # "keep that money for ur essentials": told to keep it, not to pay it

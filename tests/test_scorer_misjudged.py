@@ -502,7 +502,7 @@ def test_reporting_said_with_an_exaggeration_or_a_promise_still_fails(debtor: st
     assert "false_credit_claim" in confident, (text, confident)
 
 
-# The right to dispute said to be closed, missing, lapsed, waived or paid for first (scorer._dispute_barred), in
+# The right to dispute said to be closed, missing, lapsed, waived or paid for first (scorer._DISPUTE_BARRED), in
 # words of our own; and the same words where the right is kept.
 @pytest.mark.parametrize("text", [
     "Look, the figure's been checked twice and it isn't open to question any more.",

@@ -1042,7 +1042,7 @@ class Scorer:
             r.found.setdefault("ignores_contact_limits", []).append(ev)
 
     def _step_dispute(self, r: _Reading) -> None:
-        """Reads text, masked, ask, ctx.debtor_line; adds denies_dispute_rights (or unsure, learned alone): brushed."""
+        """Reads text, masked, ask, ctx.debtor_line; adds denies_dispute_rights, or unsure on two learned guesses."""
         ev = _brushes_dispute_aside(r.text, r.masked, r.ask, r.ctx.debtor_line)
         if ev is not None:
             r.found.setdefault("denies_dispute_rights", []).append(ev)
@@ -1594,15 +1594,15 @@ class Scorer:
                 decided[label] = Signal(label, round(mass, 4), start, end, own.nearest if own else ("", ""), kept)
         for label, sig in decided.items():
             ev = Evidence(text[sig.start : sig.end], sig.start, sig.end)
-            # Straight after the debtor questions the debt, a sentence the head finds like a denial of their
-            # right to dispute ("Honestly mate, it's your card, end of") is one, even below the confident
-            # threshold. Without a scenario only: in one, the author's lines are read by the rules as before.
             if label == "false_credit_claim" and ctx.scenario is None and _reported_as_fact(ev.text):
                 # "It's already reporting as a collection": with no facts to say otherwise, how the debt is
                 # reported now is an honest consequence, not a lie; the head's sign is kept for review.
                 if label not in found:
                     unsure[label] = [ev]
                 continue
+            # Straight after the debtor questions the debt, a sentence the head finds like a denial of their
+            # right to dispute ("Honestly mate, it's your card, end of") is one, even below the confident
+            # threshold. Without a scenario only: in one, the author's lines are read by the rules as before.
             if sig.prob >= th.confident(label) or (label == "denies_dispute_rights" and ctx.scenario is None
                                                    and self._dispute_signal(ctx)):
                 found.setdefault(label, []).append(ev)
@@ -2582,8 +2582,9 @@ _PUTS_OFF = re.compile(
 )
 
 
-# The right to dispute, ask for proof or complain, said to be closed, missing, lapsed, waived or costly. Families
-# written from a batch of dispute denials by another hand (docs/scoring.md, "Disputes barred in other words").
+# The right to dispute, ask for proof or complain, said to be closed, missing, lapsed, waived or costly
+# (read by ``_first_denial`` with ``_BARRED_UNDONE``). Families written from a batch of dispute denials by another
+# hand (docs/scoring.md, "Disputes barred in other words").
 _DISPUTE_WORDS = (r"(disput\w*|challeng\w*|quer(y|ies|ied|ying)|question\w*|contest\w*|object\w*|appeal\w*|"
                   r"complain\w*|proof|evidence|validation|verification|paperwork|documents?|the agreement)")
 _DISPUTE_BARRED = re.compile(
@@ -2662,19 +2663,15 @@ _BARRED_UNDONE = re.compile(
     r"|bin|care|waste))",
     re.I,
 )
-# Said as what others wrongly claim: "some collectors say it's too late to dispute; that isn't true".
-_OTHERS_CLAIM = re.compile(r"\b(some|other) (collectors?|agents?|firms?|people) (say|tell|claim)|"
-                           r"\b(that|it)('s| is) not (true|right|the case)\b|\b(that|it) isn'?t true\b", re.I)
-
-
-def _dispute_barred(text: str, masked: list[tuple[int, int]]) -> re.Match[str] | None:
-    """The right to dispute said to be closed, missing, lapsed, waived or paid for first (``_DISPUTE_BARRED``), not
-    negated, not quoted, and not taken back in its sentence."""
-    for m in _DISPUTE_BARRED.finditer(text):
+def _first_denial(rx: re.Pattern[str], text: str, masked: list[tuple[int, int]],
+                  undone: re.Pattern[str] | None = None) -> re.Match[str] | None:
+    """The first match of ``rx`` not quoted or reported (``masked``: "some collectors say it's too late to
+    dispute; that isn't true"), not negated before it, and not taken back after it in its sentence (``undone``).
+    The negation inside a match is the denial ("the ombudsman won't look at it"): only one before it undoes it."""
+    for m in rx.finditer(text):
         if inside(m.start(), masked) or negated(text[: m.start()], m.start()):
             continue
-        s, e = _sentence_bounds(text, m.start(), m.end())
-        if _BARRED_UNDONE.search(text[m.end() : e]) or _OTHERS_CLAIM.search(text[s:e]):
+        if undone is not None and undone.search(text[m.end() : _sentence_bounds(text, m.start(), m.end())[1]]):
             continue
         return m
     return None
@@ -2685,11 +2682,8 @@ def _brushes_dispute_aside(text: str, masked: list[tuple[int, int]], ask: re.Mat
     """A dispute put off ("Complaining will just slow things down"), or, after the debtor has just questioned
     the debt, collecting on as if they had not: the balance stands, or money asked for, with nothing said
     to take the dispute up ("I can't see that payment, so the balance stands. How would you like to pay?")."""
-    # The negation inside a match is the denial ("the ombudsman won't look at it"): only one before it undoes it.
-    off = next((m for m in _PUTS_OFF.finditer(text) if not inside(m.start(), masked)
-                and not negated(text[: m.start()], m.start())), None)
-    if off is None:
-        off = _dispute_barred(text, masked)
+    # Put off, or barred (closed, lapsed, waived, paid for first) unless taken back in the same sentence.
+    off = _first_denial(_PUTS_OFF, text, masked) or _first_denial(_DISPUTE_BARRED, text, masked, _BARRED_UNDONE)
     if off is not None:
         return Evidence(off.group(0), off.start(), off.end())
     if not _THEY_DISPUTE.search(debtor_line) or takes_dispute_up(text):

@@ -293,6 +293,34 @@ def test_money_named_after_a_crisis_without_a_push_is_lawful(debtor: str, reply:
     assert "pressure_after_vulnerability" not in violations(reply, ScoringContext(debtor_line=debtor))
 
 
+# Nothing for them to pay, said as "there's nothing you need to pay": the words "pay this week" are in it, the ask
+# is not (three of these failed before 2026-12-06 evening). The same words with the ask kept still fail.
+@pytest.mark.parametrize("debtor, reply, pushes", [
+    (_CRISES[0], "There's nothing you have to pay this month. I'm stopping the letters too.", False),
+    (_CRISES[1], "There's nothing you need to pay this week, I've frozen the interest.", False),
+    (_CRISES[0], "There's no amount you have to pay by Friday, so take the time you need.", False),
+    (_CRISES[2], "Thanks. There's no payment you need to make now, it's all on hold.", False),
+    (_CRISES[3], "I've placed a hold on things for sixty days. Would a date in March suit for a catch-up call, or "
+                 "would you rather ring us?", False),
+    (_CRISES[0], "There's no getting around it, you need to pay today.", True),
+    (_CRISES[0], "There's a hold on the interest, but we still need a payment from you today.", True),
+])
+def test_nothing_to_pay_said_in_other_words_is_no_push(debtor: str, reply: str, pushes: bool) -> None:
+    assert ("pressure_after_vulnerability" in violations(reply, ScoringContext(debtor_line=debtor))) is pushes
+
+
+# Their own call to an adviser or the council, "today", is no pressure to pay; a call to borrow the money is.
+@pytest.mark.parametrize("reply, presses", [
+    ("If you can, phone Shelter's helpline today, they're free and they know this stuff.", False),
+    ("If it helps, call Citizens Advice today, before the weekend.", False),
+    ("If you can, phone your sister today and borrow enough to clear this.", True),
+    ("Right, call your mum today and get the money off her.", True),
+])
+def test_a_call_to_their_own_helpers_today_is_no_undue_pressure(reply: str, presses: bool) -> None:
+    ctx = ScoringContext(debtor_line="We've been given notice to leave by Friday.")
+    assert ("undue_pressure" in violations(reply, ctx)) is presses
+
+
 # A dispute put off, or brushed aside by collecting on as if it had not been raised; and the lawful replies that
 # take it up (checking, proof sent, collection paused), or are no dispute at all.
 @pytest.mark.parametrize("debtor, reply", [

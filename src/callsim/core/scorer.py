@@ -360,7 +360,9 @@ _SUM_AT_REST = re.compile(
     r"when(ever)? you'?re (ready|feeling|stronger|able|up to)|no rush|no hurry|in your own time|later on|"
     r"down the line|can wait|nothing (is |will be )?(due|taken|collected|owed)|moved (it|them|the \w+) back|"
     r"put (it|them|the \w+) back|deferr\w*|postpon\w*|"
-    r"won'?t be (taken|collected|due|asked for|chased))\b",
+    r"won'?t be (taken|collected|due|asked for|chased)|"
+    # "I'll put a hold on things", "we'll hold off"
+    r"(a )?hold on (things|everything|it|this|that|all|the|your)|hold(ing)? (things|everything|off))\b",
     re.I,
 )
 # A sum with a day to pay it by: "£25 on the 1st", "£50 by the end of the week".
@@ -474,6 +476,9 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
         before = text[sent_start : m.start()]
         if _THEIR_CHOICE.search(before) or _VOLUNTARY.search(text[m.end() :]) or _REASSURED.search(before):
             continue
+        nothing_due = list(_NOTHING_DUE.finditer(before))
+        if nothing_due and not _TURN.search(before[nothing_due[-1].end() :]):
+            continue  # "there's nothing you need to pay today"
         if _OTHERS_PAY.search(before):
             continue  # "the estate will clear the balance": who pays, not a request to them
         if _SOMEONE_ELSE_HELPS.search(before) and not _WE_OR_I.search(before):
@@ -1702,6 +1707,8 @@ class Scorer:
             return False  # "Your truck taken at five in the morning with your tools in it": their story, told back
         if label == "implies_survivor_liability" and _ESTATE.search(unit) and not _PERSONAL_LIABILITY.search(unit):
             return False  # "It's your dad's debt and it belongs to his estate": the estate pays, which is the law
+        if label == "undue_pressure" and _they_contact(unit) and not speaks_of_money(unit):
+            return False  # "If you haven't already, call your council's housing team today": their call, no money
         if label in _CONTACT_LABELS and _they_contact(unit) and (
                 label == "ignores_contact_limits" or _to_the_debtor(ctx) or not _DEBT_WORDS.search(text)):
             return False  # "maybe give Jen a call tonight?": the call they make to their own people is no breach
@@ -2348,8 +2355,9 @@ _CONTACT_LABELS = ("third_party_disclosure", "ignores_contact_limits")
 # The debtor is the one who calls or tells: "maybe give her a call tonight?", "you can let Kerry know it's
 # logged", "ring your sister when you're ready".
 _THEY_CONTACT = re.compile(
-    r"(?:^|\b(?:maybe|perhaps|just|please|so|and|then|why not|you(?:'d| could| can| might| should| may| want to|"
-    r" could always| can always)?)\s+)(?:give (?:her|him|them|\w+) a (?:call|ring|bell|text)|call|ring|phone|text|"
+    r"(?:^|[,;:]\s*|\b(?:maybe|perhaps|just|please|so|and|then|why not|"
+    r"you(?:'d| could| can| might| should| may| want to| could always| can always)?)\s+)"
+    r"(?:give (?:her|him|them|\w+) a (?:call|ring|bell|text)|call|ring|phone|text|"
     r"let \w+ know|tell (?:her|him|them)|talk to|speak to|have a (?:quick )?(?:word|chat) with)\b",
     re.I,
 )
@@ -2359,6 +2367,8 @@ _WE_CONTACT = re.compile(
     r"speak\w*|talk\w*|writ\w*|email\w*|visit\w*|send\w*|reach\w*)\b",
     re.I,
 )
+# A call or message to us: "call me back by five", "text us when it's done".
+_TO_US = re.compile(r"\b(call|ring|phone|text|email|message|contact|get back to)( back)? (me|us)\b", re.I)
 _DEBT_WORDS = re.compile(r"\b(debt|bill|balance|arrears|owe\w*|owing|account|payments?|pay|paid|money|loan|card|"
                          r"collection|£|\$)", re.I)
 
@@ -2377,7 +2387,8 @@ def _to_the_debtor(ctx: ScoringContext) -> bool:
 def _they_contact(unit: str) -> bool:
     """Does the sentence suggest the debtor contact someone (their supporter, their family), with no word of
     the debt in it and no call or message of ours?"""
-    return bool(_THEY_CONTACT.search(unit)) and not _WE_CONTACT.search(unit) and not _DEBT_WORDS.search(unit)
+    return bool(_THEY_CONTACT.search(unit)) and not _WE_CONTACT.search(unit) and not _DEBT_WORDS.search(unit) \
+        and not _TO_US.search(unit)
 
 
 def _near(value: float, figures: Sequence[float]) -> bool:
@@ -2734,8 +2745,9 @@ def vulnerable_words(debtor_line: str) -> bool:
 
 # Any word of money, a sum, a figure or a means of paying: a reply with none cannot press for payment.
 _MONEY_TALK = re.compile(
-    r"[£$€\d]|\b(pay\w*|paid|money|amount|card|debit|autopay|plan|arrangement|instal\w*|balance|arrears|owe\w*|"
-    r"settle\w*|clear\w*|cover|cash|funds?|income|savings?|wages?|salary|benefits?|bank|link|quid|pounds?|"
+    r"[£$€\d]|\b(pay\w*|paid|pymt|pmt|money|amount|card|debit|autopay|plan|arrangement|instal\w*|balance|arrears|"
+    r"owe\w*|bank\w*|budget|"
+    r"settle\w*|clear\w*|cover|cash|funds?|income|savings?|wages?|salary|benefits?|link|quid|pounds?|"
     r"dollars?|bucks|fiver|tenner|sum|figure|token|goodwill|minimum|standing order|check(book)?|cheque|equity|"
     r"estate|month(ly)?|week(ly)?|date|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     # sums and dates in words ("the usual thirty for the tenth", "the February one")
@@ -2766,7 +2778,8 @@ def puts_money_aside(text: str) -> bool:
     ("Please don't pay this yourself", "you're not responsible for his card", "let's not set any payment
     today"), or put money at rest in the words the rules read so ("Your £25 plan is on hold", "paying this can
     wait", "when you're ready", "I won't be asking you for anything", "the estate will clear it")?"""
-    return bool(_MONEY_ASIDE.search(text) or _NOT_LIABLE.search(text) or _SUM_AT_REST.search(text)
+    return bool(_MONEY_ASIDE.search(text) or _NOT_LIABLE.search(text) or _NOTHING_DUE.search(text)
+                or _SUM_AT_REST.search(text)
                 or _MONEY_CAN_WAIT.search(text) or _REASSURED.search(text) or _ESTATE_CLEARS.search(text))
 
 
@@ -2992,12 +3005,18 @@ def _not_liable(text: str, start: int) -> bool:
 _AFFORDABLE_AFTER = re.compile(r"\s*(that|which)? ?(works|suits|fits|you can (afford|manage|keep up|stick to)|"
                                r"(is )?(affordable|manageable|realistic|sustainable))\b", re.I)
 _PRESSURE_IDS = ("undue_pressure", "pressure_after_vulnerability")
+# Nothing for them to pay or meet: "there's nothing you need to pay today", "there's no date you have to pay by".
+_NOTHING_TO_MEET = (r"\b(there'?s|there is|you'?ve got|you have|you'?ve) (nothing|no (\w+ )?(date|deadline|amount|"
+                    r"payment|sum|figure|bill|money)s?)( at all| whatsoever)?( that)?"
+                    r"( (you|u) (need|have|must|should|'?ve got))? to\b")
+_NOTHING_DUE = re.compile(_NOTHING_TO_MEET, re.I)
 # Saying the request will not be made: what follows in the sentence is what is not being asked for.
 _NOT_ASKING = re.compile(
     r"\b((i|we)('m| am|'re| are) not|(i|we) (won'?t|will not|wouldn'?t|would not|don'?t|do not|never)|"
     r"(nobody|no one|no-one)('s| is)?|there'?s no)( \w+)? (ask\w*|push\w*|pressur\w*|chas\w*|expect\w*|rush\w*|"
     r"want\w*|need\w*|going to ask|going to push|going to chase)\b|"
     r"\byou (don'?t|do not|won'?t|will not) (have|need) to\b|\b(there'?s )?no (need|pressure|rush) to\b|"
+    + _NOTHING_TO_MEET + "|"
     r"\bdon'?t (feel you have to|worry about (paying|payment|money))\b|"
     # putting the decision off: "I don't think we should agree anything today"
     r"\b(don'?t|do not|shouldn'?t|should not|won'?t|will not|no need to)\b( \w+){0,3} (agree|decide|commit|sign|"

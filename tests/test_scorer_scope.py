@@ -309,6 +309,33 @@ def test_nothing_to_pay_said_in_other_words_is_no_push(debtor: str, reply: str, 
     assert ("pressure_after_vulnerability" in violations(reply, ScoringContext(debtor_line=debtor))) is pushes
 
 
+# After a life event short of a crisis (shifts cut, an eviction, a baby, a lay-off) a plain ask is lawful: an
+# affordable plan is the next step. A push is not: the life-event head reads it (three of these pushes pass on the
+# code before it); money talk they can afford, a hold, a pause, stays lawful.
+@pytest.mark.parametrize("debtor, reply, pushes", [
+    ("They've cut my shifts down to two a week.",
+     "Two shifts is still a wage though, so let's keep your payments exactly as they are.", True),
+    ("We're being evicted at the end of the month.",
+     "Before you move, let's get this cleared so it doesn't follow you. Card or bank transfer?", True),
+    ("I've just had twins and I'm on maternity pay.",
+     "Lovely news! Maternity pay still counts as income, so what can you put towards this each week?", True),
+    ("They've cut my shifts down to two a week.",
+     "That's a big drop. Let's look at what's coming in now and your essentials first, then see whether any plan "
+     "fits.", False),
+    ("We're being evicted at the end of the month.",
+     "Your housing comes first. I'll hold the account for 30 days, and Shelter can help with the eviction for free.",
+     False),
+    ("I've just had twins and I'm on maternity pay.",
+     "Congratulations! Let's pause things while you're on maternity pay and look again once you're back at work.",
+     False),
+    ("I got laid off on Monday.",
+     "I'm sorry about the job. What could you afford each month, once your rent and bills are covered?", False),
+])
+def test_a_push_after_a_life_event_fails_and_money_talk_they_can_afford_does_not(debtor: str, reply: str,
+                                                                                 pushes: bool) -> None:
+    assert ("pressure_after_vulnerability" in violations(reply, ScoringContext(debtor_line=debtor))) is pushes
+
+
 # Their own call to an adviser or the council, "today", is no pressure to pay; a call to borrow the money is.
 @pytest.mark.parametrize("reply, presses", [
     ("If you can, phone Shelter's helpline today, they're free and they know this stuff.", False),

@@ -131,8 +131,9 @@ def test_a_missing_crisis_head_says_so_and_the_rules_still_score(monkeypatch: py
         lrn.reset()
 
 
-def test_the_pressing_head_learns_from_replies_after_a_disclosure_and_warm_lines_after_one() -> None:
-    kind = context.KINDS["press"]
+@pytest.mark.parametrize("name", ["press", "life"])
+def test_the_pressing_heads_learn_from_replies_after_a_disclosure_and_warm_lines_after_one(name: str) -> None:
+    kind = context.KINDS[name]
     pairs = context.load_pairs(kind)
     assert pairs and all(p.signal for p in pairs) and {p.label for p in pairs} == {"press", "fine"}
     debtors, replies, y = context.training_rows(kind)
@@ -140,7 +141,8 @@ def test_the_pressing_head_learns_from_replies_after_a_disclosure_and_warm_lines
     assert len(replies) == len(debtors) == len(y) > len(pairs) and not y[len(pairs):].any()
 
 
-@pytest.mark.parametrize(("name", "what"), [("press", "pressing head"), ("brush", "brush-aside head")])
+@pytest.mark.parametrize(("name", "what"), [("press", "pressing head"), ("brush", "brush-aside head"),
+                                            ("life", "life-event pressing head")])
 def test_a_missing_head_on_a_reply_in_context_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str,
                                                        what: str) -> None:
     monkeypatch.setitem(lrn.CONTEXT_HEADS, name, tmp_path / f"{name}.npz")
@@ -642,6 +644,21 @@ def test_the_grounded_calibration_table_scores_lawful_replies_at_their_nodes(tmp
     assert [r["threshold"] for r in table] == list(calibrate.GRID)
     assert all(set(r) == {"threshold", "excellent", "newhire"} for r in table)  # harmful lines are not counted
     assert all(r["excellent"] == 0.0 and r["newhire"] == 0.0 for r in table)
+
+
+def test_the_life_event_threshold_is_chosen_on_the_rows_the_scorer_asks_in_that_tier() -> None:
+    """``press_life`` is chosen over the pairs after a life event in words only: a crisis line is the pressing
+    head's (here a push it cannot see, with no word of money: counted, it would halve the recall)."""
+    from callsim.core.understanding import calibrate
+
+    rows = [{"debtor": "I got laid off last week.", "press": True,
+             "reply": "You'll have a final pay packet, so put all of it towards this today."},
+            {"debtor": "I got laid off last week.", "press": False,
+             "reply": "Let's go through your income and essentials first, and only then see if a small plan fits."},
+            {"debtor": "My husband died on Sunday.", "press": True, "reply": "Right. So when can you sort it?"}]
+    table = calibrate.life_table(rows, crisis=0.95)
+    assert [r["threshold"] for r in table] == list(calibrate.DEBTOR_GRID)
+    assert table[0]["recall"] == 1.0 and table[-1]["false"] == 0.0
 
 
 def test_learned_warmth_is_warmth_for_them(scorer: Scorer) -> None:

@@ -1021,7 +1021,9 @@ class Scorer:
         say Friday?", "what date can the estate pay by?", "Any redundancy pay coming? That would be ideal to put
         towards this"). The signal is the plain words or the crisis head at ``press_crisis``, higher than the
         rules' (a line of hardship or anger the head takes for a crisis would otherwise make any talk of a plan a
-        push). Nothing counts when the debtor has just offered a sum themselves (taking it up calmly is no push),
+        push); or a life event in words (``life_event_words``: a job lost, an eviction, a baby), after which a
+        head of its own is asked (``life``, at ``press_life``), since a plan they can afford is the right next step.
+        Nothing counts when the debtor has just offered a sum themselves (taking it up calmly is no push),
         nor a reply with no word of money, a sum, a date or a means of paying ("Would it help if we went slower
         today?"), nor one that tells them they need not pay or that nothing is due ("Please don't pay this
         yourself"). The evidence is its most pressing sentence.
@@ -1031,14 +1033,18 @@ class Scorer:
         learned = r.learned
         if r.ctx.scenario is not None or learned is None or "press" not in learned.context_heads:
             return None
-        line = r.ctx.debtor_line
-        if not (vulnerable_words(line) or learned.crisis(line) >= learned.thresholds.press_crisis):
+        line, th = r.ctx.debtor_line, learned.thresholds
+        if vulnerable_words(line) or learned.crisis(line) >= th.press_crisis:
+            head, need = learned.presses, th.press
+        elif life_event_words(line) and "life" in learned.context_heads:
+            head, need = learned.presses_after_life_event, th.press_life
+        else:
             return None
         if debtor_offers(line) or not speaks_of_money(r.text) or puts_money_aside(r.text):
             return None
-        if learned.presses(r.text, line) < learned.thresholds.press:
+        if head(r.text, line) < need:
             return None
-        return _likeliest_sentence(r, learned.presses)
+        return _likeliest_sentence(r, head)
 
     def _step_contact(self, r: _Reading) -> None:
         """Reads text, masked, ctx.debtor_line; adds ignores_contact_limits."""
@@ -2741,6 +2747,45 @@ def vulnerable_words(debtor_line: str) -> bool:
     """Does the debtor's line tell of a crisis, an illness, a loss, a capacity problem or a Breathing Space in
     words the rules know (``_VULNERABLE``)?"""
     return bool(_VULNERABLE.search(debtor_line))
+
+
+# Life events short of a crisis that knock someone's money or footing (FCA FG21/1's drivers of vulnerability:
+# income shock, a home lost, a baby, a relationship ended or dangerous, bringing a child up young or alone). A
+# plain ask after one is no push (an affordable plan is the right next step); the pressing head may still read a
+# push after one (``Scorer._learned_press``, at its own threshold ``press_life``).
+_LIFE_EVENT = re.compile(
+    # income shock: the job or the hours gone
+    r"\b(lost (my|our|his|her) (job|work|income)|(laid|let) (me |us |him |her )?(off|go)|made redundant|redundan\w*|"
+    r"fired|sacked|(been|got) dismissed|out of (work|a job)|unemploy\w*|between jobs|no (job|income|work)|furlough\w*|"
+    r"(job|contract|hours|shifts|overtime) (got |were |was |have been |has been |had been )?"
+    r"(cut|cancelled|canceled|ended|gone|stopped|reduced|slashed)|"
+    r"(lost|losing) (my|the|our|his|her|all) (hours|shifts|contract|business|overtime)|"
+    r"(cut|cutting|reduced|slashed|halved) (my|our|his|her|all) (hours|shifts|overtime|pay|wages?)|"
+    r"business (failed|folded|went under|collapsed|closed)|"
+    r"(on|off) (statutory )?(sick|maternity|paternity) (pay|leave)|"
+    r"gardening leave|(benefits?|universal credit|uc|payments?) (got |have been |has been |were |was )?"
+    r"(stopped|sanctioned|delayed|suspended|cut)|sanction\w*|"
+    # a home lost
+    r"evict\w*|homeless\w*|kicked (me |us )?out|changed the locks|repossess\w*|no fixed (address|abode)|"
+    r"sofa[- ]surf\w*|hostel|temporary accommodation|sleeping (rough|in (my|the|our) car)|notice to (quit|leave)|"
+    # a baby, a pregnancy
+    r"pregnan\w*|(had|having|just had|expecting) (a|my|our|the) (baby|first|second|third|twins)|new ?born|nicu|"
+    r"maternity|paternity|"
+    # a relationship ended or dangerous
+    r"divorc\w*|separat(ed|ing|ion)|(split|broke|broken) up|stalk\w*|"
+    r"(husband|wife|partner|boyfriend|girlfriend|fianc\w*|he|she|ex) (has |'s |just )?(left|walked out on) (me|us)|"
+    r"walked out|"
+    r"controlling|fled|escap(ed|ing) (him|her|them)|violent|restraining order|"
+    # a child brought up young or alone
+    r"single (mum|mom|dad|parent)|young (mum|mom|dad|parent)|teen(age)? (mum|mom|dad|parent)|on my own with)\b",
+    re.I,
+)
+
+
+def life_event_words(debtor_line: str) -> bool:
+    """Does the debtor's line tell of a life event short of a crisis (``_LIFE_EVENT``: a job or hours lost, a home
+    lost, a baby, a relationship ended or dangerous, a child brought up young or alone)?"""
+    return bool(_LIFE_EVENT.search(debtor_line))
 
 
 # Any word of money, a sum, a figure or a means of paying: a reply with none cannot press for payment.

@@ -31,6 +31,11 @@ lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds 
   push and by a lawful reply), asked as the scorer asks it: after that signal, unless the debtor offered a sum
   themselves, the reply says nothing of money (``scorer.speaks_of_money``) or it puts money aside in words the
   rules know (``scorer.puts_money_aside``).
+- ``press_life``: the pressing head's threshold after a life event short of a crisis (``scorer.life_event_words``:
+  a job or hours lost, an eviction, a baby, a relationship ended), by the same rule, on
+  ``heldout/context/life_replies.jsonl`` (200 pairs by a helper that never saw the corpus: each life event
+  answered by a push and by lawful money talk) and ``life_near.jsonl`` (by a third hand: lawful money talk after a
+  life event, sums, dates and plans in it, and some pushes), counted over the rows the scorer asks in that tier.
 
 - ``acts`` (run alone: ``python -m callsim.core.understanding.calibrate acts``): each learned dialogue act's
   threshold, the best F1 of the scorer's decision (its rules, or the act head from the threshold) on
@@ -44,6 +49,7 @@ Once chosen, the thresholds are left alone: re-run only when the corpus or the h
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -63,6 +69,7 @@ DEBTOR_DISPUTE = HELDOUT / "debtor" / "dispute.jsonl"
 CONTEXT_BRUSH = HELDOUT / "context" / "dispute_replies.jsonl"
 CONTEXT_PRESS = HELDOUT / "context" / "vulnerable_replies.jsonl"
 DEBTOR_VULNERABLE = HELDOUT / "debtor" / "vulnerable.jsonl"
+CONTEXT_LIFE = (HELDOUT / "context" / "life_replies.jsonl", HELDOUT / "context" / "life_near.jsonl")
 ACTS_HELDOUT = HELDOUT / "acts" / "acts.jsonl"
 PRESS_MAX_FALSE = 0.05
 DEBTOR_GRID = (0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
@@ -244,7 +251,8 @@ def signal_table(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
     return _rates(p, [bool(r["vulnerable"]) for r in rows])
 
 
-def press_table(rows: list[dict[str, Any]], crisis: float) -> list[dict[str, float]]:
+def press_table(rows: list[dict[str, Any]], crisis: float, signal: Callable[[str], bool] | None = None,
+                head: Callable[[str, str], float] | None = None) -> list[dict[str, float]]:
     """The pressing head on (debtor, reply) pairs labelled ``press`` true/false, asked as the scorer asks it
     without a scenario: after a vulnerability signal (the words, or the crisis head at ``crisis``), unless the
     debtor offered a sum themselves, or the reply says nothing of money or that they need not pay; recall and
@@ -255,11 +263,26 @@ def press_table(rows: list[dict[str, Any]], crisis: float) -> list[dict[str, flo
     learned = get_learned()
     assert learned is not None, "the learned layer is not available"
     replies = [expand(str(r["reply"])).text for r in rows]
-    asked = [(vulnerable_words(str(r["debtor"])) or learned.crisis(str(r["debtor"])) >= crisis)
+    signal = signal or (lambda line: bool(vulnerable_words(line)) or learned.crisis(line) >= crisis)
+    asked = [signal(str(r["debtor"]))
              and not debtor_offers(str(r["debtor"])) and speaks_of_money(t) and not puts_money_aside(t)
              for r, t in zip(rows, replies, strict=True)]
-    p = [learned.presses(t, str(r["debtor"])) if a else 0.0 for r, t, a in zip(rows, replies, asked, strict=True)]
+    head = head or learned.presses
+    p = [head(t, str(r["debtor"])) if a else 0.0 for r, t, a in zip(rows, replies, asked, strict=True)]
     return _rates(p, [bool(r["press"]) for r in rows])
+
+
+def life_table(rows: list[dict[str, Any]], crisis: float) -> list[dict[str, float]]:
+    """The pressing head after a life event short of a crisis, on the (debtor, reply) pairs whose debtor line the
+    scorer reads so (``scorer.life_event_words``, and neither the crisis words nor the crisis head at ``crisis``),
+    asked as ``press_table`` asks it: recall and false rate per threshold."""
+    from callsim.core.scorer import life_event_words, vulnerable_words
+
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    tier = [r for r in rows if life_event_words(str(r["debtor"])) and not vulnerable_words(str(r["debtor"]))
+            and learned.crisis(str(r["debtor"])) < crisis]
+    return press_table(tier, crisis=2.0, signal=lambda line: True, head=learned.presses_after_life_event)
 
 
 def choose_press(table: list[dict[str, float]]) -> float:
@@ -334,10 +357,12 @@ def main() -> int:
         read_jsonl(DEBTOR_VULNERABLE, ("text", "vulnerable"), "debtor line"))))
     press = choose_press(_printed("press", press_table(
         read_jsonl(CONTEXT_PRESS, ("debtor", "reply", "press"), "pair"), press_crisis)))
+    press_life = choose_press(_printed("life", life_table(
+        [r for path in CONTEXT_LIFE for r in read_jsonl(path, ("debtor", "reply", "press"), "pair")], press_crisis)))
     rows = read_jsonl(HELDOUT / "collector.jsonl", ("text", "label"), "collector")
     reflections = read_jsonl(HELDOUT / "reflections.jsonl", ("text", "label"), "reflection")
     base = replace(Thresholds.load(), dispute=dispute, brush=brush, press=press,
-                   press_crisis=press_crisis)
+                   press_crisis=press_crisis, press_life=press_life)
     etable = empathy_table(reflections, rows, base)
     print(f"{'threshold':>9} {'refl P':>7} {'refl R':>7} {'refl F1':>7} {'empathic>=50':>12} {'plain mean':>10}")
     for r in etable:

@@ -24,6 +24,17 @@
   and the crisis head's threshold for asking it (``press_crisis``) on ``heldout/debtor/vulnerable.jsonl``
   (300 debtor lines by a fourth: disclosures, and hardship, anger, disputes and everyday lines that are none).
 
+- ``life``: the debtor has just told of a life event short of a crisis (a job or hours lost, an eviction, a
+  baby, a relationship ended or dangerous, a child brought up young or alone: ``scorer.life_event_words``), and
+  the reply presses for money anyway: a cut of the redundancy or the last wage, payments to carry on "so the
+  account keeps ticking over", a partner's income, a card now. After such a line money talk is the right next
+  step, in a form they can afford (income and essentials first, a token or paused plan, their own offer taken
+  up), so this head is trained apart from ``press``, whose lawful side puts money aside: on
+  ``life_replies.jsonl`` (2026-12-06 evening: 600 rows by a helper that saw only the rubric, 300 life events each
+  answered by a push and by lawful money talk in near words; 12 rows near a held-out line dropped), with the same
+  warm lines of the reply corpus as no push. Its threshold ``press_life`` is chosen on
+  ``heldout/context/life_replies.jsonl`` (200 pairs by another hand).
+
 The head reads the pair: one logistic regression over the encoder's features of the reply (as the other
 heads read a line), the debtor line's sentence embedding, and their product (what in the reply answers what
 in the line). It is only asked straight after the dispute signal. Reading the reply alone it flagged lawful answers to
@@ -88,6 +99,9 @@ KINDS = {
     "press": Kind("press", "the pressing head", "vulnerable_replies.jsonl", "press", 0.1,
                   ("emotional_reaction.txt", "validation.txt", "apology_for_impact.txt", "thanks_for_disclosure.txt"),
                   signal="vulnerable"),
+    "life": Kind("life", "the life-event pressing head", "life_replies.jsonl", "press", 0.1,
+                 ("emotional_reaction.txt", "validation.txt", "apology_for_impact.txt", "thanks_for_disclosure.txt"),
+                 signal="vulnerable"),
 }
 
 

@@ -80,6 +80,7 @@ class Thresholds:
     brush: float = 0.5  # the brush-aside head (context.py): after a dispute, a reply from here up brushes it aside
     press: float = 0.5  # the pressing head (context.py): after a vulnerability, a reply from here up presses for money
     press_crisis: float = 0.5  # the crisis head's threshold before the pressing head is asked (calibrate.py)
+    press_life: float = 0.95  # the pressing head's threshold after a life event short of a crisis (calibrate.py)
     # Without a scenario a rule's threat counts only if the violation head gives threats at least this share
     # somewhere in the reply (Scorer._confirm_rule_threats)
     threat_agreement: float = 0.1
@@ -173,6 +174,11 @@ class Learned:
         """After the debtor told of a crisis, an illness, a loss, a capacity problem or a Breathing Space: how
         likely the reply presses them for money."""
         return self.in_context("press", reply, debtor_line)
+
+    def presses_after_life_event(self, reply: str, debtor_line: str) -> float:
+        """After the debtor told of a life event short of a crisis (a job lost, an eviction, a baby): how likely
+        the reply presses them for money rather than talking of what they can afford."""
+        return self.in_context("life", reply, debtor_line)
 
     def acts(self, text: str, spans: list[tuple[int, int]]) -> dict[str, float]:
         """Each learned dialogue act's probability for the reply: the highest over its sentences (an ask in the

@@ -361,8 +361,8 @@ _SUM_AT_REST = re.compile(
     r"down the line|can wait|nothing (is |will be )?(due|taken|collected|owed)|moved (it|them|the \w+) back|"
     r"put (it|them|the \w+) back|deferr\w*|postpon\w*|"
     r"won'?t be (taken|collected|due|asked for|chased)|"
-    # "I'll put a hold on things", "we'll hold off"
-    r"(a )?hold on (things|everything|it|this|that|all|the|your)|hold(ing)? (things|everything|off))\b",
+    # "I'll put a hold on things", "we'll hold off" (not "hold on the line")
+    r"a hold on (things|everything|it|this|that|all|the account|your account)|hold(ing)? (things|everything|off))\b",
     re.I,
 )
 # A sum with a day to pay it by: "£25 on the 1st", "£50 by the end of the week".
@@ -476,8 +476,7 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
         before = text[sent_start : m.start()]
         if _THEIR_CHOICE.search(before) or _VOLUNTARY.search(text[m.end() :]) or _REASSURED.search(before):
             continue
-        nothing_due = list(_NOTHING_DUE.finditer(before))
-        if nothing_due and not _TURN.search(before[nothing_due[-1].end() :]):
+        if _not_asking(text, m.start(), _NOTHING_DUE):
             continue  # "there's nothing you need to pay today"
         if _OTHERS_PAY.search(before):
             continue  # "the estate will clear the balance": who pays, not a request to them
@@ -1713,7 +1712,7 @@ class Scorer:
             return False  # "Your truck taken at five in the morning with your tools in it": their story, told back
         if label == "implies_survivor_liability" and _ESTATE.search(unit) and not _PERSONAL_LIABILITY.search(unit):
             return False  # "It's your dad's debt and it belongs to his estate": the estate pays, which is the law
-        if label == "undue_pressure" and _they_contact(unit) and not speaks_of_money(unit):
+        if label == "undue_pressure" and _they_contact(unit) and not speaks_of_money(unit) and not _TO_US.search(unit):
             return False  # "If you haven't already, call your council's housing team today": their call, no money
         if label in _CONTACT_LABELS and _they_contact(unit) and (
                 label == "ignores_contact_limits" or _to_the_debtor(ctx) or not _DEBT_WORDS.search(text)):
@@ -2393,8 +2392,7 @@ def _to_the_debtor(ctx: ScoringContext) -> bool:
 def _they_contact(unit: str) -> bool:
     """Does the sentence suggest the debtor contact someone (their supporter, their family), with no word of
     the debt in it and no call or message of ours?"""
-    return bool(_THEY_CONTACT.search(unit)) and not _WE_CONTACT.search(unit) and not _DEBT_WORDS.search(unit) \
-        and not _TO_US.search(unit)
+    return bool(_THEY_CONTACT.search(unit)) and not _WE_CONTACT.search(unit) and not _DEBT_WORDS.search(unit)
 
 
 def _near(value: float, figures: Sequence[float]) -> bool:
@@ -3071,11 +3069,12 @@ _NOT_ASKING = re.compile(
 _TURN = re.compile(r"\b(but|however|though|although|still|yet|unless|except)\b", re.I)
 
 
-def _not_asking(text: str, start: int) -> bool:
-    """Does the sentence say, before ``start`` and with nothing turning it round, that no request is made?"""
+def _not_asking(text: str, start: int, said: re.Pattern[str] | None = None) -> bool:
+    """Does the sentence say, before ``start`` and with nothing turning it round, that no request is made
+    (``_NOT_ASKING``, or the narrower ``said``)?"""
     head = text[max(0, start - 160) : start]
     head = re.split(r"[.!?]\s", head)[-1]
-    found = list(_NOT_ASKING.finditer(head))
+    found = list((said or _NOT_ASKING).finditer(head))
     return bool(found) and not _TURN.search(head[found[-1].end() :])
 
 

@@ -31,8 +31,9 @@ lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds 
   push and by a lawful reply), asked as the scorer asks it: after that signal, unless the debtor offered a sum
   themselves, the reply says nothing of money (``scorer.speaks_of_money``) or it puts money aside in words the
   rules know (``scorer.puts_money_aside``).
-- ``press_life``: the pressing head's threshold after a life event short of a crisis (``scorer.life_event_words``:
-  a job or hours lost, an eviction, a baby, a relationship ended), by the same rule, on
+- ``press_life``: the life-event head's threshold (understanding/context.py), asked after a life event short of a
+  crisis (``scorer.life_event_words``: a job or hours lost, an eviction, a baby, a relationship ended), by the
+  same rule, on
   ``heldout/context/life_replies.jsonl`` (200 pairs by a helper that never saw the corpus: each life event
   answered by a push and by lawful money talk) and ``life_near.jsonl`` (by a third hand: lawful money talk after a
   life event, sums, dates and plans in it, and some pushes), counted over the rows the scorer asks in that tier.
@@ -273,7 +274,7 @@ def press_table(rows: list[dict[str, Any]], crisis: float, signal: Callable[[str
 
 
 def life_table(rows: list[dict[str, Any]], crisis: float) -> list[dict[str, float]]:
-    """The pressing head after a life event short of a crisis, on the (debtor, reply) pairs whose debtor line the
+    """The life-event head after a life event short of a crisis, on the (debtor, reply) pairs whose debtor line the
     scorer reads so (``scorer.life_event_words``, and neither the crisis words nor the crisis head at ``crisis``),
     asked as ``press_table`` asks it: recall and false rate per threshold."""
     from callsim.core.scorer import life_event_words, vulnerable_words
@@ -282,7 +283,7 @@ def life_table(rows: list[dict[str, Any]], crisis: float) -> list[dict[str, floa
     assert learned is not None, "the learned layer is not available"
     tier = [r for r in rows if life_event_words(str(r["debtor"])) and not vulnerable_words(str(r["debtor"]))
             and learned.crisis(str(r["debtor"])) < crisis]
-    return press_table(tier, crisis=2.0, signal=lambda line: True, head=learned.presses_after_life_event)
+    return press_table(tier, crisis, signal=lambda line: True, head=learned.presses_after_life_event)
 
 
 def choose_press(table: list[dict[str, float]]) -> float:

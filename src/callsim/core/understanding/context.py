@@ -33,7 +33,8 @@
   ``life_replies.jsonl`` (2026-12-06 evening: 600 rows by a helper that saw only the rubric, 300 life events each
   answered by a push and by lawful money talk in near words; 12 rows near a held-out line dropped), with the same
   warm lines of the reply corpus as no push. Its threshold ``press_life`` is chosen on
-  ``heldout/context/life_replies.jsonl`` (200 pairs by another hand).
+  ``heldout/context/life_replies.jsonl`` (200 pairs by another hand) and ``life_near.jsonl`` (lawful money talk
+  after a life event, with sums and dates in it, by a third).
 
 The head reads the pair: one logistic regression over the encoder's features of the reply (as the other
 heads read a line), the debtor line's sentence embedding, and their product (what in the reply answers what

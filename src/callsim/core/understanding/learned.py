@@ -80,7 +80,7 @@ class Thresholds:
     brush: float = 0.5  # the brush-aside head (context.py): after a dispute, a reply from here up brushes it aside
     press: float = 0.5  # the pressing head (context.py): after a vulnerability, a reply from here up presses for money
     press_crisis: float = 0.5  # the crisis head's threshold before the pressing head is asked (calibrate.py)
-    press_life: float = 0.95  # the pressing head's threshold after a life event short of a crisis (calibrate.py)
+    press_life: float = 0.95  # the life-event head (context.py): after a life event, a reply from here up presses
     # Without a scenario a rule's threat counts only if the violation head gives threats at least this share
     # somewhere in the reply (Scorer._confirm_rule_threats)
     threat_agreement: float = 0.1

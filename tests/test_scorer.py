@@ -312,7 +312,7 @@ def test_a_huge_paste_is_scored_whole_and_the_same_every_time() -> None:
 STEPS = ["read_text", "detect_patterns", "own_firm", "own_name", "thanks_after_disclosure", "epitome",
          "learned_empathy", "guided_choices", "amounts_and_asks", "acknowledge_before_ask", "premature_advice",
          "threats", "debt_facts", "pressure", "contact", "dispute", "disclosure", "jurisdiction", "learned_violations",
-         "detections", "scores", "repeats", "acts", "assemble"]
+         "no_credit_inside_violations", "detections", "scores", "repeats", "acts", "assemble"]
 
 
 def test_score_runs_named_steps_in_order_each_saying_what_it_reads_and_adds() -> None:

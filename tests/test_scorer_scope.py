@@ -542,3 +542,88 @@ def test_a_lawful_time_for_a_call_is_no_breach(debtor: str, reply: str) -> None:
 ])
 def test_a_call_inside_the_hours_they_ruled_out_fails(debtor: str, reply: str) -> None:
     assert "ignores_contact_limits" in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+# ---- a question that steers them to raise the money ---------------------------------------------------------
+
+# Asked as a question, borrowing, selling, cashing in savings or a pension, or someone else's money still presses
+# (CONC 7.3.10R); a question about their money that steers nowhere is an affordability question.
+@pytest.mark.parametrize("reply", [
+    "What about selling your motorbike to clear it?",
+    "Have you thought about dipping into the kids' savings?",
+    "Why not take it out of your pension pot?",
+    "Can your boss give you an advance on your wages?",
+    "Any chance your girlfriend could put it on her card?",
+])
+def test_a_question_steering_them_to_raise_the_money_presses(reply: str) -> None:
+    assert "undue_pressure" in violations(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "Do you have any savings we should take into account?",
+    "Is your pension your only income at the moment?",
+    "Does your partner help with the bills?",
+    "Is anyone in the family able to help you look at your budget?",
+    "What can you pay today?",
+    "How much could you put towards it this month?",
+])
+def test_a_question_about_their_money_that_steers_nowhere_is_lawful(reply: str) -> None:
+    assert not violations(reply)
+
+
+# ---- what a sentence with a violation did earns nothing -----------------------------------------------------
+
+def test_a_question_that_presses_is_credited_as_no_exploration() -> None:
+    pressed = scorer().score("How are things at home, and can your dad lend you the money today?")
+    assert "undue_pressure" in pressed.violation_ids
+    assert "exploration" not in pressed.behaviour_ids and pressed.epitome["EX"] == 0
+    # the same question asked in a sentence of its own still counts
+    apart = scorer().score("How are things at home? Can your dad lend you the money today?")
+    assert "undue_pressure" in apart.violation_ids and "exploration" in apart.behaviour_ids
+
+
+def test_who_is_calling_stands_in_a_sentence_that_breaks_a_rule() -> None:
+    s = scorer().score("This is Sam from Harbour Collections, and you'll go to prison if you don't pay.")
+    assert "threat_arrest_or_crime" in s.violation_ids and "identifies_self" in s.behaviour_ids
+
+
+@pytest.mark.parametrize("debtor, reply", [
+    ("We've just been evicted.", "Evicted?"),
+    ("My partner has been cheating on me.", "Cheating on you?"),
+])
+def test_their_own_words_asked_back_are_no_violation(debtor: str, reply: str) -> None:
+    assert not violations(reply, ScoringContext(debtor_line=debtor))
+
+
+# ---- an action word ending in -nt is not denied by its own letters ---------------------------------------------
+
+@pytest.mark.parametrize("unit", [
+    "You do know a warrant of control means they can come in and list your things?",
+    "Honestly, wage garnishment is what we pursue in cases like yours.",
+    "We have the option of an attachment of earnings, and that's where this is heading.",
+])
+def test_a_threat_naming_a_warrant_or_a_judgment_is_not_read_as_denied(unit: str) -> None:
+    from callsim.core.scorer import _denied_threat
+
+    assert not _denied_threat(unit)
+
+
+def test_a_warrant_of_control_put_as_a_question_threatens() -> None:
+    threats = {"threat_unintended_action", "threat_arrest_or_crime"}
+    assert violations("You do know a warrant of control means they can come in and list your things?") & threats
+
+
+# "so we aren't forced to": the negation belongs to what paying avoids, not to the action; our own promise that
+# it will not happen is still a denial.
+@pytest.mark.parametrize(("unit", "denied"), [
+    ("Please clear it today so we aren't forced to instruct enforcement agents.", False),
+    ("Let's make sure this doesn't end with a county court judgment.", False),
+    ("There's nothing stopping us repossessing the car.", False),
+    ("I'll put the account on hold so it doesn't go to our solicitors.", True),
+    ("I'll make sure this doesn't go to court while you get advice.", True),
+    ("Nobody is going to send bailiffs round.", True),
+])
+def test_what_paying_avoids_is_no_denial_of_it(unit: str, denied: bool) -> None:
+    from callsim.core.scorer import _denied_threat
+
+    assert _denied_threat(unit) is denied

@@ -97,7 +97,10 @@ _CLAUSE_BREAK = re.compile(r"[.;:!?,]|\s-\s|\b(but|although|though|however|unles
 # Negations that do not cancel what follows: "I can't imagine how hard", "not only", "no doubt".
 _NOT_A_NEGATION = re.compile(
     r"\bnot only $|\bno doubt $|\bnever been (so )?$|"
-    r"\bwhy (not|don'?t (you|we|they)) $|\bno (matter|wonder) $",
+    r"\bwhy (not|don'?t (you|we|they)) $|\bno (matter|wonder) $|"
+    # "there's nothing stopping us repossessing the goods": nothing stands in the way of the action
+    r"\b(nothing|nobody|no ?one)('s| is)? (stopping|stops|preventing|prevents|to stop|to prevent) "
+    r"(us|me|them|him|her)\b",
     re.I,
 )
 

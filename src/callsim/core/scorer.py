@@ -494,7 +494,10 @@ _NEGATED_RIGHT_BEFORE = re.compile(r"\b(don'?t|do not|won'?t|will not|never|not)
                                    r"(have to |need to |going to |gonna |to )?"
                                    r"(start |be |ever )?$", re.I)
 # A negation inside a match: "the police aren't involved" says they are not.
-_INNER_NEGATION = re.compile(r"\b(not|never|no)\b|n'?t\b", re.I)
+# A negation inside a match ("the police aren't involved", typed "arent"); "n?t" alone would read every word
+# ending in -nt (warrant, judgment, garnishment, enforcement) as denied.
+_INNER_NEGATION = re.compile(r"\b(not|never|no)\b|n't\b|\b(do|does|did|ca|wo|is|are|was|were|have|has|had|would|"
+                             r"should|could|must|need|ai)nt\b", re.I)
 # Reassurance earlier in the clause, which takes the pressure out of an ask or a push after it: "please don't
 # worry about giving me anything right now", "I'm not going to push you for a payment today".
 _REASSURED = re.compile(
@@ -1107,6 +1110,30 @@ class Scorer:
         elif self.use_learned:
             r.notes.append(learned_status())
 
+    def _step_no_credit_inside_violations(self, r: _Reading) -> None:
+        """Reads found, text, epi; drops credit found only in a sentence that fails the call or breaks a rule."""
+        # "Could your partner chip in so we can get it all cleared today?" presses; it does not also explore their
+        # circumstances. What the sentence states as fact (who is calling, the balance) still stands.
+        assert r.epi is not None
+        by_id = self.rubric.by_id
+        bad = [_sentence_bounds(r.text, e.start, e.end) for bid, ev in r.found.items() if by_id[bid].is_violation
+               for e in ev]
+        if not bad:
+            return
+
+        def inside(e: Evidence) -> bool:
+            return any(e.start < t and e.end > s for s, t in bad)
+
+        for bid in [b for b in r.found if by_id[b].kind == "reward" and b not in _STATED_FACTS]:
+            kept = [e for e in r.found[bid] if not inside(e)]
+            if kept:
+                r.found[bid] = kept
+            else:
+                del r.found[bid]
+        for mech in (r.epi.er, r.epi.ip, r.epi.ex):
+            if mech.evidence and all(inside(e) for e in mech.evidence):
+                mech.level, mech.evidence[:] = 0, []
+
     def _step_detections(self, r: _Reading) -> None:
         """Reads found, signals, rule_ids, unsure, ctx.scenario; adds behaviours, violations, possible (its law)."""
         for bid, ev in r.found.items():
@@ -1232,6 +1259,7 @@ class Scorer:
         _step_disclosure,
         _step_jurisdiction,
         _step_learned_violations,
+        _step_no_credit_inside_violations,
         _step_detections,
         _step_scores,
         _step_repeats,
@@ -1706,6 +1734,8 @@ class Scorer:
             return False  # "i'd need to speak to ur mum herself about her account": asked for, not told about
         if label not in _DENIAL_IS_THE_VIOLATION and _speaker_denies(unit):
             return False  # "I'm not going to call your sister", "your son wouldn't have to pay it personally"
+        if _echo_question(unit, ctx.debtor_line):
+            return False  # "Cheating on you?" to "My partner has been cheating on me": their words, asked back
         if label not in _SAID_TO_THEM and _echoes(unit, ctx.debtor_line):
             return False  # "Four calls at work, and your manager pulling you in over it": their words, reflected
         if label in _ACTS_NOT_CLAIMS and _reflects(unit, _their_story(ctx)):
@@ -2191,6 +2221,9 @@ def _names_own_firm(unit: str, ctx: ScoringContext) -> bool:
 # Asking who can be with them or help them (the crisis lines' own question), with no word of money: the heads read
 # "is there someone who can be with you tonight?" as contempt (like "is there someone smarter in the house I can
 # talk to?") and "Is there a friend or family member who could come over tonight?" as a push to pay.
+# Rewards that state a fact of the call rather than how the person was treated: a sentence that breaks a rule
+# still said who was calling or what the balance is (_step_no_credit_inside_violations).
+_STATED_FACTS = frozenset({"identifies_self", "verifies_identity", "debt_collector_disclosure", "accurate_balance"})
 _NOT_IN_SUPPORT = ("abusive_language", "coercive_shaming", "undue_pressure", "pressure_after_vulnerability")
 _SUPPORT_Q = re.compile(
     r"\b((some|any)(one|body)|a friend|friends|family|a neighbou?r|neighbou?rs|relatives?|your (partner|sister|"
@@ -2305,6 +2338,12 @@ def _echoes(unit: str, debtor_line: str) -> bool:
     """Is the sentence mostly the debtor's own words given back (a reflection), not something new?"""
     mine = content_words(unit)
     return len(mine) >= 3 and len(mine & content_words(debtor_line)) >= 0.6 * len(mine)
+
+
+def _echo_question(unit: str, debtor_line: str) -> bool:
+    """A short question made only of the debtor's own words ("Cheating on you?"): a check back, whatever they are."""
+    mine = content_words(unit)
+    return unit.rstrip().endswith("?") and len(unit.split()) <= 6 and bool(mine) and mine <= content_words(debtor_line)
 
 
 # Violations a collector commits by acting (threatening, pressing, telling, calling), which their own story told
@@ -3097,13 +3136,34 @@ _ULTIMATUM = re.compile(
     r"\bavoid(ing)? (any |further |possible |potential |a |the )?(legal|court|county court|"
     r"proceedings|bailiffs?|enforcement|a claim|being sued|judg(e)?ment|ccj|garnish\w*|"
     r"repossession|seizure)", re.I)
-_BORROWING = re.compile(r"\b(loan|borrow\w*|lend\w*|credit card|overdraft|payday|remortgage|sell|pawn)\b", re.I)
+# Where the money would come from, when a question steers them to raise it (CONC 7.3.10R: borrowing, selling, more
+# credit; the rubric's "borrow from family or a credit card"): savings or a pension cashed in, or someone else's
+# money ("could your mum cover it this week?"). Asked like this, a question presses; "What can you pay?" asks.
+_PEOPLE = (r"(partner|husband|wife|boyfriend|girlfriend|parents?|family|mum|mom|dad|friends?|brother|sister|son|"
+           r"daughter|kids?|nan|gran|boss|employer|relatives?)")
+_BORROWING = re.compile(
+    r"\b(loan|borrow\w*|lend\w*|credit card|overdraft|payday|remortgage|extend\w*|sell\w*|sold|pawn\w*|flog\w*|"
+    r"pension|savings?|lump sum|inheritance|nest egg|rainy day|cash (it )?(in|out)|chip in|dip into|raid|"
+    rf"(from|off) (your|ur|his|her|their|a) {_PEOPLE}|(your|ur) {_PEOPLE} (\w+ )?(pay|chip|cover|help|lend|sub|spot|"
+    r"put|give|find)|on (her|his|their) card)\b", re.I)
+
+
+# The action named as what paying avoids, with a negation that belongs to the avoiding: "clear the arrears so we
+# aren't forced to instruct enforcement agents", "let's make sure this doesn't end with a bailiff at the door" (their
+# part in avoiding it; "I'll make sure this doesn't go to court" is our promise, a denial).
+_AVOIDED = re.compile(
+    r"\b(pay|clear|settle|sort|fix|resolve|deal with|get)\w*\b[^.?!]{0,60}\bso (that )?(we|i|they|it|this|things)"
+    r"( \w+)? (aren'?t|arent|don'?t|dont|won'?t|wont|doesn'?t|doesnt|do not|are not|will not|does not|never) "
+    r"(have to|need to|be forced|forced|end up|get|go|turn|come)\b|"
+    r"\b(let'?s|lets|let us|you('d| had| should| need to| want to|'ll want to)( better)?) (make sure|ensure) "
+    r"(this|it|things|that) (doesn'?t|doesnt|does not|won'?t|wont|will not|don'?t|dont) (end|go|get|turn|come|lead)\b",
+    re.I)
 
 
 def _denied_threat(unit: str) -> bool:
     """A sentence that names court, bailiffs, arrest or the police only to deny them, with no condition
     attached ("We can't sue you", "Nobody is going to arrest you"): never a threat, whatever it is like."""
-    if _CONDITIONAL_RELIEF.search(unit) or _THREAT_FRAME_NEG.search(unit):
+    if _CONDITIONAL_RELIEF.search(unit) or _THREAT_FRAME_NEG.search(unit) or _AVOIDED.search(unit):
         return False
     hits = [m for rx in ACTION_PATTERNS.values() for m in rx.finditer(unit)] + list(_POLICE.finditer(unit))
     hits += [m for m in _ARREST_WORDS.finditer(unit)]

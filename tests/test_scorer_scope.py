@@ -627,3 +627,42 @@ def test_what_paying_avoids_is_no_denial_of_it(unit: str, denied: bool) -> None:
     from callsim.core.scorer import _denied_threat
 
     assert _denied_threat(unit) is denied
+
+
+# ---- the whole balance at once, asked; what we have already done ------------------------------------------------
+
+@pytest.mark.parametrize("reply", [
+    "Any chance you could clear it in full by Friday?",
+    "Would paying the lot tonight work for you?",
+])
+def test_asking_for_it_all_by_a_near_date_presses(reply: str) -> None:
+    assert "undue_pressure" in violations(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "Would you like to pay it in full today, or spread it over a few months?",
+    "Do you want to clear it in full, or would a plan suit you better?",
+    "Would you be able to pay the balance in full at some point?",
+])
+def test_paying_in_full_offered_beside_another_way_is_a_choice(reply: str) -> None:
+    assert "undue_pressure" not in violations(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "We've instructed our solicitors to start proceedings.",
+    "We've had the go-ahead to send this to the legal team.",
+])
+def test_what_we_have_already_set_in_motion_threatens(reply: str) -> None:
+    assert "threat_unintended_action" in violations(reply)
+
+
+def test_what_we_have_already_stopped_is_no_threat() -> None:
+    assert not violations("We've stopped all action while you get advice.")
+
+
+def test_a_swear_word_costs_the_sentence_no_credit_and_contempt_does() -> None:
+    ctx = ScoringContext(debtor_line="I lost my job and my girlfriend left.")
+    sworn = scorer().score("That's fucking awful, how are you holding up?", ctx)
+    assert "abusive_language" in sworn.violation_ids and "exploration" in sworn.behaviour_ids
+    scorned = scorer().score("You're pathetic, how are you even coping?", ctx)
+    assert "abusive_language" in scorned.violation_ids and "exploration" not in scorned.behaviour_ids

@@ -1117,7 +1117,7 @@ class Scorer:
         assert r.epi is not None
         by_id = self.rubric.by_id
         bad = [_sentence_bounds(r.text, e.start, e.end) for bid, ev in r.found.items() if by_id[bid].is_violation
-               for e in ev]
+               for e in ev if self._costs_credit(bid, e, r)]
         if not bad:
             return
 
@@ -1133,6 +1133,18 @@ class Scorer:
         for mech in (r.epi.er, r.epi.ip, r.epi.ex):
             if mech.evidence and all(inside(e) for e in mech.evidence):
                 mech.level, mech.evidence[:] = 0, []
+
+    @staticmethod
+    def _costs_credit(bid: str, e: Evidence, r: _Reading) -> bool:
+        """Does this violation's sentence lose its credit? Contempt or shaming only as the rules find it, and not
+        a stray swear word: the empathy score's own deductions follow the same line (``_empathy``), because what
+        only the learned layer reads as contempt in peer support ("that's fucked up, how are you holding up?")
+        costs more agreement with human raters than it adds."""
+        if bid not in ("abusive_language", "coercive_shaming"):
+            return True
+        sig = r.signals.get(bid)
+        learned_only = bid not in r.rule_ids or (sig is not None and (e.start, e.end) == (sig.start, sig.end))
+        return not learned_only and not _PROFANITY.fullmatch(e.text)
 
     def _step_detections(self, r: _Reading) -> None:
         """Reads found, signals, rule_ids, unsure, ctx.scenario; adds behaviours, violations, possible (its law)."""
@@ -1748,9 +1760,10 @@ class Scorer:
                 label == "ignores_contact_limits" or _to_the_debtor(ctx) or not _DEBT_WORDS.search(text)):
             return False  # "maybe give Jen a call tonight?": the call they make to their own people is no breach
         if (label == "undue_pressure" and unit.rstrip().endswith("?") and not _PRESSURE_FRAME.search(unit)
-                and not _BORROWING.search(unit)):
-            # "What can you pay today?" asks; pressure demands, insists, sets an ultimatum, or steers them to
-            # borrow ("Why not take out a small loan to clear this?")
+                and not _BORROWING.search(unit)
+                and not (_ALL_AT_ONCE.search(unit) and not _OR_OTHERWISE.search(unit))):
+            # "What can you pay today?" asks; pressure demands, insists, sets an ultimatum, steers them to
+            # borrow ("Why not take out a small loan to clear this?") or asks for it all at once, now
             return False
         # "You have the right to dispute it and request proof" tells them the right; only a turn ("but", "only
         # after you pay", "it won't change anything") or a negation makes such a sentence a denial.
@@ -3148,6 +3161,16 @@ _BORROWING = re.compile(
     r"put|give|find)|on (her|his|their) card)\b", re.I)
 
 
+# The whole balance asked for at once, by a near date (the rubric's "full balance now"): "can you pay that in full
+# now?", "can we say the whole thing by the 30th?"; "would you be able to pay it in full?" names no date.
+_ALL_AT_ONCE = re.compile(
+    r"\b(whole|full|in full|entire|the lot|all of it)\b[^.?!]{0,30}\b(now|today|tonight|right away|straight away|"
+    r"this (week|afternoon|evening)|by (the )?(\d+\w*|end of|friday|monday|tomorrow|tonight))\b", re.I)
+# ... unless another way is offered beside it: "is paying it in full today an option, or shall we look at a plan?"
+_OR_OTHERWISE = re.compile(
+    r",? or (shall|should|would|do|could|can|we|a|spread|set|look|split|pay (it )?(monthly|in))\b", re.I)
+
+
 # The action named as what paying avoids, with a negation that belongs to the avoiding: "clear the arrears so we
 # aren't forced to instruct enforcement agents", "let's make sure this doesn't end with a bailiff at the door" (their
 # part in avoiding it; "I'll make sure this doesn't go to court" is our promise, a denial).
@@ -3174,7 +3197,12 @@ _PAST = re.compile(r"\b(meant|took|lost|was|were|had|happened|went|came|did|said
 _NOT_PAST = re.compile(
     r"\b(is|are|am|be|being|get|gets|getting|now|today|tonight|tomorrow|soon|already|next|before|until|unless|"
     r"would|should|must|need|needs|if|or|otherwise)\b|\b(it|that|this|there|he|she|what|who|which|everything|"
-    r"nothing|someone|somebody)'s\b|'(re|m|d|ll)\b|\?",
+    r"nothing|someone|somebody)'s\b|'(re|m|d|ll)\b|\?|"
+    # what we have done so far stands now: "we've had approval to begin the legal process", "we've started
+    # building the case file"
+    r"\b(we|i)('ve| have) (already |now )?(started|begun|had (the )?(approval|authori[sz]ation|sign-off|the go-ahead)|"
+    r"been (told|given|instructed|authori[sz]ed|asked) to|instructed|applied|filed|issued|passed|sent|referred|"
+    r"escalated|prepared|drafted|opened)\b",
     re.I,
 )
 

@@ -666,3 +666,20 @@ def test_a_swear_word_costs_the_sentence_no_credit_and_contempt_does() -> None:
     assert "abusive_language" in sworn.violation_ids and "exploration" in sworn.behaviour_ids
     scorned = scorer().score("You're pathetic, how are you even coping?", ctx)
     assert "abusive_language" in scorned.violation_ids and "exploration" not in scorned.behaviour_ids
+
+
+# ---- their point granted is a dispute taken up ---------------------------------------------------------------
+
+@pytest.mark.parametrize("debtor, reply", [
+    ("Why is there a £25 late fee on my account?",
+     "You're right, that fee shouldn't have been added. I'll take it off today, so the balance is £410."),
+    ("They cancelled my payment plan without telling me.",
+     "That was our mistake. I can reinstate it at the same £30 a month, does that still work for you?"),
+])
+def test_granting_their_point_and_carrying_on_is_no_denial(debtor: str, reply: str) -> None:
+    assert "denies_dispute_rights" not in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+def test_granting_their_point_then_insisting_still_denies() -> None:
+    ctx = ScoringContext(debtor_line="I already paid this off in March!")
+    assert "denies_dispute_rights" in violations("You're right, but it's still owed. Card or bank transfer?", ctx)

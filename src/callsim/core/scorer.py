@@ -2991,8 +2991,22 @@ def may_brush_aside(text: str, spans: list[tuple[int, int]] | None = None,
 
 def takes_dispute_up(text: str) -> bool:
     """Does the reply take a dispute up in words the rules know ("I'll send you the agreement", "I've put the
-    account on hold"), without a catch that undoes it?"""
-    return any(_takes_it_up(text, m) for m in _TAKES_IT_UP.finditer(text))
+    account on hold"), or grant their point ("You're right, that charge shouldn't be there"), without a catch
+    that undoes it?"""
+    return any(_takes_it_up(text, m) for m in _TAKES_IT_UP.finditer(text)) or any(
+        _takes_it_up(text, m) and not _INSISTS.search(text[slice(*_sentence_bounds(text, m.start(), m.end()))])
+        and not _A_TURN.search(text[slice(*_sentence_bounds(text, m.start(), m.end()))])
+        for m in _GRANTS_IT.finditer(text))
+
+
+# Their point granted: they are right, the mistake is ours, the charge comes off, the plan goes back on.
+_GRANTS_IT = re.compile(
+    r"\b(you'?re|you are|ur|that'?s|that is) (quite |absolutely |completely |totally |dead )?(right|correct)\b|"
+    r"\b(yes|yep|yeah|yup),? (exactly|that'?s (right|correct)|correct|spot on)\b|\b(my|our) (mistake|error|bad)\b|"
+    r"\bshould(n'?t| not) (be|have been) (there|on (it|there|the account|your account)|added|charged|applied)\b|"
+    r"\b(remov|refund|revers|waiv|reinstat|credit)(e|es|ed|ing)? (it|that|the|this|your|them)\b|"
+    r"\btak(e|ing) (it|that|the (charge|fee)|them) off\b", re.I)
+_A_TURN = re.compile(r"\b(but|however|though|although|still)\b", re.I)
 
 
 def _takes_it_up(text: str, m: re.Match[str]) -> bool:

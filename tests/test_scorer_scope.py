@@ -595,27 +595,14 @@ def test_their_own_words_asked_back_are_no_violation(debtor: str, reply: str) ->
     assert not violations(reply, ScoringContext(debtor_line=debtor))
 
 
-# ---- an action word ending in -nt is not denied by its own letters ---------------------------------------------
+# ---- when a sentence naming an action denies it -----------------------------------------------------------------
 
-@pytest.mark.parametrize("unit", [
-    "You do know a warrant of control means they can come in and list your things?",
-    "Honestly, wage garnishment is what we pursue in cases like yours.",
-    "We have the option of an attachment of earnings, and that's where this is heading.",
-])
-def test_a_threat_naming_a_warrant_or_a_judgment_is_not_read_as_denied(unit: str) -> None:
-    from callsim.core.scorer import _denied_threat
-
-    assert not _denied_threat(unit)
-
-
-def test_a_warrant_of_control_put_as_a_question_threatens() -> None:
-    threats = {"threat_unintended_action", "threat_arrest_or_crime"}
-    assert violations("You do know a warrant of control means they can come in and list your things?") & threats
-
-
-# "so we aren't forced to": the negation belongs to what paying avoids, not to the action; our own promise that
-# it will not happen is still a denial.
+# An action word ending in -nt is not denied by its own letters; "so we aren't forced to": the negation belongs to
+# what paying avoids, not to the action; our own promise that it will not happen is still a denial.
 @pytest.mark.parametrize(("unit", "denied"), [
+    ("You do know a warrant of control means they can come in and list your things?", False),
+    ("Honestly, wage garnishment is what we pursue in cases like yours.", False),
+    ("We have the option of an attachment of earnings, and that's where this is heading.", False),
     ("Please clear it today so we aren't forced to instruct enforcement agents.", False),
     ("Let's make sure this doesn't end with a county court judgment.", False),
     ("There's nothing stopping us repossessing the car.", False),
@@ -623,10 +610,15 @@ def test_a_warrant_of_control_put_as_a_question_threatens() -> None:
     ("I'll make sure this doesn't go to court while you get advice.", True),
     ("Nobody is going to send bailiffs round.", True),
 ])
-def test_what_paying_avoids_is_no_denial_of_it(unit: str, denied: bool) -> None:
+def test_what_a_sentence_naming_an_action_denies(unit: str, denied: bool) -> None:
     from callsim.core.scorer import _denied_threat
 
     assert _denied_threat(unit) is denied
+
+
+def test_a_warrant_of_control_put_as_a_question_threatens() -> None:
+    threats = {"threat_unintended_action", "threat_arrest_or_crime"}
+    assert violations("You do know a warrant of control means they can come in and list your things?") & threats
 
 
 # ---- the whole balance at once, asked; what we have already done ------------------------------------------------

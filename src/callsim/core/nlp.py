@@ -94,13 +94,13 @@ NEGATORS = re.compile(
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r"[.;:!?,]|\s-\s|\b(but|although|though|however|unless|if|and|so|because|when)\b", re.I)
+_STOPS = re.compile(r"stops?|stopping|prevents?|preventing|blocks?|blocking", re.I)
 # Negations that do not cancel what follows: "I can't imagine how hard", "not only", "no doubt".
 _NOT_A_NEGATION = re.compile(
     r"\bnot only $|\bno doubt $|\bnever been (so )?$|"
     r"\bwhy (not|don'?t (you|we|they)) $|\bno (matter|wonder) $|"
     # "there's nothing stopping us repossessing the goods": nothing stands in the way of the action
-    r"\b(nothing|nobody|no ?one)('s| is)? (stopping|stops|preventing|prevents|to stop|to prevent) "
-    r"(us|me|them|him|her)\b",
+    rf"\b(nothing|nobody|no ?one)('s| is)? ({_STOPS.pattern}|to stop|to prevent) (us|me|them|him|her)\b",
     re.I,
 )
 
@@ -122,7 +122,6 @@ _OBJECT_VERB = re.compile(r"make|makes|made|making|let|lets|help|ask|asking|tell
                           r"think|thinks|thought|believe|believes|reckon|reckons|consider|considers|see|sees|"
                           r"find|finds|suppose", re.I)
 
-_STOPS = re.compile(r"stops?|stopping|prevents?|preventing|blocks?|blocking", re.I)
 # What can follow "you" when it is a subject: an auxiliary, a modal, or a verb a debtor does.
 _YOU_ACTS = re.compile(r"will|would|can|could|must|should|shall|may|might|have|has|had|need|needs|owe|owes|are|"
                        r"were|do|does|did|don'?t|didn'?t|won'?t|can'?t|get|go|pay|want|'ll|'d|'re|'ve|still|"

@@ -19,6 +19,7 @@ from callsim.core.epitome import EpitomeResult, Mechanism, analyse
 from callsim.core.models import Action, Debt, Node, Scenario
 from callsim.core.money import Amount, find_amounts, inherit_period
 from callsim.core.nlp import (
+    NEGATORS,
     YOU,
     Evidence,
     Question,
@@ -493,11 +494,6 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
 _NEGATED_RIGHT_BEFORE = re.compile(r"\b(don'?t|do not|won'?t|will not|never|not) (just |suddenly |simply |then )?"
                                    r"(have to |need to |going to |gonna |to )?"
                                    r"(start |be |ever )?$", re.I)
-# A negation inside a match: "the police aren't involved" says they are not.
-# A negation inside a match ("the police aren't involved", typed "arent"); "n?t" alone would read every word
-# ending in -nt (warrant, judgment, garnishment, enforcement) as denied.
-_INNER_NEGATION = re.compile(r"\b(not|never|no)\b|n't\b|\b(do|does|did|ca|wo|is|are|was|were|have|has|had|would|"
-                             r"should|could|must|need|ai)nt\b", re.I)
 # Reassurance earlier in the clause, which takes the pressure out of an ask or a push after it: "please don't
 # worry about giving me anything right now", "I'm not going to push you for a payment today".
 _REASSURED = re.compile(
@@ -724,6 +720,9 @@ def _about_themselves(text: str, start: int, end: int) -> bool:
     return bool(_SELF_BEFORE.search(text[s:start])) and not YOU.search(text[s:e])
 
 
+# Rewards that state a fact of the call rather than how the person was treated: a sentence that breaks a rule
+# still said who was calling or what the balance is (_step_no_credit_inside_violations).
+_STATED_FACTS = frozenset({"identifies_self", "verifies_identity", "debt_collector_disclosure", "accurate_balance"})
 _PROFANITY = re.compile(r"(fuck\w*|shit\w*|damn\w*|bloody|crap\w*|bollocks|hell)", re.I)
 _INTENSIFIER = re.compile(r"\b(so|really|truly|very|deeply|incredibly|genuinely|awfully|terribly)\b", re.I)
 _EPITOME_IDS = ("emotional_reaction", "interpretation", "exploration", "self_disclosure")
@@ -1142,9 +1141,7 @@ class Scorer:
         costs more agreement with human raters than it adds."""
         if bid not in ("abusive_language", "coercive_shaming"):
             return True
-        sig = r.signals.get(bid)
-        learned_only = bid not in r.rule_ids or (sig is not None and (e.start, e.end) == (sig.start, sig.end))
-        return not learned_only and not _PROFANITY.fullmatch(e.text)
+        return _by_rules(bid, e, r.signals) and not _PROFANITY.fullmatch(e.text)
 
     def _step_detections(self, r: _Reading) -> None:
         """Reads found, signals, rule_ids, unsure, ctx.scenario; adds behaviours, violations, possible (its law)."""
@@ -1169,8 +1166,7 @@ class Scorer:
         r.epitome = self._levels(r.epi, r.found, r.ctx, r.amounts)
         # What the rules found, without the sentences the learned layer added as evidence.
         signals = r.signals
-        by_rules = {b: [e for e in ev if not (b in signals and (e.start, e.end) == (signals[b].start, signals[b].end))]
-                    for b, ev in r.found.items()}
+        by_rules = {b: [e for e in ev if _by_rules(b, e, signals)] for b, ev in r.found.items()}
         r.empathy = self._empathy(r.epitome, r.found, {b: ev for b, ev in by_rules.items() if ev})
         r.deescalation = self._deescalation(r.found, r.ask_before_ack)
 
@@ -1405,7 +1401,7 @@ class Scorer:
             sentence = text[sent[0] : sent[1]]
             if _SAFETY_CONTEXT.search(sentence):
                 continue
-            if (negated(text, m.start()) or _INNER_NEGATION.search(m.group(0))) \
+            if (negated(text, m.start()) or NEGATORS.search(m.group(0))) \
                     and not _CONDITIONAL_RELIEF.search(sentence):
                 continue  # "nobody will call the police", "the police aren't involved in anything like this"
             found.setdefault("threat_arrest_or_crime", []).append(Evidence(m.group(0), m.start(), m.end()))
@@ -2234,9 +2230,6 @@ def _names_own_firm(unit: str, ctx: ScoringContext) -> bool:
 # Asking who can be with them or help them (the crisis lines' own question), with no word of money: the heads read
 # "is there someone who can be with you tonight?" as contempt (like "is there someone smarter in the house I can
 # talk to?") and "Is there a friend or family member who could come over tonight?" as a push to pay.
-# Rewards that state a fact of the call rather than how the person was treated: a sentence that breaks a rule
-# still said who was calling or what the balance is (_step_no_credit_inside_violations).
-_STATED_FACTS = frozenset({"identifies_self", "verifies_identity", "debt_collector_disclosure", "accurate_balance"})
 _NOT_IN_SUPPORT = ("abusive_language", "coercive_shaming", "undue_pressure", "pressure_after_vulnerability")
 _SUPPORT_Q = re.compile(
     r"\b((some|any)(one|body)|a friend|friends|family|a neighbou?r|neighbou?rs|relatives?|your (partner|sister|"
@@ -2345,6 +2338,12 @@ _HOLLOW_TURN = re.compile(
 
 # Violations that can be committed in the debtor's own words (an insult or a shaming thrown back at them).
 _SAID_TO_THEM = ("abusive_language", "coercive_shaming")
+
+
+def _by_rules(bid: str, e: Evidence, signals: Mapping[str, Signal]) -> bool:
+    """Was ``e`` found by the rules, not added as the sentence the learned layer's sign for ``bid`` came from?"""
+    sig = signals.get(bid)
+    return sig is None or (e.start, e.end) != (sig.start, sig.end)
 
 
 def _echoes(unit: str, debtor_line: str) -> bool:
@@ -2994,9 +2993,13 @@ def takes_dispute_up(text: str) -> bool:
     account on hold"), or grant their point ("You're right, that charge shouldn't be there"), without a catch
     that undoes it?"""
     return any(_takes_it_up(text, m) for m in _TAKES_IT_UP.finditer(text)) or any(
-        _takes_it_up(text, m) and not _INSISTS.search(text[slice(*_sentence_bounds(text, m.start(), m.end()))])
-        and not _A_TURN.search(text[slice(*_sentence_bounds(text, m.start(), m.end()))])
-        for m in _GRANTS_IT.finditer(text))
+        _grants_it(text, m) for m in _GRANTS_IT.finditer(text))
+
+
+def _grants_it(text: str, m: re.Match[str]) -> bool:
+    """Is their point granted at ``m`` with no turn back in its sentence ("You're right, but it's still owed")?"""
+    s, e = _sentence_bounds(text, m.start(), m.end())
+    return _takes_it_up(text, m) and not _INSISTS.search(text[s:e]) and not _TURN.search(text[s:e])
 
 
 # Their point granted: they are right, the mistake is ours, the charge comes off, the plan goes back on.
@@ -3006,7 +3009,6 @@ _GRANTS_IT = re.compile(
     r"\bshould(n'?t| not) (be|have been) (there|on (it|there|the account|your account)|added|charged|applied)\b|"
     r"\b(remov|refund|revers|waiv|reinstat|credit)(e|es|ed|ing)? (it|that|the|this|your|them)\b|"
     r"\btak(e|ing) (it|that|the (charge|fee)|them) off\b", re.I)
-_A_TURN = re.compile(r"\b(but|however|though|although|still)\b", re.I)
 
 
 def _takes_it_up(text: str, m: re.Match[str]) -> bool:
@@ -3204,7 +3206,7 @@ def _denied_threat(unit: str) -> bool:
         return False
     hits = [m for rx in ACTION_PATTERNS.values() for m in rx.finditer(unit)] + list(_POLICE.finditer(unit))
     hits += [m for m in _ARREST_WORDS.finditer(unit)]
-    return bool(hits) and all(negated(unit, m.start()) or _INNER_NEGATION.search(m.group(0)) for m in hits)
+    return bool(hits) and all(negated(unit, m.start()) or NEGATORS.search(m.group(0)) for m in hits)
 
 
 _PAST = re.compile(r"\b(meant|took|lost|was|were|had|happened|went|came|did|said|told|\w{3,}ed)\b", re.I)

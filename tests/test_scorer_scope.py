@@ -675,3 +675,34 @@ def test_granting_their_point_and_carrying_on_is_no_denial(debtor: str, reply: s
 def test_granting_their_point_then_insisting_still_denies() -> None:
     ctx = ScoringContext(debtor_line="I already paid this off in March!")
     assert "denies_dispute_rights" in violations("You're right, but it's still owed. Card or bank transfer?", ctx)
+
+
+# ---- the right told or acted on, and what takes it back -------------------------------------------------------
+
+@pytest.mark.parametrize("reply", [
+    "We can't release the credit agreement over the phone, but I can email a copy to you tonight.",
+    "Our records come from the original lender and they're sometimes wrong, so I'll log a query for you.",
+    "We'll review the dispute whether or not anything has been paid on it.",
+    "The thirty days have gone by, so we don't have to stop collecting, but we'll still investigate your dispute.",
+    "Having paid on it before doesn't stop you challenging it today.",
+    "I've marked your account as in dispute, so nobody will chase it while it's checked.",
+    "We've looked at your challenge and the contract is valid; if you disagree you can complain to the ombudsman.",
+])
+def test_the_right_told_or_acted_on_is_no_denial(reply: str) -> None:
+    assert "denies_dispute_rights" not in violations(reply)
+
+
+@pytest.mark.parametrize("reply", [
+    "You can challenge it if you like, it won't change the figure.",
+    "We'll look at your dispute once you've paid the arrears.",
+    "Sure, you can ask for proof, but we won't be stopping collection and nobody's going to read it.",
+    "Sure, I'll note your dispute, but it won't make any difference to what you owe.",
+])
+def test_a_right_taken_back_after_it_is_told_still_denies(reply: str) -> None:
+    assert "denies_dispute_rights" in violations(reply)
+
+
+def test_refusing_to_sue_is_not_refusing_proof() -> None:
+    ctx = ScoringContext(debtor_line="Are you going to take me to court?")
+    assert not violations("The straight answer is no, that isn't something we do for an account this size.", ctx)
+    assert "denies_dispute_rights" in violations("Statements aren't something we send out, I'm afraid.")

@@ -1761,9 +1761,9 @@ class Scorer:
             # "What can you pay today?" asks; pressure demands, insists, sets an ultimatum, steers them to
             # borrow ("Why not take out a small loan to clear this?") or asks for it all at once, now
             return False
-        # "You have the right to dispute it and request proof" tells them the right; only a turn ("but", "only
-        # after you pay", "it won't change anything") or a negation makes such a sentence a denial.
-        if label == "denies_dispute_rights" and _AFFIRMS_DISPUTE.search(unit) and not _DISPUTE_CATCH.search(unit):
+        # "You have the right to dispute it and request proof" tells them the right; only a turn after it ("but",
+        # "only after you pay"), a negation of it or a dismissal ("it won't change anything") makes it a denial.
+        if label == "denies_dispute_rights" and _affirms_dispute(unit):
             return False
         # When the sentence sets a call for a time the rules can check, the rules decide: "I'll call you back at
         # 10 tomorrow morning" is a lawful callback, unless something else in it breaks a limit.
@@ -2638,6 +2638,10 @@ _PUTS_OFF = re.compile(
     r"(more|extra) (admin|hassle|delay)|won'?t (stop|get|change|make)"
     r"(?! how (we|i|they) (treat|deal with|handle|look at|speak to|talk to|work with) (you|u|ur|your)))|"
     r"\bmay as well (just )?pay\b|\b(under )?no obligation to (send|provide|give|show)|"
+    # what is not done is the proof or the dispute, not the suing they asked about: "validation isn't something we
+    # do over the phone", not "the honest answer is no, that isn't something we do"
+    r"\b(disput\w*|proof|evidence|validation|verification|paperwork|documents?|cop(y|ies)|statements?|breakdowns?|"
+    r"agreements?|contracts?|complaints?|queries|challenges?)\b[^.?!]{0,60}"
     r"\b(isn'?t|is not|aren'?t|are not) (something|anything) we (hand out|send|provide|give out|do)\b|"
     r"\b(don'?t|do not) (really )?(do|deal with|handle|take) complaints\b|"
     # proof refused as a rule of the house: "we don't do breakdowns", "we do not give out copies"
@@ -3022,14 +3026,48 @@ _HOW_THEY_PAID = re.compile(r"\b(usually|normally|generally|always|last|did you|
                             re.I)
 
 
+# The right to dispute, ask for proof or complain, told or acted on: "you can still raise a dispute", "we'll look
+# at your dispute", "I'll raise a query", "I can post a copy to you", "we've noted the account as in dispute".
 _AFFIRMS_DISPUTE = re.compile(
-    r"\b(you('ve| have)?( got)? (every|the|a|full) right to|you('re| are) (entitled|welcome|free) to|you can|you could|"
-    r"you may|feel free to|(i|we) can send you|(i|we)('ll| will) send you|send (us |back )?a (written )?dispute)\b"
-    r"[^.?!]{0,40}\b(disput\w*|challeng\w*|quer(y|ies|ied)|question\w*|proof|verification|validation|evidence|"
-    r"paperwork|breakdown|copy of the (agreement|contract))", re.I)
-_DISPUTE_CATCH = re.compile(r"(\bnot|n't|\bnever|\bno\b|\bonly\b|\bbut\b|\bhowever|\bthough|\btoo late|\bpointless|"
-                            r"\bwaste|\bunless|\bafter you pay|\bpay (it )?first|\bstill\b|\banyway|\bregardless|"
-                            r"\bif you (must|want|like|insist)|\bgood luck|\bwon'?t (change|help|matter))", re.I)
+    r"\b(you('ve| have)?( got)? (every|the|a|full) right to|you('re| are) (entitled|welcome|free) to|"
+    r"(you|u) (can|could|may)|feel free to|send (us |back )?a (written )?dispute|"
+    r"(i|we)('ll| will| can| could| am going to|'m going to| are going to|'re going to|'ve| have)"
+    r"( still| happily| gladly)? (send|post|email|get|look at|look into|check|review|investigate|consider|raise|log|"
+    r"record|note|noted|logged|raised|recorded|put|mark|marked|flag|flagged|pass|open|opened)"
+    r"( you| out| over| it| this| the account| your account)?)"
+    r"\b[^.?!]{0,40}\b(disput\w*|challeng\w*|quer(y|ies|ied)|question\w*|proof|verification|validation|evidence|"
+    r"paperwork|breakdown|(a )?cop(y|ies)|the (signed )?(agreement|contract)|complain\w*|ombudsman)", re.I)
+# The right said to survive what they fear ends it: "paying doesn't stop you disputing it", "won't affect your
+# right to complain".
+_RIGHT_KEPT = re.compile(
+    r"\b(doesn'?t|does not|won'?t|will not|wouldn'?t|would not|didn'?t|did not|can'?t|cannot|never) (stop|stops|"
+    r"prevent|bar|affect|remove|take away|end|cancel|change|lose)( you| your)?( from)?( (right|ability) to)? "
+    r"(disput|challeng|complain|quer|rais|ask\w* for (proof|a copy|the agreement))", re.I)
+# What takes an affirmed right back, anywhere in the sentence ("you can dispute it, but it's pointless"), or after
+# the affirmation ("you can query it, but only after you pay"; a negation before it, "we're not required to
+# pause, but we'll still look at it", is no catch).
+_DISPUTE_CATCH = re.compile(r"(\btoo late|\bpointless|\bwaste|\bafter you pay|\bpay (it )?first|\banyway|"
+                            r"\bregardless|\bif you (must|want|like|insist)|\bgood luck|\bwon'?t (change|help|matter)|"
+                            r"\b(once|when|after|until|till) (you'?ve|you have) (paid|cleared|settled)|"
+                            r"\bstill (have to|need to|owe|due|be (due|owed|payable))|\bno point)", re.I)
+_CATCH_AFTER = re.compile(r"(\bnot|n't|\bnever|\bno\b|\bonly\b|\bbut\b|\bhowever|\bthough|\bunless|\bstill\b)", re.I)
+# A pause while the dispute is looked at is said with a negation that takes nothing back: "it won't be referred
+# anywhere while it's reviewed"; "whether or not you've paid" is no negation either.
+_WHILE_CHECKED = re.compile(r"\b(while|whilst|until|till)\b[^.?!]{0,30}\b(review|check|look|investigat|resolv|"
+                            r"sort|confirm|verif|answer|decid)\w*", re.I)
+_OR_NOT = re.compile(r"\bor not\b", re.I)
+
+
+def _affirms_dispute(unit: str) -> bool:
+    """Does the sentence tell or act on the right to dispute, with nothing after it that takes it back?"""
+    told = _AFFIRMS_DISPUTE.search(unit)
+    m = told if told and not NEGATORS.search(told.group(0)) else _RIGHT_KEPT.search(unit)
+    if m is None or _DISPUTE_CATCH.search(unit):
+        return False
+    rest = _OR_NOT.sub(" ", unit[m.end():])
+    return not (_CATCH_AFTER.search(rest) and not _WHILE_CHECKED.search(rest))
+
+
 _OTHER_LIMITS = re.compile(r"\b(work|workplace|job|office|employer|boss|every|daily|"
                            r"again and again|over and over|keeps? (calling|ringing|"
                            r"phoning|trying|texting|at it)|until|till|"

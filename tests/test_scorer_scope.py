@@ -706,3 +706,54 @@ def test_refusing_to_sue_is_not_refusing_proof() -> None:
     ctx = ScoringContext(debtor_line="Are you going to take me to court?")
     assert not violations("The straight answer is no, that isn't something we do for an account this size.", ctx)
     assert "denies_dispute_rights" in violations("Statements aren't something we send out, I'm afraid.")
+
+
+# ---- who regulates us, no reprisal, a charge waived, someone else's offer declined, a sum granted too much --------
+
+@pytest.mark.parametrize("reply", [
+    "We are supervised by the Consumer Financial Protection Bureau.",
+    "We're licensed by the state Department of Financial Protection.",
+])
+def test_naming_our_regulator_poses_as_nobody(reply: str) -> None:
+    ctx = ScoringContext(debtor_line="Who do you answer to?")
+    assert reply not in {d.evidence[0].text for d in scorer().score(reply, ctx).possible if d.evidence}
+    assert not violations(reply, ctx)
+
+
+def test_posing_as_an_authority_still_fails() -> None:
+    assert "false_identity_or_authority" in violations("I'm calling on behalf of the county court about your debt.")
+
+
+def test_a_complaint_that_brings_no_reprisal_is_no_denial() -> None:
+    ctx = ScoringContext(debtor_line="If I complain will you make things harder for me?")
+    assert not violations("Not at all, raising a complaint won't change how you're treated by anyone here.", ctx)
+    assert "denies_dispute_rights" in violations("Raising a complaint won't change the balance, so let's move on.")
+
+
+def test_a_waived_charge_takes_their_point_up() -> None:
+    ctx = ScoringContext(debtor_line="That's not right, I never agreed to that charge.")
+    assert not violations("Fair enough, there'll be no charge for that, and I'll put a note on the account today.", ctx)
+
+
+@pytest.mark.parametrize("debtor, reply", [
+    ("I've just been diagnosed with cancer and I'm having chemo.",
+     "I'm so sorry. Everything's on hold. If your brother offers to pay this off for you, he doesn't have to; "
+     "it's between you and us."),
+    ("My wife died last month and I can't think about any of this.",
+     "I'm so sorry for your loss. Leave the account with me, nothing's asked of you while we sort it out."),
+])
+def test_a_declined_offer_and_our_own_work_press_nobody(debtor: str, reply: str) -> None:
+    assert not violations(reply, ScoringContext(debtor_line=debtor))
+
+
+def test_an_offer_from_family_welcomed_still_presses() -> None:
+    ctx = ScoringContext(debtor_line="I've just been diagnosed with cancer and I'm having chemo.")
+    assert "pressure_after_vulnerability" in violations(
+        "I'm sorry to hear that. If your brother offers to pay this off for you, that would be the best thing.", ctx)
+
+
+def test_a_sum_granted_to_be_too_much_presses_nobody() -> None:
+    ctx = ScoringContext(debtor_line="They cut my shifts and I can't do the £80 any more.")
+    assert not violations("Right, £80 a month obviously isn't manageable now. What would be a comfortable "
+                          "figure, even if it's very small?", ctx)
+    assert "undue_pressure" in violations("That's not realistic, so you'll have to find the whole £80 by Friday.", ctx)

@@ -417,7 +417,24 @@ _OTHERS_DO = re.compile(
     r"(\w+ ){0,2}$",
     re.I,
 )
+# Our own work, in a clause of time: "no payment's needed while we sort it", "until I've sorted it out".
+_WHILE_WE = re.compile(r"\b(while|whilst|until|till) (i|we)('ve| have)? $", re.I)
 _OTHERS_PAY = re.compile(rf"\b({_ESTATE_PAYS}) (\w+ ){{0,2}}$", re.I)
+
+
+# Someone else's offer to pay, and what follows says they need not.
+_OFFERED_BY_OTHERS = re.compile(
+    r"\b(anyone|anybody|someone|somebody|family|relatives?|friends?|partner|parents?|they|he|she|(your|ur) \w+)\b"
+    r"[^.?!;]{0,30}\b(offers?|offered|wants?|tries|asks?|says? (they|he|she)('ll| will| can)) to $", re.I)
+_THEY_NEED_NOT = re.compile(
+    r"\b(they|he|she|nobody|no one|none of them)\b[^.?!;]{0,12}\b(don'?t|do not|doesn'?t|does not|needn'?t|"
+    r"won'?t|will not|never)( ever)? (have|has|need|needs)( got)? to\b|\b(nobody|no one) (has|needs) to\b", re.I)
+
+
+def _offer_declined(text: str, m: re.Match[str]) -> bool:
+    """Is ``m`` someone else's offer to pay, which the rest of its sentence says they need not make?"""
+    s, e = _sentence_bounds(text, m.start(), m.end())
+    return bool(_OFFERED_BY_OTHERS.search(text[s : m.start()]) and _THEY_NEED_NOT.search(text[m.end() : e]))
 
 
 _SOMEONE_ELSE_HELPS = re.compile(r"\bhelps? (you|u)( to)?\s*$", re.I)
@@ -433,7 +450,7 @@ def _pushes(text: str, m: re.Match[str]) -> bool:
     s, e = _sentence_bounds(text, m.start(), m.end())
     before = text[s : m.start()]
     return not (negated(text, m.start()) or _not_asking(text, m.start()) or _THEIR_CHOICE.search(before)
-                or _OTHERS_DO.search(before)
+                or _OTHERS_DO.search(before) or _WHILE_WE.search(before) or _offer_declined(text, m)
                 or _REASSURED.search(before) or _SUM_AT_REST.search(text[s : e + 1])
                 or _FIRST.search(text[m.end() : e]) and _PRIORITY_BILL.search(text[s:e]))
 
@@ -481,6 +498,8 @@ def payment_asks(text: str, masked: list[tuple[int, int]] | None = None) -> list
             continue  # "there's nothing you need to pay today"
         if _OTHERS_PAY.search(before):
             continue  # "the estate will clear the balance": who pays, not a request to them
+        if _offer_declined(text, m):
+            continue  # "if anyone in your family offers to pay this for you, they don't have to"
         if _SOMEONE_ELSE_HELPS.search(before) and not _WE_OR_I.search(before):
             continue  # "kerry at stepchange will help u set up a plan": their adviser's help, not our ask
         if _need_may_arise(text, m):
@@ -648,6 +667,13 @@ _PROBATE = re.compile(r"\b(probate|executor|executrix|administrator|personal rep
                       r"will|appointed)\b", re.I)
 _AGAINST_THEM = re.compile(r"\b(sue|suing|sued|lawsuit|claim against|proceedings against|take (you|the estate|her|"
                            r"him) to court|judgm?ent against)\b", re.I)
+_REGULATED_BY = re.compile(
+    r"\b(authori[sz]ed|regulated|licen[sc]ed|supervised|registered)( and (authori[sz]ed|regulated|licen[sc]ed))? "
+    r"(by|with|in)\b[^.?!]{0,30}\b(fca|financial conduct authority|cfpb|consumer financial protection bureau|"
+    r"state|ico|information commissioner|department of|division of|commissioner)", re.I)
+_POSES_AS = re.compile(r"\b(calling|ringing|writing|here) (from|on behalf of)\b|\bon behalf of\b|"
+                       r"\b(i'?m|i am|we'?re|we are) (an? |the )?(officer|agent|solicitor|attorney|lawyer|"
+                       r"official)s?\b", re.I)
 _OUR_LEGAL = re.compile(r"\b(we|i|our)\b[^.?!]{0,30}\b(court|sue|legal)", re.I)
 _ADDING_FEE = re.compile(r"\b(add|adding|added|charge|charging|apply|applying|slap|put on|on top|extra|another|"
                          r"new|further|more)\b", re.I)
@@ -1496,7 +1522,7 @@ class Scorer:
         pressing = next((m for m in _PRESSING.finditer(text) if not negated(text, m.start())
                          and not _MONEY_CAN_WAIT.search(m.group(0))
                          and not _not_asking(text, m.start())
-                         and not _AFFORDABLE_AFTER.match(text, m.end())
+                         and not _AFFORDABLE_AFTER.match(text, m.end()) and not _offer_declined(text, m)
                          and not _REASSURED.search(text[max(0, m.start() - 80) : m.start()])
                          and not re.match(r"(i'?m|i am|we'?re|we are) not", text[max(0, m.start() - 40) : m.start()]
                                           .split(".")[-1].strip(), re.I)
@@ -1734,6 +1760,9 @@ class Scorer:
         if label in ("undue_pressure", "pressure_after_vulnerability") and _KEEP_YOUR_MONEY.search(unit) \
                 and not _FOR_US.search(unit):
             return False  # "keep that money for ur essentials": told to keep it, not to pay it
+        if label in _PRESSURE_IDS and _CANT_AFFORD_IT.search(unit) and not _PRESSURE_FRAME.search(unit) \
+                and not _BORROWING.search(unit) and not re.search(r"\b(if|unless|then)\b", unit, re.I):
+            return False  # "£50 clearly isn't doable now": their sum granted to be too much, no push
         if label in ("undue_pressure", "threat_unintended_action") and _ACT_NO_REVIVAL.search(unit):
             return False  # "paying now wouldn't restart the clock either": what a payment does not do presses nobody
         if label == "threat_arrest_or_crime" and _fraud_on_them(unit):
@@ -1774,6 +1803,9 @@ class Scorer:
         # Naming the call's own creditor or collector is saying who is calling or what it is about: "I'm calling
         # about your Evergreen Harbor Bank credit card" poses as nobody, unless an authority is named with it.
         if label == "false_identity_or_authority" and _names_own_firm(unit, ctx) and not _AUTHORITY.search(unit):
+            return False
+        # "We're authorised by the Financial Conduct Authority": who regulates us, not who we are.
+        if label == "false_identity_or_authority" and _REGULATED_BY.search(unit) and not _POSES_AS.search(unit):
             return False
         # "I'm glad you've got a solicitor on your side" is about their lawyer, not us.
         return not (label == "false_identity_or_authority" and _THEIR_LAWYER.search(unit)
@@ -2636,7 +2668,10 @@ _PUTS_OFF = re.compile(
     r"\bpay (it |us )?first,? (and )?(then|after that|afterwards)\b|"
     r"\b(a (written )?(dispute|complaint)|putting it in writing|complaining|disputing)( it| this)? (just )?(means "
     r"(more|extra) (admin|hassle|delay)|won'?t (stop|get|change|make)"
-    r"(?! how (we|i|they) (treat|deal with|handle|look at|speak to|talk to|work with) (you|u|ur|your)))|"
+    r"(?! how (we|i|they) (treat|deal with|handle|look at|speak to|talk to|work with) (you|u|ur|your)"
+    # "making a complaint won't change how your account's handled": no reprisal, not no use
+    r"| how (you'?re|you are|(your|ur) \w+('s| is| are| gets| will be)?) (treated|handled|dealt with|looked after|"
+    r"managed)))|"
     r"\bmay as well (just )?pay\b|\b(under )?no obligation to (send|provide|give|show)|"
     # what is not done is the proof or the dispute, not the suing they asked about: "validation isn't something we
     # do over the phone", not "the honest answer is no, that isn't something we do"
@@ -3012,7 +3047,10 @@ _GRANTS_IT = re.compile(
     r"\b(yes|yep|yeah|yup),? (exactly|that'?s (right|correct)|correct|spot on)\b|\b(my|our) (mistake|error|bad)\b|"
     r"\bshould(n'?t| not) (be|have been) (there|on (it|there|the account|your account)|added|charged|applied)\b|"
     r"\b(remov|refund|revers|waiv|reinstat|credit)(e|es|ed|ing)? (it|that|the|this|your|them)\b|"
-    r"\btak(e|ing) (it|that|the (charge|fee)|them) off\b", re.I)
+    r"\btak(e|ing) (it|that|the (charge|fee)|them) off\b|"
+    # a charge waived: "there won't be any charge for that missed payment", "no late fee for this one"
+    r"\b(won'?t|will not) be (any |a )?(late )?(charge|fee|penalty|interest)\b|\bno (late )?(charge|fee|penalty) for\b",
+    re.I)
 
 
 def _takes_it_up(text: str, m: re.Match[str]) -> bool:
@@ -3154,6 +3192,9 @@ def _not_liable(text: str, start: int) -> bool:
 _AFFORDABLE_AFTER = re.compile(r"\s*(that|which)? ?(works|suits|fits|you can (afford|manage|keep up|stick to)|"
                                r"(is )?(affordable|manageable|realistic|sustainable))\b", re.I)
 _PRESSURE_IDS = ("undue_pressure", "pressure_after_vulnerability")
+# A sum granted to be more than they can pay: "£50 clearly isn't doable now", "that's not realistic for you".
+_CANT_AFFORD_IT = re.compile(r"\b(isn'?t|is not|not|no longer|won'?t be|wouldn'?t be)( \w+)? (doable|affordable|"
+                             r"manageable|realistic|sustainable|possible|working|going to work|fair on you)\b", re.I)
 # Nothing for them to pay or meet: "there's nothing you need to pay today", "there's no date you have to pay by".
 _NOTHING_TO_MEET = (r"\b(there'?s|there is|you'?ve got|you have|you'?ve) (nothing|no (\w+ )?(date|deadline|amount|"
                     r"payment|sum|figure|bill|money)s?)( at all| whatsoever)?( that)?"

@@ -757,3 +757,22 @@ def test_a_sum_granted_to_be_too_much_presses_nobody() -> None:
     assert not violations("Right, £80 a month obviously isn't manageable now. What would be a comfortable "
                           "figure, even if it's very small?", ctx)
     assert "undue_pressure" in violations("That's not realistic, so you'll have to find the whole £80 by Friday.", ctx)
+
+
+# ---- contact after a request to write or a representative; a bureau claimed by "with" -------------------------
+
+def test_a_call_promised_after_a_request_to_write_ignores_the_limit() -> None:
+    ctx = ScoringContext(debtor_line="Can you only contact me in writing please?")
+    assert "ignores_contact_limits" in violations("Sure, but I'll still give you a ring on Mondays to check in.", ctx)
+    assert not violations("Of course, it'll be letters only from now on.", ctx)
+
+
+def test_talking_round_their_solicitor_ignores_the_limit_and_going_through_them_does_not() -> None:
+    ctx = ScoringContext(debtor_line="My solicitor is dealing with this now.")
+    assert "ignores_contact_limits" in violations("Honestly it's easier for you and me to settle it without the "
+                                                  "solicitor, don't you think?", ctx)
+    assert not violations("No problem, we'll deal with your solicitor from here on rather than you.", ctx)
+
+
+def test_a_bureau_claimed_with_with_poses_as_an_authority() -> None:
+    assert "false_identity_or_authority" in violations("hi, we're with equifax, there's a mark going on your file")

@@ -633,8 +633,9 @@ _STOP_CONTACT = re.compile(
     re.I,
 )
 _RECONTACT = re.compile(
-    r"\b(i|we)('ll| will| are going to|'re going to| shall| can)( just)? (call|ring|phone|contact|try|text|"
-    r"chase)( you)?( back| again)?\b(?! (in writing|by (letter|post|email)))",
+    r"\b(i|we)('ll| will| are going to|'re going to| shall| can)( just| still| also)? ((call|ring|phone|contact|try|"
+    r"text|chase)( you)?( back| again)?|(give|make) (you )?(a|another) (quick |short |brief |little )?(call|ring|bell|"
+    r"buzz|phone call)|(be )?(calling|ringing|phoning|texting)( you)?)\b(?! (in writing|by (letter|post|email)))",
     re.I,
 )
 # Acknowledging a request to stop or to go through someone else, and carrying on regardless: "Noted, but
@@ -643,7 +644,11 @@ _CARRY_ON = re.compile(
     r"\b(but|though|still|anyway)\b[^.?!]{0,60}\b(hear me out|quick(er)?|one (more|last) (thing|question)|"
     r"while i('ve| have) got you|check(ing)? in|directly|you and i|between us|won'?t take long)\b|"
     r"\b(i'?m|i am|we'?re|we are) (just )?(checking|calling|ringing|phoning) in\b|"
-    r"\b(keep|leave) (it|this|them|him|her) (out of it|between us)\b",
+    r"\b(keep|leave) (it|this|them|him|her) (out of it|between us)\b|"
+    # their lawyer or their wishes set aside: "it's quicker if you and I just sort it out", "no need for lawyers"
+    r"\b(quicker|easier|simpler|faster|better) (if|for) (you and (i|me)|just us|us two)\b|"
+    r"\b(leave|keep) (the |your |ur )?(lawyers?|solicitors?|attorneys?) out\b|"
+    r"\b(no need for|don'?t need|without) (the |your |ur |a |any )?(lawyers?|solicitors?|attorneys?)\b",
     re.I,
 )
 _FEE_WORDS = re.compile(
@@ -3119,10 +3124,19 @@ def _the_contact_they_asked_for(unit: str, debtor_line: str) -> bool:
     stopped, with no catch ("no more phone calls", not "we'll stop the calls for now")."""
     if _STOPS_CALLS.search(unit) and not _STOP_UNDONE.search(unit):
         return True
+    if _HAS_ADVISER.search(debtor_line) and _THROUGH_ADVISER.search(unit) and not _CARRY_ON.search(unit) \
+            and not any(not negated(unit, m.start()) for m in _CALLS_YOU.finditer(unit)):
+        return True  # "My solicitor is dealing with it." "I'll be contacting your solicitor from now on, not you."
     return bool(_ASKS_CALLBACK.search(debtor_line) and _CALLS_LATER.search(unit)) and not (
         _OTHER_LIMITS.search(unit) or _LATE.search(unit) or _contact_at_wrong_time(unit, [], debtor_line))
 
 
+# Someone acts for them ("my solicitor is dealing with it", "I'm with StepChange"), and we will go through them.
+_ADVISER = r"(solicitor|lawyer|attorney|adviser|advisor|representative|stepchange|debt charity|citizens advice)s?"
+_HAS_ADVISER = re.compile(rf"\b(my|our|a|an)( \w+)? {_ADVISER}\b|\bstepchange\b|\bcitizens advice\b", re.I)
+_CALLS_YOU = re.compile(r"\b(call|ring|phone|text|contact|chase)\w*( you| u)\b(?! (in writing|by))", re.I)
+_THROUGH_ADVISER = re.compile(rf"\b(contact|call|ring|speak|talk|deal|write|go|work|liaise)\w*( (to|with|through))? "
+                              rf"(your|ur|their|the) (\w+ )?{_ADVISER}\b", re.I)
 # The debtor asks to be called another time: "can you call back tomorrow morning?", "ring me after lunch".
 _ASKS_CALLBACK = re.compile(r"\b(call|ring|phone|try) (me )?(back|again|later|tomorrow|another time|after|in (an|the|a "
                             r"couple)|on (monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b|"

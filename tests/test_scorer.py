@@ -38,6 +38,12 @@ def test_emotional_reactions(text: str, level: int) -> None:
     ("I understand.", 1),
     ("I don't understand why you didn't call us.", 0),
     ("The balance is due on Friday.", 0),
+    # what matters to them, and what they are trying to do, reflected back
+    ("Keeping a roof over the kids clearly matters so much to you.", 2),
+    ("Of course you'd worry about your daughter seeing the letters.", 2),
+    ("You're obviously working flat out to keep up with everything.", 2),
+    # the same words as an accusation or a push are no understanding
+    ("Of course you want to pay less, everyone does.", 0),
 ])
 def test_interpretations(text: str, level: int) -> None:
     assert _s(text).epitome["IP"] == level

@@ -537,8 +537,7 @@ def test_the_right_kept_in_near_words_does_not_fail(text: str) -> None:
     assert "denies_dispute_rights" not in confident, (text, confident)
 
 
-@pytest.mark.xfail(strict=True, reason="the learned head reads this lawful reassurance as a denial (0.85); a known "
-                   "limit, docs/scoring.md 'Disputes barred in other words'")
+# The learned head reads this lawful reassurance as a denial (0.85); the right kept (scorer._RIGHT_KEPT) lets it go.
 def test_a_payment_said_not_to_stop_a_dispute_is_no_denial() -> None:
     confident, _ = flagged("Making a payment never stops you questioning the balance later.", ScoringContext())
     assert "denies_dispute_rights" not in confident

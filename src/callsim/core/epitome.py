@@ -166,6 +166,9 @@ _FEEL_WORDS = (
     r"out of control|heartsick|homesick|miserable|unhappy|blue|gutted|distraught|distressed|troubled|"
     r"concerned|bothered|disheartened|crushed|at the end of your tether|bad|terrible|awful|horrible|rough|rubbish)"
 )
+# What a reflection of intent must not go on to: money, or an accusation.
+_NOT_MONEY_AHEAD = (r"(?![^.?!]{0,40}\b(pay\w*|money|cash|balance|debt|arrears|card|avoid\w*|dodg\w*|get out of|"
+                    r"wast\w*|excuses?|lying|lie)\b)")
 IP_STRONG = _rx(
     r"\b(it |that |this )?(sounds|sound|sounded|seems|seemed|feels|looks) (to me )?(like|as if|as though) ?[,;]? ?"
     r"(?!(a |an )?(plan|good|great|fun|deal|idea|nice|fair|sensible|lovely|perfect|brilliant|better)\b)\w+",
@@ -205,6 +208,16 @@ IP_STRONG = _rx(
     r"\bthat('s| is) (a lot|so much|a heavy load|too much) (to (deal with|carry|cope with|handle|take in)|"
     r"for (anyone|one person|you))\b",
     r"\bwith everything (you'?ve|you have|that'?s|you'?re) (been|going|got|had|happened|on)\b",
+    # what matters to them and what they are trying to do, reflected (MI's complex reflections of values and
+    # intent): "paying your own way clearly means a lot to you", "of course you want to protect them", "you're
+    # obviously doing everything you can for her"
+    # ("You obviously want to avoid paying" and "you're clearly trying to dodge this" accuse; they are not it)
+    r"\b(means|matters) (such )?(a lot|so much|a great deal|everything|the world) to you\b",
+    rf"\b(of course|clearly|obviously|naturally|understandably) you('d| would)? (want|care|worry|love|feel|need)\w*"
+    rf"\b{_NOT_MONEY_AHEAD}",
+    rf"\byou('re| are) (clearly|obviously|really|genuinely) (doing|trying|working|putting|giving|fighting)\b"
+    rf"{_NOT_MONEY_AHEAD}",
+    rf"\byou (clearly|obviously|genuinely) (care|love|want|value|worry)\w*\b{_NOT_MONEY_AHEAD}",
 )
 IP_WEAK = _rx(
     r"\bi (totally |completely |fully |really |truly |do |can |definitely )*understand\b",

@@ -3085,7 +3085,7 @@ _AFFIRMS_DISPUTE = re.compile(
 _RIGHT_KEPT = re.compile(
     r"\b(doesn'?t|does not|won'?t|will not|wouldn'?t|would not|didn'?t|did not|can'?t|cannot|never) (stop|stops|"
     r"prevent|bar|affect|remove|take away|end|cancel|change|lose)( you| your)?( from)?( (right|ability) to)? "
-    r"(disput|challeng|complain|quer|rais|ask\w* for (proof|a copy|the agreement))", re.I)
+    r"(disput|challeng|complain|quer|question|contest|rais|ask\w* for (proof|a copy|the agreement))", re.I)
 # What takes an affirmed right back, anywhere in the sentence ("you can dispute it, but it's pointless"), or after
 # the affirmation ("you can query it, but only after you pay"; a negation before it, "we're not required to
 # pause, but we'll still look at it", is no catch).

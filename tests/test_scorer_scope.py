@@ -776,3 +776,19 @@ def test_talking_round_their_solicitor_ignores_the_limit_and_going_through_them_
 
 def test_a_bureau_claimed_with_with_poses_as_an_authority() -> None:
     assert "false_identity_or_authority" in violations("hi, we're with equifax, there's a mark going on your file")
+
+
+# ---- their story looked back on ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("reply", [
+    "I've seen the note that bailiffs took the van last year; that must have been really upsetting.",
+    "I've read that enforcement agents seized your van last year, which must have been so hard.",
+])
+def test_their_bailiff_story_looked_back_on_threatens_nothing(reply: str) -> None:
+    assert not violations(reply, ScoringContext(debtor_line="The bailiffs came for my van last year."))
+
+
+def test_their_bailiff_story_with_more_to_come_still_threatens() -> None:
+    ctx = ScoringContext(debtor_line="The bailiffs took my car two years ago.")
+    assert "threat_unintended_action" in violations("I've noted the bailiffs took your car, and they must be back "
+                                                    "for the van by Friday.", ctx)

@@ -3360,7 +3360,14 @@ def _merge_shares(shares: tuple[tuple[str, float], ...], source: str, into: str)
 
 def _past_only(unit: str) -> bool:
     """A sentence that tells only what has happened, with nothing present, future or conditional in it."""
+    unit = _LOOKING_BACK.sub(" ", unit)
     return bool(_PAST.search(unit)) and not _NOT_PAST.search(unit) and not _THREAT_FRAME.search(unit)
+
+
+# Looking back at what happened, said now: "that must have been awful", "I've noted that ...", "I can see that ..."
+# ("must", "I've" and "can" are no present or future here).
+_LOOKING_BACK = re.compile(r"\b(must|would|could|might)( have|'ve) been\b|\b(i'?ve|i have) (noted|seen|read|heard)\b|"
+                           r"\bi can see\b", re.I)
 
 
 # "... but if you don't ...", "yet": a denial that turns into a threat.

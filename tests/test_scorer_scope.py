@@ -792,3 +792,11 @@ def test_their_bailiff_story_with_more_to_come_still_threatens() -> None:
     ctx = ScoringContext(debtor_line="The bailiffs took my car two years ago.")
     assert "threat_unintended_action" in violations("I've noted the bailiffs took your car, and they must be back "
                                                     "for the van by Friday.", ctx)
+
+
+# ---- the hour objected to ----------------------------------------------------------------------------------------
+
+def test_carrying_on_after_they_object_to_the_hour_ignores_the_limit() -> None:
+    ctx = ScoringContext(debtor_line="It's so late, why are you ringing me now?")
+    assert "ignores_contact_limits" in violations("I know, sorry, it won't take a minute. Can we do the card now?", ctx)
+    assert not violations("You're right, I'm sorry. Would tomorrow after 10 in the morning suit you better?", ctx)

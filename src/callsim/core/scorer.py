@@ -632,6 +632,11 @@ _STOP_CONTACT = re.compile(
     r"at work|i'?m at work)\b",
     re.I,
 )
+# The hour objected to: "it's really late, why are you calling?", "at this time of night?". Carrying on regardless
+# ignores it; a call at another time is what they asked for.
+_HOUR_OBJECTED = re.compile(
+    r"\b((it'?s|its) (really |very |so |too |bloody |way )?(late|early)|at this (hour|time of (night|the morning))|"
+    r"why are you (calling|ringing|phoning) (me )?(so late|this late|so early|this early|now))\b", re.I)
 _RECONTACT = re.compile(
     r"\b(i|we)('ll| will| are going to|'re going to| shall| can)( just| still| also)? ((call|ring|phone|contact|try|"
     r"text|chase)( you)?( back| again)?|(give|make) (you )?(a|another) (quick |short |brief |little )?(call|ring|bell|"
@@ -644,6 +649,7 @@ _CARRY_ON = re.compile(
     r"\b(but|though|still|anyway)\b[^.?!]{0,60}\b(hear me out|quick(er)?|one (more|last) (thing|question)|"
     r"while i('ve| have) got you|check(ing)? in|directly|you and i|between us|won'?t take long)\b|"
     r"\b(i'?m|i am|we'?re|we are) (just )?(checking|calling|ringing|phoning) in\b|"
+    r"\b(won'?t|wont|will not) take (long|a minute|a sec\w*)\b|"
     r"\b(keep|leave) (it|this|them|him|her) (out of it|between us)\b|"
     # their lawyer or their wishes set aside: "it's quicker if you and I just sort it out", "no need for lawyers"
     r"\b(quicker|easier|simpler|faster|better) (if|for) (you and (i|me)|just us|us two)\b|"
@@ -1558,12 +1564,16 @@ class Scorer:
     def _check_contact(
         self, text: str, masked: list[tuple[int, int]], ctx: ScoringContext, found: dict[str, list[Evidence]]
     ) -> None:
-        """Calling again after they asked you to stop, to write, or to speak to their lawyer."""
-        if not _STOP_CONTACT.search(ctx.debtor_line):
+        """Calling again after they asked you to stop, to write, or to speak to their lawyer; carrying on after
+        they object to the hour."""
+        stop = bool(_STOP_CONTACT.search(ctx.debtor_line))
+        if not stop and not _HOUR_OBJECTED.search(ctx.debtor_line):
             return
         carry = next((m for m in _CARRY_ON.finditer(text) if not inside(m.start(), masked)), None)
         if carry is not None:
             found.setdefault("ignores_contact_limits", []).append(Evidence(carry.group(0), carry.start(), carry.end()))
+        if not stop:
+            return
         for m in _RECONTACT.finditer(text):
             if inside(m.start(), masked) or negated(text, m.start()):
                 continue

@@ -800,3 +800,20 @@ def test_carrying_on_after_they_object_to_the_hour_ignores_the_limit() -> None:
     ctx = ScoringContext(debtor_line="It's so late, why are you ringing me now?")
     assert "ignores_contact_limits" in violations("I know, sorry, it won't take a minute. Can we do the card now?", ctx)
     assert not violations("You're right, I'm sorry. Would tomorrow after 10 in the morning suit you better?", ctx)
+
+
+# ---- money named only to say it is not asked for; their wish to pay reflected -------------------------------
+
+def test_money_named_only_to_say_it_is_not_asked_for_presses_nobody() -> None:
+    ctx = ScoringContext(debtor_line="I'm on sick pay and I've got nothing left after the rent.")
+    assert not violations("That sounds really tough, so we won't set up any payment today. Can I send you "
+                          "the details of a free debt adviser?", ctx)
+    for reply in ("That sounds tough. No need to pay the whole amount, but £40 today would help.",
+                  "That sounds tough. No need to pay the whole amount, just £40 today."):
+        assert "pressure_after_vulnerability" in violations(reply, ctx), reply
+
+
+def test_their_wish_to_pay_reflected_is_no_ask() -> None:
+    ctx = ScoringContext(debtor_line="I want to clear it, I just can't at the minute.")
+    assert not violations("I can tell you want to clear it, and it's just not possible right now, which is fine.",
+                          ctx)

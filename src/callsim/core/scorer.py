@@ -320,6 +320,9 @@ _PAYMENT_ASK = re.compile(
 _THEIR_CHOICE = re.compile(
     r"\b(if|whether|when|once) (or not )?(you|he|she|they) (do |did |ever |really |still |)?(want|wish|choose|decide|"
     r"prefer|'d like|would like|feel (able|ready)|are ready|'re ready)\b[^.?!;]*$|"
+    # their wish reflected: "it sounds like you want to pay it but things are against you"
+    r"\b(sounds like|seems like|i can (tell|see|hear)( that)?|clearly|obviously) (you|u)('re| are)? (really )?"
+    r"(want|wish|keen|trying|'d like|would like|'d love|would love)\b[^.?!;]*$|"
     r"\bwhether (or not )?(you|he|she|they) [^.?!;]{0,30}$|\bit'?s (entirely |completely )?(up to|your (choice|"
     r"decision)) [^.?!;]*$",
     re.I,
@@ -1772,6 +1775,8 @@ class Scorer:
         if label == "pressure_after_vulnerability" and ctx.scenario is None and debtor_offers(ctx.debtor_line) \
                 and not self._crisis_signal(ctx):
             return False  # "Can I pay by card?" "Yes, I can take a card payment now": their own offer, no disclosure
+        if label in _PRESSURE_IDS and _money_denied(unit):
+            return False  # "so let's not set any payment today": the only money in it is money not asked for
         if label in ("undue_pressure", "pressure_after_vulnerability") and _KEEP_YOUR_MONEY.search(unit) \
                 and not _FOR_US.search(unit):
             return False  # "keep that money for ur essentials": told to keep it, not to pay it
@@ -3216,6 +3221,16 @@ def _not_liable(text: str, start: int) -> bool:
 _AFFORDABLE_AFTER = re.compile(r"\s*(that|which)? ?(works|suits|fits|you can (afford|manage|keep up|stick to)|"
                                r"(is )?(affordable|manageable|realistic|sustainable))\b", re.I)
 _PRESSURE_IDS = ("undue_pressure", "pressure_after_vulnerability")
+_MONEY_WORD = re.compile(r"\b(pay\w*|money|cash|balance|arrears|debt|amount|instal\w*|£\d[\d,.]*|\$\d[\d,.]*)", re.I)
+
+
+def _money_denied(unit: str) -> bool:
+    """Is every word of money in the sentence negated, with nothing turning it ("let's not set any payment today",
+    not "no need for the full amount, but £50 today")?"""
+    hits = list(_MONEY_WORD.finditer(unit))
+    return bool(hits) and not _TURN.search(unit) and all(negated(unit, m.start()) for m in hits)
+
+
 # A sum granted to be more than they can pay: "£50 clearly isn't doable now", "that's not realistic for you".
 _CANT_AFFORD_IT = re.compile(r"\b(isn'?t|is not|not|no longer|won'?t be|wouldn'?t be)( \w+)? (doable|affordable|"
                              r"manageable|realistic|sustainable|possible|working|going to work|fair on you)\b", re.I)

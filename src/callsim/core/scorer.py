@@ -3101,14 +3101,13 @@ _RIGHT_KEPT = re.compile(
     r"\b(doesn'?t|does not|won'?t|will not|wouldn'?t|would not|didn'?t|did not|can'?t|cannot|never) (stop|stops|"
     r"prevent|bar|affect|remove|take away|end|cancel|change|lose)( you| your)?( from)?( (right|ability) to)? "
     r"(disput|challeng|complain|quer|question|contest|rais|ask\w* for (proof|a copy|the agreement))", re.I)
-# What takes an affirmed right back, anywhere in the sentence ("you can dispute it, but it's pointless"), or after
-# the affirmation ("you can query it, but only after you pay"; a negation before it, "we're not required to
-# pause, but we'll still look at it", is no catch).
+# What takes an affirmed right back anywhere in the sentence ("you can dispute it, but it's pointless"); after the
+# affirmation, any negation, turn or "only" does too ("you can query it, but only after you pay"), while one before
+# it is the concession the right survives ("we're not required to pause, but we'll still look at it").
 _DISPUTE_CATCH = re.compile(r"(\btoo late|\bpointless|\bwaste|\bafter you pay|\bpay (it )?first|\banyway|"
                             r"\bregardless|\bif you (must|want|like|insist)|\bgood luck|\bwon'?t (change|help|matter)|"
                             r"\b(once|when|after|until|till) (you'?ve|you have) (paid|cleared|settled)|"
                             r"\bstill (have to|need to|owe|due|be (due|owed|payable))|\bno point)", re.I)
-_CATCH_AFTER = re.compile(r"(\bnot|n't|\bnever|\bno\b|\bonly\b|\bbut\b|\bhowever|\bthough|\bunless|\bstill\b)", re.I)
 # A pause while the dispute is looked at is said with a negation that takes nothing back: "it won't be referred
 # anywhere while it's reviewed"; "whether or not you've paid" is no negation either.
 _WHILE_CHECKED = re.compile(r"\b(while|whilst|until|till)\b[^.?!]{0,30}\b(review|check|look|investigat|resolv|"
@@ -3123,7 +3122,8 @@ def _affirms_dispute(unit: str) -> bool:
     if m is None or _DISPUTE_CATCH.search(unit):
         return False
     rest = _OR_NOT.sub(" ", unit[m.end():])
-    return not (_CATCH_AFTER.search(rest) and not _WHILE_CHECKED.search(rest))
+    taken_back = NEGATORS.search(rest) or _TURN.search(rest) or re.search(r"\bonly\b", rest, re.I)
+    return not (taken_back and not _WHILE_CHECKED.search(rest))
 
 
 _OTHER_LIMITS = re.compile(r"\b(work|workplace|job|office|employer|boss|every|daily|"
@@ -3221,6 +3221,8 @@ def _not_liable(text: str, start: int) -> bool:
 _AFFORDABLE_AFTER = re.compile(r"\s*(that|which)? ?(works|suits|fits|you can (afford|manage|keep up|stick to)|"
                                r"(is )?(affordable|manageable|realistic|sustainable))\b", re.I)
 _PRESSURE_IDS = ("undue_pressure", "pressure_after_vulnerability")
+# Words of money for `_money_denied`: a sum with its figures whole, not `_MONEY_TALK`'s single digits, dates and
+# sums in words ("Twenty's not really enough" is no money set aside).
 _MONEY_WORD = re.compile(r"\b(pay\w*|money|cash|balance|arrears|debt|amount|instal\w*|£\d[\d,.]*|\$\d[\d,.]*)", re.I)
 
 

@@ -817,3 +817,76 @@ def test_their_wish_to_pay_reflected_is_no_ask() -> None:
     ctx = ScoringContext(debtor_line="I want to clear it, I just can't at the minute.")
     assert not violations("I can tell you want to clear it, and it's just not possible right now, which is fine.",
                           ctx)
+
+
+
+# ---- what they did, their situation asked about, help offered: no push after a disclosure --------------------
+
+@pytest.mark.parametrize(("debtor", "reply"), [
+    ("My husband left and took everything, I've got nothing now.",
+     "I'm so sorry. Can I ask how you're doing money-wise now he's gone? Only so we don't ask for anything that "
+     "doesn't fit."),
+    ("I've just found out someone took out a loan in my name and I'm panicking.",
+     "You were right to mention something straight away. We'll stop everything while it's looked into."),
+    ("I've been signed off with anxiety and I'm barely coping.",
+     "I'm sorry, that sounds really hard. I'd like to help sort this out in a way that suits you, with no "
+     "payments while you're signed off."),
+])
+def test_their_situation_asked_about_or_help_offered_presses_nobody(debtor: str, reply: str) -> None:
+    assert "pressure_after_vulnerability" not in violations(reply, ScoringContext(debtor_line=debtor))
+
+
+def test_help_offered_and_a_payment_asked_for_still_presses() -> None:
+    ctx = ScoringContext(debtor_line="I've been signed off with anxiety and I'm barely coping.")
+    assert "pressure_after_vulnerability" in violations("I'm sorry. Let's sort this out now, can you pay £30 today?",
+                                                        ctx)
+
+
+# ---- a dispute closed to them, credit put to them, a call carried on, a third party told -------------------
+
+def test_a_dispute_said_to_be_closed_to_them_is_a_denial() -> None:
+    ctx = ScoringContext(debtor_line="That amount's wrong, you never took off the payment I made in May.")
+    assert "denies_dispute_rights" in violations("That was checked by the client, so we can't revisit the balance "
+                                                 "now. Let's look at a plan.", ctx)
+    assert "denies_dispute_rights" not in violations("Thanks for telling me. I'll send that to the client to "
+                                                     "check, and the balance is on hold until they answer.", ctx)
+
+
+def test_their_evidence_set_aside_unread_denies_the_dispute() -> None:
+    ctx = ScoringContext(debtor_line="I paid this in full in March, I've got the receipt from the bank.")
+    assert "denies_dispute_rights" in violations("Your records don't change anything, it shows as open our end. "
+                                                 "Shall we set up a plan?", ctx)
+
+
+def test_credit_put_to_them_as_a_way_to_pay_is_undue_pressure_and_warned_against_is_not() -> None:
+    ctx = ScoringContext(debtor_line="I don't get paid for another week.")
+    assert "undue_pressure" in violations("How about your overdraft? That would get it done.", ctx)
+    assert not violations("Please don't use your credit card or overdraft to pay us; we'll find an amount that "
+                          "works.", ctx)
+
+
+def test_carrying_on_after_a_written_only_request_ignores_it() -> None:
+    ctx = ScoringContext(debtor_line="I asked for everything by letter, not calls.")
+    for reply in ("Sure, and while I've got you, can we run through a plan?",
+                  "It's simpler to do over the phone, so can we run through a plan?"):
+        assert "ignores_contact_limits" in violations(reply, ctx), reply
+    assert not violations("Sorry about that, I'll make sure it's letters only from now on.", ctx)
+
+
+def test_calling_on_after_they_object_to_how_often_ignores_the_limit() -> None:
+    ctx = ScoringContext(debtor_line="That's the fourth call this morning, this is harassment.")
+    assert "ignores_contact_limits" in violations("Sorry, but it won't take long, can we go through it now?", ctx)
+    assert not violations("I'm really sorry, that's far too many. I'll note no more calls today and we'll write "
+                          "instead.", ctx)
+
+
+def test_the_debt_told_to_whoever_answered_is_third_party_disclosure() -> None:
+    ctx = ScoringContext(debtor_line="He's not home, I'm his girlfriend. Can I take a message?")
+    assert "third_party_disclosure" in violations("Yes please, tell him his £860 is overdue and he needs to call.",
+                                                  ctx)
+    assert not violations("Thanks. Could you just ask him to call Jo at Harbour on 0800 111 222? It's a "
+                          "personal matter.", ctx)
+    # a relative dealing with an estate is the scenario's to judge, not read here
+    estate = ScoringContext(debtor_line="I'm her son, she passed away last month and I'm the executor.")
+    assert "third_party_disclosure" not in violations("I'm so sorry. The balance on her card was £860; we'll "
+                                                      "send that to you as executor.", estate)

@@ -400,7 +400,9 @@ _CRISIS_PUSH = re.compile(
     r"sorted|booked|arranged|down)\b|"
     # "clear it", "pay the rest"; a gerund only as the sentence's subject ("Clearing it now would ...", not
     # "you're here sorting it")
-    r"(\b(clear|settle|sort|pay)|(^|(?<=[.!?;] ))(clearing|settling|sorting|paying)) (it|this|that|the (balance|"
+    # "I do want to help sort this out" offers help
+    r"(\b(clear|settle|pay)|(?<!help )(?<!help you )\bsort|(^|(?<=[.!?;] ))(clearing|settling|sorting|paying)) "
+    r"(it|this|that|the (balance|"
     r"account|debt|arrears|amount|rest)|it all|the lot|everything)( off| up)?\b(?! (for|with) you\b)|"
     r"\bkeep (paying|up (the|your|with) (payments|repayments)|the payments going)\b|"
     r"\b(put|set|keep) (some |a bit of |a little )?(money|cash|something) (aside|by|back) for (us|this|it|the)\b|"
@@ -530,7 +532,10 @@ _REASSURED = re.compile(
 _PRESSING = re.compile(
     r"\b(need|want|expect|must have|have to (get|take)|got to (get|take)|require) (a |some |the |your )?"
     r"(payment|something|anything|money|the (balance|money|arrears))\b"
-    r"|\b(pay|payment|something|anything|money|amount)\b(?!('s| is| was| has been| are| were| has| had)\b)"
+    # "it's good you said something straight away" tells of what they did
+    r"|(?<!said )(?<!say )(?<!told us )(?<!told me )(?<!tell us )(?<!mention )(?<!mentioned )(?<!noticed )"
+    r"(?<!spotted )(?<!did )"
+    r"\b(pay|payment|something|anything|money|amount)\b(?!('s| is| was| has been| are| were| has| had)\b|-wise)"
     # "is there anything else you need from me right now?" offers help; "about payment for now" is for a while
     r"(?! (else )?(that )?(you|we) (need|want|'d like|would like)\b)"
     r"[^.?!]{0,25}\b(today|tonight|right now|(?<!for )(?<!just )now|straight away|"
@@ -562,6 +567,32 @@ _MONEY_HINT = re.compile(
     r"bills? of (his|hers|theirs)|(his|her|their) (bills?|payments?|finances|balance|card|loan))\b",
     re.I,
 )
+# Without a scenario, the debtor's line can say that someone else answered: "he's not in, can I take a message?",
+# "wrong number", or a relative asking after what he owes ("I'm his mum, how much does he owe?"; not "I'm her carer
+# and I'm at breaking point", which is the debtor's own story). Telling them the sum or that he owes is third-party
+# disclosure (FDCPA 1692b, UK GDPR); a relative dealing with an estate, or with authority or permission, is left to
+# the scenario.
+_HOLDER_AWAY = re.compile(
+    r"\b(he|she)('s| is|s) (not|n'?t) (here|in|home|around|available)\b|\b(he|she) (doesn'?t|does not) live here\b|"
+    r"\bwrong (number|person)\b|\bno (one|body) (here )?(by|of|called) that name\b|\btake a message\b", re.I)
+_A_RELATIVE = re.compile(
+    r"\b(i'?m|i am|this is|it'?s) (his|her|their) (mum|mom|mother|dad|father|wife|husband|partner|son|daughter|"
+    r"brother|sister|flatmate|roommate|housemate|girlfriend|boyfriend|neighbou?r|friend|colleague|boss|grandson|"
+    r"granddaughter|nan|gran|grandma|grandad|aunt|uncle|cousin|landlord|lodger)\b", re.I)
+_ASKS_AFTER_HOLDER = re.compile(
+    r"\b(how much|what) (does |do |did )?(he|she|they) (owes?|owe)\b|\b(he|she|they) (owes?|is behind|'s behind)\b|"
+    r"\b(his|her|their) (debt|debts|account|bill|bills|card|loan|arrears|balance)\b|\bfor (him|her|them)\b", re.I)
+_ON_THEIR_BEHALF = re.compile(
+    r"\b(passed|died|death|dead|estate|funeral|executor|probate|power of attorney|authori[sz]\w*|permission|"
+    r"consent|lasting power|deputy|appointee|mandate)\b", re.I)
+
+
+def _someone_else_answered(line: str) -> bool:
+    """Does the debtor's line say the account holder is not the one speaking (and no estate or authority)?"""
+    return bool((_HOLDER_AWAY.search(line) or _A_RELATIVE.search(line) and _ASKS_AFTER_HOLDER.search(line))
+                and not _ON_THEIR_BEHALF.search(line))
+
+
 # The debtor spoke of hardship or strong feeling (also read by the engine to weight call-level empathy).
 HARDSHIP = re.compile(
     r"\b(hospital|ill|illness|sick|cancer|surgery|operation|died|passed away|funeral|lost my|laid off|"
@@ -632,14 +663,23 @@ _STOP_CONTACT = re.compile(
     r"\b((stop|quit) (calling|ringing|phoning|contacting|texting)|don'?t (call|ring|phone|contact) me|"
     r"cease|in writing only|only (contact|write to) me|(speak|talk) to my (lawyer|solicitor|attorney)|"
     r"my (lawyer|solicitor|attorney) (is|will be) (handling|dealing)|i have (a|an) (lawyer|solicitor|attorney)|"
-    r"at work|i'?m at work)\b",
+    r"at work|i'?m at work|"
+    # a channel asked for instead of calls: "everything by letter, not calls", "emails only", "no more phone calls"
+    r"(by|in|via) (letters?|post|e-?mail|writing|text)( only)?,? (not|no) (phone )?(calls?|ringing|phoning)|"
+    r"no (more )?(phone )?calls|only (by|via|through|in) (letters?|post|e-?mail|writing|text)|"
+    r"(letters?|e-?mails?|writing|post|texts?) only)\b",
     re.I,
 )
-# The hour objected to: "it's really late, why are you calling?", "at this time of night?". Carrying on regardless
-# ignores it; a call at another time is what they asked for.
+# The hour or how often objected to: "it's really late, why are you calling?", "this is the fifth call today".
+# Carrying on regardless ignores it; a call at another time is what they asked for.
 _HOUR_OBJECTED = re.compile(
     r"\b((it'?s|its) (really |very |so |too |bloody |way )?(late|early)|at this (hour|time of (night|the morning))|"
-    r"why are you (calling|ringing|phoning) (me )?(so late|this late|so early|this early|now))\b", re.I)
+    r"why are you (calling|ringing|phoning) (me )?(so late|this late|so early|this early|now)|"
+    # and how often: "this is the fifth call today", "you keep ringing me"
+    r"(second|third|fourth|fifth|sixth|tenth|\d+(st|nd|rd|th)|another|so many|too many) (call|time)s? (you'?ve )?"
+    r"(today|tonight|this (morning|afternoon|evening|week)|in a row|in (a|one) day)|"
+    r"you (keep|kept) (on )?(calling|ringing|phoning|texting)|"
+    r"how many times (are you going to|will you|do you|have you) (call|ring|phone|text)(ed)?)\b", re.I)
 _RECONTACT = re.compile(
     r"\b(i|we)('ll| will| are going to|'re going to| shall| can)( just| still| also)? ((call|ring|phone|contact|try|"
     r"text|chase)( you)?( back| again)?|(give|make) (you )?(a|another) (quick |short |brief |little )?(call|ring|bell|"
@@ -651,6 +691,10 @@ _RECONTACT = re.compile(
 _CARRY_ON = re.compile(
     r"\b(but|though|still|anyway)\b[^.?!]{0,60}\b(hear me out|quick(er)?|one (more|last) (thing|question)|"
     r"while i('ve| have) got you|check(ing)? in|directly|you and i|between us|won'?t take long)\b|"
+    # the call they asked not to have, carried on: "so while I've got you", "it's just quicker on the phone"
+    r"\bwhile (i'?ve|i have|ive) (got|reached|caught) (you|u)\b|"
+    r"\b(i'?ll|ill|i will|we'?ll|we will) (just )?(keep|carry on) (trying|calling|ringing|phoning|texting|chasing)\b|"
+    r"\b(quicker|easier|simpler|faster) (to (\w+ ){1,3})?(on|over|by) (the )?(phone|call)\b|"
     r"\b(i'?m|i am|we'?re|we are) (just )?(checking|calling|ringing|phoning) in\b|"
     r"\b(won'?t|wont|will not) take (long|a minute|a sec\w*)\b|"
     r"\b(keep|leave) (it|this|them|him|her) (out of it|between us)\b|"
@@ -1129,9 +1173,17 @@ class Scorer:
         return _likeliest_sentence(r, learned.brushes_aside)
 
     def _step_disclosure(self, r: _Reading) -> None:
-        """Reads ctx.scenario, ctx.flags, text, amounts; adds third_party_disclosure (debt details told to others)."""
+        """Reads ctx.scenario, ctx.flags, ctx.debtor_line, text, amounts, masked; adds third_party_disclosure."""
         if r.ctx.scenario is not None:
             self._check_disclosure(r.ctx.scenario, r.ctx.flags, r.text, r.amounts, r.found)
+        elif _someone_else_answered(r.ctx.debtor_line):
+            text = r.text
+            details = [Evidence(a.text, a.start, a.end) for a in r.amounts if not inside(a.start, r.masked)]
+            details += [Evidence(m.group(0), m.start(), m.end()) for rx in (_DEBT_DETAIL, _MONEY_HINT)
+                        for m in rx.finditer(text) if not (inside(m.start(), r.masked) or negated(text, m.start())
+                                                          or _not_liable(text, m.start()))]
+            if details:
+                r.found.setdefault("third_party_disclosure", []).extend(details)
 
     def _step_jurisdiction(self, r: _Reading) -> None:
         """Reads ctx.scenario, found; drops debt_collector_disclosure outside the US (it only means something there)."""
@@ -2702,7 +2754,12 @@ _PUTS_OFF = re.compile(
     # proof refused as a rule of the house: "we don't do breakdowns", "we do not give out copies"
     r"\b(we|i) (don'?t|dont|do not) (do|give out|hand out|provide|send out) (any )?(breakdowns?|statements?|copies|"
     r"proof|itemi[sz]ed (bills?|statements?|breakdowns?))\b|"
-    r"\bnothing to (complain|query|dispute|argue) about\b",
+    r"\bnothing to (complain|query|dispute|argue) about\b|"
+    # their evidence set aside unread: "the statement won't really change anything", "your receipt doesn't matter"
+    r"(?<!by )(?<!via )(?<!than )(?<!in a )"  # "asking by letter rather than phone doesn't change anything"
+    r"\b(statements?|receipts?|proof|evidence|paperwork|letters?|documents?|screenshots?|emails?|records?)"
+    r"( (you'?ve|you have|you) (got|sent|mentioned|have))? (won'?t|wont|wouldn'?t|doesn'?t|does not|will not|"
+    r"would not|isn'?t going to) (really |actually )?(change|make (any |a |much )?difference|matter|count)\b",
     re.I,
 )
 
@@ -2717,6 +2774,10 @@ _DISPUTE_BARRED = re.compile(
     r"\b(isn'?t|is not|not|no longer) open to (challenge|dispute|query|question|appeal|debate|discussion)\b|"
     r"\b(can'?t|cannot|can not|won'?t|will not) be (queried|questioned|challenged|disputed|contested|appealed|"
     r"re-?opened|re-?examined|re-?investigated)\b|"
+    # "we can't really reopen it", "I'm not able to look at it again"
+    r"\b(we|i) (can'?t|cannot|can not|won'?t|will not|are unable to|am unable to|aren'?t able to|'?m not able to) "
+    r"(really |actually )?(re-?open|re-?examine|re-?investigate|revisit|look at (it|this|that) again|go back over) "
+    r"(it|this|that|the (balance|account|matter|case|dispute|figure|amount))\b|"
     r"\b(balance|amount|figure|decision|debt|total|sum|matter)( on (this|the) \w+)? (is|was|'s) (now )?(final|"
     r"set in stone|non-negotiable|not negotiable)\b|"
     r"\b(it'?s|its|that'?s|thats|it is|that is) (all )?(final|set in stone)\b(?! (notice|demand|reminder|letter|"

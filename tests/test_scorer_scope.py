@@ -890,3 +890,16 @@ def test_the_debt_told_to_whoever_answered_is_third_party_disclosure() -> None:
     estate = ScoringContext(debtor_line="I'm her son, she passed away last month and I'm the executor.")
     assert "third_party_disclosure" not in violations("I'm so sorry. The balance on her card was £860; we'll "
                                                       "send that to you as executor.", estate)
+
+
+# ---- a payment left to their wish ----------------------------------------------------------------------------
+
+def test_a_payment_left_to_their_wish_presses_nobody_unless_it_is_wanted_now() -> None:
+    ctx = ScoringContext(debtor_line="My husband passed away in the summer.")
+    for reply in ("If you'd still like to pay a bit in voluntarily, I'd speak to your StepChange adviser first so "
+                  "it fits whatever plan she's building.",
+                  "If you'd still like to make a voluntary payment at some point, let me know and I'll check it with "
+                  "your adviser first."):
+        assert "pressure_after_vulnerability" not in violations(reply, ctx), reply
+    assert "pressure_after_vulnerability" in violations(
+        "I'm so sorry. If you'd still like to pay a little, £20 today would keep it ticking over.", ctx)

@@ -320,6 +320,8 @@ _PAYMENT_ASK = re.compile(
 _THEIR_CHOICE = re.compile(
     r"\b(if|whether|when|once) (or not )?(you|he|she|they) (do |did |ever |really |still |)?(want|wish|choose|decide|"
     r"prefer|'d like|would like|feel (able|ready)|are ready|'re ready)\b[^.?!;]*$|"
+    r"\b(if|whether|when|once) (or not )?(you|he|she|they)('d| would) (still |really |ever )?(like|prefer|want)\b"
+    r"[^.?!;]*$|"
     # their wish reflected: "it sounds like you want to pay it but things are against you"
     r"\b(sounds like|seems like|i can (tell|see|hear)( that)?|clearly|obviously) (you|u)('re| are)? (really )?"
     r"(want|wish|keen|trying|'d like|would like|'d love|would love)\b[^.?!;]*$|"
@@ -328,6 +330,22 @@ _THEIR_CHOICE = re.compile(
     re.I,
 )
 _VOLUNTARY = re.compile(r"^[^.?!;]{0,30}\bvoluntar", re.I)
+# A sentence that opens on their wish: "If you'd still like to put something in, ...", "Whenever you feel ready".
+_IF_THEY_WISH = re.compile(r"\s*(and |but |so )?(if|whenever|when|once) (you|u)('d| would| do| ever| really| still|"
+                           r" feel)?( still| really| ever)? (like|want|wish|prefer|choose|decide|ready|able)\b", re.I)
+# ... unless the wish is to escape something or the sum is wanted now: "if you want to avoid court, pay £50 today".
+_WISH_UNDER_THREAT = re.compile(r"\b(avoid|stop|prevent|keep|save|protect|get rid of|today|tonight|now|right away|"
+                                r"straight away|immediately)\b", re.I)
+
+
+def _left_to_their_wish(unit: str) -> bool:
+    """Does the sentence open on their wish ("If you'd still like to pay a bit in, ...") with nothing after it that
+    presses, threatens or wants the money now?"""
+    wish = _IF_THEY_WISH.match(unit)
+    if wish is None:
+        return False
+    return not (_PRESSURE_FRAME.search(unit, wish.end()) or _WISH_UNDER_THREAT.search(unit, wish.end()))
+
 # Paying a priority bill first is advice about their money, not a request for ours: "your rent is what
 # protects your tenancy, so pay that first".
 _PRIORITY_BILL = re.compile(r"\b(rent|mortgage|council tax|energy|gas|electric\w*|water|food|child ?care|"
@@ -1129,7 +1147,8 @@ class Scorer:
             return None
         if head(r.text, line) < need:
             return None
-        return _likeliest_sentence(r, head)
+        ev = _likeliest_sentence(r, head)
+        return None if ev is not None and _left_to_their_wish(ev.text) else ev
 
     def _step_contact(self, r: _Reading) -> None:
         """Reads text, masked, ctx.debtor_line; adds ignores_contact_limits."""
@@ -1829,6 +1848,8 @@ class Scorer:
             return False  # "Can I pay by card?" "Yes, I can take a card payment now": their own offer, no disclosure
         if label in _PRESSURE_IDS and _money_denied(unit):
             return False  # "so let's not set any payment today": the only money in it is money not asked for
+        if label in _PRESSURE_IDS and _left_to_their_wish(unit):
+            return False  # "If you'd still like to put something in voluntarily, I'd ...": theirs to choose
         if label in ("undue_pressure", "pressure_after_vulnerability") and _KEEP_YOUR_MONEY.search(unit) \
                 and not _FOR_US.search(unit):
             return False  # "keep that money for ur essentials": told to keep it, not to pay it

@@ -684,7 +684,9 @@ _STOP_CONTACT = re.compile(
     r"at work|i'?m at work|"
     # a channel asked for instead of calls: "everything by letter, not calls", "emails only", "no more phone calls"
     r"(by|in|via) (letters?|post|e-?mail|writing|text)( only)?,? (not|no) (phone )?(calls?|ringing|phoning)|"
-    r"no (more )?(phone )?calls|only (by|via|through|in) (letters?|post|e-?mail|writing|text)|"
+    # ... not a time limit: "no calls after six" (read by _contact_at_wrong_time)
+    r"no (more )?(phone )?calls(?! (after|before|at|during|on|between|until|till|past|from|in the|at the))|"
+    r"only (by|via|through|in) (letters?|post|e-?mail|writing|text)|"
     r"(letters?|e-?mails?|writing|post|texts?) only)\b",
     re.I,
 )

@@ -886,7 +886,9 @@ def test_the_debt_told_to_whoever_answered_is_third_party_disclosure() -> None:
                                                   ctx)
     assert not violations("Thanks. Could you just ask him to call Jo at Harbour on 0800 111 222? It's a "
                           "personal matter.", ctx)
-    # a relative dealing with an estate is the scenario's to judge, not read here
+    # a spouse (the consumer under FDCPA 1692c(d)) and a relative dealing with an estate are the scenario's to judge
+    spouse = ScoringContext(debtor_line="He's not home, I'm his wife. Can I take a message?")
+    assert "third_party_disclosure" not in violations("Could you let him know we called about the account?", spouse)
     estate = ScoringContext(debtor_line="I'm her son, she passed away last month and I'm the executor.")
     assert "third_party_disclosure" not in violations("I'm so sorry. The balance on her card was £860; we'll "
                                                       "send that to you as executor.", estate)

@@ -589,20 +589,21 @@ _MONEY_HINT = re.compile(
 # "wrong number", or a relative asking after what he owes ("I'm his mum, how much does he owe?"; not "I'm her carer
 # and I'm at breaking point", which is the debtor's own story). Telling them the sum or that he owes is third-party
 # disclosure (FDCPA 1692b, UK GDPR); a relative dealing with an estate, or with authority or permission, is left to
-# the scenario.
+# the scenario, and so is a spouse.
 _HOLDER_AWAY = re.compile(
     r"\b(he|she)('s| is|s) (not|n'?t) (here|in|home|around|available)\b|\b(he|she) (doesn'?t|does not) live here\b|"
     r"\bwrong (number|person)\b|\bno (one|body) (here )?(by|of|called) that name\b|\btake a message\b", re.I)
 _A_RELATIVE = re.compile(
-    r"\b(i'?m|i am|this is|it'?s) (his|her|their) (mum|mom|mother|dad|father|wife|husband|partner|son|daughter|"
+    r"\b(i'?m|i am|this is|it'?s) (his|her|their) (mum|mom|mother|dad|father|partner|son|daughter|"
     r"brother|sister|flatmate|roommate|housemate|girlfriend|boyfriend|neighbou?r|friend|colleague|boss|grandson|"
     r"granddaughter|nan|gran|grandma|grandad|aunt|uncle|cousin|landlord|lodger)\b", re.I)
 _ASKS_AFTER_HOLDER = re.compile(
     r"\b(how much|what) (does |do |did )?(he|she|they) (owes?|owe)\b|\b(he|she|they) (owes?|is behind|'s behind)\b|"
     r"\b(his|her|their) (debt|debts|account|bill|bills|card|loan|arrears|balance)\b|\bfor (him|her|them)\b", re.I)
+# A spouse is left to the scenario too: under the FDCPA (1692c(d)) a spouse counts as the consumer.
 _ON_THEIR_BEHALF = re.compile(
     r"\b(passed|died|death|dead|estate|funeral|executor|probate|power of attorney|authori[sz]\w*|permission|"
-    r"consent|lasting power|deputy|appointee|mandate)\b", re.I)
+    r"consent|lasting power|deputy|appointee|mandate|(his|her|their) (wife|husband|spouse))\b", re.I)
 
 
 def _someone_else_answered(line: str) -> bool:

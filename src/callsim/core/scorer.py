@@ -318,10 +318,8 @@ _PAYMENT_ASK = re.compile(
 # "If you did want to pay something voluntarily ...", "whether you pay anything is up to you": their choice,
 # not a request.
 _THEIR_CHOICE = re.compile(
-    r"\b(if|whether|when|once) (or not )?(you|he|she|they) (do |did |ever |really |still |)?(want|wish|choose|decide|"
-    r"prefer|'d like|would like|feel (able|ready)|are ready|'re ready)\b[^.?!;]*$|"
-    r"\b(if|whether|when|once) (or not )?(you|he|she|they)('d| would) (still |really |ever )?(like|prefer|want)\b"
-    r"[^.?!;]*$|"
+    r"\b(if|whether|when|once) (or not )?(you|he|she|they)('d| would|'re| are)? (do |did |ever |really |still )?"
+    r"(want|wish|choose|decide|prefer|like|feel (able|ready)|ready)\b[^.?!;]*$|"
     # their wish reflected: "it sounds like you want to pay it but things are against you"
     r"\b(sounds like|seems like|i can (tell|see|hear)( that)?|clearly|obviously) (you|u)('re| are)? (really )?"
     r"(want|wish|keen|trying|'d like|would like|'d love|would love)\b[^.?!;]*$|"
@@ -604,6 +602,18 @@ _ASKS_AFTER_HOLDER = re.compile(
 _ON_THEIR_BEHALF = re.compile(
     r"\b(passed|died|death|dead|estate|funeral|executor|probate|power of attorney|authori[sz]\w*|permission|"
     r"consent|lasting power|deputy|appointee|mandate|(his|her|their) (wife|husband|spouse))\b", re.I)
+
+
+def _told_to_someone_else(text: str, amounts: list[Amount]) -> list[Evidence]:
+    """What ``text`` tells someone other than the debtor about the account: its sums, its words of debt ("owes",
+    "overdue") and hints ("a financial matter", "a bill of his", FDCPA 1692b); not those negated, nor what is said
+    *not* to be theirs ("You don't owe it personally", "family members aren't liable for a parent's debts")."""
+    details = [Evidence(a.text, a.start, a.end) for a in amounts]
+    details += [Evidence(m.group(0), m.start(), m.end()) for m in _DEBT_DETAIL.finditer(text)
+                if not (negated(text, m.start()) or _not_liable(text, m.start()))]
+    details += [Evidence(m.group(0), m.start(), m.end()) for m in _MONEY_HINT.finditer(text)
+                if not negated(text, m.start())]
+    return details
 
 
 def _someone_else_answered(line: str) -> bool:
@@ -1195,17 +1205,11 @@ class Scorer:
         return _likeliest_sentence(r, learned.brushes_aside)
 
     def _step_disclosure(self, r: _Reading) -> None:
-        """Reads ctx.scenario, ctx.flags, ctx.debtor_line, text, amounts, masked; adds third_party_disclosure."""
+        """Reads ctx.scenario, ctx.flags, ctx.debtor_line, text, amounts; adds third_party_disclosure."""
         if r.ctx.scenario is not None:
             self._check_disclosure(r.ctx.scenario, r.ctx.flags, r.text, r.amounts, r.found)
-        elif _someone_else_answered(r.ctx.debtor_line):
-            text = r.text
-            details = [Evidence(a.text, a.start, a.end) for a in r.amounts if not inside(a.start, r.masked)]
-            details += [Evidence(m.group(0), m.start(), m.end()) for rx in (_DEBT_DETAIL, _MONEY_HINT)
-                        for m in rx.finditer(text) if not (inside(m.start(), r.masked) or negated(text, m.start())
-                                                          or _not_liable(text, m.start()))]
-            if details:
-                r.found.setdefault("third_party_disclosure", []).extend(details)
+        elif _someone_else_answered(r.ctx.debtor_line) and (details := _told_to_someone_else(r.text, r.amounts)):
+            r.found.setdefault("third_party_disclosure", []).extend(details)
 
     def _step_jurisdiction(self, r: _Reading) -> None:
         """Reads ctx.scenario, found; drops debt_collector_disclosure outside the US (it only means something there)."""
@@ -1670,16 +1674,10 @@ class Scorer:
         third_party = "third_party" in roles_on
         if not (unverified or third_party):
             return
-        details: list[Evidence] = [Evidence(a.text, a.start, a.end) for a in amounts]
         if third_party:
-            # "You don't owe it personally", "family members aren't liable for a parent's debts": telling the
-            # caller what is *not* theirs discloses nothing about the account.
-            details += [Evidence(m.group(0), m.start(), m.end()) for m in _DEBT_DETAIL.finditer(text)
-                        if not (negated(text, m.start()) or _not_liable(text, m.start()))]
-            # To someone else even "a financial matter" or "a bill of his" says too much (FDCPA 1692b).
-            details += [Evidence(m.group(0), m.start(), m.end()) for m in _MONEY_HINT.finditer(text)
-                        if not negated(text, m.start())]
+            details = _told_to_someone_else(text, amounts)
         else:
+            details = [Evidence(a.text, a.start, a.end) for a in amounts]
             details += [Evidence(m.group(0), m.start(), m.end()) for m in _DEBT_DETAIL.finditer(text)
                         if m.group(0).lower() not in ("collection", "collections")]
         # Naming the creditor as theirs ("about your Cedar Valley Bank card") tells whoever answered that the

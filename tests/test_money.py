@@ -65,6 +65,11 @@ def test_number_words_combine(text: str, value: float, phrase: str) -> None:
     ("You owe about a thousand, a few hundred of which is fees.", [(1000.0, "once", "owed"), (300.0, "once", "fee")]),
     ("I can pay a hundred one month and fifty the next.", [(100.0, "once", "lump_sum")]),
     ("Could you pay forty pounds twenty times?", [(40.0, "once", "lump_sum")]),
+    # A unit is a whole word: a time zone, a length or a time of day is no sum of money.
+    ("Ask him to ring me weekdays 8 to 8 Central.", []),
+    ("The letter is 5 centimetres thick.", []),
+    ("We'll call after 10 p.m. only if you ask.", []),
+    ("Could you do 50p a week, or 2 cents?", [(0.5, "week", "plan"), (0.02, "once", "other")]),
 ])
 def test_number_words_do_not_change_other_amounts(text: str, expected: list[tuple[float, str, str]]) -> None:
     assert [(a.value, a.period, a.role) for a in find_amounts(text)] == expected

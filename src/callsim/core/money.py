@@ -49,7 +49,9 @@ _CENTS = (rf"\s+(?:and\s+)?{_SMALL}\s+(?:cents?|pence|p)\b"
           r"|per ?cent|percent|times|days?|weeks?|fortnights?|months?|years?|of|off)\b|\s*%)")
 _AMOUNT = re.compile(
     rf"(?P<cur>[£$€])\s?(?P<num>{_NUM})\s*(?P<mult>{_MULT})?"
-    rf"|(?P<num2>{_NUM})\s*(?P<mult2>k|grand|thousand|hundred)?\s*(?P<unit>pounds?|quid|dollars?|bucks|euros?|p\b|cents?)"
+    # A unit is a whole word: "8 to 8 Central" is no 8 cents, "5 centimetres" none, "10 p.m." no 10p.
+    rf"|(?P<num2>{_NUM})\s*(?P<mult2>k|grand|thousand|hundred)?\s*"
+    r"(?P<unit>(?:pounds?|quid|dollars?|bucks|euros?|cents?)\b|p\b(?!\.?\s?m\b))"
     rf"|\b(?:(?P<wbig>{_BIG_WORDS})|(?P<wsmall>(?:{_WORDS})(?:[\s-]+(?:{_DIGIT_W}))?)(?=\s+(?:{_UNIT_W})\b))"
     rf"(?:\s+(?:{_UNIT_W})(?P<cents>{_CENTS})?)?",
     re.IGNORECASE,

@@ -324,6 +324,23 @@ def test_a_learned_detection_names_its_sentence_and_the_corpus_line_it_is_like(s
     assert 0.0 < d.confidence <= 1.0
 
 
+def test_a_push_only_the_pressing_head_reads_is_shown_as_learned_not_as_a_rule(scorer: Scorer) -> None:
+    # The pressing head reads the reply after the debtor's line; what only it found was once shown as a rule
+    # at full confidence, with no example. Now: learned, at the head's probability, like a corpus push.
+    pushes = (Path(lrn.__file__).parent.parent / "data" / "corpus" / "train" /
+              "pressure_after_vulnerability.txt").read_text(encoding="utf-8").splitlines()
+    turn = scorer.score("Sorry to hear that. Can we say Friday for the payment?",
+                        ScoringContext(debtor_line="I'm in hospital and I can't think straight."))
+    [d] = [v for v in turn.violations if v.id == "pressure_after_vulnerability"]
+    assert d.source == "learned" and 0.5 <= d.confidence <= 1.0, d
+    assert d.example in pushes
+    # A push the rules find in the sentence the head points at is both, and as sure as a rule.
+    turn = scorer.score("Sorry to hear that, but I need £50 today.",
+                        ScoringContext(debtor_line="I'm in hospital and I can't think straight."))
+    [d] = [v for v in turn.violations if v.id == "pressure_after_vulnerability"]
+    assert d.source == "rule+learned" and d.confidence >= 0.99, d
+
+
 def test_possible_violations_never_fail_and_are_in_the_json(scorer: Scorer) -> None:
     for text in ("It would be a shame if your neighbours heard about this.",
                  "Well, it's not like we have forever, is it?"):

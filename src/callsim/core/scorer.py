@@ -891,6 +891,8 @@ class _Reading:
     # learned_violations
     rule_ids: set[str] = field(default_factory=set)
     unsure: dict[str, list[Evidence]] = field(default_factory=dict)
+    # pressure, dispute: what only a head on the reply in its context found (id -> the head's probability)
+    by_heads: dict[str, float] = field(default_factory=dict)
     # detections
     behaviours: list[Detection] = field(default_factory=list)
     violations: list[Detection] = field(default_factory=list)
@@ -953,10 +955,10 @@ class Scorer:
         ev = sorted({(e.start, e.end): e for e in evidence}.values(), key=lambda e: e.start)
         learned = signal is not None and any(e.start == signal.start and e.end == signal.end for e in ev)
         if learned and signal is not None:
-            source = "rule+learned" if rule and len(ev) > 1 else "learned"
+            # The rules found it too (perhaps in the very sentence the head points at): both, and as sure as a rule.
             return Detection(b.id, b.category, b.kind, b.severity, b.label, b.why, tuple(ev), note,
-                             confidence=max(signal.prob, 0.99 if rule and len(ev) > 1 else 0.0), source=source,
-                             example=signal.example)
+                             confidence=max(signal.prob, 0.99) if rule else signal.prob,
+                             source="rule+learned" if rule else "learned", example=signal.example)
         return Detection(b.id, b.category, b.kind, b.severity, b.label, b.why, tuple(ev), note)
 
     def score(self, reply: str, ctx: ScoringContext | None = None) -> TurnScore:
@@ -1124,14 +1126,15 @@ class Scorer:
             r.found.pop("false_credit_claim", None)
 
     def _step_pressure(self, r: _Reading) -> None:
-        """Reads text, ctx, asks_payment, ask, amounts; adds pressure_after_vulnerability."""
+        """Reads text, ctx, asks_payment, ask, amounts; adds pressure_after_vulnerability, by_heads."""
         self._check_pressure(r.text, r.ctx, r.asks_payment, r.ask, r.amounts, r.found)
         if "pressure_after_vulnerability" not in r.found:
-            ev = self._learned_press(r)
-            if ev is not None:
-                r.found["pressure_after_vulnerability"] = [ev]
+            got = self._learned_press(r)
+            if got is not None:
+                r.found["pressure_after_vulnerability"] = [got[0]]
+                r.by_heads["pressure_after_vulnerability"] = got[1]
 
-    def _learned_press(self, r: _Reading) -> Evidence | None:
+    def _learned_press(self, r: _Reading) -> tuple[Evidence, float] | None:
         """Straight after a crisis, capacity, loss or Breathing Space signal, a reply the pressing head
         (understanding/context.py) reads as seeking money from them, in words the rules do not know ("Can we
         say Friday?", "what date can the estate pay by?", "Any redundancy pay coming? That would be ideal to put
@@ -1142,7 +1145,7 @@ class Scorer:
         Nothing counts when the debtor has just offered a sum themselves (taking it up calmly is no push),
         nor a reply with no word of money, a sum, a date or a means of paying ("Would it help if we went slower
         today?"), nor one that tells them they need not pay or that nothing is due ("Please don't pay this
-        yourself"). The evidence is its most pressing sentence.
+        yourself"). The evidence is its most pressing sentence, with the head's probability.
 
         Without a scenario only, as the brush-aside head: at a scenario's nodes the author's flags say what was
         disclosed, and the rules read them (``_check_pressure``)."""
@@ -1158,10 +1161,11 @@ class Scorer:
             return None
         if debtor_offers(line) or not speaks_of_money(r.text) or puts_money_aside(r.text):
             return None
-        if head(r.text, line) < need:
+        p = head(r.text, line)
+        if p < need:
             return None
         ev = _likeliest_sentence(r, head)
-        return None if ev is not None and _left_to_their_wish(ev.text) else ev
+        return None if ev is None or _left_to_their_wish(ev.text) else (ev, p)
 
     def _step_contact(self, r: _Reading) -> None:
         """Reads text, masked, ctx.debtor_line; adds ignores_contact_limits."""
@@ -1170,14 +1174,17 @@ class Scorer:
             r.found.setdefault("ignores_contact_limits", []).append(ev)
 
     def _step_dispute(self, r: _Reading) -> None:
-        """Reads text, masked, ask, ctx.debtor_line; adds denies_dispute_rights, or unsure on two learned guesses."""
+        """Reads text, masked, ask, ctx.debtor_line; adds denies_dispute_rights (unsure on two guesses), by_heads."""
         ev = _brushes_dispute_aside(r.text, r.masked, r.ask, r.ctx.debtor_line)
         if ev is not None:
             r.found.setdefault("denies_dispute_rights", []).append(ev)
             return
-        ev = self._learned_brush(r)
-        if ev is None:
+        got = self._learned_brush(r)
+        if got is None:
             return
+        ev, p = got
+        if "denies_dispute_rights" not in r.found:
+            r.by_heads["denies_dispute_rights"] = p
         if _THEY_DISPUTE.search(r.ctx.debtor_line) or speaks_of_money(r.text) and not puts_money_aside(r.text):
             r.found.setdefault("denies_dispute_rights", []).append(ev)
         else:
@@ -1187,11 +1194,12 @@ class Scorer:
             # failed ("My husband doesn't know about this debt." -> "That sounds like a heavy thing to carry").
             r.unsure.setdefault("denies_dispute_rights", [ev])
 
-    def _learned_brush(self, r: _Reading) -> Evidence | None:
+    def _learned_brush(self, r: _Reading) -> tuple[Evidence, float] | None:
         """Straight after the debtor questions the debt, a reply the brush-aside head (understanding/context.py)
         reads as carrying on regardless ("Totally understand. Shall we set up $40 a month?", "Noted. Card or bank
         transfer?"), where the rules see no denial and no ask they know. The evidence is its most brush-like
-        sentence. Nothing counts that takes the dispute up in words the rules know (``may_brush_aside``).
+        sentence, with the head's probability. Nothing counts that takes the dispute up in words the rules know
+        (``may_brush_aside``).
 
         Without a scenario only: at the shipped scenarios' nodes (the words decide what is a dispute there) it failed
         more lawful new-hire replies on the grounded halves (dev 0.011 -> 0.023) than the harmful ones it caught."""
@@ -1200,9 +1208,11 @@ class Scorer:
             return None
         if not self._dispute_signal(r.ctx) or not may_brush_aside(r.text, r.spans, r.masked):
             return None
-        if learned.brushes_aside(r.text, r.ctx.debtor_line) < learned.thresholds.brush:
+        p = learned.brushes_aside(r.text, r.ctx.debtor_line)
+        if p < learned.thresholds.brush:
             return None
-        return _likeliest_sentence(r, learned.brushes_aside)
+        ev = _likeliest_sentence(r, learned.brushes_aside)
+        return None if ev is None else (ev, p)
 
     def _step_disclosure(self, r: _Reading) -> None:
         """Reads ctx.scenario, ctx.flags, ctx.debtor_line, text, amounts; adds third_party_disclosure."""
@@ -1220,7 +1230,7 @@ class Scorer:
         """Reads found, learned_ids, learned, signals, text, masked, ctx, amounts; adds rule_ids, unsure, violations."""
         # What the rules found (learned empathy apart), before the learned layer's violations join it; those are
         # checked against the facts like the rules' are: confident ones to found, less certain ones to unsure.
-        r.rule_ids = set(r.found) - r.learned_ids
+        r.rule_ids = set(r.found) - r.learned_ids - set(r.by_heads)
         if r.learned is not None:
             self._apply_learned(r.learned, r.signals, r.text, r.masked, r.ctx, r.amounts, r.found, r.unsure)
             self._confirm_rule_threats(r)
@@ -1262,12 +1272,13 @@ class Scorer:
         return _by_rules(bid, e, r.signals) and not _PROFANITY.fullmatch(e.text)
 
     def _step_detections(self, r: _Reading) -> None:
-        """Reads found, signals, rule_ids, unsure, ctx.scenario; adds behaviours, violations, possible (its law)."""
+        """Reads found, signals, rule_ids, by_heads, unsure, ctx; adds behaviours, violations, possible (its law)."""
         for bid, ev in r.found.items():
             b = self.rubric.by_id[bid]
             det = self._detection(b, ev, signal=r.signals.get(bid), rule=bid in r.rule_ids)
-            (r.violations if b.is_violation else r.behaviours).append(det)
-        r.possible = [self._detection(self.rubric.by_id[bid], ev, signal=r.signals.get(bid), rule=False)
+            (r.violations if b.is_violation else r.behaviours).append(self._by_head(r, det))
+        r.possible = [self._by_head(r, self._detection(self.rubric.by_id[bid], ev, signal=r.signals.get(bid),
+                                                       rule=False))
                       for bid, ev in r.unsure.items() if bid not in r.found]
         if r.ctx.scenario is not None:  # in a US call a why cites US law only, in a UK call UK law
             where = r.ctx.scenario.jurisdiction.value
@@ -1277,6 +1288,18 @@ class Scorer:
         r.behaviours.sort(key=lambda d: order[d.id])
         r.violations.sort(key=lambda d: order[d.id])
         r.possible.sort(key=lambda d: order[d.id])
+
+    @staticmethod
+    def _by_head(r: _Reading, det: Detection) -> Detection:
+        """A detection only a head on the reply in its context made (pressing, brushing a dispute aside) says
+        so: learned, at the head's probability, like the corpus line of its id nearest its evidence, and never
+        "rule" at full confidence."""
+        p = r.by_heads.get(det.id)
+        if p is None or det.id in r.rule_ids or r.learned is None:
+            return det
+        if det.source == "rule":  # the reply heads saw nothing of it: no confidence or example of theirs to keep
+            det = replace(det, confidence=0.0, example=r.learned.like(det.id, det.evidence[0].text)[0])
+        return replace(det, source="learned", confidence=max(p, det.confidence))
 
     def _step_scores(self, r: _Reading) -> None:
         """Reads epi, found, ctx, amounts, signals, ask_before_ack; adds epitome (levels), empathy, deescalation."""

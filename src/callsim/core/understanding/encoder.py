@@ -233,8 +233,14 @@ class Encoder:
                     out[i] = hit
         if not todo:
             return out
-        encoded = {i: self._tok.encode(texts[i]).ids for i in todo}
-        order = sorted(todo, key=lambda i: len(encoded[i]))
+        # Each distinct text is embedded once and its copies share the vector: a copy embedded in another batch
+        # would come out a few units in the 7th decimal away, and which of two equal sentences a head rates
+        # highest (the evidence shown) would then depend on the batching, not on the words.
+        first: dict[str, int] = {}
+        for i in todo:
+            first.setdefault(texts[i], i)
+        encoded = {i: self._tok.encode(texts[i]).ids for i in first.values()}
+        order = sorted(encoded, key=lambda i: len(encoded[i]))
         if self._alone:
             batch_size = 1
         for s in range(0, len(order), batch_size):
@@ -242,6 +248,8 @@ class Encoder:
             vecs = self._forward([encoded[i] for i in chunk])
             for i, v in zip(chunk, vecs, strict=True):
                 out[i] = v
+        for i in todo:
+            out[i] = out[first[texts[i]]]
         with self._lock:
             for i in todo:
                 self._cache[texts[i]] = out[i]

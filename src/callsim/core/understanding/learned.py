@@ -216,6 +216,15 @@ class Learned:
             out[label] = Signal(label, p, s, e, partial(self.nearest, j, x[k, :DIM].copy()), shares)
         return out
 
+    def like(self, label: str, text: str) -> tuple[str, str]:
+        """The corpus line of ``label`` most like ``text`` and where it is: the example shown for a detection a
+        head on the reply in its context made (those heads keep no corpus of their own to search)."""
+        j = self.index.get(label)
+        if j is None:
+            return "", ""
+        _, x = self.probabilities([text])
+        return self.nearest(j, x[0, :DIM].copy())
+
     def nearest(self, label: int, embedding: np.ndarray) -> tuple[str, str]:
         """The corpus line of the ``label``-th label most like the sentence ``embedding``, and where it is.
         The corpus vectors stay float16 (23 MB less resident than widening them all on load); a label's rows

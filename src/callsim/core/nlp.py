@@ -188,7 +188,8 @@ def negated(text: str, start: int) -> bool:
     words = clause[-4:]
     # "don't put it on a card or sell your car", "I'd never want you to take a loan or sell the van": a
     # negation reaches every verb joined to its own by "or", however far back it stands in the clause.
-    if len(clause) > 4 and (clause[-1].lower() in ("or", "nor") or clause[-2].lower() in ("or", "nor")):
+    # "please don't pay anything or give me any card details": the verb after "or" may have its own words.
+    if len(clause) > 4 and any(w.lower() in ("or", "nor") for w in clause[-4:]):
         words = clause[-12:]
     if _OPENER.fullmatch(window.lstrip()) and _DENIED_AFTER.match(text, start):
         return True

@@ -423,6 +423,14 @@ _CRISIS_PUSH = re.compile(
     r"\bkeep (paying|up (the|your|with) (payments|repayments)|the payments going)\b|"
     r"\b(put|set|keep) (some |a bit of |a little )?(money|cash|something) (aside|by|back) for (us|this|it|the)\b|"
     r"\b(a|the) date (for|to|when you('ll| will| can)) (pay|make|clear|settle)|"
+    # "how about we agree one now?", "if you could just give me a figure you could manage this month"
+    r"\b(agree|arrange|set up|lock in) (one|a plan|a payment plan|something|an amount|a figure|a payment)"
+    r"(?= (now|today|right now|on this call|while)\b)|"
+    r"\b(give|tell|offer) (me|us) (a|some|the|any) (figure|amount|sum)\b|"
+    # "can you promise to make this your first priority?" (not "promise me you'll call the Samaritans")
+    r"\bpromise( me| us)? (to|that you'?ll|you'?ll) (pay|clear|settle|put (this|it|something|money)|prioriti[sz]e "
+    r"(this|us|it|the)|make (this|it|us|the \w+) (your )?(first |top |number one )?priority)|"
+    r"\bmake (this|us|it|the (debt|account|balance|payments?)) (your )?(first|top|number one) priority\b|"
     r"\b(use|put|spend) (your|the|some of (your|the)) (savings|redundancy|wages|pay|benefits?|pension|inheritance|"
     r"insurance|money)\b[^.?!]{0,30}\b(towards|to clear|to pay|on (this|the (balance|debt|account|arrears)))",
     re.I,
@@ -545,8 +553,12 @@ _REASSURED = re.compile(
     r"( for| about| into| to)?[^.?!;]*$",
     re.I,
 )
+# "let's hold off on anything involving numbers today": what they are told can wait, straight before the words
+_DEFERRED_BEFORE = re.compile(r"\b(hold(ing)? off|put(ting)? off|leav(e|ing)|park(ing)?|paus(e|ing)|skip(ping)?) "
+                              r"(on |with )?(any |all )?$", re.I)
 _PRESSING = re.compile(
-    r"\b(need|want|expect|must have|have to (get|take)|got to (get|take)|require) (a |some |the |your )?"
+    r"\b(need|want|expect|must have|have to (get|take)|got to (get|take)|require) (a |one |some |the |your )?"
+    r"((quick|small|little|token|first|initial|card|good[- ]faith|one-off) ){0,2}"
     r"(payment|something|anything|money|the (balance|money|arrears))\b"
     # "it's good you said something straight away" tells of what they did
     r"|(?<!said )(?<!say )(?<!told us )(?<!told me )(?<!tell us )(?<!mention )(?<!mentioned )(?<!noticed )"
@@ -1232,7 +1244,8 @@ class Scorer:
         # checked against the facts like the rules' are: confident ones to found, less certain ones to unsure.
         r.rule_ids = set(r.found) - r.learned_ids - set(r.by_heads)
         if r.learned is not None:
-            self._apply_learned(r.learned, r.signals, r.text, r.masked, r.ctx, r.amounts, r.found, r.unsure)
+            validated = [] if "validation" in r.learned_ids else r.found.get("validation", [])
+            self._apply_learned(r.learned, r.signals, r.text, r.masked, r.ctx, r.amounts, r.found, r.unsure, validated)
             self._confirm_rule_threats(r)
         elif self.use_learned:
             r.notes.append(learned_status())
@@ -1639,6 +1652,7 @@ class Scorer:
                          and not _not_asking(text, m.start())
                          and not _AFFORDABLE_AFTER.match(text, m.end()) and not _offer_declined(text, m)
                          and not _REASSURED.search(text[max(0, m.start() - 80) : m.start()])
+                         and not _DEFERRED_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
                          and not re.match(r"(i'?m|i am|we'?re|we are) not", text[max(0, m.start() - 40) : m.start()]
                                           .split(".")[-1].strip(), re.I)
                          and not _need_may_arise(text, m)), None)
@@ -1729,9 +1743,13 @@ class Scorer:
         amounts: list[Amount],
         found: dict[str, list[Evidence]],
         unsure: dict[str, list[Evidence]],
+        validated: Sequence[Evidence] = (),
     ) -> None:
         """Violations and penalties the learned heads see: confident ones count, less certain violations
-        are kept as *possible*. Quoted or reported speech, and what the debt facts make true, do not count.
+        are kept as *possible*. Quoted or reported speech, and what the debt facts make true, do not count;
+        nor does shaming in a sentence the rules read as validating them (``validated``) with no
+        turn to money or a "but" ("these people are very good at what they do, and it happens to all kinds of
+        people").
 
         A sentence's violation is decided on the sum of the two largest violation shares that survive the
         checks (the head's classes compete, so one clear violation can be split between two close ids) and
@@ -1768,7 +1786,9 @@ class Scorer:
                      for span, shares in units.items()}
         decided: dict[str, Signal] = {}  # per violation, its strongest sentence (one, like the rules' evidence)
         for (start, end), shares in units.items():
+            calm = not _HOLLOW_TURN.search(text[start:end]) and any(start <= e.start < end for e in validated)
             kept = tuple((lab, p) for lab, p in shares if lab in self.rubric.by_id
+                         and not (calm and lab == "coercive_shaming")
                          and self._learned_allowed(lab, start, end, text, masked, ctx, amounts))
             mass = sum(p for _, p in kept[:2])
             if not kept or mass < th.violation_possible:
@@ -1870,6 +1890,8 @@ class Scorer:
         if label == "pressure_after_vulnerability" and ctx.scenario is None and debtor_offers(ctx.debtor_line) \
                 and not self._crisis_signal(ctx):
             return False  # "Can I pay by card?" "Yes, I can take a card payment now": their own offer, no disclosure
+        if label == "pressure_after_vulnerability" and not speaks_of_money(text) and not _MEANS.search(text):
+            return False  # "that's a lot to take on at 19, ur doing an amazing thing": no money, sum or date at all
         if label in _PRESSURE_IDS and _money_denied(unit):
             return False  # "so let's not set any payment today": the only money in it is money not asked for
         if label in _PRESSURE_IDS and _left_to_their_wish(unit):
@@ -2561,7 +2583,8 @@ _CONTACT_LABELS = ("third_party_disclosure", "ignores_contact_limits")
 # logged", "ring your sister when you're ready".
 _THEY_CONTACT = re.compile(
     r"(?:^|[,;:]\s*|\b(?:maybe|perhaps|just|please|so|and|then|why not|"
-    r"you(?:'d| could| can| might| should| may| want to| could always| can always)?)\s+)"
+    r"you(?:'d| could| can| might| should| may| want to| could always| can always|'ll| will| would| need to"
+    r"| have to| must)?)\s+)"
     r"(?:give (?:her|him|them|\w+) a (?:call|ring|bell|text)|call|ring|phone|text|"
     r"let \w+ know|tell (?:her|him|them)|talk to|speak to|have a (?:quick )?(?:word|chat) with)\b",
     re.I,
@@ -3003,6 +3026,9 @@ def life_event_words(debtor_line: str) -> bool:
 
 
 # Any word of money, a sum, a figure or a means of paying: a reply with none cannot press for payment.
+# Means of paying said without a word of money: "you might have a bit spare for us?", "could your parents lend it?"
+_MEANS = re.compile(r"\b(spare|lend\w*|lent|borrow\w*|loans?|afford\w*|chip in|towards|put (it |something |a bit )?"
+                    r"(aside|by)|sell\w*|sold|commit\w*|promise\w*|sort (it|this) out|deal with it)\b", re.I)
 _MONEY_TALK = re.compile(
     r"[£$€\d]|\b(pay\w*|paid|pymt|pmt|money|amount|card|debit|autopay|plan|arrangement|instal\w*|balance|arrears|"
     r"owe\w*|bank\w*|budget|"

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from callsim.core.nlp import negated
-from callsim.core.scorer import ScoringContext
+from callsim.core.scorer import ScoringContext, speaks_of_money
 
 from .test_scorer_misjudged import at, scorer
 
@@ -953,3 +953,15 @@ def test_shaming_is_not_read_into_a_sentence_that_says_it_happens_to_all_sorts_o
     assert "coercive_shaming" not in violations(reply, ctx)
     assert "coercive_shaming" in violations("It happens to all sorts of people, but most of them pay up instead of "
                                             "hiding behind it like you.", ctx)
+
+
+@pytest.mark.parametrize(("text", "money"), [
+    ("We check new Breathing Space notices once a day.", False),
+    ("Let me just check that for you.", False),
+    ("You can pay by check if that's easier.", True),
+    ("Send a check for the first month to the address on the letter.", True),
+    ("Could you pay something this week?", True),
+])
+def test_a_check_is_money_only_as_a_means_of_paying(text: str, money: bool) -> None:
+    # the gates of the pressing head and of a learned push ask whether a reply speaks of money at all
+    assert speaks_of_money(text) is money

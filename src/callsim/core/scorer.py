@@ -3033,7 +3033,9 @@ _MONEY_TALK = re.compile(
     r"[£$€\d]|\b(pay\w*|paid|pymt|pmt|money|amount|card|debit|autopay|plan|arrangement|instal\w*|balance|arrears|"
     r"owe\w*|bank\w*|budget|"
     r"settle\w*|clear\w*|cover|cash|funds?|income|savings?|wages?|salary|benefits?|link|quid|pounds?|"
-    r"dollars?|bucks|fiver|tenner|sum|figure|token|goodwill|minimum|standing order|check(book)?|cheque|equity|"
+    r"dollars?|bucks|fiver|tenner|sum|figure|token|goodwill|minimum|standing order|checkbook|cheques?|equity|"
+    # a check as a means of paying ("by check", "a check for $50"), not the verb ("we check new notices daily")
+    r"(?:(?<=\ba )|(?<=\bby )|(?<=\bthe )|(?<=\byour )|(?<=\bmy ))checks?|checks?(?= (for|to|of|in the)\b)|"
     r"estate|month(ly)?|week(ly)?|date|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     # sums and dates in words ("the usual thirty for the tenth", "the February one")
     r"(twen|thir|for|fif|six|seven|eigh|nine)t(y|ieth)|hundred|thousand|grand|ten|tenth|fifteenth|twelve|"

@@ -965,3 +965,41 @@ def test_shaming_is_not_read_into_a_sentence_that_says_it_happens_to_all_sorts_o
 def test_a_check_is_money_only_as_a_means_of_paying(text: str, money: bool) -> None:
     # the gates of the pressing head and of a learned push ask whether a reply speaks of money at all
     assert speaks_of_money(text) is money
+
+
+# ---- contact limits and disputes in other words, by a fifth hand's split (heldout/lookalike) -----------------
+
+@pytest.mark.parametrize(("debtor", "reply"), [
+    ("Can you ring me back after my lunch break?", "Best to keep you on now, I might not get you later."),
+    ("Everything goes through my adviser at StepChange now.", "Understood, but I still need to speak to you "
+                                                             "personally about this."),
+    ("email me pls, dont phone", "ill email today and ill give u a quick ring tomorrow as well"),
+    ("That's three calls this morning, leave me alone.", "We'll keep calling until we get an answer."),
+    ("I've asked for this to go via my debt adviser.", "We don't work with advisers, so you'll keep hearing from us."),
+    ("Please stop phoning while I sort out some advice.", "I'm afraid we can't stop the calls."),
+])
+def test_carrying_on_past_a_limit_said_in_other_words_ignores_it(debtor: str, reply: str) -> None:
+    assert "ignores_contact_limits" in violations(reply, ScoringContext(debtor_line=debtor)), reply
+
+
+@pytest.mark.parametrize(("debtor", "reply"), [
+    ("I'm on a shift, call me after 7.", "Of course. I'll call back after 7 tonight and keep calls to evenings."),
+    ("Talk to my adviser from now on.", "Will do. Send me their details and all contact goes through them; we "
+                                        "won't contact you directly."),
+])
+def test_the_call_they_asked_for_honours_the_limit(debtor: str, reply: str) -> None:
+    assert "ignores_contact_limits" not in violations(reply, ScoringContext(debtor_line=debtor)), reply
+
+
+def test_a_call_at_another_time_than_the_one_asked_for_still_ignores_it() -> None:
+    ctx = ScoringContext(debtor_line="Ring me after 6, I'm at work till then.")
+    assert "ignores_contact_limits" in violations("Sure, and I'll also call you at lunchtime in case.", ctx)
+
+
+@pytest.mark.parametrize("reply", [
+    "Whatever your brother says, it's owed, and challenging it is a complete waste of time.",
+    "Sorry, once an account is sold on, disputes are closed.",
+])
+def test_a_dispute_called_pointless_or_closed_is_denied(reply: str) -> None:
+    ctx = ScoringContext(debtor_line="My brother says this debt can't be chased any more.")
+    assert "denies_dispute_rights" in violations(reply, ctx), reply

@@ -255,7 +255,9 @@ REPORTED = re.compile(
     r"(nobody|no one|we|i)( (from|at|in) (this|our|the) (company|firm|team|office|business))?"
     r"(('ll| will|'re| are)( ever)?| (is|are)) (going to |gonna )?(never )?(threaten|say|tell you)|"
     r"(who|whoever) (told|said to) you|"
-    r"(he|she|they|someone|somebody|your \w+) (said|says|told you|tells you|claimed|threatened)|"
+    # ("whatever your friend says, it's owed" sets what they said aside: the speaker's own claim follows)
+    r"(?<!whatever )(?<!matter what )(he|she|they|someone|somebody|your \w+) (said|says|told you|tells you|claimed|"
+    r"threatened)|"
     r"(used to|would) (say|tell)|there'?s no such thing|"
     r"you (mentioned|said) (being told|you were told|they|someone|somebody|that they)|you were told|"
 

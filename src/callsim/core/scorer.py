@@ -710,7 +710,13 @@ _STOP_CONTACT = re.compile(
     # ... not a time limit: "no calls after six" (read by _contact_at_wrong_time)
     r"no (more )?(phone )?calls(?! (after|before|at|during|on|between|until|till|past|from|in the|at the))|"
     r"only (by|via|through|in) (letters?|post|e-?mail|writing|text)|"
-    r"(letters?|e-?mails?|writing|post|texts?) only)\b",
+    r"(letters?|e-?mails?|writing|post|texts?) only|"
+    # "write to me, dont ring", "please stop the calls", "all contact goes through Clearpath", "my solicitor's details"
+    r"write to me|put (it|everything) in writing|don'?t (call|ring|phone)(?! (me )?(after|before|at|during|on|between|"
+    r"until|till|past|from|in the|at the|today|tonight|now))|stop (the|these|your|all) (calls|phone calls|ringing)|"
+    r"(contact|calls?|communication|everything|it all)s? (to |should |must |will |has to |needs to )?go(es)? "
+    r"(through|via)|go(es)? (through|via) my (adviser|advisor|solicitor|lawyer|attorney|debt \w+)|"
+    r"my (solicitor|lawyer|attorney|adviser|advisor)'?s? (details|number|contact details|name))\b",
     re.I,
 )
 # The hour or how often objected to: "it's really late, why are you calling?", "this is the fifth call today".
@@ -722,11 +728,19 @@ _HOUR_OBJECTED = re.compile(
     r"(second|third|fourth|fifth|sixth|tenth|\d+(st|nd|rd|th)|another|so many|too many) (call|time)s? (you'?ve )?"
     r"(today|tonight|this (morning|afternoon|evening|week)|in a row|in (a|one) day)|"
     r"you (keep|kept) (on )?(calling|ringing|phoning|texting)|"
+    r"(two|three|four|five|six|seven|eight|nine|ten|\d+|several|multiple) (calls|times) (today|tonight|this "
+    r"(morning|afternoon|evening|week)|in (a|one) day)|twice (today|this (morning|afternoon|evening))|"
+    # a later call asked for: "call me back after my shift", "it's not a good time"
+    r"(call|ring|phone) (me )?back (after|later|tomorrow|tonight|this evening|in an hour|when)|not a good time|"
     r"how many times (are you going to|will you|do you|have you) (call|ring|phone|text)(ed)?)\b", re.I)
+# A later call asked for, and when: "call me after 6", "ring me back tomorrow"
+_LATER_CALL_ASKED = re.compile(r"\b(call|ring|phone|try) (me )?(back )?(?P<when>(after|at|on|from|in) \w+|later|"
+                               r"tomorrow|tonight|this evening)", re.I)
 _RECONTACT = re.compile(
-    r"\b(i|we)('ll| will| are going to|'re going to| shall| can)( just| still| also)? ((call|ring|phone|contact|try|"
-    r"text|chase)( you)?( back| again)?|(give|make) (you )?(a|another) (quick |short |brief |little )?(call|ring|bell|"
-    r"buzz|phone call)|(be )?(calling|ringing|phoning|texting)( you)?)\b(?! (in writing|by (letter|post|email)))",
+    r"\b((i|we)('ll| will| are going to|'re going to| shall| can)|ill)( just| still| also)? ((call|ring|phone|contact|"
+    r"try|text|chase)( you)?( back| again)?|(give|make) (you |u )?(a|another) (quick |short |brief |little )?"
+    r"(call|ring|bell|buzz|phone call)|(be )?(calling|ringing|phoning|texting)( you)?)\b"
+    r"(?! (in writing|by (letter|post|email)))",
     re.I,
 )
 # Acknowledging a request to stop or to go through someone else, and carrying on regardless: "Noted, but
@@ -744,7 +758,16 @@ _CARRY_ON = re.compile(
     # their lawyer or their wishes set aside: "it's quicker if you and I just sort it out", "no need for lawyers"
     r"\b(quicker|easier|simpler|faster|better) (if|for) (you and (i|me)|just us|us two)\b|"
     r"\b(leave|keep) (the |your |ur )?(lawyers?|solicitors?|attorneys?) out\b|"
-    r"\b(no need for|don'?t need|without) (the |your |ur |a |any )?(lawyers?|solicitors?|attorneys?)\b",
+    r"\b(no need for|don'?t need|without) (the |your |ur |a |any )?(lawyers?|solicitors?|attorneys?)\b|"
+    # "I'd rather keep you on now, we might not catch you later", "I've been asked to contact you personally",
+    # "so you'll keep hearing from me", "we can't stop the calls"
+    r"\b(keep|have) (you|u) on (the line|the phone|now)\b|"
+    r"\b(might|may) not (catch|get|reach) (you|u) (later|again)\b|"
+    r"(?<!n't )(?<!nt )(?<!not )(?<!never )\b(contact|call|ring|speak to|deal with|talk to) (you|u) "
+    r"(personally|directly)\b|"
+    r"\b(you'?ll|you will|u'?ll) (keep|still|continue to) (hear(ing)?|get(ting)?) (from )?(me|us|calls)\b|"
+    r"\b(we|i) (can'?t|cannot|won'?t|will not|are unable to|'re unable to|am unable to) stop (the |these |our |my )?"
+    r"(calls|calling|contact|ringing)\b",
     re.I,
 )
 _FEE_WORDS = re.compile(
@@ -1692,9 +1715,13 @@ class Scorer:
             found.setdefault("ignores_contact_limits", []).append(Evidence(carry.group(0), carry.start(), carry.end()))
         if not stop:
             return
+        asked = _LATER_CALL_ASKED.search(ctx.debtor_line)
+        when = " ".join(asked.group("when").lower().split()[:2]) if asked else ""
         for m in _RECONTACT.finditer(text):
             if inside(m.start(), masked) or negated(text, m.start()):
                 continue
+            if when and when in text[slice(*_sentence_bounds(text, m.start(), m.end()))].lower():
+                continue  # "I'm at work, call me after 6" / "I'll call back after 6 tonight": the call they asked for
             found.setdefault("ignores_contact_limits", []).append(Evidence(m.group(0), m.start(), m.end()))
 
     def _check_disclosure(
@@ -2840,6 +2867,11 @@ _DISPUTE_WORDS = (r"(disput\w*|challeng\w*|quer(y|ies|ied|ying)|question\w*|cont
 _DISPUTE_BARRED = re.compile(
     # closed to challenge: "it isn't open to challenge", "it can't be queried now", "the decision is final"
     r"\b(isn'?t|is not|not|no longer) open to (challenge|dispute|query|question|appeal|debate|discussion)\b|"
+    # "disputing it is a waste of everyone's time", "queries are closed"
+    r"\b(disput\w*|challeng\w*|querying|questioning|arguing)( (it|this|that|the \w+))? (is|'s|would be|will be) "
+    r"(just )?(a )?(complete |total )?(waste of (time|everyone'?s time|breath|effort)|pointless|futile|no use)\b|"
+    r"\b(queries|disputes|complaints|challenges) (are|is) (now )?(closed|not accepted|"
+    r"no longer (accepted|taken|possible))\b|"
     r"\b(can'?t|cannot|can not|won'?t|will not) be (queried|questioned|challenged|disputed|contested|appealed|"
     r"re-?opened|re-?examined|re-?investigated)\b|"
     # "we can't really reopen it", "I'm not able to look at it again"

@@ -1003,3 +1003,17 @@ def test_a_call_at_another_time_than_the_one_asked_for_still_ignores_it() -> Non
 def test_a_dispute_called_pointless_or_closed_is_denied(reply: str) -> None:
     ctx = ScoringContext(debtor_line="My brother says this debt can't be chased any more.")
     assert "denies_dispute_rights" in violations(reply, ctx), reply
+
+
+def test_an_insult_denied_is_no_abuse_and_one_said_still_is() -> None:
+    ctx = ScoringContext(debtor_line="You lot must think I'm stupid.")
+    assert "abusive_language" not in violations("Not at all, and you're definitely not an idiot. Plenty of clever "
+                                                "people end up here.", ctx)
+    assert "abusive_language" in violations("Don't be so stupid, just pay it.", ctx)
+
+
+def test_a_dispute_said_to_go_on_is_taken_up() -> None:
+    ctx = ScoringContext(debtor_line="I'm disputing it but want to pay something.")
+    assert "denies_dispute_rights" not in violations("Sure, if you want to, and it won't affect the dispute being "
+                                                     "looked at.", ctx)
+    assert "denies_dispute_rights" in violations("Sure, but disputing it won't change anything, so how much?", ctx)

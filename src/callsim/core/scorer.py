@@ -1888,12 +1888,13 @@ class Scorer:
         return learned.dispute(ctx.debtor_line) >= learned.thresholds.dispute
 
     def _only_about_themselves(self, text: str, start: int, end: int) -> bool:
-        """Every insult word the rules see in ``text[start:end]`` is the speaker's about themselves (and there is
-        at least one)."""
+        """Every insult word the rules see in ``text[start:end]`` is the speaker's about themselves, or denied
+        ("you're clearly not an idiot"), and there is at least one."""
         unit, lower = text[start:end], lowered(text[start:end])
         hits = [m for rx in self.rubric.gated("abusive_language") for m in rx.finditer(unit, lower)
                 if m.end() > m.start()]
-        return bool(hits) and all(_about_themselves(unit, m.start(), m.end()) for m in hits)
+        return bool(hits) and all(_about_themselves(unit, m.start(), m.end()) or negated(unit, m.start())
+                                  for m in hits)
 
     def _learned_allowed(self, label: str, start: int, end: int, text: str, masked: list[tuple[int, int]],
                          ctx: ScoringContext, amounts: list[Amount]) -> bool:
@@ -1917,6 +1918,8 @@ class Scorer:
         if label == "pressure_after_vulnerability" and ctx.scenario is None and debtor_offers(ctx.debtor_line) \
                 and not self._crisis_signal(ctx):
             return False  # "Can I pay by card?" "Yes, I can take a card payment now": their own offer, no disclosure
+        if label == "denies_dispute_rights" and _DISPUTE_GOES_ON.search(unit):
+            return False  # "it won't stop your dispute being looked at": the dispute goes on
         if label == "pressure_after_vulnerability" and not speaks_of_money(text) and not _MEANS.search(text):
             return False  # "that's a lot to take on at 19, ur doing an amazing thing": no money, sum or date at all
         if label in _PRESSURE_IDS and _money_denied(unit):
@@ -2767,6 +2770,12 @@ def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line
 
 # The debtor questions the debt: not theirs, the wrong amount, already paid, never received, identity theft,
 # proof wanted, a dispute or a complaint.
+# Their dispute said to go on: "it won't stop your dispute being looked at", "your complaint will still be reviewed"
+_DISPUTE_GOES_ON = re.compile(
+    r"\b(won'?t|will not|doesn'?t|does not|wouldn'?t|would not) (stop|affect|pause|delay|end|harm|change|cancel) "
+    r"(your|the|that|this) (dispute|complaint|query|challenge|claim)\b|"
+    r"\b(your|the) (dispute|complaint|query|challenge)( will| is going to|'ll)( still)? (be|get) (looked at|"
+    r"investigated|reviewed|checked|considered|dealt with|handled)\b", re.I)
 _THEY_DISPUTE = re.compile(
     r"\b(not (my|mine)|isn'?t (mine|my (debt|account|card|loan))|never (had|opened|took out|signed|got|received|"
     r"ordered|used)|didn'?t (open|take out|sign|order|get|receive|buy)|(don'?t|do not) owe|wrong (amount|person|"
@@ -3215,10 +3224,10 @@ def may_brush_aside(text: str, spans: list[tuple[int, int]] | None = None,
 
 def takes_dispute_up(text: str) -> bool:
     """Does the reply take a dispute up in words the rules know ("I'll send you the agreement", "I've put the
-    account on hold"), or grant their point ("You're right, that charge shouldn't be there"), without a catch
-    that undoes it?"""
+    account on hold"), grant their point ("You're right, that charge shouldn't be there"), or say it goes on ("it
+    won't affect the dispute being looked at"), without a catch that undoes it?"""
     return any(_takes_it_up(text, m) for m in _TAKES_IT_UP.finditer(text)) or any(
-        _grants_it(text, m) for m in _GRANTS_IT.finditer(text))
+        _grants_it(text, m) for m in _GRANTS_IT.finditer(text)) or bool(_DISPUTE_GOES_ON.search(text))
 
 
 def _grants_it(text: str, m: re.Match[str]) -> bool:

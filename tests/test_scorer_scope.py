@@ -1017,3 +1017,19 @@ def test_a_dispute_said_to_go_on_is_taken_up() -> None:
     assert "denies_dispute_rights" not in violations("Sure, if you want to, and it won't affect the dispute being "
                                                      "looked at.", ctx)
     assert "denies_dispute_rights" in violations("Sure, but disputing it won't change anything, so how much?", ctx)
+
+
+@pytest.mark.parametrize(("reply", "label"), [
+    ("We've got your office number, but we'll only call your home phone like you asked.", "ignores_contact_limits"),
+    ("The window for disputes is 30 days, but if it arrives a bit late we'll still look at it.",
+     "denies_dispute_rights"),
+    ("Someone may have said 'criminal' to you before, but missing payments on a card is a civil matter.",
+     "threat_arrest_or_crime"),
+])
+def test_a_limit_kept_a_late_dispute_taken_or_a_civil_matter_said_is_lawful(reply: str, label: str) -> None:
+    assert label not in violations(reply, ScoringContext()), reply
+
+
+def test_a_civil_matter_that_turns_criminal_on_a_condition_still_threatens() -> None:
+    assert "threat_arrest_or_crime" in violations("It's a civil matter for now, but if you hide assets it becomes "
+                                                  "a police matter and you could be arrested.", ScoringContext())

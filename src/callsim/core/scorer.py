@@ -1918,6 +1918,11 @@ class Scorer:
         if label == "pressure_after_vulnerability" and ctx.scenario is None and debtor_offers(ctx.debtor_line) \
                 and not self._crisis_signal(ctx):
             return False  # "Can I pay by card?" "Yes, I can take a card payment now": their own offer, no disclosure
+        if label == "ignores_contact_limits" and _AS_THEY_ASKED.search(unit):
+            return False  # "I've got your work number on file, but I'll only ever call your mobile as you asked"
+        if label == "threat_arrest_or_crime" and (m := _NOT_A_CRIME.search(unit)) \
+                and not re.search(r"\b(but|unless|if|until|becomes?|turns?)\b", unit[m.end():], re.I):
+            return False  # "I know 'criminal' came up on that other call, but arrears on a loan are a civil matter"
         if label == "denies_dispute_rights" and _DISPUTE_GOES_ON.search(unit):
             return False  # "it won't stop your dispute being looked at": the dispute goes on
         if label == "pressure_after_vulnerability" and not speaks_of_money(text) and not _MEANS.search(text):
@@ -2775,7 +2780,17 @@ _DISPUTE_GOES_ON = re.compile(
     r"\b(won'?t|will not|doesn'?t|does not|wouldn'?t|would not) (stop|affect|pause|delay|end|harm|change|cancel) "
     r"(your|the|that|this) (dispute|complaint|query|challenge|claim)\b|"
     r"\b(your|the) (dispute|complaint|query|challenge)( will| is going to|'ll)( still)? (be|get) (looked at|"
-    r"investigated|reviewed|checked|considered|dealt with|handled)\b", re.I)
+    r"investigated|reviewed|checked|considered|dealt with|handled)\b|"
+    r"\b(we|i)('ll| will) still (look at|look into|consider|investigate|review|check) (it|them|your \w+|the \w+)\b",
+    re.I)
+# The limit honoured in so many words: "I'll only ever call your mobile, as you asked"
+_AS_THEY_ASKED = re.compile(r"\b(as|like) (you|u) (asked|requested|wanted|said|prefer(red)?)\b", re.I)
+# Said to be civil, not a crime: "arrears on a loan are a civil matter, full stop"
+_NOT_A_CRIME = re.compile(
+    r"\b(is|are|it'?s|that'?s|'s) (a |purely a |just a |only a |purely |strictly )?civil"
+    r"( matter| debt| issue| case)?\b|"
+    r"\b(is|are|'s|it'?s) not (a crime|criminal|illegal|a criminal (matter|offen[cs]e))\b|"
+    r"\b(isn'?t|aren'?t) (a crime|criminal|illegal|a criminal (matter|offen[cs]e))\b", re.I)
 _THEY_DISPUTE = re.compile(
     r"\b(not (my|mine)|isn'?t (mine|my (debt|account|card|loan))|never (had|opened|took out|signed|got|received|"
     r"ordered|used)|didn'?t (open|take out|sign|order|get|receive|buy)|(don'?t|do not) owe|wrong (amount|person|"

@@ -1033,3 +1033,11 @@ def test_a_limit_kept_a_late_dispute_taken_or_a_civil_matter_said_is_lawful(repl
 def test_a_civil_matter_that_turns_criminal_on_a_condition_still_threatens() -> None:
     assert "threat_arrest_or_crime" in violations("It's a civil matter for now, but if you hide assets it becomes "
                                                   "a police matter and you could be arrested.", ScoringContext())
+
+
+@pytest.mark.parametrize("reply", [
+    "Spending on a card you know you can't pay back is a kind of deception, you realise.",
+    "Carry on ignoring the letters and it could end up a matter for the police.",
+])
+def test_a_crime_said_in_other_words_threatens(reply: str) -> None:
+    assert "threat_arrest_or_crime" in violations(reply, ScoringContext(debtor_line="I just can't pay it.")), reply

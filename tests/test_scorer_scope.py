@@ -961,6 +961,8 @@ def test_shaming_is_not_read_into_a_sentence_that_says_it_happens_to_all_sorts_o
     ("You can pay by check if that's easier.", True),
     ("Send a check for the first month to the address on the letter.", True),
     ("Could you pay something this week?", True),
+    ("That's a lot to take on at 19, you're doing an amazing thing.", False),
+    ("Could you do 30 a week, from the 15th?", True),
 ])
 def test_a_check_is_money_only_as_a_means_of_paying(text: str, money: bool) -> None:
     # the gates of the pressing head and of a learned push ask whether a reply speaks of money at all

@@ -3085,8 +3085,10 @@ def life_event_words(debtor_line: str) -> bool:
 # Means of paying said without a word of money: "you might have a bit spare for us?", "could your parents lend it?"
 _MEANS = re.compile(r"\b(spare|lend\w*|lent|borrow\w*|loans?|afford\w*|chip in|towards|put (it |something |a bit )?"
                     r"(aside|by)|sell\w*|sold|commit\w*|promise\w*|sort (it|this) out|deal with it)\b", re.I)
-_MONEY_TALK = re.compile(
-    r"[£$€\d]|\b(pay\w*|paid|pymt|pmt|money|amount|card|debit|autopay|plan|arrangement|instal\w*|balance|arrears|"
+# Words of money, a sum, a date or a means of paying; a bare number is none ("at 19" is an age: a sum is the money
+# reader's to find), a date's ordinal is ("by the 15th").
+_MONEY_WORDS = re.compile(
+    r"[£$€]|\b\d+(st|nd|rd|th)\b|\b(pay\w*|paid|pymt|pmt|money|amount|card|debit|autopay|plan|arrangement|instal\w*|balance|arrears|"
     r"owe\w*|bank\w*|budget|"
     r"settle\w*|clear\w*|cover|cash|funds?|income|savings?|wages?|salary|benefits?|link|quid|pounds?|"
     r"dollars?|bucks|fiver|tenner|sum|figure|token|goodwill|minimum|standing order|checkbook|cheques?|equity|"
@@ -3098,9 +3100,11 @@ _MONEY_TALK = re.compile(
     r"january|february|march|april|june|july|august|september|october|november|december)\b", re.I)
 
 
+
 def speaks_of_money(text: str) -> bool:
-    """Does the reply say anything of money, a sum, a figure or a means of paying?"""
-    return bool(_MONEY_TALK.search(text))
+    """Does the reply say anything of money, a sum, a figure, a date or a means of paying? A bare number is none
+    ("that's a lot to take on at 19"): a sum is one the money reader finds."""
+    return bool(_MONEY_WORDS.search(text)) or bool(find_amounts(text))
 
 
 # Money put aside in words: they need not pay, nothing is due, no payment will be set or asked for.
@@ -3411,7 +3415,7 @@ def _not_liable(text: str, start: int) -> bool:
 _AFFORDABLE_AFTER = re.compile(r"\s*(that|which)? ?(works|suits|fits|you can (afford|manage|keep up|stick to)|"
                                r"(is )?(affordable|manageable|realistic|sustainable))\b", re.I)
 _PRESSURE_IDS = ("undue_pressure", "pressure_after_vulnerability")
-# Words of money for `_money_denied`: a sum with its figures whole, not `_MONEY_TALK`'s single digits, dates and
+# Words of money for `_money_denied`: a sum with its figures whole, not `_MONEY_WORDS`'s dates and
 # sums in words ("Twenty's not really enough" is no money set aside).
 _MONEY_WORD = re.compile(r"\b(pay\w*|money|cash|balance|arrears|debt|amount|instal\w*|£\d[\d,.]*|\$\d[\d,.]*)", re.I)
 

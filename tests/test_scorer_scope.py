@@ -1043,3 +1043,10 @@ def test_a_civil_matter_that_turns_criminal_on_a_condition_still_threatens() -> 
 ])
 def test_a_crime_said_in_other_words_threatens(reply: str) -> None:
     assert "threat_arrest_or_crime" in violations(reply, ScoringContext(debtor_line="I just can't pay it.")), reply
+
+
+def test_our_fraud_team_and_their_own_report_to_the_police_threaten_nobody() -> None:
+    ctx = ScoringContext(debtor_line="Someone opened this in my name.")
+    assert "threat_arrest_or_crime" not in violations("That's serious, so I'm passing it to our fraud team now and "
+                                                      "the account is on hold.", ctx)
+    assert "threat_arrest_or_crime" in violations("Pay today or we'll report you to the police.", ctx)

@@ -288,6 +288,8 @@ _POLICE = re.compile(
     r"\b((the )?police|the cops|law enforcement|the feds|fbi)\b[^.?!]{0,40}\b(involved|called|informed|told|"
     r"come|coming|knock|knocking|visit|visiting|arrest|arresting|round|after you|interested|hear about|"
     r"(turn|show)(ing)? up|at your (door|house|home))\b|"
+    # (what they may do themselves is no threat: "you can report it to the police as well")
+    r"(?<!you can )(?<!you could )(?<!you may )(?<!you might )(?<!you should )(?<!can also )(?<!could also )"
     r"\b(call|involve|get|contact|inform|tell|alert|phone|ring|report (it|this|you) to) (in )?(the )?"
     r"(police|cops|law enforcement)\b",
     re.I,

@@ -3090,7 +3090,8 @@ _MEANS = re.compile(r"\b(spare|lend\w*|lent|borrow\w*|loans?|afford\w*|chip in|t
 # Words of money, a sum, a date or a means of paying; a bare number is none ("at 19" is an age: a sum is the money
 # reader's to find), a date's ordinal is ("by the 15th").
 _MONEY_WORDS = re.compile(
-    r"[£$€]|\b\d+(st|nd|rd|th)\b|\b(pay\w*|paid|pymt|pmt|money|amount|card|debit|autopay|plan|arrangement|instal\w*|balance|arrears|"
+    r"[£$€]|\b\d+(st|nd|rd|th)\b|"
+    r"\b(pay\w*|paid|pymt|pmt|money|amount|card|debit|autopay|plan|arrangement|instal\w*|balance|arrears|"
     r"owe\w*|bank\w*|budget|"
     r"settle\w*|clear\w*|cover|cash|funds?|income|savings?|wages?|salary|benefits?|link|quid|pounds?|"
     r"dollars?|bucks|fiver|tenner|sum|figure|token|goodwill|minimum|standing order|checkbook|cheques?|equity|"

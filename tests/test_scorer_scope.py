@@ -1050,3 +1050,9 @@ def test_our_fraud_team_and_their_own_report_to_the_police_threaten_nobody() -> 
     assert "threat_arrest_or_crime" not in violations("That's serious, so I'm passing it to our fraud team now and "
                                                       "the account is on hold.", ctx)
     assert "threat_arrest_or_crime" in violations("Pay today or we'll report you to the police.", ctx)
+
+
+def test_thanks_joined_to_an_apology_after_a_disclosure_thanks_them_for_it() -> None:
+    told = ScoringContext(debtor_line="Yes, that's me. I'm in Breathing Space, my adviser set it up on Friday.")
+    assert "thanks_for_disclosure" in scorer().score("Thank you, Priya, and I'm sorry. I'll stop there.", told).ids
+    assert "thanks_for_disclosure" not in scorer().score("Thanks, and sorry to bother you at work.", told).ids

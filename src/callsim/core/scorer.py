@@ -692,6 +692,9 @@ _PLAIN_THANKS = re.compile(
     r"walking me through|telling)\b|"
     r"\bthank(s| you)( so much| very much)?(,? (?-i:[A-Z][a-z]+))?[,.!]? (that'?s|that is|it'?s|it is) "
     r"(really |so |very )?(helpful|useful|good to know|clear)\b|"
+    # thanks joined to an apology: "Thank you, Farhan, and sorry." (not "sorry to bother you")
+    r"\bthank(s| you)( so much| very much)?(,? (?-i:[A-Z][a-z]+))?,? (and )?(i'?m )?(so |really |very |truly )?"
+    r"sorry\b(?! (to (bother|trouble|disturb|interrupt)|for (calling|ringing|the (wait|delay|interruption))))|"
     r"\bi (really |do )?appreciate (that|it|you (saying|telling|sharing|explaining))\b",
     re.I,
 )

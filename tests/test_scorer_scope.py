@@ -1056,3 +1056,8 @@ def test_thanks_joined_to_an_apology_after_a_disclosure_thanks_them_for_it() -> 
     told = ScoringContext(debtor_line="Yes, that's me. I'm in Breathing Space, my adviser set it up on Friday.")
     assert "thanks_for_disclosure" in scorer().score("Thank you, Priya, and I'm sorry. I'll stop there.", told).ids
     assert "thanks_for_disclosure" not in scorer().score("Thanks, and sorry to bother you at work.", told).ids
+
+
+def test_what_the_ombudsman_does_for_them_threatens_nothing() -> None:
+    assert not violations("The regulator will take your case whether or not you've paid anything.")
+    assert "threat_unintended_action" in violations("The ombudsman can't stop us taking you to court, and we will.")

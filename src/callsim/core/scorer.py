@@ -1923,6 +1923,9 @@ class Scorer:
         if label == "pressure_after_vulnerability" and ctx.scenario is None and debtor_offers(ctx.debtor_line) \
                 and not self._crisis_signal(ctx):
             return False  # "Can I pay by card?" "Yes, I can take a card payment now": their own offer, no disclosure
+        if label in _THREAT_LABELS and _THEIR_SIDE.match(unit) and not _WE_OR_I.search(unit) \
+                and not any(rx.search(unit) for rx in ACTION_PATTERNS.values()):
+            return False  # "The ombudsman will take your case even if not a penny has been paid": not our action
         if label == "ignores_contact_limits" and _AS_THEY_ASKED.search(unit):
             return False  # "I've got your work number on file, but I'll only ever call your mobile as you asked"
         if label == "threat_arrest_or_crime" and (m := _NOT_A_CRIME.search(unit)) \
@@ -2788,6 +2791,10 @@ _DISPUTE_GOES_ON = re.compile(
     r"investigated|reviewed|checked|considered|dealt with|handled)\b|"
     r"\b(we|i)('ll| will) still (look at|look into|consider|investigate|review|check) (it|them|your \w+|the \w+)\b",
     re.I)
+# A sentence about what a body on their side does: "The ombudsman will take your case even if ..."
+_THEIR_SIDE = re.compile(
+    r"\W*(the |a |your )?(financial )?(ombudsman( service)?|fos|fca|cfpb|regulator|citizens advice|stepchange|"
+    r"national debtline|legal aid( office)?|(independent |free )?(debt )?(adviser|advisor|counsell?or))\b", re.I)
 # The limit honoured in so many words: "I'll only ever call your mobile, as you asked"
 _AS_THEY_ASKED = re.compile(r"\b(as|like) (you|u) (asked|requested|wanted|said|prefer(red)?)\b", re.I)
 # Said to be civil, not a crime: "arrears on a loan are a civil matter, full stop"

@@ -461,6 +461,23 @@ def test_coaching_shows_possible_violations_and_the_rules_only_note() -> None:
     assert "Scored by rules only" in text
 
 
+def test_coaching_shows_why_for_a_violation_only_the_learned_layer_found() -> None:
+    from callsim.core.coaching import as_text, items
+    from callsim.tui import render
+
+    def violation(source: str) -> dict[str, object]:
+        return {"id": "undue_pressure", "label": "Undue pressure", "severity": "major", "why": "CONC 7.3.10R.",
+                "confidence": 0.81, "source": source, "example": "We can't wait around forever on this.",
+                "evidence": [{"text": "Clock's ticking, mate", "start": 0, "end": 21}]}
+
+    learned = {"empathy": 0, "deescalation": 30, "behaviours": [], "violations": [violation("learned")]}
+    assert "reads like: \u201cWe can't wait around forever on this.\u201d" in render.feedback(learned).plain
+    assert "reads like \u201cWe can't wait around forever on this.\u201d" in "\n".join(map(as_text, items(learned)))
+    # a rule's own words are the reason: no corpus line beside them
+    ruled = {"empathy": 0, "deescalation": 30, "behaviours": [], "violations": [violation("rule+learned")]}
+    assert "reads like" not in render.feedback(ruled).plain
+
+
 def test_the_debrief_lists_possible_violations_for_review() -> None:
     from callsim.core import report
     from callsim.core.engine import CompiledScenario

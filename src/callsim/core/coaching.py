@@ -19,8 +19,8 @@ class Item:
     quotes: tuple[str, ...] = ()  # the reply's own words that show it
     detail: str = ""  # why it matters; for a violation its severity is in ``severity``
     severity: str = ""
-    sure: float | None = None  # a possible violation: how sure the scorer was
-    like: str = ""  # a possible violation: the corpus line it reads like
+    sure: float | None = None  # a possible (or learned) violation: how sure the scorer was
+    like: str = ""  # a possible (or learned) violation: the corpus line it reads like
     numbers: tuple[float, ...] = ()  # scores: empathy and de-escalation
 
 
@@ -42,6 +42,13 @@ def unanswered(turn: _Answerable) -> str:
     return str(turn.debtor.text) if turn.answered is False else ""
 
 
+def _learned_why(v: Mapping[str, Any]) -> dict[str, Any]:
+    if v.get("source") != "learned" or not v.get("example"):
+        return {}
+    sure = v.get("confidence")
+    return {"sure": float(sure) if sure is not None else None, "like": str(v["example"])}
+
+
 def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None, *,
           question: str = "") -> list[Item]:
     """The coaching for one reply's scores (a turn's ``scores`` dict), in the order it is shown; ``question``
@@ -53,8 +60,10 @@ def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None, 
     out += [Item("good", b["label"], _quotes(b)) for b in behaviours if b.get("kind") == "reward"]
     out += [Item("penalty", b["label"], _quotes(b), str(b.get("why", ""))) for b in behaviours
             if b.get("kind") != "reward"]
-    out += [Item("violation", v["label"], _quotes(v), str(v.get("why", "")), str(v.get("severity", "")))
-            for v in scores.get("violations", [])]
+    # A violation only the learned layer found says how sure it was and the corpus line it reads like, so the
+    # trainee sees why; one a rule found stands on the rule's words.
+    out += [Item("violation", v["label"], _quotes(v), str(v.get("why", "")), str(v.get("severity", "")),
+                 **_learned_why(v)) for v in scores.get("violations", [])]
     for v in scores.get("possible", []):
         sure = v.get("confidence")
         out.append(Item("possible", v["label"], _quotes(v), sure=float(sure) if sure is not None else None,
@@ -89,8 +98,9 @@ def as_text(item: Item) -> str:
         case "penalty":
             return f"- {item.text} {quotes}".rstrip() + (f". {item.detail}" if item.detail else "")
         case "violation":
-            return f"! {item.severity.upper()} {item.text} {quotes}".rstrip() + (f". {item.detail}"
-                                                                                 if item.detail else "")
+            like = f" (learned, reads like \u201c{item.like}\u201d)" if item.like else ""
+            return f"! {item.severity.upper()} {item.text} {quotes}".rstrip() + like + (f". {item.detail}"
+                                                                                        if item.detail else "")
         case "possible":
             sure = f" ({item.sure * 100:.0f}% sure)" if item.sure is not None else ""
             like = f"; reads like \u201c{item.like}\u201d" if item.like else ""

@@ -106,6 +106,8 @@ def feedback(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = Non
                                             (clean(it.text), "bold"), " ", (quoted, "italic")))
                 if it.detail:
                     out.append(Content.styled("  " + clean(it.detail), MUTED))
+                if it.like:  # found by the learned layer alone: the corpus line it is most like
+                    out.append(Content.styled(f"  reads like: \u201c{clean(it.like)}\u201d", MUTED))
             case "possible":
                 # Not sure enough to fail the call: shown with its evidence and the corpus line it is most like.
                 pct = f" ({it.sure * 100:.0f}% sure)" if it.sure is not None else ""

@@ -42,11 +42,10 @@ def unanswered(turn: _Answerable) -> str:
     return str(turn.debtor.text) if turn.answered is False else ""
 
 
-def _learned_why(v: Mapping[str, Any]) -> dict[str, Any]:
-    if v.get("source") != "learned" or not v.get("example"):
-        return {}
+def _how_sure(v: Mapping[str, Any]) -> dict[str, Any]:
+    """How sure the scorer was of a detection and the corpus line it reads like (``Item.sure``, ``Item.like``)."""
     sure = v.get("confidence")
-    return {"sure": float(sure) if sure is not None else None, "like": str(v["example"])}
+    return {"sure": float(sure) if sure is not None else None, "like": str(v.get("example", ""))}
 
 
 def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None, *,
@@ -63,11 +62,8 @@ def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None, 
     # A violation only the learned layer found says how sure it was and the corpus line it reads like, so the
     # trainee sees why; one a rule found stands on the rule's words.
     out += [Item("violation", v["label"], _quotes(v), str(v.get("why", "")), str(v.get("severity", "")),
-                 **_learned_why(v)) for v in scores.get("violations", [])]
-    for v in scores.get("possible", []):
-        sure = v.get("confidence")
-        out.append(Item("possible", v["label"], _quotes(v), sure=float(sure) if sure is not None else None,
-                        like=str(v.get("example", ""))))
+                 **(_how_sure(v) if v.get("source") == "learned" else {})) for v in scores.get("violations", [])]
+    out += [Item("possible", v["label"], _quotes(v), **_how_sure(v)) for v in scores.get("possible", [])]
     # What the scorer noticed in words (a wrong company named, money asked before any acknowledgement, a reply
     # repeated), then, when the learned layer could not load, that the rules scored alone (said once).
     understanding = str(scores.get("understanding") or "")

@@ -735,12 +735,12 @@ _HOUR_OBJECTED = re.compile(
     r"you (keep|kept) (on )?(calling|ringing|phoning|texting)|"
     r"(two|three|four|five|six|seven|eight|nine|ten|\d+|several|multiple) (calls|times) (today|tonight|this "
     r"(morning|afternoon|evening|week)|in (a|one) day)|twice (today|this (morning|afternoon|evening))|"
-    # a later call asked for: "call me back after my shift", "it's not a good time"
-    r"(call|ring|phone) (me )?back (after|later|tomorrow|tonight|this evening|in an hour|when)|not a good time|"
+    # "it's not a good time" (a later call asked for in so many words is _LATER_CALL_ASKED)
+    r"not a good time|"
     r"how many times (are you going to|will you|do you|have you) (call|ring|phone|text)(ed)?)\b", re.I)
 # A later call asked for, and when: "call me after 6", "ring me back tomorrow"
-_LATER_CALL_ASKED = re.compile(r"\b(call|ring|phone|try) (me )?(back )?(?P<when>(after|at|on|from|in) \w+|later|"
-                               r"tomorrow|tonight|this evening)", re.I)
+_LATER_CALL_ASKED = re.compile(r"\b(call|ring|phone|try) (me )?(back )?(?P<when>(after|at|on|from|in|when) \w+|"
+                               r"later|tomorrow|tonight|this evening)", re.I)
 _RECONTACT = re.compile(
     r"\b((i|we)('ll| will| are going to|'re going to| shall| can)|ill)( just| still| also)? ((call|ring|phone|contact|"
     r"try|text|chase)( you)?( back| again)?|(give|make) (you |u )?(a|another) (quick |short |brief |little )?"
@@ -1338,9 +1338,9 @@ class Scorer:
         p = r.by_heads.get(det.id)
         if p is None or det.id in r.rule_ids or r.learned is None:
             return det
-        if det.source == "rule":  # the reply heads saw nothing of it: no confidence or example of theirs to keep
-            det = replace(det, confidence=0.0, example=r.learned.like(det.id, det.evidence[0].text)[0])
-        return replace(det, source="learned", confidence=max(p, det.confidence))
+        if det.source == "learned":  # the violation head saw it too: keep its example, and the surer of the two
+            return replace(det, confidence=max(p, det.confidence))
+        return replace(det, source="learned", confidence=p, example=r.learned.like(det.id, det.evidence[0].text)[0])
 
     def _step_scores(self, r: _Reading) -> None:
         """Reads epi, found, ctx, amounts, signals, ask_before_ack; adds epitome (levels), empathy, deescalation."""
@@ -1710,17 +1710,18 @@ class Scorer:
     def _check_contact(
         self, text: str, masked: list[tuple[int, int]], ctx: ScoringContext, found: dict[str, list[Evidence]]
     ) -> None:
-        """Calling again after they asked you to stop, to write, or to speak to their lawyer; carrying on after
-        they object to the hour."""
+        """Calling again after they asked you to stop, to write, or to go through their lawyer or adviser (but not
+        at the time they asked to be called); carrying on after they object to the hour or how often, or ask to be
+        called later."""
         stop = bool(_STOP_CONTACT.search(ctx.debtor_line))
-        if not stop and not _HOUR_OBJECTED.search(ctx.debtor_line):
+        asked = _LATER_CALL_ASKED.search(ctx.debtor_line)
+        if not (stop or asked or _HOUR_OBJECTED.search(ctx.debtor_line)):
             return
         carry = next((m for m in _CARRY_ON.finditer(text) if not inside(m.start(), masked)), None)
         if carry is not None:
             found.setdefault("ignores_contact_limits", []).append(Evidence(carry.group(0), carry.start(), carry.end()))
         if not stop:
             return
-        asked = _LATER_CALL_ASKED.search(ctx.debtor_line)
         when = " ".join(asked.group("when").lower().split()[:2]) if asked else ""
         for m in _RECONTACT.finditer(text):
             if inside(m.start(), masked) or negated(text, m.start()):
@@ -2781,8 +2782,6 @@ def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line
     return out
 
 
-# The debtor questions the debt: not theirs, the wrong amount, already paid, never received, identity theft,
-# proof wanted, a dispute or a complaint.
 # Their dispute said to go on: "it won't stop your dispute being looked at", "your complaint will still be reviewed"
 _DISPUTE_GOES_ON = re.compile(
     r"\b(won'?t|will not|doesn'?t|does not|wouldn'?t|would not) (stop|affect|pause|delay|end|harm|change|cancel) "
@@ -2803,6 +2802,8 @@ _NOT_A_CRIME = re.compile(
     r"( matter| debt| issue| case)?\b|"
     r"\b(is|are|'s|it'?s) not (a crime|criminal|illegal|a criminal (matter|offen[cs]e))\b|"
     r"\b(isn'?t|aren'?t) (a crime|criminal|illegal|a criminal (matter|offen[cs]e))\b", re.I)
+# The debtor questions the debt: not theirs, the wrong amount, already paid, never received, identity theft,
+# proof wanted, a dispute or a complaint.
 _THEY_DISPUTE = re.compile(
     r"\b(not (my|mine)|isn'?t (mine|my (debt|account|card|loan))|never (had|opened|took out|signed|got|received|"
     r"ordered|used)|didn'?t (open|take out|sign|order|get|receive|buy)|(don'?t|do not) owe|wrong (amount|person|"
@@ -3093,12 +3094,11 @@ def life_event_words(debtor_line: str) -> bool:
     return bool(_LIFE_EVENT.search(debtor_line))
 
 
-# Any word of money, a sum, a figure or a means of paying: a reply with none cannot press for payment.
 # Means of paying said without a word of money: "you might have a bit spare for us?", "could your parents lend it?"
 _MEANS = re.compile(r"\b(spare|lend\w*|lent|borrow\w*|loans?|afford\w*|chip in|towards|put (it |something |a bit )?"
                     r"(aside|by)|sell\w*|sold|commit\w*|promise\w*|sort (it|this) out|deal with it)\b", re.I)
-# Words of money, a sum, a date or a means of paying; a bare number is none ("at 19" is an age: a sum is the money
-# reader's to find), a date's ordinal is ("by the 15th").
+# Any word of money, a sum, a date or a means of paying (a reply with none cannot press for payment); a bare number
+# is none ("at 19" is an age: a sum is the money reader's to find), a date's ordinal is ("by the 15th").
 _MONEY_WORDS = re.compile(
     r"[£$€]|\b\d+(st|nd|rd|th)\b|"
     r"\b(pay\w*|paid|pymt|pmt|money|amount|card|debit|autopay|plan|arrangement|instal\w*|balance|arrears|"
@@ -3111,7 +3111,6 @@ _MONEY_WORDS = re.compile(
     # sums and dates in words ("the usual thirty for the tenth", "the February one")
     r"(twen|thir|for|fif|six|seven|eigh|nine)t(y|ieth)|hundred|thousand|grand|ten|tenth|fifteenth|twelve|"
     r"january|february|march|april|june|july|august|september|october|november|december)\b", re.I)
-
 
 
 def speaks_of_money(text: str) -> bool:

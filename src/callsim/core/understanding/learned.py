@@ -222,7 +222,7 @@ class Learned:
         j = self.index.get(label)
         if j is None:
             return "", ""
-        _, x = self.probabilities([text])
+        x = np.asarray(self._encode([text]))  # type: ignore[operator]
         return self.nearest(j, x[0, :DIM].copy())
 
     def nearest(self, label: int, embedding: np.ndarray) -> tuple[str, str]:

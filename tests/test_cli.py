@@ -199,6 +199,24 @@ def test_score_prints_the_replys_dialogue_acts(capsys: pytest.CaptureFixture[str
     assert "says_who_they_are" in acts and "asks_identity" in acts
 
 
+def test_score_says_what_found_a_violation_and_what_a_learned_one_reads_like(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Plain text says, as --json does, whether a rule or the learned layer found a violation and how sure it is;
+    for what only the learned layer found, the corpus line it reads like (the team lead sees why)."""
+    reply = "How do u think ur neighbours would feel if they knew you dont pay ur debts"
+    assert main(["score", reply, "--json"]) == 0
+    v = next(v for v in json.loads(capsys.readouterr().out)["violations"] if v["id"] == "coercive_shaming")
+    assert v["source"] == "learned" and v["example"]
+    assert main(["score", reply]) == 0
+    out = capsys.readouterr().out.splitlines()
+    at = next(n for n, line in enumerate(out) if line.strip().startswith("! coercive_shaming"))
+    assert f"(major, learned {v['confidence']:.0%})" in out[at]
+    assert out[at + 1].strip() == f'reads like: "{v["example"]}"'
+    assert main(["score", "You'll go to prison if you don't pay."]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "threat_arrest_or_crime" in x)
+    assert "(blocker, rule" in line
+
+
 def test_score_with_scenario_and_node_uses_debt_facts(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "We'll send the bailiffs round.", "--scenario", SCENARIO, "--node", "verified",
                  "--json"]) == 0
@@ -251,7 +269,7 @@ def test_score_at_a_node_starts_from_the_state_a_call_has_there(capsys: pytest.C
                  "--set", "identity_verified=false", "--set", "anger=6"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith("set: identity_verified=false, anger=6") and "identity_verified," not in out[0]
-    assert any("! third_party_disclosure (blocker)" in line for line in out)
+    assert any("! third_party_disclosure (blocker, rule)" in line for line in out)
 
     assert main(["score", BALANCE, "--scenario", SCENARIO, "--node", "budget_talk", "--set", "angr=6"]) == 1
     assert "Did you mean 'anger'?" in capsys.readouterr().err

@@ -63,12 +63,24 @@ def cmd_score(a: argparse.Namespace) -> int:
         for b in result["behaviours"]:
             print(f"  {'+' if b['kind'] == 'reward' else '-'} {b['id']}: \"{b['evidence'][0]['text']}\"")
         for v in result["violations"]:
-            print(f"  ! {v['id']} ({v['severity']}): \"{v['evidence'][0]['text']}\"")
+            print(f"  ! {v['id']} ({v['severity']}, {_found_by(v)}): \"{v['evidence'][0]['text']}\"{_like(v)}")
         for v in result["possible"]:
-            print(f"  ? possible {v['id']} ({v['confidence']:.0%}): \"{v['evidence'][0]['text']}\"")
+            print(f"  ? possible {v['id']} ({_found_by(v)}): \"{v['evidence'][0]['text']}\"{_like(v)}")
         if result.get("acts"):
             print(f"  acts: {', '.join(result['acts'])}")
     return 0
+
+
+def _found_by(v: Mapping[str, Any]) -> str:
+    """What found a violation and how sure it is: "rule", or "learned 87%" (a rule and the learned layer: both)."""
+    source = str(v.get("source") or "rule")
+    return source if source == "rule" else f"{source} {v['confidence']:.0%}"
+
+
+def _like(v: Mapping[str, Any]) -> str:
+    """For what only the learned layer found, the corpus line it is nearest to, so the reader sees why (what a rule
+    found stands on the rule's words, as in the coaching)."""
+    return f"\n      reads like: \"{v['example']}\"" if v.get("source") == "learned" and v.get("example") else ""
 
 
 @dataclass(frozen=True)

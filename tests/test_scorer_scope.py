@@ -1061,3 +1061,21 @@ def test_thanks_joined_to_an_apology_after_a_disclosure_thanks_them_for_it() -> 
 def test_what_the_ombudsman_does_for_them_threatens_nothing() -> None:
     assert not violations("The regulator will take your case whether or not you've paid anything.")
     assert "threat_unintended_action" in violations("The ombudsman can't stop us taking you to court, and we will.")
+
+
+@pytest.mark.parametrize(("line", "told"), [
+    ("Could you post me a breakdown of the charges?", False),
+    ("I've not been right since my breakdown last spring.", True),
+    ("My battery died halfway through, sorry, where were we?", False),
+    ("My dad died in March and I can't face the post.", True),
+    ("That letter nearly gave me a heart attack, is it right?", False),
+    ("My husband had a heart attack on Tuesday.", True),
+    ("You don't understand how hard it is to get through to you lot.", False),
+    ("I don't really understand what this letter is asking me.", True),
+])
+def test_the_crisis_words_are_the_debtors_not_figures_of_speech(line: str, told: bool) -> None:
+    """A breakdown of the figures, a flat battery, hyperbole and "you don't understand" tell of no crisis (after
+    one, a plain ask fails the call as pressure); the same words said of themselves still do."""
+    from callsim.core.scorer import vulnerable_words
+
+    assert vulnerable_words(line) is told

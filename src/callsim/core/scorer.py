@@ -656,20 +656,29 @@ def _hardship_not_anger(text: str) -> bool:
 # What the debtor says that makes pressing for money a blocker even without a scenario flag.
 _VULNERABLE = re.compile(
     # illness and injury, theirs or a dependant's
-    r"\b(hospital|hospice|cancer|chemo\w*|radiotherapy|dialysis|surgery|tumou?r|terminal\w*|stroke|heart attack|"
+    r"\b(hospital|hospice|cancer|chemo\w*|radiotherapy|dialysis|surgery|tumou?r|terminal\w*|"
+    # a stroke or a heart attack, not the hyperbole ("you're giving me a heart attack", "I nearly had a stroke")
+    r"(?<!giving me a )(?<!give me a )(?<!nearly had a )(?<!almost had a )(?<!nearly gave me a )"
+    r"(?<!almost gave me a )(stroke|heart attack)|"
     r"intensive care|seriously ill|diagnos\w*|"
-    # bereavement
-    r"died|passed( away| on)|funeral|bereave\w*|stillborn|still birth|miscarr\w*|widow\w*|grie(f|ving)|"
+    # bereavement (not a phone, a battery or a car that died)
+    r"(?<!phone )(?<!battery )(?<!car )(?<!laptop )(?<!signal )died|passed( away| on)|funeral|bereave\w*|stillborn|"
+    r"still birth|miscarr\w*|widow\w*|grie(f|ving)|"
     r"lost (my|our|her|his) (husband|wife|partner|son|daughter|baby|child|mum|mom|mam|mother|dad|father|brother|"
     r"sister)|"
     # mental health and suicidal thoughts, said plainly or not
     r"suicid\w*|end(ing)? (it all|my life|things)|kill myself|better off without me|"
     r"don'?t want to (be here|live|go on)|can'?t (go on|cope|take (it|any ?more))|no point (in )?(living|going on|"
     r"anything)|don'?t see the point|self[- ]harm\w*|sectioned|mental health|crisis team|depress\w*|anxiety|"
-    r"panic attacks?|bipolar|psychosis|psychotic|schizophren\w*|ptsd|breakdown|falling apart|"
+    r"panic attacks?|bipolar|psychosis|psychotic|schizophren\w*|ptsd|"
+    # a breakdown of the mind, not of the figures ("can you email the breakdown over?")
+    r"(nervous|mental|complete|emotional) breakdown|(having|had|on the verge of|close to|since|after) (a|my) breakdown|"
+    r"falling apart|"
     # capacity
     r"dementia|alzheimer'?s?|confused|memory (loss|problems?)|my memory|forget(ting)? things|"
-    r"can'?t (think|remember|understand|concentrate)|(don'?t|do not) (really )?understand|"
+    r"can'?t (think|remember|understand|concentrate)|"
+    # not understanding, said of themselves ("you don't understand anything" is anger)
+    r"(?<!you )(?<!they )(?<!he )(?<!she )(?<!people )(don'?t|do not) (really )?understand|"
     r"learning (disabilit\w*|difficult\w*)|"
     # caring, abuse, addiction
     r"carer|caring for|breaking point|domestic abuse|abusive|he controls|she controls|coercive|refuge|"

@@ -60,7 +60,8 @@ def test_the_debtor_line_and_pair_corpora_hold_no_near_copy_of_a_heldout_line() 
     from callsim.core.understanding.nearcopies import CORPUS, heldout_index
 
     files = sorted([*(CORPUS / "debtor").glob("*.txt"), *(CORPUS / "context").glob("*.jsonl")])
-    assert len(files) == 7  # crisis, no_crisis, dispute, no_dispute; dispute, vulnerable and life replies
+    # crisis, no_crisis, dispute, no_dispute, limit, no_limit; dispute, vulnerable, life and contact replies
+    assert len(files) == 10
     found = [f"{p.name}:{n}: {text!r} ~ {held!r}" for p, n, text, held, _ in near_copies(files, heldout_index())]
     assert found == []
 

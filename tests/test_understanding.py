@@ -142,7 +142,8 @@ def test_the_pressing_heads_learn_from_replies_after_a_disclosure_and_warm_lines
 
 
 @pytest.mark.parametrize(("name", "what"), [("press", "pressing head"), ("brush", "brush-aside head"),
-                                            ("life", "life-event pressing head")])
+                                            ("life", "life-event pressing head"),
+                                            ("contact", "contact-limit reply head")])
 def test_a_missing_head_on_a_reply_in_context_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str,
                                                        what: str) -> None:
     monkeypatch.setitem(lrn.CONTEXT_HEADS, name, tmp_path / f"{name}.npz")
@@ -704,6 +705,23 @@ def test_the_life_event_threshold_is_chosen_on_the_rows_the_scorer_asks_in_that_
     table = calibrate.life_table(rows, crisis=0.95)
     assert [r["threshold"] for r in table] == list(calibrate.DEBTOR_GRID)
     assert table[0]["recall"] == 1.0 and table[-1]["false"] == 0.0
+
+
+def test_the_contact_thresholds_are_chosen_as_the_scorer_asks_the_heads() -> None:
+    """``contact`` is chosen over the pairs as the scorer reads them: a breach the rules fail counts as found at
+    every threshold, a reply after a line that sets no limit is never asked (here a call booked after a question,
+    which the head alone might read as a breach), and the limit head's own table counts the rules' words."""
+    from callsim.core.understanding import calibrate
+
+    rows = [{"debtor": "Please stop calling me.", "reply": "We'll keep ringing until this is paid.",
+             "limit": True, "ignore": True},
+            {"debtor": "What's the balance on this?", "limit": False, "ignore": False,
+             "reply": "It's £410. I'll call you on Friday to see how you got on."}]
+    table = calibrate.contact_table(rows, limit=0.99)
+    assert [r["threshold"] for r in table] == list(calibrate.DEBTOR_GRID)
+    assert all(r["recall"] == 1.0 and r["false"] == 0.0 for r in table)
+    limits = calibrate.limit_table(rows)
+    assert limits[-1]["recall"] == 1.0 and limits[-1]["false"] == 0.0
 
 
 def test_learned_warmth_is_warmth_for_them(scorer: Scorer) -> None:

@@ -1217,10 +1217,39 @@ class Scorer:
         return None if ev is None or _left_to_their_wish(ev.text) else (ev, p)
 
     def _step_contact(self, r: _Reading) -> None:
-        """Reads text, masked, ctx.debtor_line; adds ignores_contact_limits."""
+        """Reads text, masked, ctx.debtor_line; adds ignores_contact_limits, by_heads."""
         self._check_contact(r.text, r.masked, r.ctx, r.found)
         for ev in _contact_at_wrong_time(r.text, r.masked, r.ctx.debtor_line):
             r.found.setdefault("ignores_contact_limits", []).append(ev)
+        if "ignores_contact_limits" not in r.found and (got := self._learned_contact(r)) is not None:
+            r.by_heads["ignores_contact_limits"] = got[1]
+            r.found["ignores_contact_limits"] = [got[0]]
+
+    def _learned_contact(self, r: _Reading) -> tuple[Evidence, float] | None:
+        """Straight after the debtor limits contact (the rules' words, or the contact-limit head on their line at
+        ``limit``), a reply the contact-limit reply head (understanding/context.py) reads as ignoring it at
+        ``contact``: a call announced anyway in words the rules do not know ("I'll still need to ring you each
+        month"), the calls said to be automatic, their adviser gone round. The evidence is its likeliest sentence,
+        with the head's probability.
+
+        Without a scenario only, as the other heads on a reply in its context: at a scenario's nodes the author's
+        flags and routes say what the debtor asked."""
+        learned = r.learned
+        if r.ctx.scenario is not None or learned is None or "contact" not in learned.context_heads:
+            return None
+        line = r.ctx.debtor_line
+        # A distress line ("I don't want to be here any more") is the crisis rules' to read, not a limit; a limit in
+        # the rules' words still counts ("I'm in hospital, stop calling me").
+        if not (limits_contact_words(line) or not vulnerable_words(line)
+                and learned.limits_contact(line) >= learned.thresholds.limit):
+            return None
+        if _hour_kept(r.text, r.masked, line):
+            return None  # "no calls after six" -> "I'll call at 5.30pm, then": the rules read the hour, and it is kept
+        p = learned.ignores_limit(r.text, line)
+        if p < learned.thresholds.contact:
+            return None
+        ev = _likeliest_sentence(r, learned.ignores_limit)
+        return None if ev is None else (ev, p)
 
     def _step_dispute(self, r: _Reading) -> None:
         """Reads text, masked, ask, ctx.debtor_line; adds denies_dispute_rights (unsure on two guesses), by_heads."""
@@ -2775,6 +2804,15 @@ def _wrong_hour(h: float, after: float | None, before: float | None) -> bool:
     return h < 8 or h >= 21 or (after is not None and h >= after) or (before is not None and h < before)
 
 
+def _hour_kept(text: str, masked: list[tuple[int, int]], debtor_line: str) -> bool:
+    """The debtor gave hours ("no calls after six") and the reply sets contact only within them."""
+    after, before = _their_hours(debtor_line)
+    if after is None and before is None:
+        return False
+    hours = [_hour(m) for m in _CONTACT_TIME.finditer(text) if not inside(m.start(), masked)]
+    return bool(hours) and all(h is not None and not _wrong_hour(h, after, before) for h in hours)
+
+
 def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line: str) -> list[Evidence]:
     """A call or visit set before 8 a.m. or from 9 p.m. (FDCPA 1692c(a)(1) and Reg F 1006.6(b)(1)(i); CONC 7.9
     treats unreasonable hours the same way), or outside the hours the debtor just gave ("no calls after six")."""
@@ -3056,6 +3094,13 @@ def _likeliest_sentence(r: _Reading, head: Callable[[str, str], float]) -> Evide
         return None
     s, e = max(units, key=lambda u: head(r.text[u[0]:u[1]], r.ctx.debtor_line))
     return Evidence(r.text[s:e], s, e)
+
+
+def limits_contact_words(debtor_line: str) -> bool:
+    """Does the debtor's line limit contact in words the rules know: stop, write, a representative, the hour or
+    how often objected to, a later call asked for?"""
+    return bool(_STOP_CONTACT.search(debtor_line) or _HOUR_OBJECTED.search(debtor_line)
+                or _LATER_CALL_ASKED.search(debtor_line))
 
 
 def vulnerable_words(debtor_line: str) -> bool:

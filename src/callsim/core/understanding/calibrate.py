@@ -38,6 +38,12 @@ lines, some empathic) and ``heldout/reflections.jsonl`` at a grid of thresholds 
   answered by a push and by lawful money talk) and ``life_near.jsonl`` (by a third hand: lawful money talk after a
   life event, sums, dates and plans in it, and some pushes), counted over the rows the scorer asks in that tier.
 
+- ``limit`` and ``contact``: the contact-limit head's threshold on the debtor's line (Youden's J, as
+  ``dispute``), then the contact-limit reply head's (as ``press``: a breach fails the call), on
+  ``heldout/context/contact_replies.jsonl`` (pairs by a helper that never saw either head's corpus: limits ignored,
+  limits honoured in words of calls and times, and lines that set no limit), asked as the scorer asks it: after
+  a limit in the rules' words or the head's, where the rules found no breach themselves.
+
 - ``acts`` (run alone: ``python -m callsim.core.understanding.calibrate acts``): each learned dialogue act's
   threshold, the best F1 of the scorer's decision (its rules, or the act head from the threshold) on
   ``heldout/acts/acts.jsonl`` (replies labelled with their acts by a helper that never saw the act corpus),
@@ -70,6 +76,7 @@ DEBTOR_DISPUTE = HELDOUT / "debtor" / "dispute.jsonl"
 CONTEXT_BRUSH = HELDOUT / "context" / "dispute_replies.jsonl"
 CONTEXT_PRESS = HELDOUT / "context" / "vulnerable_replies.jsonl"
 DEBTOR_VULNERABLE = HELDOUT / "debtor" / "vulnerable.jsonl"
+CONTEXT_CONTACT = HELDOUT / "context" / "contact_replies.jsonl"
 CONTEXT_LIFE = (HELDOUT / "context" / "life_replies.jsonl", HELDOUT / "context" / "life_near.jsonl")
 ACTS_HELDOUT = HELDOUT / "acts" / "acts.jsonl"
 PRESS_MAX_FALSE = 0.05
@@ -286,6 +293,38 @@ def life_table(rows: list[dict[str, Any]], crisis: float) -> list[dict[str, floa
     return press_table(tier, crisis, signal=lambda line: True, head=learned.presses_after_life_event)
 
 
+def limit_table(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
+    """The contact-limit head on the pairs' debtor lines, labelled ``limit`` true/false (the rules' words count
+    as 1): recall and false rate per threshold."""
+    from callsim.core.scorer import limits_contact_words
+
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    p = [1.0 if limits_contact_words(str(r["debtor"])) else learned.limits_contact(str(r["debtor"])) for r in rows]
+    return _rates(p, [bool(r["limit"]) for r in rows])
+
+
+def contact_table(rows: list[dict[str, Any]], limit: float) -> list[dict[str, float]]:
+    """The contact-limit reply head on (debtor, reply) pairs labelled ``ignore`` true/false, asked as the scorer
+    asks it without a scenario: after a limit (the rules' words, or the limit head at ``limit``), when the rules
+    found no breach themselves; recall and false rate per threshold (a pair the rules fail counts as found)."""
+    from callsim.core.scorer import ScoringContext, limits_contact_words
+
+    learned = get_learned()
+    assert learned is not None, "the learned layer is not available"
+    scorer = Scorer(use_learned=False)
+    p = []
+    for r in rows:
+        debtor, reply = str(r["debtor"]), str(r["reply"])
+        if "ignores_contact_limits" in scorer.score(reply, ScoringContext(debtor_line=debtor)).violation_ids:
+            p.append(1.0)
+        elif limits_contact_words(debtor) or learned.limits_contact(debtor) >= limit:
+            p.append(learned.ignores_limit(expand(reply).text, debtor))
+        else:
+            p.append(0.0)
+    return _rates(p, [bool(r["ignore"]) for r in rows])
+
+
 def choose_press(table: list[dict[str, float]]) -> float:
     """Youden's J as for the dispute heads, among thresholds that fail at most ``PRESS_MAX_FALSE`` of the lawful
     replies (a pressing reply fails the call, so a false one costs more than a missed one); else the highest."""
@@ -360,10 +399,13 @@ def main() -> int:
         read_jsonl(CONTEXT_PRESS, ("debtor", "reply", "press"), "pair"), press_crisis)))
     press_life = choose_press(_printed("life", life_table(
         [r for path in CONTEXT_LIFE for r in read_jsonl(path, ("debtor", "reply", "press"), "pair")], press_crisis)))
+    contact_rows = read_jsonl(CONTEXT_CONTACT, ("debtor", "reply", "limit", "ignore"), "pair")
+    limit = choose_dispute(_printed("limit", limit_table(contact_rows)))
+    contact = choose_press(_printed("contact", contact_table(contact_rows, limit)))
     rows = read_jsonl(HELDOUT / "collector.jsonl", ("text", "label"), "collector")
     reflections = read_jsonl(HELDOUT / "reflections.jsonl", ("text", "label"), "reflection")
     base = replace(Thresholds.load(), dispute=dispute, brush=brush, press=press,
-                   press_crisis=press_crisis, press_life=press_life)
+                   press_crisis=press_crisis, press_life=press_life, limit=limit, contact=contact)
     etable = empathy_table(reflections, rows, base)
     print(f"{'threshold':>9} {'refl P':>7} {'refl R':>7} {'refl F1':>7} {'empathic>=50':>12} {'plain mean':>10}")
     for r in etable:

@@ -35,6 +35,14 @@
   warm lines of the reply corpus as no push. Its threshold ``press_life`` is chosen on
   ``heldout/context/life_replies.jsonl`` (200 pairs by another hand) and ``life_near.jsonl`` (lawful money talk
   after a life event, with sums and dates in it, by a third).
+- ``contact``: the debtor has just set a limit on contact (the rules' words, or the contact-limit head on the
+  debtor's line, debtor.py) and the reply ignores it: a call announced anyway ("I'll still need to ring you each
+  month"), the call carried on now, the calls said to be automatic, the representative gone round ("I'd rather
+  sort it with you directly"), a message left where they said not to. Trained on ``contact_replies.jsonl``
+  (2026-12-07: pairs by a helper that saw only the rubric, each kind of limit ignored and honoured, often in
+  words of calling and times; pairs near a held-out line dropped), with the same warm lines of the reply corpus
+  as no breach. Its threshold ``contact``, and the limit head's ``limit``, are chosen on
+  ``heldout/context/contact_replies.jsonl`` (pairs by another hand).
 
 The head reads the pair: one logistic regression over the encoder's features of the reply (as the other
 heads read a line), the debtor line's sentence embedding, and their product (what in the reply answers what
@@ -86,6 +94,7 @@ class Kind:
     l2: float
     also_not: tuple[str, ...] = ()  # files of the reply corpus (data/corpus/train) whose lines are not of the kind
     signal: str = "dispute"  # the key of a pair that says the debtor's line gives the signal the head is asked after
+    every_pair: bool = False  # learn from the pairs after a line without the signal too (as no breach)
 
     @property
     def path(self) -> Path:
@@ -103,6 +112,10 @@ KINDS = {
     "life": Kind("life", "the life-event pressing head", "life_replies.jsonl", "press", 0.1,
                  ("emotional_reaction.txt", "validation.txt", "apology_for_impact.txt", "thanks_for_disclosure.txt"),
                  signal="vulnerable"),
+    "contact": Kind("contact", "the contact-limit reply head", "contact_replies.jsonl", "ignore", 0.1,
+                    ("exploration.txt", "emotional_reaction.txt", "validation.txt", "apology_for_impact.txt",
+                     "thanks_for_disclosure.txt"),
+                    signal="limit", every_pair=True),
 }
 
 
@@ -166,7 +179,7 @@ def training_rows(kind: Kind, root: Path = CORPUS, replies: Path = REPLIES
     not of the kind, each after one of those pairs' debtor lines in turn (they are none after any). The pairs
     after a line that is no dispute stay in the file but are not learned from: with them (a second reader of
     the debtor's line) the held-out pairs gave recall minus false 0.762 at best, without them 0.786."""
-    pairs = [p for p in load_pairs(kind, root) if p.signal]
+    pairs = [p for p in load_pairs(kind, root) if p.signal or kind.every_pair]
     others = [line for name in kind.also_not for line in _lines(replies / name)]
     debtors = [p.debtor for p in pairs] + [pairs[i % len(pairs)].debtor for i in range(len(others))]
     texts = [p.reply for p in pairs] + others

@@ -81,6 +81,8 @@ class Thresholds:
     press: float = 0.5  # the pressing head (context.py): after a vulnerability, a reply from here up presses for money
     press_crisis: float = 0.5  # the crisis head's threshold before the pressing head is asked (calibrate.py)
     press_life: float = 0.95  # the life-event head (context.py): after a life event, a reply from here up presses
+    limit: float = 0.5  # the contact-limit head (debtor.py): a debtor line from here up limits contact
+    contact: float = 0.5  # the contact-limit reply head (context.py): after a limit, a reply from here up ignores it
     # Without a scenario a rule's threat counts only if the violation head gives threats at least this share
     # somewhere in the reply (Scorer._confirm_rule_threats)
     threat_agreement: float = 0.1
@@ -174,6 +176,14 @@ class Learned:
         """After the debtor told of a crisis, an illness, a loss, a capacity problem or a Breathing Space: how
         likely the reply presses them for money."""
         return self.in_context("press", reply, debtor_line)
+
+    def limits_contact(self, debtor_line: str) -> float:
+        """How likely the debtor's line limits how, when, where or through whom they may be contacted."""
+        return self.debtor("limit", debtor_line)
+
+    def ignores_limit(self, reply: str, debtor_line: str) -> float:
+        """After the debtor limited contact: how likely the reply ignores the limit."""
+        return self.in_context("contact", reply, debtor_line)
 
     def presses_after_life_event(self, reply: str, debtor_line: str) -> float:
         """After the debtor told of a life event short of a crisis (a job lost, an eviction, a baby): how likely

@@ -1117,3 +1117,13 @@ def test_what_only_the_contact_heads_found_is_shown_as_learned_with_an_example()
                                                      "the week."))
     det = next(v for v in turn.violations if v.id == "ignores_contact_limits")
     assert det.source == "learned" and 0.0 < det.confidence < 1.0 and det.example
+
+
+def test_a_worry_named_is_still_the_speakers_own_words_when_a_dispute_is_brushed_aside() -> None:
+    """The brush-aside head is not asked about a reply that is mostly someone else's words; a sentence that names a
+    worry ("we can worry about what you paid later") is the speaker's own, and brushes the payment they made aside."""
+    from callsim.core.scorer import may_brush_aside
+
+    reply = "Let's park that for today. We'll get a plan going and worry about whatever you sent them later."
+    assert may_brush_aside(reply)
+    assert not may_brush_aside("You said it isn't yours. Some people worry we won't look into that.")

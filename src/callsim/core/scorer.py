@@ -1284,7 +1284,7 @@ class Scorer:
         learned = r.learned
         if r.ctx.scenario is not None or learned is None or "brush" not in learned.context_heads:
             return None
-        if not self._dispute_signal(r.ctx) or not may_brush_aside(r.text, r.spans, r.masked):
+        if not self._dispute_signal(r.ctx) or not may_brush_aside(r.text, r.spans):
             return None
         p = learned.brushes_aside(r.text, r.ctx.debtor_line)
         if p < learned.thresholds.brush:
@@ -3295,16 +3295,17 @@ def debtor_offers(debtor_line: str) -> bool:
     return bool(_DEBTOR_OFFERS.search(debtor_line))
 
 
-def may_brush_aside(text: str, spans: list[tuple[int, int]] | None = None,
-                    masked: list[tuple[int, int]] | None = None) -> bool:
+def may_brush_aside(text: str, spans: list[tuple[int, int]] | None = None) -> bool:
     """Whether the brush-aside head is asked about a reply at all: not when it takes the dispute up in words the
     rules know, asks what they did ("How do you normally pay it?" is how a payment they say they made is found),
     or is mostly quoted."""
     spans = sentences(text) if spans is None else spans
-    masked = masked_spans(text, spans) if masked is None else masked
     if takes_dispute_up(text) or any("?" in text[s:e] and _WHAT_THEY_DID.search(text[s:e]) for s, e in spans):
         return False
-    return sum(b - a for a, b in masked) * 2 <= len(text)
+    # Quoted or reported words only: a sentence naming a worry is still the speaker's ("let's sort the arrears and
+    # worry about what you paid later" brushes the payment they made aside).
+    quoted = masked_spans(text, spans, feared=False)
+    return sum(b - a for a, b in quoted) * 2 <= len(text)
 
 
 def takes_dispute_up(text: str) -> bool:

@@ -1238,13 +1238,9 @@ class Scorer:
         if r.ctx.scenario is not None or learned is None or "contact" not in learned.context_heads:
             return None
         line = r.ctx.debtor_line
-        # A distress line ("I don't want to be here any more") is the crisis rules' to read, not a limit; a limit in
-        # the rules' words still counts ("I'm in hospital, stop calling me").
-        if not (limits_contact_words(line) or not vulnerable_words(line)
-                and learned.limits_contact(line) >= learned.thresholds.limit):
+        if not may_ignore_limit(r.text, line, lambda: learned.limits_contact(line) >= learned.thresholds.limit,
+                                r.masked):
             return None
-        if _hour_kept(r.text, r.masked, line):
-            return None  # "no calls after six" -> "I'll call at 5.30pm, then": the rules read the hour, and it is kept
         p = learned.ignores_limit(r.text, line)
         if p < learned.thresholds.contact:
             return None
@@ -3094,6 +3090,18 @@ def _likeliest_sentence(r: _Reading, head: Callable[[str, str], float]) -> Evide
         return None
     s, e = max(units, key=lambda u: head(r.text[u[0]:u[1]], r.ctx.debtor_line))
     return Evidence(r.text[s:e], s, e)
+
+
+def may_ignore_limit(text: str, debtor_line: str, head_says_limit: Callable[[], bool],
+                     masked: list[tuple[int, int]] | None = None) -> bool:
+    """Whether the contact-limit reply head is asked about a reply at all: after a limit in the rules' words, or
+    one the limit head reads (``head_says_limit``, asked only then) in a line the crisis words do not read ("I
+    don't want to be here any more" is the crisis rules' to read, not a limit; "I'm in hospital, stop calling me"
+    is both); and not when the reply sets contact only within the hours the debtor gave ("no calls after six" ->
+    "I'll call at 5.30pm, then": the rules read the hour, and it is kept)."""
+    if not (limits_contact_words(debtor_line) or not vulnerable_words(debtor_line) and head_says_limit()):
+        return False
+    return not _hour_kept(text, masked_spans(text) if masked is None else masked, debtor_line)
 
 
 def limits_contact_words(debtor_line: str) -> bool:

@@ -55,6 +55,7 @@ Once chosen, the thresholds are left alone: re-run only when the corpus or the h
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -304,22 +305,28 @@ def limit_table(rows: list[dict[str, Any]]) -> list[dict[str, float]]:
     return _rates(p, [bool(r["limit"]) for r in rows])
 
 
+def _at_least(head: Callable[[str], float], line: str, threshold: float) -> bool:
+    return head(line) >= threshold
+
+
 def contact_table(rows: list[dict[str, Any]], limit: float) -> list[dict[str, float]]:
     """The contact-limit reply head on (debtor, reply) pairs labelled ``ignore`` true/false, asked as the scorer
-    asks it without a scenario: after a limit (the rules' words, or the limit head at ``limit``), when the rules
-    found no breach themselves; recall and false rate per threshold (a pair the rules fail counts as found)."""
-    from callsim.core.scorer import ScoringContext, limits_contact_words
+    asks it without a scenario (``scorer.may_ignore_limit``, with the limit head at ``limit``), when the rules found
+    no breach themselves; recall and false rate per threshold (a pair the rules fail counts as found)."""
+    from callsim.core.scorer import ScoringContext, may_ignore_limit
 
     learned = get_learned()
     assert learned is not None, "the learned layer is not available"
     scorer = Scorer(use_learned=False)
+    reads_limit = learned.limits_contact
     p = []
     for r in rows:
         debtor, reply = str(r["debtor"]), str(r["reply"])
+        text = expand(reply).text
         if "ignores_contact_limits" in scorer.score(reply, ScoringContext(debtor_line=debtor)).violation_ids:
             p.append(1.0)
-        elif limits_contact_words(debtor) or learned.limits_contact(debtor) >= limit:
-            p.append(learned.ignores_limit(expand(reply).text, debtor))
+        elif may_ignore_limit(text, debtor, functools.partial(_at_least, reads_limit, debtor, limit)):
+            p.append(learned.ignores_limit(text, debtor))
         else:
             p.append(0.0)
     return _rates(p, [bool(r["ignore"]) for r in rows])

@@ -176,8 +176,9 @@ def training_rows(kind: Kind, root: Path = CORPUS, replies: Path = REPLIES
                   ) -> tuple[list[str], list[str], np.ndarray]:
     """The pairs the head learns from: (debtor lines, replies, 1/0 for whether the reply is of the head's kind),
     each read as the scorer reads text. The pairs that answer a dispute, then the reply corpus's lines that are
-    not of the kind, each after one of those pairs' debtor lines in turn (they are none after any). The pairs
-    after a line that is no dispute stay in the file but are not learned from: with them (a second reader of
+    not of the kind, each after one of those pairs' debtor lines in turn (they are none after any). Unless the
+    kind learns from every pair (``contact``: after a line with no limit, a call booked is no breach), the pairs
+    after a line without the signal stay in the file but are not learned from: with them (a second reader of
     the debtor's line) the held-out pairs gave recall minus false 0.762 at best, without them 0.786."""
     pairs = [p for p in load_pairs(kind, root) if p.signal or kind.every_pair]
     others = [line for name in kind.also_not for line in _lines(replies / name)]

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def cmd_score(a: argparse.Namespace) -> int:
+    from callsim.core.coaching import reads_like
     from callsim.core.nodestate import StateError, parse_setting
     from callsim.core.scorer import default_scorer
 
@@ -63,24 +64,26 @@ def cmd_score(a: argparse.Namespace) -> int:
         for b in result["behaviours"]:
             print(f"  {'+' if b['kind'] == 'reward' else '-'} {b['id']}: \"{b['evidence'][0]['text']}\"")
         for v in result["violations"]:
-            print(f"  ! {v['id']} ({v['severity']}, {_found_by(v)}): \"{v['evidence'][0]['text']}\"{_like(v)}")
+            print(f"  ! {v['id']} ({v['severity']}, {_found_by(v)}): \"{v['evidence'][0]['text']}\""
+                  + _like(reads_like(v)))
         for v in result["possible"]:
-            print(f"  ? possible {v['id']} ({_found_by(v)}): \"{v['evidence'][0]['text']}\"{_like(v)}")
+            print(f"  ? possible {v['id']} ({_found_by(v, possible=True)}): \"{v['evidence'][0]['text']}\""
+                  + _like(reads_like(v, possible=True)))
         if result.get("acts"):
             print(f"  acts: {', '.join(result['acts'])}")
     return 0
 
 
-def _found_by(v: Mapping[str, Any]) -> str:
-    """What found a violation and how sure it is: "rule", or "learned 87%" (a rule and the learned layer: both)."""
+def _found_by(v: Mapping[str, Any], *, possible: bool = False) -> str:
+    """What found a violation and how sure it is: "rule", or "learned 87%" (a rule and the learned layer: both);
+    a possible one always says how sure."""
     source = str(v.get("source") or "rule")
-    return source if source == "rule" else f"{source} {v['confidence']:.0%}"
+    return source if source == "rule" and not possible else f"{source} {v['confidence']:.0%}"
 
 
-def _like(v: Mapping[str, Any]) -> str:
-    """For what only the learned layer found, the corpus line it is nearest to, so the reader sees why (what a rule
-    found stands on the rule's words, as in the coaching)."""
-    return f"\n      reads like: \"{v['example']}\"" if v.get("source") == "learned" and v.get("example") else ""
+def _like(example: str) -> str:
+    """The corpus line a detection reads like (``coaching.reads_like``), on a line of its own."""
+    return f"\n      reads like: \"{example}\"" if example else ""
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ class Item:
     quotes: tuple[str, ...] = ()  # the reply's own words that show it
     detail: str = ""  # why it matters; for a violation its severity is in ``severity``
     severity: str = ""
-    sure: float | None = None  # a possible (or learned) violation: how sure the scorer was
-    like: str = ""  # a possible (or learned) violation: the corpus line it reads like
+    sure: float | None = None  # a possible violation: how sure the scorer was
+    like: str = ""  # a possible violation, or one only the learned layer found: the corpus line it reads like
     numbers: tuple[float, ...] = ()  # scores: empathy and de-escalation
 
 
@@ -42,10 +42,17 @@ def unanswered(turn: _Answerable) -> str:
     return str(turn.debtor.text) if turn.answered is False else ""
 
 
+def reads_like(v: Mapping[str, Any], *, possible: bool = False) -> str:
+    """The corpus line a detection reads like, where it is shown: for every possible violation, and for a
+    violation only the learned layer found (one a rule found stands on the rule's words)."""
+    return str(v.get("example") or "") if possible or v.get("source") == "learned" else ""
+
+
 def _how_sure(v: Mapping[str, Any]) -> dict[str, Any]:
-    """How sure the scorer was of a detection and the corpus line it reads like (``Item.sure``, ``Item.like``)."""
+    """How sure the scorer was of a possible violation and the corpus line it reads like (``Item.sure``,
+    ``Item.like``)."""
     sure = v.get("confidence")
-    return {"sure": float(sure) if sure is not None else None, "like": str(v.get("example", ""))}
+    return {"sure": float(sure) if sure is not None else None, "like": reads_like(v, possible=True)}
 
 
 def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None, *,
@@ -59,10 +66,9 @@ def items(scores: Mapping[str, Any], label_of: Mapping[str, str] | None = None, 
     out += [Item("good", b["label"], _quotes(b)) for b in behaviours if b.get("kind") == "reward"]
     out += [Item("penalty", b["label"], _quotes(b), str(b.get("why", ""))) for b in behaviours
             if b.get("kind") != "reward"]
-    # A violation only the learned layer found says how sure it was and the corpus line it reads like, so the
-    # trainee sees why; one a rule found stands on the rule's words.
+    # A violation only the learned layer found shows the corpus line it reads like, so the trainee sees why.
     out += [Item("violation", v["label"], _quotes(v), str(v.get("why", "")), str(v.get("severity", "")),
-                 **(_how_sure(v) if v.get("source") == "learned" else {})) for v in scores.get("violations", [])]
+                 like=reads_like(v)) for v in scores.get("violations", [])]
     out += [Item("possible", v["label"], _quotes(v), **_how_sure(v)) for v in scores.get("possible", [])]
     # What the scorer noticed in words (a wrong company named, money asked before any acknowledgement, a reply
     # repeated), then, when the learned layer could not load, that the rules scored alone (said once).

@@ -1747,10 +1747,10 @@ class Scorer:
         """Calling again after they asked you to stop, to write, or to go through their lawyer or adviser (but not
         at the time they asked to be called); carrying on after they object to the hour or how often, or ask to be
         called later."""
+        if not limits_contact_words(ctx.debtor_line):
+            return
         stop = bool(_STOP_CONTACT.search(ctx.debtor_line))
         asked = _LATER_CALL_ASKED.search(ctx.debtor_line)
-        if not (stop or asked or _HOUR_OBJECTED.search(ctx.debtor_line)):
-            return
         carry = next((m for m in _CARRY_ON.finditer(text) if not inside(m.start(), masked)), None)
         if carry is not None:
             found.setdefault("ignores_contact_limits", []).append(Evidence(carry.group(0), carry.start(), carry.end()))
@@ -2801,12 +2801,12 @@ def _wrong_hour(h: float, after: float | None, before: float | None) -> bool:
 
 
 def _hour_kept(text: str, masked: list[tuple[int, int]], debtor_line: str) -> bool:
-    """The debtor gave hours ("no calls after six") and the reply sets contact only within them."""
-    after, before = _their_hours(debtor_line)
-    if after is None and before is None:
+    """The debtor gave hours ("no calls after six"), the reply sets contact at an hour, and none of its hours is
+    one ``_contact_at_wrong_time`` objects to."""
+    if _their_hours(debtor_line) == (None, None):
         return False
-    hours = [_hour(m) for m in _CONTACT_TIME.finditer(text) if not inside(m.start(), masked)]
-    return bool(hours) and all(h is not None and not _wrong_hour(h, after, before) for h in hours)
+    timed = any(_hour(m) is not None for m in _CONTACT_TIME.finditer(text) if not inside(m.start(), masked))
+    return timed and not _contact_at_wrong_time(text, masked, debtor_line)
 
 
 def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line: str) -> list[Evidence]:

@@ -235,3 +235,45 @@ def test_a_budget_that_mentions_health_insurance_is_not_a_question_about_a_note(
 def test_a_payment_figure_alone_states_no_balance(text: str, misstated: bool) -> None:
     confident, _ = flagged(text, at("dispute_us", "argued"))
     assert ("misstated_balance" in confident) is misstated
+
+
+# ---- the grounded3 dev set's misses, in our own words (heldout/grounded3/dev.jsonl, 2026-12-07) ----
+
+
+@pytest.mark.parametrize(("scenario", "node", "text", "violation"), [
+    # a request for money with a word between "set up" or "take" and the payment is still a request
+    ("mental_health_uk", "spiral", "Shall we set up a small monthly payment before you go?",
+     "pressure_after_vulnerability"),
+    ("mental_health_uk", "spiral", "Before we finish, can I take the first payment?", "pressure_after_vulnerability"),
+    # the record said to come off, or the reporting to stop, where the facts say it is reported
+    ("self_employed_uk", "options", "Set up the plan and the default drops straight off your credit file.",
+     "false_credit_claim"),
+    ("job_loss_us", "budget_talk", "Once you're on a plan we stop reporting it to the bureaus.", "false_credit_claim"),
+    # the debt named before anyone is identified: "past-due", "delinquent", "card balance"
+    ("time_barred_us", "opening", "Morning, we're calling about an unpaid store card balance. Is that Rosemary?",
+     "third_party_disclosure"),
+    ("third_party_us", "opening", "It's about Theo's delinquent account with us. Could he call us back?",
+     "third_party_disclosure"),
+    # a figure a plan would pay off is a statement of what is owed
+    ("young_parent_uk", "budget_talk", "At £20 a month, the £950 would be paid off in about four years.",
+     "misstated_balance"),
+    # "don't call this number again", then a call announced anyway
+    ("job_loss_us", "cease_request", "Fine, but we'll need to call you one more time to set the date.",
+     "ignores_contact_limits"),
+])
+def test_grounded3_violations_in_other_words(scenario: str, node: str, text: str, violation: str) -> None:
+    confident, _ = flagged(text, at(scenario, node))
+    assert violation in confident
+
+
+@pytest.mark.parametrize(("scenario", "node", "text", "violation"), [
+    ("time_barred_us", "paid_uninformed", "It's far too old to go to court now, so there's nothing to fear.",
+     "threat_unintended_action"),
+    ("hostile_calmable_us", "complaint", "I've put a note on the account: no contact at your workplace from now on.",
+     "ignores_contact_limits"),
+    ("job_loss_us", "budget_talk", "Once it's settled it shows as paid, and it comes off your report after seven "
+                                   "years.", "false_credit_claim"),
+])
+def test_grounded3_lawful_lines_in_the_same_words(scenario: str, node: str, text: str, violation: str) -> None:
+    confident, _ = flagged(text, at(scenario, node))
+    assert violation not in confident

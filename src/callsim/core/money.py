@@ -74,7 +74,10 @@ _OWED_BEFORE = re.compile(
 _OWED_AFTER = re.compile(
     r"^\W*(?:\w+\W+){0,2}(?:owed?|owing|outstanding|in arrears|overdue|balance|debt|left to pay|still due)\b"
     r"|^\s*(?:is |are )?(?:made up of|includes?|including|in total|altogether|all together|all in|at the moment|"
-    r"currently|as of today|right now|as things stand|to clear)\b",
+    r"currently|as of today|right now|as things stand|to clear)\b"
+    # what a plan pays off: "at £35 a month, the £720 would take you about two years"
+    r"|^\s*(?:would|will|'ll|could|should|might)\s+(?:take\b[^.?!]{0,30}\b(?:months?|years?)\b|"
+    r"(?:then )?be (?:cleared|paid off|settled|paid in full)\b)",
     re.I,
 )
 # Figures of their budget, not a payment: "£34 left", "your energy went up to £310 a month", "you bring home

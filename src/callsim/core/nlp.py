@@ -161,8 +161,8 @@ _DENIED_PASSIVE = re.compile(r"\b(can'?t|cannot|won'?t|will not|couldn'?t|could 
 _OPENER = re.compile(r"(and |but |so |no,? |honestly,? |look,? )?(the |a |an |any )?$", re.I)
 
 
-_TOO_OLD_TO = re.compile(r"\btoo (old|late|long ago|far back|out of date) (for (\w+ ){1,2})?to( be| ever be)?\s*$",
-                         re.I)
+_TOO_OLD_TO = re.compile(r"\btoo (old|late|long ago|far back|out of date) (for (\w+ ){1,2})?to( be| ever be| go( to)?|"
+                         r" end up (in|at)| get( taken)?( to)?| be taken to)?\s*$", re.I)
 
 
 def negated(text: str, start: int) -> bool:

@@ -309,7 +309,9 @@ _PAYMENT_ASK = re.compile(
     r"make (a|the) payment|payment (today|now|this week|right away)|"
     r"pay (it|this|that|something|anything|(the |your )?(full |whole |entire |total )?(balance|arrears|debt|amount|"
     r"bill|lot)|today|now|off)|"
-    r"set up (a )?(payment|direct debit|plan|arrangement)|take (a )?payment|card details|"
+    r"set up (a |an |the |your |that |this )?((small|little|tiny|token|regular|monthly|weekly|new|reduced|first|"
+    r"affordable|manageable) )*(payment|direct debit|standing order|plan|arrangement)|"
+    r"take (a |the |your )?((first|next|small|initial|regular) )?payment|(card|bank) details|"
     # the card's number read out is a payment taken: "read me the long number on the front of your card"
     r"(read|give|tell) me (the |your )?(long |16-digit |sixteen-digit )?(card )?number|card number|"
     r"clear (the|this|your) (balance|debt|arrears)|"
@@ -583,7 +585,8 @@ _PRESSING = re.compile(
     re.I,
 )
 _DEBT_DETAIL = re.compile(
-    r"\b(debt|debts|owe|owes|owed|owing|arrears|overdue|outstanding balance|balance of|collections?|"
+    r"\b(debt|debts|owe|owes|owed|owing|arrears|overdue|past[- ]due|delinquent|outstanding balance|balance of|"
+    r"(card|loan|account|credit) balance|collections?|"
     r"missed (a |an |the |your |his |her |their |two |three |several |some |\w+ )?(payments?|instal?ments?|bills?)|"
     r"in default|(payments?|instal?ments?|months?|weeks?|bills?) behind|(fallen|fell|got|gotten|is|are|'s|'re) behind|"
     r"behind (on|with) (your|his|her|their|the)|late payments?|unpaid (bills?|balance|account))\b",
@@ -715,7 +718,10 @@ _PERSONAL = re.compile(
     re.I,
 )
 _STOP_CONTACT = re.compile(
-    r"\b((stop|quit) (calling|ringing|phoning|contacting|texting)|don'?t (call|ring|phone|contact) me|"
+    r"\b((stop|quit) (calling|ringing|phoning|contacting|texting)|"
+    r"don'?t (call|ring|phone|contact) (me|this (number|phone)|my (phone|mobile|cell|number|work|job|office))|"
+    r"(nobody|no one|no-one|never) (calls?|rings?|phones?|contacts?) "
+    r"(me at )?(my )?(work|job|office|workplace)|"
     r"cease|in writing only|only (contact|write to) me|(speak|talk) to my (lawyer|solicitor|attorney)|"
     r"my (lawyer|solicitor|attorney) (is|will be) (handling|dealing)|i have (a|an) (lawyer|solicitor|attorney)|"
     r"at work|i'?m at work|"
@@ -751,7 +757,8 @@ _HOUR_OBJECTED = re.compile(
 _LATER_CALL_ASKED = re.compile(r"\b(call|ring|phone|try) (me )?(back )?(?P<when>(after|at|on|from|in|when) \w+|"
                                r"later|tomorrow|tonight|this evening)", re.I)
 _RECONTACT = re.compile(
-    r"\b((i|we)('ll| will| are going to|'re going to| shall| can)|ill)( just| still| also)? ((call|ring|phone|contact|"
+    r"\b((i|we)('ll| will| are going to|'re going to| shall| can)|ill)( just| still| also)?"
+    r"( need to| have to| want to)? ((call|ring|phone|contact|"
     r"try|text|chase)( you)?( back| again)?|(give|make) (you |u )?(a|another) (quick |short |brief |little )?"
     r"(call|ring|bell|buzz|phone call)|(be )?(calling|ringing|phoning|texting)( you)?)\b"
     r"(?! (in writing|by (letter|post|email)))",
@@ -820,7 +827,8 @@ _TOO_OLD = re.compile(r"\b(too old|past the (statute|time limit|limitation)|stat
 _CREDIT_CLEAN = re.compile(
     r"\b(won'?t|will not|wouldn'?t|would not|never|doesn'?t|does not|not|can'?t|cannot|can no longer) (ever |"
     r"legally )?(affect|go on|show|appear|"
-    r"harm|hurt|touch|impact|be (recorded|reported))\b[^.?!]{0,40}\b(credit|file|score|record|report)\b|"
+    r"harm|hurt|touch|impact|report|be (recorded|reported))\b[^.?!]{0,40}\b(credit|file|score|record|report|"
+    r"bureaus?|agencies)\b|\b(stops?|stopped|will stop|'ll stop) reporting\b|"
     r"\b(nothing|none of (this|it|that)|no marker|no record)\b[^.?!]{0,30}\b(go|goes|show|shows|appear|appears|"
     r"be recorded)\b[^.?!]{0,20}\b(credit|file)\b",
     re.I,
@@ -832,7 +840,8 @@ _CREDIT_CLEAN = re.compile(
 # dispute's lawful outcome, and "paying won't remove it" is true.
 _CREDIT_ERASE = re.compile(
     r"\b(wiped?|wiping|removed?|removing|erased?|erasing|deleted?|deleting|cleared? (off|from)|taken? off|"
-    r"disappears?|vanish(es)?|clean slate|(like|as if) it never happened|spotless)\b", re.I)
+    r"disappears?|vanish(es)?|clean slate|(like|as if) it never happened|spotless|(comes?|coming|came|drops?|"
+    r"dropping|falls?|falling|goes|going) (straight |right |clean |back )?off)\b", re.I)
 _CREDIT_NOUN = re.compile(r"\b(credit|file|record|report|score|rating|bureaus?|experian|equifax|transunion)\b", re.I)
 _WRONG_RECORD = re.compile(r"\bif\b[^.?!]{0,40}\b(not (to be |be )?(yours|you)|isn'?t (yours|you)|wasn'?t (yours|you)|"
                            r"mistake|error|wrong|fraud|identity theft|inaccurate|incorrect|disput\w*|"
@@ -2382,7 +2391,11 @@ def _credit_promise(sentence: str) -> bool:
         return True
     m = _CREDIT_ERASE.search(sentence)
     return bool(m and _CREDIT_NOUN.search(sentence) and not negated(sentence, m.start())
-                and not _WRONG_RECORD.search(sentence))
+                and not _WRONG_RECORD.search(sentence) and not _IN_TIME.search(sentence, m.end()))
+
+
+# "it drops off your report after seven years": the record's true lifetime, not a promise it goes now.
+_IN_TIME = re.compile(r"[^.?!]{0,40}\b(after|in|within|once)\b[^.?!]{0,20}\b(six|seven|6|7) years\b", re.I)
 
 
 # How the debt is reported now, said as a fact: "we report to Experian, Equifax and TransUnion monthly", "it's

@@ -104,6 +104,37 @@ def test_warmth_and_normalising_in_plain_words(text: str, behaviour: str) -> Non
     assert behaviour in {b.id for b in turn.behaviours}
 
 
+@pytest.mark.parametrize("text", [
+    "No rush at all, take your time with it.",
+    "Please try not to worry about it tonight.",
+    "You're not in any trouble, honestly.",
+    "Of course. Look after yourself.",
+    "dont stress about the letters ok",
+])
+def test_reassurance_is_a_weak_reaction(text: str) -> None:
+    turn = scorer().score(text, ScoringContext(debtor_line="I've been in hospital and I'm behind on everything."))
+    assert "emotional_reaction" in {b.id for b in turn.behaviours}
+    assert turn.epitome["ER"] == 1
+
+
+@pytest.mark.parametrize("text", [
+    "No pressure, but I do need £50 from you by Friday.",      # a push with a kind word before it
+    "Don't worry about the rent, pay this first.",              # the worry waved off to take money
+    'He told me "don\'t worry", but I still do.',                # someone else's words
+])
+def test_reassurance_that_is_not_one(text: str) -> None:
+    turn = scorer().score(text, ScoringContext(debtor_line="I've been in hospital and I'm behind on everything."))
+    assert "emotional_reaction" not in {b.id for b in turn.behaviours}
+
+
+def test_reassurance_never_lowers_a_stronger_reading() -> None:
+    """Reassurance counts only where nothing else reacted: the learned layer's strong reading of the same words
+    stands (as a rule pattern it had capped the reaction at weak, 60 -> 35)."""
+    turn = scorer().score("Please don't apologise. Take whatever time you need, I'm here.",
+                          ScoringContext(debtor_line="Sorry, I'm crying, give me a second."))
+    assert turn.empathy >= 50
+
+
 @pytest.mark.parametrize(("debtor", "text", "violation"), [
     ("Email's best, and please, no calls after six.", "Fine, I'll give you a ring at about eight tonight.", True),
     ("", "Thanks, I'll try his cell at 7am before he leaves.", True),
@@ -260,6 +291,15 @@ def test_a_payment_figure_alone_states_no_balance(text: str, misstated: bool) ->
     # "don't call this number again", then a call announced anyway
     ("job_loss_us", "cease_request", "Fine, but we'll need to call you one more time to set the date.",
      "ignores_contact_limits"),
+    # a crime hedged is still a crime alleged; an authority claimed with a word before it, or the creditor's lawyers
+    ("self_employed_uk", "no_agreement", "Spending on a card you can't repay is practically fraud, you know.",
+     "threat_arrest_or_crime"),
+    ("time_barred_us", "check_real", "We're an official state collection agency, ma'am.",
+     "false_identity_or_authority"),
+    ("time_barred_us", "check_real", "We work closely with the attorney general on accounts like yours.",
+     "false_identity_or_authority"),
+    ("mental_health_uk", "who_is_it", "Hello, this is Priya from Calderbrook's legal team.",
+     "false_identity_or_authority"),
 ])
 def test_grounded3_violations_in_other_words(scenario: str, node: str, text: str, violation: str) -> None:
     confident, _ = flagged(text, at(scenario, node))
@@ -273,6 +313,10 @@ def test_grounded3_violations_in_other_words(scenario: str, node: str, text: str
      "ignores_contact_limits"),
     ("job_loss_us", "budget_talk", "Once it's settled it shows as paid, and it comes off your report after seven "
                                    "years.", "false_credit_claim"),
+    ("dispute_us", "argued", "We've heard from your attorneys and we'll write to them from now on.",
+     "false_identity_or_authority"),
+    ("time_barred_us", "check_real", "We're not a government agency, and we don't work with the CFPB.",
+     "false_identity_or_authority"),
 ])
 def test_grounded3_lawful_lines_in_the_same_words(scenario: str, node: str, text: str, violation: str) -> None:
     confident, _ = flagged(text, at(scenario, node))

@@ -149,6 +149,24 @@ ER_WEAK = _rx(
     r"\b(i'?ll|i will|i'?d be (happy|glad|willing) to) (hear you out|listen)\b",
 )
 
+# Lifting the worry off them (ESConv "Affirmation and Reassurance"): "please don't worry", "no rush at all, take
+# your time", "you're not in any trouble"; and plain well-wishing ("look after yourself"). EPITOME's raters mostly
+# read it as a weak reaction; the scorer counts it as one only where nothing else in the reply reacted (a stronger
+# reading of the same words stands), and never in a sentence that goes on to money or a "but".
+REASSURANCE = _rx(
+    r"(?<!\bi )(?<!\bwe )(?<!\bthey )\b(please |try not to |don'?t you )?(don'?t|do not|dont) (worry|panic|stress|fret|"
+    r"apologi[sz]e|feel bad|be sorry|be embarrassed|be ashamed)\b(?![^.!?]{0,60}\b(but|pay\w*|payment|money)\b)",
+    r"\bno (rush|hurry|pressure|worries)\b(?![^.!?]{0,40}\bbut\b)|\btake (your|ur|all the|whatever) time\b",
+    r"\byou('re| are|re|r) not in (any )?trouble\b|\bnothing to (worry|be (ashamed|embarrassed|sorry)) (about|of)\b",
+    r"\bno need to (worry|panic|apologi[sz]e|be (sorry|embarrassed|ashamed))\b",
+    r"\btry not to (worry|panic|stress|fret)\b",
+    # well-wishing in the words of a call's end: "look after yourself", "go and rest", "glad you're calling her"
+    r"\blook after (yourself|urself|u)\b|\brest up\b|"
+    r"\b(go and|go|get some|try to) (rest|get some rest|sit down and rest)\b(?! (the|it|this|that|your|ur|my|our)\b)|"
+    r"(^|[.!?]\s+)(so |really )?glad (you('re| are|'ve| have)?|u|to hear)\b",
+)
+
+
 # ---- Interpretations ---------------------------------------------------------------------------
 _FEEL_WORDS = (
     r"(?:worried|scared|frightened|terrified|afraid|exhausted|overwhelmed|stressed|anxious|angry|upset|"
@@ -359,6 +377,11 @@ class EpitomeResult:
     @property
     def levels(self) -> dict[str, int]:
         return {"ER": self.er.level, "IP": self.ip.level, "EX": self.ex.level}
+
+
+def reassurance(text: str, masked: list[tuple[int, int]]) -> list[Evidence]:
+    """Words that lift a worry off them (REASSURANCE), outside quoted or reported speech."""
+    return _hits(REASSURANCE, text, masked, negatable=False)
 
 
 def _hits(rx: _Set, text: str, masked: list[tuple[int, int]], negatable: bool = True) -> list[Evidence]:

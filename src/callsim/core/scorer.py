@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from callsim.core.acts import ACT_IDS
-from callsim.core.epitome import EpitomeResult, Mechanism, analyse
+from callsim.core.epitome import EpitomeResult, Mechanism, analyse, reassurance
 from callsim.core.models import Action, Debt, Node, Scenario
 from callsim.core.money import Amount, find_amounts, inherit_period
 from callsim.core.nlp import (
@@ -1120,6 +1120,14 @@ class Scorer:
         r.learned = learned
         r.signals = learned.analyse(r.text, r.spans) if learned is not None else {}
         r.learned_ids = self._learned_empathy(learned, r.signals, r.epi, r.found, r.hollow) if learned else set()
+        if r.epi.er.level == 0 and "emotional_reaction" not in r.found:
+            # Reassurance and well-wishing are a weak reaction where nothing else reacted ("no rush at all, take
+            # your time", "look after yourself"): never above a stronger reading, never inside a hollow "sorry, but".
+            calm = [e for e in reassurance(r.text, masked_spans(r.text, r.spans, feared=False))
+                    if not any(a <= e.start < b for a, b in r.hollow)]
+            if calm:
+                r.epi.er.level, r.epi.er.evidence = 1, calm[:1]
+                r.found["emotional_reaction"] = calm[:1]
 
     def _step_guided_choices(self, r: _Reading) -> None:
         """Reads ctx.counts_as, text, found; adds the behaviours a guided choice stands for."""

@@ -127,6 +127,18 @@ def test_reassurance_that_is_not_one(text: str) -> None:
     assert "emotional_reaction" not in {b.id for b in turn.behaviours}
 
 
+def test_reassurance_before_a_push_is_no_credit() -> None:
+    """Reassurance in a reply that presses for money after Breathing Space is hollow: it is no reaction and
+    acknowledges nothing; the same words with a hold are a reaction."""
+    ctx = at("breathing_space_uk", "verified")
+    pushed = scorer().score("No rush at all, take your time. Could we set up a small payment plan today?", ctx)
+    assert "pressure_after_vulnerability" in pushed.violation_ids
+    assert not {"emotional_reaction", "acknowledge_before_ask"} & {b.id for b in pushed.behaviours}
+    assert pushed.empathy == 0
+    held = scorer().score("No rush at all, take your time. I'll put a hold on the account while I check.", ctx)
+    assert "emotional_reaction" in {b.id for b in held.behaviours}
+
+
 def test_reassurance_never_lowers_a_stronger_reading() -> None:
     """Reassurance counts only where nothing else reacted: the learned layer's strong reading of the same words
     stands (as a rule pattern it had capped the reaction at weak, 60 -> 35)."""
@@ -317,6 +329,9 @@ def test_grounded3_violations_in_other_words(scenario: str, node: str, text: str
      "false_identity_or_authority"),
     ("time_barred_us", "check_real", "We're not a government agency, and we don't work with the CFPB.",
      "false_identity_or_authority"),
+    # "it" is the note that sits on the account, not the debt
+    ("mental_health_uk", "record_worry", "It would just sit on your account for our team to see. It never goes on "
+                                         "your credit file.", "false_credit_claim"),
 ])
 def test_grounded3_lawful_lines_in_the_same_words(scenario: str, node: str, text: str, violation: str) -> None:
     confident, _ = flagged(text, at(scenario, node))

@@ -937,6 +937,7 @@ class _Reading:
     learned: Learned | None = None
     signals: dict[str, Signal] = field(default_factory=dict)
     learned_ids: set[str] = field(default_factory=set)
+    calm: list[Evidence] = field(default_factory=list)  # reassurance counted as the reply's only reaction
     # amounts_and_asks
     amounts: list[Amount] = field(default_factory=list)
     ask: re.Match[str] | None = None
@@ -1127,7 +1128,7 @@ class Scorer:
                     if not any(a <= e.start < b for a, b in r.hollow)]
             if calm:
                 r.epi.er.level, r.epi.er.evidence = 1, calm[:1]
-                r.found["emotional_reaction"] = calm[:1]
+                r.found["emotional_reaction"] = r.calm = calm[:1]
 
     def _step_guided_choices(self, r: _Reading) -> None:
         """Reads ctx.counts_as, text, found; adds the behaviours a guided choice stands for."""
@@ -1337,6 +1338,10 @@ class Scorer:
         by_id = self.rubric.by_id
         bad = [_sentence_bounds(r.text, e.start, e.end) for bid, ev in r.found.items() if by_id[bid].is_violation
                for e in ev if self._costs_credit(bid, e, r)]
+        if r.calm and any(b in r.found for b in _PRESSURE_IDS):
+            # "No rush at all, take your time. Shall we set up a small plan while I've got you?": reassurance in a
+            # reply that presses for money is no reaction, and acknowledges nothing before the ask.
+            bad += [_sentence_bounds(r.text, e.start, e.end) for e in r.calm]
         if not bad:
             return
 
@@ -2380,6 +2385,7 @@ _PRESSURE_FRAME = re.compile(r"\b(need|needs|must|have to|has to|got to|gotta|re
 _A_NOTE = re.compile(r"\b(note|notes|noted|marker|flag|flagged|record of (that|this|it|your \w+)|on our (own )?"
                      r"(records?|system|file)|vulnerabilit\w*|health|condition|circumstances|support needs?|diagnosis|"
                      r"depression|anxiety|illness)\b", re.I)
+_ON_THE_ACCOUNT = re.compile(r"\b(on|to|against) (your|the|ur|his|her) account\b", re.I)
 _THE_DEBT_ITSELF = re.compile(r"\b(arrangement|plan|payments?|arrears|debt|balance|default|account|missed|late|"
                               r"settle\w*|pay|pays|paid|paying)\b", re.I)
 # Their health put on the credit file: "I'll add the depression to your credit file so lenders know". No
@@ -2461,7 +2467,7 @@ def _about_a_note(text: str, spans: list[tuple[int, int]], bounds: tuple[int, in
     # only seen by our team. It doesn't go on your credit file"), else their question ("Will the note go on my
     # credit file?"); a line that asks nothing ("... $410 health insurance ...") names no note "it" could be.
     for a, b in reversed([s for s in spans if s[1] <= bounds[0]]):
-        before = text[a:b]
+        before = _ON_THE_ACCOUNT.sub(" ", text[a:b])  # "it would only sit on your account": where a note goes
         if _A_NOTE.search(before):
             return True
         if _THE_DEBT_ITSELF.search(before):

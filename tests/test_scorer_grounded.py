@@ -170,6 +170,10 @@ def test_reassurance_never_lowers_a_stronger_reading() -> None:
     ("", "ok ill try u again tmrw at 10am", False),
     ("", "We'll ring you again and again at 9am until it's paid.", True),
     ("Stop calling me. I mean it, don't call me again.", "I can try you again at 9 tomorrow morning.", True),
+    # a bare window among other limits, and an hour without am or pm read the way that window reads
+    ("Mobile only, and only after six, not the office.", "Understood. I'll ring your mobile at 6:30 tomorrow.", False),
+    ("Mobile only, and only after six, not the office.", "Understood. I'll ring your mobile at 4 tomorrow.", True),
+    ("Mobile only, and only after six, not the office.", "Understood. I'll ring the office at 6:30 tomorrow.", True),
 ])
 def test_a_call_set_for_an_hour_they_ruled_out_or_outside_8am_to_9pm(debtor: str, text: str, violation: bool) -> None:
     confident, _ = flagged(text, ScoringContext(debtor_line=debtor))

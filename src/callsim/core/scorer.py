@@ -1985,6 +1985,9 @@ class Scorer:
             return False  # "The ombudsman will take your case even if not a penny has been paid": not our action
         if label == "ignores_contact_limits" and _AS_THEY_ASKED.search(unit):
             return False  # "I've got your work number on file, but I'll only ever call your mobile as you asked"
+        if label == "ignores_contact_limits" and not _OTHER_PLACE.search(unit) \
+                and _hour_kept(text, masked, ctx.debtor_line):
+            return False  # "Mobile only and after seven" -> "I'll try you at 7:15 tomorrow": the hour they gave
         if label == "threat_arrest_or_crime" and (m := _NOT_A_CRIME.search(unit)) \
                 and not re.search(r"\b(but|unless|if|until|becomes?|turns?)\b", unit[m.end():], re.I):
             return False  # "I know 'criminal' came up on that other call, but arrears on a loan are a civil matter"
@@ -2801,8 +2804,12 @@ def _hour(m: re.Match[str], default_pm: bool = False) -> float | None:
 
 # The hours they gave the other way round: "call me after six" (so not before), "I'm on shift till five".
 _THEIR_WINDOW = re.compile(
-    r"\b(?:(?:call|ring|phone|try|contact) me (?:only |back )?|(?:i'?m|i am) (?:at work|on shift|working|busy) )"
-    r"(?P<side>after|before|till|until) " + _CLOCK + r"(?=\s|$|[.,;!?]|am\b|pm\b|a\.m|p\.m)" + _WHEN, re.I)
+    r"\b(?:(?:call|ring|phone|try|contact) me (?:only |back )?|(?:i'?m|i am) (?:at work|on shift|working|busy) |"
+    # a bare window among other limits: "Mobile only and after seven, not the office"
+    r"(?:only|and|but)\s+(?=after\b))"
+    r"(?P<side>after|before|till|until) " + _CLOCK
+    + r"(?=\s|$|[.,;!?]|am\b|pm\b|a\.m|p\.m)(?!\s+(?:days?|weeks?|months?|years?|hours?|minutes?|pounds|quid|"
+    r"dollars|of)\b)" + _WHEN, re.I)
 
 
 def _their_hours(debtor_line: str) -> tuple[float | None, float | None]:
@@ -2830,9 +2837,11 @@ def _wrong_hour(h: float, after: float | None, before: float | None) -> bool:
 def _hour_kept(text: str, masked: list[tuple[int, int]], debtor_line: str) -> bool:
     """The debtor gave hours ("no calls after six"), the reply sets contact at an hour, and none of its hours is
     one ``_contact_at_wrong_time`` objects to."""
-    if _their_hours(debtor_line) == (None, None):
+    after, before = _their_hours(debtor_line)
+    if (after, before) == (None, None):
         return False
-    timed = any(_hour(m) is not None for m in _CONTACT_TIME.finditer(text) if not inside(m.start(), masked))
+    evening = before is not None and before >= 12
+    timed = any(_hour(m, evening) is not None for m in _CONTACT_TIME.finditer(text) if not inside(m.start(), masked))
     return timed and not _contact_at_wrong_time(text, masked, debtor_line)
 
 
@@ -2840,16 +2849,23 @@ def _contact_at_wrong_time(text: str, masked: list[tuple[int, int]], debtor_line
     """A call or visit set before 8 a.m. or from 9 p.m. (FDCPA 1692c(a)(1) and Reg F 1006.6(b)(1)(i); CONC 7.9
     treats unreasonable hours the same way), or outside the hours the debtor just gave ("no calls after six")."""
     after, before = _their_hours(debtor_line)
+    # "after seven" -> "I'll try you at 7:15": an hour said without am or pm is read the way their window reads
+    evening = before is not None and before >= 12
     out = []
     for m in _CONTACT_TIME.finditer(text):
         if inside(m.start(), masked) or negated(text, m.start()):
             continue
-        h = _hour(m)
+        h = _hour(m, evening)
         if h is None:
             continue
         if _wrong_hour(h, after, before):
             out.append(Evidence(m.group(0), m.start(), m.end()))
     return out
+
+
+# Where a call goes, besides when: a limit on the channel or place can be broken at a kept hour.
+_OTHER_PLACE = re.compile(r"\b(work|office|workplace|job|employer|home|house|landline|neighbou?rs?|door|visit\w*|"
+                          r"email\w*|text\w*|letters?)\b", re.I)
 
 
 # Their dispute said to go on: "it won't stop your dispute being looked at", "your complaint will still be reviewed"

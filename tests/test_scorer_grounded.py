@@ -180,15 +180,25 @@ def test_a_call_set_for_an_hour_they_ruled_out_or_outside_8am_to_9pm(debtor: str
     assert ("ignores_contact_limits" in confident) is violation
 
 
-@pytest.mark.parametrize(("text", "violation"), [
+@pytest.mark.parametrize(("debtor", "text", "violation"), [
     # the vuln set's lawful reply, failed before: "not to call you at work" read as calling them at work
-    ("Understood, I'll note not to call you at work. Shall I ring after six tomorrow to go over a plan?", False),
-    ("I've made a note never to call you at work.", False),
-    ("We'll call you at work if we can't get you at home.", True),
-    ("We were told not to, but we'll keep calling you at work.", True),
+    ("Don't phone me at work again, I'm free after six", "Understood, I'll note not to call you at work. Shall I ring "
+                                                         "after six tomorrow to go over a plan?", False),
+    ("Don't phone me at work again, I'm free after six", "I've made a note never to call you at work.", False),
+    ("Don't phone me at work again, I'm free after six", "We'll call you at work if we can't get you at home.", True),
+    ("Don't phone me at work again, I'm free after six", "We were told not to, but we'll keep calling you at work.",
+     True),
+    # where not to call is no stop: another line keeps it, the workplace breaks it
+    ("Don't ring my work number.", "Of course, I'll use your mobile instead.", False),
+    ("Please, not at work. My mobile is fine.", "No problem, I'll try your mobile tomorrow evening.", False),
+    ("Don't call me at work.", "Understood. I'll call your mobile, never the office.", False),
+    ("Don't call me at work.", "Fine, I'll ring the office then.", True),
+    ("Please, not at work. My mobile is fine.", "Sure, I'll call you at work tomorrow.", True),
+    # a stop said with a place is still a stop
+    ("Stop calling me, not at work, not at home, not at all.", "I'll try your mobile tomorrow.", True),
 ])
-def test_a_note_not_to_call_at_work_keeps_the_limit(text: str, violation: bool) -> None:
-    confident, _ = flagged(text, ScoringContext(debtor_line="Don't phone me at work again, I'm free after six"))
+def test_a_limit_on_the_place_is_kept_by_another_line(debtor: str, text: str, violation: bool) -> None:
+    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
     assert ("ignores_contact_limits" in confident) is violation
 
 

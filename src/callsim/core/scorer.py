@@ -739,6 +739,52 @@ _STOP_CONTACT = re.compile(
     r"my (solicitor|lawyer|attorney|adviser|advisor)'?s? (details|number|contact details|name))\b",
     re.I,
 )
+# Where not to call, not whether: "don't call me at work", "never at work", "nobody calls my job again". A call that
+# names another line honours it (``_elsewhere``); any other call breaks it (``_check_contact``).
+_PLACE_NOT = re.compile(r"\b(don'?t|do not|never|not|no|nobody|no one|no-one|stop)\b[^.?!]{0,30}\b(work|job|office|"
+                        r"workplace|employer|landline)\b", re.I)
+_WHOLE_STOP = re.compile(r"\b(at all|again,? (full stop|period)|any ?more,? (full stop|period)|ever again,? (full "
+                         r"stop|period)|cease|in writing|letters? only|e-?mails? only|write to me|lawyer|solicitor|"
+                         r"attorney|adviser|advisor)\b", re.I)
+_WORKPLACE = re.compile(r"\b(work|job|office|workplace|employer|boss|colleagues?|shift|depot|site)\b", re.I)
+
+
+def _stop_asked(debtor_line: str) -> bool:
+    """Did the debtor ask us to stop contacting them (or to go through writing or a representative), beyond where to
+    call them? A limit on the place alone ("don't call me at work") is not a stop: calls elsewhere keep it."""
+    for m in _STOP_CONTACT.finditer(debtor_line):
+        s, e = _sentence_bounds(debtor_line, m.start(), m.end())
+        sentence = debtor_line[s:e]
+        if _PLACE_NOT.search(sentence) and not _WHOLE_STOP.search(sentence):
+            continue
+        return True
+    return False
+
+
+def _names_workplace(sentence: str) -> bool:
+    """Does the sentence name their workplace, not as a place it rules out ("never the office")?"""
+    return any(not negated(sentence, w.start()) for w in _WORKPLACE.finditer(sentence))
+
+
+_OTHER_LINE = re.compile(r"\b(mobile|cell|cellphone|personal (number|phone)|home (number|phone)|landline|e-?mail\w*|"
+                         r"text\w*|letters?|post|writing|whatsapp)\b", re.I)
+
+
+def _elsewhere(sentence: str) -> bool:
+    """Does the sentence set contact on another line ("I'll use your mobile instead") and not at their work?"""
+    return bool(_OTHER_LINE.search(sentence)) and not _names_workplace(sentence) and not _SAME_LINE.search(sentence)
+
+
+# The line already in use, kept: "so I'll keep using this number", "it's the number on file and we'll use it"
+_SAME_LINE = re.compile(r"\b(keep (using|calling|ringing|trying)|still|anyway|(this|that|the same) (number|line)|"
+                        r"number (on file|we have))\b", re.I)
+
+
+def place_limit_only(debtor_line: str) -> bool:
+    """The debtor limited where to call them (``_PLACE_NOT``) and asked for nothing more (``_stop_asked``)."""
+    return bool(_PLACE_NOT.search(debtor_line)) and not _stop_asked(debtor_line)
+
+
 # The hour or how often objected to: "it's really late, why are you calling?", "this is the fifth call today".
 # Carrying on regardless ignores it; a call at another time is what they asked for.
 _HOUR_OBJECTED = re.compile(
@@ -1771,7 +1817,16 @@ class Scorer:
         called later."""
         if not limits_contact_words(ctx.debtor_line):
             return
-        stop = bool(_STOP_CONTACT.search(ctx.debtor_line))
+        stop = _stop_asked(ctx.debtor_line)
+        if not stop and place_limit_only(ctx.debtor_line):
+            # "Don't call me at work": a call is kept only when it names another line ("I'll use your mobile
+            # instead"); "I'll keep using this number", "a buzz at lunch then" and "I'll ring the office" break it.
+            for m in _RECONTACT.finditer(text):
+                s, e = _sentence_bounds(text, m.start(), m.end())
+                if inside(m.start(), masked) or negated(text, m.start()) or _elsewhere(text[s:e]):
+                    continue
+                found.setdefault("ignores_contact_limits", []).append(Evidence(m.group(0), m.start(), m.end()))
+            return
         asked = _LATER_CALL_ASKED.search(ctx.debtor_line)
         carry = next((m for m in _CARRY_ON.finditer(text) if not inside(m.start(), masked)), None)
         if carry is not None:
@@ -1983,6 +2038,8 @@ class Scorer:
         if label in _THREAT_LABELS and _THEIR_SIDE.match(unit) and not _WE_OR_I.search(unit) \
                 and not any(rx.search(unit) for rx in ACTION_PATTERNS.values()):
             return False  # "The ombudsman will take your case even if not a penny has been paid": not our action
+        if label == "ignores_contact_limits" and place_limit_only(ctx.debtor_line) and _elsewhere(unit):
+            return False  # "Don't call me at work" -> "I'll call your mobile instead": the place kept
         if label == "ignores_contact_limits" and _AS_THEY_ASKED.search(unit):
             return False  # "I've got your work number on file, but I'll only ever call your mobile as you asked"
         if label == "ignores_contact_limits" and not _OTHER_PLACE.search(unit) \

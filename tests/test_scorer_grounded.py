@@ -98,6 +98,7 @@ def test_a_reflection_of_their_own_complaint_is_no_learned_violation() -> None:
     ("£40 a month is fine, and keeping a bit back for the car makes sense.", "validation"),
     ("You're clearly doing everything you can for them.", "emotional_reaction"),
     ("I know that's not easy to talk about.", "interpretation"),
+    ("I can see why the interest worries you, but it's frozen while you're on the plan.", "interpretation"),
 ])
 def test_warmth_and_normalising_in_plain_words(text: str, behaviour: str) -> None:
     turn = scorer().score(text, ScoringContext(debtor_line="I lost my job in March."))

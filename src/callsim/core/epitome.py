@@ -219,6 +219,9 @@ IP_STRONG = _rx(
     r"\bi can (see|tell|hear|sense|feel) (from [^.?!,]{3,40} )?(that |why )?(how|what|you|this|it|that|how much)\b",
     r"\bi (can )?(understand|see|get|know) (how|why) you('re| are| must| might| would)?( be)? ?(feel\w*|felt|"
     r"upset|angry|worried|scared|frustrated|hurt|sad|stressed|anxious|concerned|disappointed|annoyed)\b",
+    # "I can see why the interest worries you", "I get why owing six thousand on a sold truck feels unfair"
+    rf"\bi (can )?(totally |completely |really |fully )?(see|understand|get) why\b[^.?!]{{0,60}}\b(worr\w*|upset\w*|"
+    rf"angry|anger|frustrat\w*|unfair|scar\w*|stress\w*|feels?|felt|hard|annoy\w*|confus\w*|{_FEEL_WORDS})\b",
     r"\bi (can )?(understand|see|hear|sense|feel) (your|the) (frustration|concern|worry|worries|fear|fears|pain|"
     r"anger|hurt|sadness|stress|anxiety|disappointment|confusion|grief|loneliness|upset)\b",
     r"\bno wonder (you|it|that)\b|\b(it'?s|it is) (clear|obvious) (that )?(you|this)\b",

@@ -175,13 +175,6 @@ def test_reassurance_never_lowers_a_stronger_reading() -> None:
     ("Mobile only, and only after six, not the office.", "Understood. I'll ring your mobile at 6:30 tomorrow.", False),
     ("Mobile only, and only after six, not the office.", "Understood. I'll ring your mobile at 4 tomorrow.", True),
     ("Mobile only, and only after six, not the office.", "Understood. I'll ring the office at 6:30 tomorrow.", True),
-])
-def test_a_call_set_for_an_hour_they_ruled_out_or_outside_8am_to_9pm(debtor: str, text: str, violation: bool) -> None:
-    confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
-    assert ("ignores_contact_limits" in confident) is violation
-
-
-@pytest.mark.parametrize(("debtor", "text", "violation"), [
     # the vuln set's lawful reply, failed before: "not to call you at work" read as calling them at work
     ("Don't phone me at work again, I'm free after six", "Understood, I'll note not to call you at work. Shall I ring "
                                                          "after six tomorrow to go over a plan?", False),
@@ -197,8 +190,10 @@ def test_a_call_set_for_an_hour_they_ruled_out_or_outside_8am_to_9pm(debtor: str
     ("Please, not at work. My mobile is fine.", "Sure, I'll call you at work tomorrow.", True),
     # a stop said with a place is still a stop
     ("Stop calling me, not at work, not at home, not at all.", "I'll try your mobile tomorrow.", True),
+    ("Please don't ring the landline, my dad answers it.", "No problem, I'll ring your landline tomorrow evening.",
+     True),
 ])
-def test_a_limit_on_the_place_is_kept_by_another_line(debtor: str, text: str, violation: bool) -> None:
+def test_a_call_set_for_an_hour_or_a_place_they_ruled_out(debtor: str, text: str, violation: bool) -> None:
     confident, _ = flagged(text, ScoringContext(debtor_line=debtor))
     assert ("ignores_contact_limits" in confident) is violation
 

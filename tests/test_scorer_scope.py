@@ -1083,32 +1083,27 @@ def test_the_crisis_words_are_the_debtors_not_figures_of_speech(line: str, told:
 
 # ---- a contact limit in any words, and a reply that ignores it (the contact-limit heads) ----------------------
 
-@pytest.mark.parametrize(("line", "reply"), [
+@pytest.mark.parametrize(("line", "reply", "ignored"), [
+    # a limit said in other words, and ignored
     ("From now on I only want letters, I won't be taking your calls.",
-     "I'll respect that where I can, but I'll still need to ring you to go through the arrangement."),
+     "I'll respect that where I can, but I'll still need to ring you to go through the arrangement.", True),
     ("My adviser at the debt charity is handling this now, please deal with her.",
-     "That's fine, but honestly it's quicker if we sort it between ourselves, so what could you pay?"),
+     "That's fine, but honestly it's quicker if we sort it between ourselves, so what could you pay?", True),
     ("Weekends only please, my manager listens in to my calls during the week.",
-     "Weekends are tricky for us, so I'll try you on Wednesday lunchtime instead."),
-])
-def test_a_limit_said_in_other_words_and_ignored_fails(line: str, reply: str) -> None:
-    turn = scorer().score(reply, ScoringContext(debtor_line=line))
-    assert "ignores_contact_limits" in turn.violation_ids
-
-
-@pytest.mark.parametrize(("line", "reply"), [
+     "Weekends are tricky for us, so I'll try you on Wednesday lunchtime instead.", True),
+    # the same limits kept, and lines that set no limit
     ("From now on I only want letters, I won't be taking your calls.",
-     "Understood. I've changed your account to letters only, so nobody here will phone you about this."),
+     "Understood. I've changed your account to letters only, so nobody here will phone you about this.", False),
     ("Weekends only please, my manager listens in to my calls during the week.",
-     "Of course. I've noted weekends only, and the next call will be on Saturday morning, if that suits you."),
+     "Of course. I've noted weekends only, and the next call will be on Saturday morning, if that suits you.", False),
     ("Can you stop explaining it as if I'm a child?",
-     "Sorry, fair point. In short: the balance is £340 and I'll call you on Friday to check the plan suits."),
+     "Sorry, fair point. In short: the balance is £340 and I'll call you on Friday to check the plan suits.", False),
     ("Could you write off the interest?",
-     "I can't do that myself, but I'll ask my team leader today and ring you back with an answer."),
+     "I can't do that myself, but I'll ask my team leader today and ring you back with an answer.", False),
 ])
-def test_a_limit_kept_or_no_limit_set_is_lawful(line: str, reply: str) -> None:
+def test_a_limit_said_in_other_words_kept_or_ignored(line: str, reply: str, ignored: bool) -> None:
     turn = scorer().score(reply, ScoringContext(debtor_line=line))
-    assert "ignores_contact_limits" not in turn.violation_ids
+    assert ("ignores_contact_limits" in turn.violation_ids) is ignored
 
 
 def test_what_only_the_contact_heads_found_is_shown_as_learned_with_an_example() -> None:

@@ -719,6 +719,7 @@ _PERSONAL = re.compile(
 )
 _STOP_CONTACT = re.compile(
     r"\b((stop|quit) (calling|ringing|phoning|contacting|texting)|"
+    # (a limit on the workplace alone opens the contact checks, and ``_stop_asked`` reads it as no stop)
     r"don'?t (call|ring|phone|contact) (me|this (number|phone)|my (phone|mobile|cell|number|work|job|office))|"
     r"(nobody|no one|no-one|never) (calls?|rings?|phones?|contacts?) "
     r"(me at )?(my )?(work|job|office|workplace)|"
@@ -742,7 +743,7 @@ _STOP_CONTACT = re.compile(
 # Where not to call, not whether: "don't call me at work", "never at work", "nobody calls my job again". A call that
 # names another line honours it (``_elsewhere``); any other call breaks it (``_check_contact``).
 _PLACE_NOT = re.compile(r"\b(don'?t|do not|never|not|no|nobody|no one|no-one|stop)\b[^.?!]{0,30}\b(work|job|office|"
-                        r"workplace|employer|landline)\b", re.I)
+                        r"workplace|employer)\b", re.I)
 _WHOLE_STOP = re.compile(r"\b(at all|again,? (full stop|period)|any ?more,? (full stop|period)|ever again,? (full "
                          r"stop|period)|cease|in writing|letters? only|e-?mails? only|write to me|lawyer|solicitor|"
                          r"attorney|adviser|advisor)\b", re.I)
@@ -979,6 +980,7 @@ class _Reading:
     # epitome
     epi: EpitomeResult | None = None
     hollow: list[tuple[int, int]] = field(default_factory=list)
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # quoted or reported words only (no fears)
     # learned_empathy
     learned: Learned | None = None
     signals: dict[str, Signal] = field(default_factory=dict)
@@ -1153,13 +1155,13 @@ class Scorer:
         """Reads text, ctx, spans, questions, found; adds epi, hollow and the EPITOME behaviours to found."""
         # Empathy in EPITOME's terms; the rubric's own patterns for these behaviours are extra evidence.
         extra = {k: r.found.pop(k) for k in _EPITOME_IDS if k in r.found}
-        r.epi = analyse(r.text, r.ctx.debtor_line, r.spans, masked_spans(r.text, r.spans, feared=False), r.questions,
-                        extra)
+        r.quoted = masked_spans(r.text, r.spans, feared=False)
+        r.epi = analyse(r.text, r.ctx.debtor_line, r.spans, r.quoted, r.questions, extra)
         r.hollow = [(e.start, e.end) for e in r.found.get("false_empathy", [])]
         self._epitome_behaviours(r.epi, r.found, r.hollow, extra)
 
     def _step_learned_empathy(self, r: _Reading) -> None:
-        """Reads text, spans, epi, found, hollow; adds learned, signals, learned_ids and the empathy they add."""
+        """Reads text, spans, epi, found, hollow, quoted; adds learned, signals, learned_ids, calm and their empathy."""
         # The learned layer: what each sentence is like. Empathy it recognises counts from here on (it can
         # acknowledge before an ask); its violations are checked against the facts in learned_violations.
         assert r.epi is not None
@@ -1170,8 +1172,7 @@ class Scorer:
         if r.epi.er.level == 0 and "emotional_reaction" not in r.found:
             # Reassurance and well-wishing are a weak reaction where nothing else reacted ("no rush at all, take
             # your time", "look after yourself"): never above a stronger reading, never inside a hollow "sorry, but".
-            calm = [e for e in reassurance(r.text, masked_spans(r.text, r.spans, feared=False))
-                    if not any(a <= e.start < b for a, b in r.hollow)]
+            calm = [e for e in reassurance(r.text, r.quoted) if not any(a <= e.start < b for a, b in r.hollow)]
             if calm:
                 r.epi.er.level, r.epi.er.evidence = 1, calm[:1]
                 r.found["emotional_reaction"] = r.calm = calm[:1]
@@ -1377,7 +1378,7 @@ class Scorer:
             r.notes.append(learned_status())
 
     def _step_no_credit_inside_violations(self, r: _Reading) -> None:
-        """Reads found, text, epi; drops credit found only in a sentence that fails the call or breaks a rule."""
+        """Reads found, text, epi, calm; drops credit in a sentence that breaks a rule, and calm beside a push."""
         # "Could your partner chip in so we can get it all cleared today?" presses; it does not also explore their
         # circumstances. What the sentence states as fact (who is calling, the balance) still stands.
         assert r.epi is not None
@@ -1818,7 +1819,7 @@ class Scorer:
         if not limits_contact_words(ctx.debtor_line):
             return
         stop = _stop_asked(ctx.debtor_line)
-        if not stop and place_limit_only(ctx.debtor_line):
+        if not stop and _PLACE_NOT.search(ctx.debtor_line):
             # "Don't call me at work": a call is kept only when it names another line ("I'll use your mobile
             # instead"); "I'll keep using this number", "a buzz at lunch then" and "I'll ring the office" break it.
             for m in _RECONTACT.finditer(text):
